@@ -1,0 +1,277 @@
+"""Load and validate `config.yaml`: every clinical number, checked before the app starts."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG_PATH = REPO_ROOT / "config.yaml"
+PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret", "dev"}
+
+Minutes = Annotated[float, Field(gt=0, le=24 * 60)]
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used; the message names the key and the value."""
+
+
+class Priority(StrEnum):
+    """IEC 60601-1-8 alarm priorities."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class Measure(StrEnum):
+    """What a reading records; the names used in config and storage."""
+
+    SYSTOLIC = "systolic"
+    DIASTOLIC = "diastolic"
+    HEART_RATE = "heart_rate"
+    SPO2 = "spo2"
+    RESP_RATE = "resp_rate"
+    TEMPERATURE = "temperature"
+    MOAAS = "moaas"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Clinic(Strict):
+    name: str = Field(min_length=1)
+    time_zone: str
+    chairs: list[str] = Field(min_length=1)
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown IANA time zone {value!r}") from exc
+        return value
+
+    @field_validator("chairs")
+    @classmethod
+    def _unique_chairs(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("chair names must be unique")
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+
+class AppSettings(Strict):
+    secret_key: str | None = None
+    environment: Literal["development", "production", "test"] = "development"
+    bedside_refresh_seconds: float = Field(default=15, gt=0, le=600)
+
+
+class Range(Strict):
+    min: float
+    max: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if self.min >= self.max:
+            raise ValueError(f"min ({self.min}) must be below max ({self.max})")
+        return self
+
+
+class Plausibility(Strict):
+    systolic: Range
+    diastolic: Range
+    heart_rate: Range
+    spo2: Range
+    resp_rate: Range
+    temperature: Range
+    weight: Range
+
+    def for_measure(self, name: str) -> Range:
+        return getattr(self, name)  # type: ignore[no-any-return]
+
+
+class Schedule(Strict):
+    infusion_interval_minutes: Minutes
+    recovery_interval_minutes: Minutes
+    grace_minutes: Annotated[float, Field(ge=0, le=60)]
+    min_observation_minutes: Minutes
+
+
+CadssVersion = Literal["CADSS-6", "CADSS-23"]
+
+
+class Ratings(Strict):
+    cadss_version: CadssVersion
+    cadss_at_minutes: list[Annotated[float, Field(ge=0, le=24 * 60)]]
+    cadss_dissociation_cutoff: Annotated[float, Field(ge=0, le=92)]
+    moaas_with_every_reading: bool
+
+    @field_validator("cadss_at_minutes")
+    @classmethod
+    def _sorted_unique(cls, value: list[float]) -> list[float]:
+        if sorted(set(value)) != value:
+            raise ValueError("times must be increasing, without repeats")
+        return value
+
+
+Op = Literal[">=", ">", "<=", "<"]
+
+
+class Condition(Strict):
+    measure: Measure
+    basis: Literal["absolute", "change_from_baseline"]
+    op: Op
+    value: float
+
+
+class ExcursionRule(Strict):
+    code: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9-]*$")
+    label: str = Field(min_length=1)
+    priority: Priority
+    source: str = Field(min_length=1)
+    any_of: list[Condition] = Field(min_length=1)
+
+
+class Protocol(Strict):
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9.\-]*$")
+    name: str = Field(min_length=1)
+    route: Literal["IV", "IM", "SL", "IN"]
+    dose_mg_per_kg: Annotated[float, Field(gt=0, le=5)]
+    infusion_minutes: Minutes
+    concentration_mg_per_ml: Annotated[float, Field(gt=0, le=100)]
+    schedule: Schedule
+    ratings: Ratings
+    excursion_rules: list[ExcursionRule]
+
+    @field_validator("excursion_rules")
+    @classmethod
+    def _unique_codes(cls, value: list[ExcursionRule]) -> list[ExcursionRule]:
+        codes = [rule.code for rule in value]
+        duplicates = sorted({code for code in codes if codes.count(code) > 1})
+        if duplicates:
+            raise ValueError(f"rule codes must be unique; repeated: {', '.join(duplicates)}")
+        return value
+
+
+class Config(Strict):
+    clinic: Clinic
+    app: AppSettings = AppSettings()
+    plausibility: Plausibility
+    protocols: list[Protocol] = Field(min_length=1)
+
+    @field_validator("protocols")
+    @classmethod
+    def _unique_ids(cls, value: list[Protocol]) -> list[Protocol]:
+        ids = [protocol.id for protocol in value]
+        if len(set(ids)) != len(ids):
+            raise ValueError("protocol ids must be unique")
+        return value
+
+    def protocol(self, protocol_id: str) -> Protocol:
+        for protocol in self.protocols:
+            if protocol.id == protocol_id:
+                return protocol
+        raise KeyError(protocol_id)
+
+    @property
+    def default_protocol(self) -> Protocol:
+        return self.protocols[0]
+
+
+def _resolve_env(node: Any, path: str, environ: dict[str, str]) -> Any:
+    """Replace `{"$env": NAME}` references with the environment's value (or None)."""
+    if isinstance(node, dict):
+        if set(node) == {"$env"}:
+            name = node["$env"]
+            if not isinstance(name, str):
+                raise ConfigError(f"{path}: $env must name an environment variable")
+            return environ.get(name)
+        return {
+            key: _resolve_env(value, f"{path}.{key}" if path else key, environ)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [
+            _resolve_env(value, f"{path}[{index}]", environ) for index, value in enumerate(node)
+        ]
+    return node
+
+
+def _describe(error: ValidationError, raw: Any) -> str:
+    lines = []
+    for item in error.errors():
+        key = ".".join(str(part) for part in item["loc"])
+        value = item.get("input")
+        shown = "missing" if item["type"] == "missing" else repr(value)
+        lines.append(f"{key} = {shown}: {item['msg']}")
+    return "invalid config:\n  " + "\n  ".join(lines)
+
+
+def parse_config(raw: Any, *, environ: dict[str, str] | None = None) -> Config:
+    """Validate an already-parsed YAML document; raise ConfigError naming the key."""
+    env = dict(os.environ) if environ is None else environ
+    if not isinstance(raw, dict):
+        raise ConfigError("invalid config: the top level must be a mapping")
+    resolved = _resolve_env(raw, "", env)
+    try:
+        config = Config.model_validate(resolved)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, resolved)) from None
+    secret = config.app.secret_key
+    if config.app.environment == "production" and (
+        secret is None or secret in PLACEHOLDER_SECRETS or len(secret) < 32
+    ):
+        raise ConfigError(
+            "app.secret_key: production needs a secret of at least 32 characters "
+            "from the environment (MONITOR_SECRET_KEY)"
+        )
+    return config
+
+
+def load_config(path: str | Path | None = None, *, environ: dict[str, str] | None = None) -> Config:
+    """Read and validate a config file (default: MONITOR_CONFIG, else the repo's config.yaml)."""
+    env = dict(os.environ) if environ is None else environ
+    chosen = Path(path or env.get("MONITOR_CONFIG") or DEFAULT_CONFIG_PATH)
+    try:
+        raw = yaml.safe_load(chosen.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {chosen}: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"config file {chosen} is not valid YAML: {exc}") from None
+    return parse_config(raw, environ=env)
+
+
+DEFAULT_DATABASE_FILE = "monitor.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What one running app needs: the validated config, its database and its instance folder."""
+
+    config: Config
+    database_url: str
+    instance_path: Path
+
+
+def load_settings(
+    config_path: str | Path | None = None, *, environ: dict[str, str] | None = None
+) -> Settings:
+    """Settings from the environment: MONITOR_CONFIG, MONITOR_DATABASE_URL, MONITOR_INSTANCE."""
+    env = dict(os.environ) if environ is None else environ
+    config = load_config(config_path, environ=env)
+    instance = Path(env.get("MONITOR_INSTANCE") or REPO_ROOT / "instance")
+    url = env.get("MONITOR_DATABASE_URL") or f"sqlite:///{instance / DEFAULT_DATABASE_FILE}"
+    return Settings(config=config, database_url=url, instance_path=instance)

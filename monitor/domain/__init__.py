@@ -1,0 +1,1 @@
+"""Pure clinical rules: values in, values out; no framework, no database."""

@@ -1,0 +1,45 @@
+"""Who may do what: the one table every service and callback checks."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    NURSE = "nurse"
+    PHYSICIAN = "physician"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+
+
+class Action(StrEnum):
+    VIEW_BEDSIDE = "view_bedside"
+    OPEN_SESSION = "open_session"
+    RECORD_READING = "record_reading"
+    RECORD_RATING = "record_rating"
+    INFUSION_EVENT = "infusion_event"
+    END_SESSION_EARLY = "end_session_early"
+    MANAGE_USERS = "manage_users"
+    MANAGE_PATIENTS = "manage_patients"
+
+
+CLINICAL = frozenset({Role.NURSE, Role.PHYSICIAN})
+
+ALLOWED: dict[Action, frozenset[Role]] = {
+    Action.VIEW_BEDSIDE: CLINICAL,
+    Action.OPEN_SESSION: CLINICAL,
+    Action.RECORD_READING: CLINICAL,
+    Action.RECORD_RATING: CLINICAL,
+    Action.INFUSION_EVENT: CLINICAL,
+    Action.END_SESSION_EARLY: CLINICAL,
+    Action.MANAGE_USERS: frozenset({Role.ADMIN}),
+    Action.MANAGE_PATIENTS: frozenset({Role.ADMIN, Role.NURSE, Role.PHYSICIAN}),
+}
+
+
+def is_allowed(role: Role | str, action: Action) -> bool:
+    """Whether a role may take an action; unknown roles may do nothing."""
+    try:
+        return Role(role) in ALLOWED[action]
+    except ValueError:
+        return False

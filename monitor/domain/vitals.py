@@ -1,0 +1,160 @@
+"""A vitals reading as values, and the plausibility guard that refuses typos (1200 for 120)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+
+from monitor.config import Plausibility, Range
+from monitor.domain.errors import FieldProblem, InvalidEntry
+from monitor.domain.scales import MOAAS_MAX, MOAAS_MIN
+
+VITAL_FIELDS = ("systolic", "diastolic", "heart_rate", "spo2", "resp_rate")
+LABELS = {
+    "systolic": ("Systolic", "mmHg"),
+    "diastolic": ("Diastolic", "mmHg"),
+    "heart_rate": ("Heart rate", "/min"),
+    "spo2": ("SpO2", "%"),
+    "resp_rate": ("Resp. rate", "/min"),
+    "temperature": ("Temperature", "°C"),
+    "moaas": ("MOAA/S", "0–5"),
+    "weight": ("Weight", "kg"),
+}
+
+
+@dataclass(frozen=True)
+class VitalSigns:
+    """One set of vital signs with the sedation score taken with them."""
+
+    systolic: int
+    diastolic: int
+    heart_rate: int
+    spo2: int
+    resp_rate: int
+    temperature: float | None = None
+    moaas: int | None = None
+
+    def as_dict(self) -> dict[str, int | float | None]:
+        return asdict(self)
+
+    def value(self, measure: str) -> float | None:
+        result: int | float | None = getattr(self, measure)
+        return result
+
+
+def _out_of_range(field: str, value: float, limits: Range) -> FieldProblem | None:
+    if limits.min <= value <= limits.max:
+        return None
+    label, unit = LABELS[field]
+    return FieldProblem(
+        field, f"{label} {value:g} {unit} is not plausible: enter {limits.min:g}–{limits.max:g}"
+    )
+
+
+def plausibility_problems(
+    vitals: VitalSigns, limits: Plausibility, *, require_moaas: bool
+) -> list[FieldProblem]:
+    """Every reason this reading cannot be stored; empty when it is plausible."""
+    problems: list[FieldProblem] = []
+    for field in (*VITAL_FIELDS, "temperature"):
+        value = vitals.value(field)
+        if value is None:
+            continue
+        if not math.isfinite(value):
+            problems.append(FieldProblem(field, f"{LABELS[field][0]} must be a number"))
+            continue
+        problem = _out_of_range(field, value, limits.for_measure(field))
+        if problem:
+            problems.append(problem)
+    if vitals.systolic <= vitals.diastolic and not any(
+        p.field in ("systolic", "diastolic") for p in problems
+    ):
+        problems.append(FieldProblem("diastolic", "Diastolic must be below systolic"))
+    if vitals.moaas is None:
+        if require_moaas:
+            problems.append(FieldProblem("moaas", "Choose the MOAA/S score (0–5)"))
+    elif not MOAAS_MIN <= vitals.moaas <= MOAAS_MAX:
+        problems.append(FieldProblem("moaas", "MOAA/S must be a whole number from 0 to 5"))
+    return problems
+
+
+def check_plausible(vitals: VitalSigns, limits: Plausibility, *, require_moaas: bool) -> None:
+    """Raise InvalidEntry when any value is implausible."""
+    problems = plausibility_problems(vitals, limits, require_moaas=require_moaas)
+    if problems:
+        raise InvalidEntry(problems)
+
+
+def _parse_number(field: str, text: str | None, *, whole: bool) -> tuple[float | None, str | None]:
+    raw = (text or "").strip().replace(",", ".")
+    if not raw:
+        return None, None
+    label = LABELS[field][0]
+    try:
+        value = float(raw)
+    except ValueError:
+        return None, f"{label}: enter a number"
+    if not math.isfinite(value):
+        return None, f"{label}: enter a number"
+    if whole and value != int(value):
+        return None, f"{label}: enter a whole number"
+    return value, None
+
+
+def parse_vitals(
+    entered: Mapping[str, str | int | float | None], limits: Plausibility, *, require_moaas: bool
+) -> VitalSigns:
+    """Turn what was typed into VitalSigns, or raise InvalidEntry naming each bad field."""
+    problems: list[FieldProblem] = []
+    values: dict[str, float | None] = {}
+    for field in (*VITAL_FIELDS, "temperature", "moaas"):
+        raw = entered.get(field)
+        text = None if raw is None else str(raw)
+        value, message = _parse_number(field, text, whole=field != "temperature")
+        if message:
+            problems.append(FieldProblem(field, message))
+        elif value is None and field in VITAL_FIELDS:
+            problems.append(FieldProblem(field, f"{LABELS[field][0]} is required"))
+        values[field] = value
+    if problems:
+        bad = {p.field for p in problems}
+        problems += [p for p in _partial_range_problems(values, limits) if p.field not in bad]
+        raise InvalidEntry(problems)
+    vitals = VitalSigns(
+        systolic=int(values["systolic"] or 0),
+        diastolic=int(values["diastolic"] or 0),
+        heart_rate=int(values["heart_rate"] or 0),
+        spo2=int(values["spo2"] or 0),
+        resp_rate=int(values["resp_rate"] or 0),
+        temperature=values["temperature"],
+        moaas=None if values["moaas"] is None else int(values["moaas"]),
+    )
+    check_plausible(vitals, limits, require_moaas=require_moaas)
+    return vitals
+
+
+def _partial_range_problems(
+    values: Mapping[str, float | None], limits: Plausibility
+) -> list[FieldProblem]:
+    problems = []
+    for field in (*VITAL_FIELDS, "temperature"):
+        value = values.get(field)
+        if value is not None:
+            problem = _out_of_range(field, value, limits.for_measure(field))
+            if problem:
+                problems.append(problem)
+    return problems
+
+
+def parse_weight(text: str | float | None, limits: Plausibility) -> float:
+    """A body weight in kg from what was typed, or InvalidEntry at the weight field."""
+    value, message = _parse_number("weight", None if text is None else str(text), whole=False)
+    if message:
+        raise InvalidEntry([FieldProblem("weight", message)])
+    if value is None:
+        raise InvalidEntry([FieldProblem("weight", "Weight is required")])
+    problem = _out_of_range("weight", value, limits.weight)
+    if problem:
+        raise InvalidEntry([problem])
+    return round(value, 1)
