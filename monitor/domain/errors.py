@@ -27,3 +27,8 @@ class InvalidEntry(DomainError):
 
 class IllegalTransition(DomainError):
     """A session state change the state machine does not allow."""
+
+
+def refuse(field: str, message: str) -> InvalidEntry:
+    """An InvalidEntry for one field, to raise."""
+    return InvalidEntry([FieldProblem(field, message)])

@@ -1,0 +1,222 @@
+"""The tables, as typed mappings. No clinical rules here: those live in monitor.domain."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from monitor.db.base import Base
+from monitor.db.types import UTCDateTime, utcnow
+
+ROLES = ("nurse", "physician", "auditor", "admin")
+SESSION_STATES = (
+    "planned",
+    "baseline",
+    "infusing",
+    "paused",
+    "recovery",
+    "discharged",
+    "stopped_early",
+)
+PHASES = ("baseline", "infusion", "recovery")
+INFUSION_EVENT_KINDS = ("start", "pause", "resume", "rate_change", "stop")
+PRIORITIES = ("high", "medium", "low")
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint(_one_of("role", ROLES), name="role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Patient(Base):
+    __tablename__ = "patients"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mrn: Mapped[str] = mapped_column(String(32), unique=True)
+    family_name: Mapped[str] = mapped_column(String(100))
+    given_name: Mapped[str] = mapped_column(String(100))
+    birth_date: Mapped[date] = mapped_column(Date)
+    weight_kg: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def initials(self) -> str:
+        return f"{self.given_name[:1]}{self.family_name[:1]}".upper()
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.family_name}, {self.given_name}"
+
+
+class InfusionSession(Base):
+    """One treatment session of one patient in one chair: the clinic's 'session'."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (
+        CheckConstraint(_one_of("state", SESSION_STATES), name="state"),
+        Index("ix_sessions_state", "state"),
+        Index("ix_sessions_patient_id", "patient_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
+    protocol_id: Mapped[str] = mapped_column(String(64))
+    protocol_name: Mapped[str] = mapped_column(String(200))
+    chair: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    opened_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    infusion_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    infusion_stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    end_reason: Mapped[str | None] = mapped_column(Text)
+    weight_kg: Mapped[float] = mapped_column(Float)
+    dose_mg_per_kg: Mapped[float] = mapped_column(Float)
+    dose_mg: Mapped[float] = mapped_column(Float)
+    concentration_mg_per_ml: Mapped[float] = mapped_column(Float)
+    rate_ml_per_h: Mapped[float] = mapped_column(Float)
+    infusion_minutes: Mapped[float] = mapped_column(Float)
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+
+    patient: Mapped[Patient] = relationship(lazy="joined")
+
+
+class Reading(Base):
+    """A set of vital signs with MOAA/S. Never updated or deleted once stored."""
+
+    __tablename__ = "readings"
+    __table_args__ = (
+        CheckConstraint(_one_of("phase", PHASES), name="phase"),
+        CheckConstraint("diastolic < systolic", name="diastolic_below_systolic"),
+        Index("ix_readings_session_id_taken_at", "session_id", "taken_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"))
+    phase: Mapped[str] = mapped_column(String(16))
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    systolic: Mapped[int] = mapped_column(Integer)
+    diastolic: Mapped[int] = mapped_column(Integer)
+    heart_rate: Mapped[int] = mapped_column(Integer)
+    spo2: Mapped[int] = mapped_column(Integer)
+    resp_rate: Mapped[int] = mapped_column(Integer)
+    temperature: Mapped[float | None] = mapped_column(Float)
+    moaas: Mapped[int | None] = mapped_column(Integer)
+    entered_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    source: Mapped[str] = mapped_column(String(16))
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class Rating(Base):
+    """A scored CADSS administration. Never updated or deleted once stored."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (Index("ix_ratings_session_id_taken_at", "session_id", "taken_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"))
+    scale: Mapped[str] = mapped_column(String(16))
+    version: Mapped[str] = mapped_column(String(16))
+    items: Mapped[dict[str, int]] = mapped_column(JSON)
+    total: Mapped[int] = mapped_column(Integer)
+    timepoint_minutes: Mapped[float | None] = mapped_column(Float)
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    entered_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class InfusionEvent(Base):
+    """Start, pause, resume, rate change or stop of the pump."""
+
+    __tablename__ = "infusion_events"
+    __table_args__ = (
+        CheckConstraint(_one_of("kind", INFUSION_EVENT_KINDS), name="kind"),
+        Index("ix_infusion_events_session_id", "session_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    rate_ml_per_h: Mapped[float | None] = mapped_column(Float)
+    reason: Mapped[str | None] = mapped_column(Text)
+    entered_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class Excursion(Base):
+    """One excursion rule that fired on one reading."""
+
+    __tablename__ = "excursions"
+    __table_args__ = (
+        CheckConstraint(_one_of("priority", PRIORITIES), name="priority"),
+        Index("ix_excursions_session_id", "session_id"),
+        Index("ix_excursions_reading_id", "reading_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"))
+    reading_id: Mapped[int] = mapped_column(ForeignKey("readings.id"))
+    rule_code: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(200))
+    priority: Mapped[str] = mapped_column(String(8))
+    measure: Mapped[str] = mapped_column(String(16))
+    value: Mapped[float] = mapped_column(Float)
+    threshold: Mapped[float] = mapped_column(Float)
+    basis: Mapped[str] = mapped_column(String(32))
+    baseline_value: Mapped[float | None] = mapped_column(Float)
+    message: Mapped[str] = mapped_column(Text)
+    detected_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AuditEvent(Base):
+    """An append-only record of one write: who, when, what, and the values."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_session_id", "session_id"),
+        Index("ix_audit_events_occurred_at", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(64))
+    entity_type: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    session_id: Mapped[int | None] = mapped_column(Integer)
+    old_values: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    new_values: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+APPEND_ONLY_TABLES = ("readings", "ratings", "infusion_events", "excursions", "audit_events")

@@ -1,0 +1,220 @@
+"""Read models for the screens: each function is a few SQL statements returning plain values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from monitor.db.models import (
+    Excursion,
+    InfusionEvent,
+    InfusionSession,
+    Patient,
+    Rating,
+    Reading,
+    User,
+)
+from monitor.db.repositories import ACTIVE_STATES
+
+
+@dataclass(frozen=True)
+class ChairRow:
+    chair: str
+    session_id: int
+    state: str
+    patient_initials: str
+    mrn: str
+
+
+@dataclass(frozen=True)
+class PatientRow:
+    id: int
+    mrn: str
+    name: str
+    birth_date: date
+    weight_kg: float
+
+
+@dataclass(frozen=True)
+class SessionHeader:
+    id: int
+    patient_id: int
+    mrn: str
+    patient_name: str
+    patient_initials: str
+    birth_date: date
+    chair: str
+    protocol_id: str
+    protocol_name: str
+    state: str
+    opened_at: datetime
+    infusion_started_at: datetime | None
+    infusion_stopped_at: datetime | None
+    ended_at: datetime | None
+    weight_kg: float
+    dose_mg_per_kg: float
+    dose_mg: float
+    concentration_mg_per_ml: float
+    rate_ml_per_h: float
+    infusion_minutes: float
+
+
+@dataclass(frozen=True)
+class ReadingRow:
+    id: int
+    phase: str
+    taken_at: datetime
+    systolic: int
+    diastolic: int
+    heart_rate: int
+    spo2: int
+    resp_rate: int
+    temperature: float | None
+    moaas: int | None
+    entered_by: str
+
+
+@dataclass(frozen=True)
+class RatingRow:
+    id: int
+    version: str
+    total: int
+    timepoint_minutes: float | None
+    taken_at: datetime
+
+
+@dataclass(frozen=True)
+class EventRow:
+    id: int
+    kind: str
+    occurred_at: datetime
+    rate_ml_per_h: float | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class ExcursionRow:
+    id: int
+    reading_id: int
+    rule_code: str
+    label: str
+    priority: str
+    message: str
+    detected_at: datetime
+
+
+@dataclass(frozen=True)
+class SessionSnapshot:
+    header: SessionHeader
+    readings: tuple[ReadingRow, ...]
+    ratings: tuple[RatingRow, ...]
+    events: tuple[EventRow, ...]
+    excursions: tuple[ExcursionRow, ...]
+
+
+def active_chairs(db: Session) -> list[ChairRow]:
+    """The chairs with a session in progress."""
+    rows = db.execute(
+        select(
+            InfusionSession.chair,
+            InfusionSession.id,
+            InfusionSession.state,
+            Patient.given_name,
+            Patient.family_name,
+            Patient.mrn,
+        )
+        .join(Patient, Patient.id == InfusionSession.patient_id)
+        .where(InfusionSession.state.in_(ACTIVE_STATES))
+    ).all()
+    return [
+        ChairRow(chair, sid, state, f"{given[:1]}{family[:1]}".upper(), mrn)
+        for chair, sid, state, given, family, mrn in rows
+    ]
+
+
+def patients_without_active_session(db: Session) -> list[PatientRow]:
+    """Patients who can be put in a chair now."""
+    busy = select(InfusionSession.patient_id).where(InfusionSession.state.in_(ACTIVE_STATES))
+    rows = db.scalars(
+        select(Patient)
+        .where(Patient.id.not_in(busy))
+        .order_by(Patient.family_name, Patient.given_name)
+    )
+    return [PatientRow(p.id, p.mrn, p.display_name, p.birth_date, p.weight_kg) for p in rows]
+
+
+def session_snapshot(db: Session, session_id: int) -> SessionSnapshot | None:
+    """Everything the bedside page shows about one session."""
+    row = db.get(InfusionSession, session_id)
+    if row is None:
+        return None
+    p = row.patient
+    header = SessionHeader(
+        id=row.id,
+        patient_id=p.id,
+        mrn=p.mrn,
+        patient_name=p.display_name,
+        patient_initials=p.initials,
+        birth_date=p.birth_date,
+        chair=row.chair,
+        protocol_id=row.protocol_id,
+        protocol_name=row.protocol_name,
+        state=row.state,
+        opened_at=row.opened_at,
+        infusion_started_at=row.infusion_started_at,
+        infusion_stopped_at=row.infusion_stopped_at,
+        ended_at=row.ended_at,
+        weight_kg=row.weight_kg,
+        dose_mg_per_kg=row.dose_mg_per_kg,
+        dose_mg=row.dose_mg,
+        concentration_mg_per_ml=row.concentration_mg_per_ml,
+        rate_ml_per_h=row.rate_ml_per_h,
+        infusion_minutes=row.infusion_minutes,
+    )
+    readings = tuple(
+        ReadingRow(
+            r.id,
+            r.phase,
+            r.taken_at,
+            r.systolic,
+            r.diastolic,
+            r.heart_rate,
+            r.spo2,
+            r.resp_rate,
+            r.temperature,
+            r.moaas,
+            name,
+        )
+        for r, name in db.execute(
+            select(Reading, User.full_name)
+            .join(User, User.id == Reading.entered_by)
+            .where(Reading.session_id == session_id)
+            .order_by(Reading.taken_at, Reading.id)
+        ).all()
+    )
+    ratings = tuple(
+        RatingRow(r.id, r.version, r.total, r.timepoint_minutes, r.taken_at)
+        for r in db.scalars(
+            select(Rating)
+            .where(Rating.session_id == session_id)
+            .order_by(Rating.taken_at, Rating.id)
+        )
+    )
+    events = tuple(
+        EventRow(e.id, e.kind, e.occurred_at, e.rate_ml_per_h, e.reason)
+        for e in db.scalars(
+            select(InfusionEvent)
+            .where(InfusionEvent.session_id == session_id)
+            .order_by(InfusionEvent.occurred_at, InfusionEvent.id)
+        )
+    )
+    excursions = tuple(
+        ExcursionRow(x.id, x.reading_id, x.rule_code, x.label, x.priority, x.message, x.detected_at)
+        for x in db.scalars(
+            select(Excursion).where(Excursion.session_id == session_id).order_by(Excursion.id)
+        )
+    )
+    return SessionSnapshot(header, readings, ratings, events, excursions)

@@ -1,0 +1,108 @@
+"""Small lookups the services use inside their transaction; the session is always passed in."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from monitor.db.models import (
+    Excursion,
+    InfusionEvent,
+    InfusionSession,
+    Patient,
+    Rating,
+    Reading,
+    User,
+)
+from monitor.domain.schedule import InfusionTimes, Pause
+
+ACTIVE_STATES = ("planned", "baseline", "infusing", "paused", "recovery")
+
+Keyed = TypeVar("Keyed", InfusionSession, Reading, Rating, InfusionEvent)
+
+
+def by_idempotency_key(db: Session, model: type[Keyed], key: str) -> Keyed | None:
+    """The row an earlier submission with this key stored, if any."""
+    return db.scalars(select(model).where(model.idempotency_key == key)).one_or_none()
+
+
+def lock_session(db: Session, session_id: int) -> InfusionSession | None:
+    """Load a session for a state change, locking its row where the database can."""
+    return db.scalars(
+        select(InfusionSession).where(InfusionSession.id == session_id).with_for_update()
+    ).one_or_none()
+
+
+def active_session_in_chair(db: Session, chair: str) -> InfusionSession | None:
+    return db.scalars(
+        select(InfusionSession).where(
+            InfusionSession.chair == chair, InfusionSession.state.in_(ACTIVE_STATES)
+        )
+    ).first()
+
+
+def active_session_of_patient(db: Session, patient_id: int) -> InfusionSession | None:
+    return db.scalars(
+        select(InfusionSession).where(
+            InfusionSession.patient_id == patient_id, InfusionSession.state.in_(ACTIVE_STATES)
+        )
+    ).first()
+
+
+def latest_baseline(db: Session, session_id: int) -> Reading | None:
+    """The most recent baseline reading: the reference for baseline-relative rules."""
+    return db.scalars(
+        select(Reading)
+        .where(Reading.session_id == session_id, Reading.phase == "baseline")
+        .order_by(Reading.taken_at.desc(), Reading.id.desc())
+        .limit(1)
+    ).first()
+
+
+def excursions_of_reading(db: Session, reading_id: int) -> list[Excursion]:
+    return list(
+        db.scalars(
+            select(Excursion).where(Excursion.reading_id == reading_id).order_by(Excursion.id)
+        )
+    )
+
+
+def patient(db: Session, patient_id: int) -> Patient | None:
+    return db.get(Patient, patient_id)
+
+
+def user_by_username(db: Session, username: str) -> User | None:
+    return db.scalars(select(User).where(User.username == username)).one_or_none()
+
+
+def infusion_times(db: Session, row: InfusionSession) -> InfusionTimes:
+    """Start, stop and pauses of a session's infusion, for the schedule rules."""
+    kinds = db.execute(
+        select(InfusionEvent.kind, InfusionEvent.occurred_at)
+        .where(InfusionEvent.session_id == row.id, InfusionEvent.kind.in_(("pause", "resume")))
+        .order_by(InfusionEvent.occurred_at, InfusionEvent.id)
+    ).all()
+    return build_infusion_times(row.infusion_started_at, row.infusion_stopped_at, kinds)
+
+
+def build_infusion_times(
+    started_at: datetime | None,
+    stopped_at: datetime | None,
+    pause_events: Sequence[tuple[str, datetime]],
+) -> InfusionTimes:
+    """Pair pause and resume events into pauses."""
+    pauses: list[Pause] = []
+    open_since: datetime | None = None
+    for kind, at in pause_events:
+        if kind == "pause" and open_since is None:
+            open_since = at
+        elif kind == "resume" and open_since is not None:
+            pauses.append(Pause(open_since, at))
+            open_since = None
+    if open_since is not None:
+        pauses.append(Pause(open_since, None))
+    return InfusionTimes(started_at, stopped_at, tuple(pauses))

@@ -1,0 +1,98 @@
+"""What the bedside page shows: the session as stored, with its schedule worked out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from monitor.config import Config, Protocol
+from monitor.db import queries
+from monitor.db.engine import Database
+from monitor.db.repositories import build_infusion_times
+from monitor.db.types import utcnow
+from monitor.domain.dose import DosePlan, plan_dose
+from monitor.domain.permissions import Action
+from monitor.domain.schedule import (
+    DueStatus,
+    RatingDue,
+    expected_infusion_end,
+    next_cadss,
+    next_due,
+)
+from monitor.services.actors import Actor, ensure_allowed
+from monitor.services.errors import NotFound
+
+
+@dataclass(frozen=True)
+class BedsideView:
+    snapshot: queries.SessionSnapshot
+    protocol: Protocol
+    due: DueStatus
+    cadss_due: RatingDue | None
+    expected_end: datetime | None
+    now: datetime
+
+
+def bedside_view(
+    *,
+    database: Database,
+    config: Config,
+    actor: Actor,
+    session_id: int,
+    now: datetime | None = None,
+) -> BedsideView:
+    """Read one session and work out what is due."""
+    ensure_allowed(actor, Action.VIEW_BEDSIDE)
+    at = now or utcnow()
+    with database.session_scope() as db:
+        snapshot = queries.session_snapshot(db, session_id)
+    if snapshot is None:
+        raise NotFound(f"Session {session_id} does not exist")
+    header = snapshot.header
+    protocol = config.protocol(header.protocol_id)
+    times = build_infusion_times(
+        header.infusion_started_at,
+        header.infusion_stopped_at,
+        [(e.kind, e.occurred_at) for e in snapshot.events if e.kind in ("pause", "resume")],
+    )
+    readings_at = [r.taken_at for r in snapshot.readings]
+    ratings_at = [r.taken_at for r in snapshot.ratings]
+    return BedsideView(
+        snapshot=snapshot,
+        protocol=protocol,
+        due=next_due(times, protocol.schedule, readings_at, at),
+        cadss_due=next_cadss(
+            times,
+            protocol.ratings.cadss_at_minutes,
+            protocol.schedule.grace_minutes,
+            ratings_at,
+            at,
+        ),
+        expected_end=expected_infusion_end(times, header.infusion_minutes, at),
+        now=at,
+    )
+
+
+def chairs(*, database: Database, config: Config, actor: Actor) -> dict[str, queries.ChairRow]:
+    """Each configured chair's session in progress, by chair name."""
+    ensure_allowed(actor, Action.VIEW_BEDSIDE)
+    with database.session_scope() as db:
+        active = {row.chair: row for row in queries.active_chairs(db)}
+    return {chair: active[chair] for chair in config.clinic.chairs if chair in active}
+
+
+def patients_to_seat(*, database: Database, actor: Actor) -> list[queries.PatientRow]:
+    ensure_allowed(actor, Action.VIEW_BEDSIDE)
+    with database.session_scope() as db:
+        return queries.patients_without_active_session(db)
+
+
+def dose_preview(*, config: Config, protocol_id: str, weight_kg: float) -> DosePlan:
+    """The dose and pump rate a weight gives under a protocol, before the session opens."""
+    protocol = config.protocol(protocol_id)
+    return plan_dose(
+        weight_kg=weight_kg,
+        dose_mg_per_kg=protocol.dose_mg_per_kg,
+        concentration_mg_per_ml=protocol.concentration_mg_per_ml,
+        infusion_minutes=protocol.infusion_minutes,
+    )

@@ -1,0 +1,62 @@
+"""Store a submission once, however often it arrives: a double tap or a retry replays the first."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from monitor.db.engine import Database
+from monitor.db.repositories import Keyed, by_idempotency_key
+from monitor.services.errors import Conflict, FieldProblem, InvalidEntry
+
+Result = TypeVar("Result")
+KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+def check_key(key: str) -> str:
+    """Refuse a missing or malformed idempotency key: without one a retry could store twice."""
+    if not isinstance(key, str) or not KEY_PATTERN.match(key):
+        raise InvalidEntry(
+            [
+                FieldProblem(
+                    "idempotency_key",
+                    "The form lost its submission key: reload the page and enter the values again",
+                )
+            ]
+        )
+    return key
+
+
+def run_once(
+    database: Database,
+    model: type[Keyed],
+    key: str,
+    *,
+    write: Callable[[Session], Result],
+    replay: Callable[[Session, Keyed], Result],
+) -> Result:
+    """Run `write` in one transaction unless a row with this key exists; then `replay` it."""
+    check_key(key)
+    try:
+        with database.session_scope() as db:
+            prior = by_idempotency_key(db, model, key)
+            if prior is not None:
+                return replay(db, prior)
+            return write(db)
+    except IntegrityError:
+        # A concurrent submission with the same key won the race: answer with its row.
+        with database.session_scope() as db:
+            prior = by_idempotency_key(db, model, key)
+            if prior is None:
+                raise
+            return replay(db, prior)
+
+
+def same_session(row_session_id: int, session_id: int) -> None:
+    """A key belongs to one session; reusing it for another is a client bug, not a retry."""
+    if row_session_id != session_id:
+        raise Conflict("This submission key was already used for another session")

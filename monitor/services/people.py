@@ -1,0 +1,144 @@
+"""Create users and patients, and check a password: the admin's and the front desk's use cases."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from monitor.config import Config
+from monitor.db import repositories as repo
+from monitor.db.engine import Database
+from monitor.db.models import Patient, User
+from monitor.db.types import utcnow
+from monitor.domain.errors import refuse
+from monitor.domain.permissions import Action, Role
+from monitor.domain.vitals import parse_weight
+from monitor.services.actors import Actor, ensure_allowed
+from monitor.services.audit import add_audit
+from monitor.services.errors import Conflict
+
+HASHER = PasswordHasher()
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+MIN_PASSWORD = 10
+# Verifying against this keeps an unknown username as slow as a wrong password.
+_DUMMY_HASH = HASHER.hash("not-a-real-password")
+
+
+def actor_of(user: User) -> Actor:
+    return Actor(id=user.id, username=user.username, full_name=user.full_name, role=Role(user.role))
+
+
+def create_user(
+    *,
+    database: Database,
+    username: str,
+    full_name: str,
+    role: Role | str,
+    password: str,
+    actor: Actor | None = None,
+    now: datetime | None = None,
+) -> Actor:
+    """Add a user; `actor` None means the command line run by whoever administers the host."""
+    if actor is not None:
+        ensure_allowed(actor, Action.MANAGE_USERS)
+    at = now or utcnow()
+    if not USERNAME.match(username):
+        raise refuse("username", "Use 2–64 lowercase letters, digits, dots, dashes or underscores")
+    if not full_name.strip():
+        raise refuse("full_name", "The printed name is required (it appears on signatures)")
+    try:
+        chosen = Role(role)
+    except ValueError:
+        raise refuse("role", f"Role must be one of {', '.join(r.value for r in Role)}") from None
+    if len(password) < MIN_PASSWORD:
+        raise refuse("password", f"Use at least {MIN_PASSWORD} characters")
+    with database.session_scope() as db:
+        if repo.user_by_username(db, username):
+            raise Conflict(f"User {username!r} already exists")
+        user = User(
+            username=username,
+            full_name=full_name.strip(),
+            role=chosen.value,
+            password_hash=HASHER.hash(password),
+            active=True,
+            created_at=at,
+        )
+        db.add(user)
+        db.flush()
+        add_audit(
+            db,
+            actor=actor,
+            action="user.created",
+            entity_type="user",
+            entity_id=user.id,
+            at=at,
+            new={"username": username, "full_name": user.full_name, "role": chosen.value},
+        )
+        return actor_of(user)
+
+
+def verify_password(*, database: Database, username: str, password: str) -> Actor | None:
+    """The active user with these credentials, or None; as slow for unknown users."""
+    with database.session_scope() as db:
+        user = repo.user_by_username(db, username)
+        if user is None or not user.active:
+            try:
+                HASHER.verify(_DUMMY_HASH, password)
+            except VerificationError:
+                pass
+            return None
+        try:
+            HASHER.verify(user.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        return actor_of(user)
+
+
+def create_patient(
+    *,
+    database: Database,
+    config: Config,
+    mrn: str,
+    family_name: str,
+    given_name: str,
+    birth_date: date,
+    weight_kg: float | str,
+    actor: Actor | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Register a patient; MRNs are unique."""
+    if actor is not None:
+        ensure_allowed(actor, Action.MANAGE_PATIENTS)
+    at = now or utcnow()
+    weight = parse_weight(weight_kg, config.plausibility)
+    mrn = mrn.strip()
+    if not re.fullmatch(r"[A-Za-z0-9-]{1,32}", mrn):
+        raise refuse("mrn", "MRN: 1–32 letters, digits or dashes")
+    if not family_name.strip() or not given_name.strip():
+        raise refuse("name", "Family and given names are required")
+    with database.session_scope() as db:
+        if db.query(Patient.id).filter(Patient.mrn == mrn).first():
+            raise Conflict(f"MRN {mrn} is already registered")
+        patient = Patient(
+            mrn=mrn,
+            family_name=family_name.strip(),
+            given_name=given_name.strip(),
+            birth_date=birth_date,
+            weight_kg=weight,
+            created_at=at,
+        )
+        db.add(patient)
+        db.flush()
+        add_audit(
+            db,
+            actor=actor,
+            action="patient.created",
+            entity_type="patient",
+            entity_id=patient.id,
+            at=at,
+            new={"mrn": mrn, "weight_kg": weight},
+        )
+        return patient.id

@@ -1,0 +1,97 @@
+"""Record a CADSS rating: score it, store it once per submission key, audit it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from monitor.config import Config
+from monitor.db.engine import Database
+from monitor.db.models import Rating
+from monitor.db.types import utcnow
+from monitor.domain.errors import refuse
+from monitor.domain.permissions import Action
+from monitor.domain.scales import score_cadss
+from monitor.domain.session_state import SessionState, accepts_entries
+from monitor.services.actors import Actor, ensure_allowed
+from monitor.services.audit import add_audit
+from monitor.services.errors import IllegalTransition
+from monitor.services.idempotency import run_once, same_session
+from monitor.services.session_lifecycle import load_locked
+
+
+@dataclass(frozen=True)
+class RatingSaved:
+    rating_id: int
+    version: str
+    total: int
+    duplicate: bool
+
+
+def record_rating(
+    *,
+    database: Database,
+    config: Config,
+    actor: Actor,
+    session_id: int,
+    answers: Mapping[int, int | None],
+    idempotency_key: str,
+    version: str | None = None,
+    timepoint_minutes: float | None = None,
+    now: datetime | None = None,
+) -> RatingSaved:
+    """Store a scored CADSS (the protocol's version unless another is named)."""
+    ensure_allowed(actor, Action.RECORD_RATING)
+    at = now or utcnow()
+    if timepoint_minutes is not None and not 0 <= timepoint_minutes <= 24 * 60:
+        raise refuse("timepoint", "The time point must be within the day")
+
+    def write(db: Session) -> RatingSaved:
+        session = load_locked(db, session_id)
+        state = SessionState(session.state)
+        if not accepts_entries(state):
+            raise IllegalTransition(
+                f"This session is {state.value.replace('_', ' ')}: it takes no more ratings"
+            )
+        chosen = version or config.protocol(session.protocol_id).ratings.cadss_version
+        score = score_cadss(chosen, answers)
+        row = Rating(
+            session_id=session.id,
+            scale="CADSS",
+            version=score.version,
+            items={str(k): v for k, v in score.items.items()},
+            total=score.total,
+            timepoint_minutes=timepoint_minutes,
+            taken_at=at,
+            entered_by=actor.id,
+            entered_at=at,
+            idempotency_key=idempotency_key,
+        )
+        db.add(row)
+        db.flush()
+        add_audit(
+            db,
+            actor=actor,
+            action="rating.recorded",
+            entity_type="rating",
+            entity_id=row.id,
+            session_id=session.id,
+            at=at,
+            new={
+                "scale": "CADSS",
+                "version": score.version,
+                "items": row.items,
+                "total": score.total,
+                "timepoint_minutes": timepoint_minutes,
+            },
+        )
+        return RatingSaved(row.id, row.version, row.total, duplicate=False)
+
+    def replay(db: Session, prior: Rating) -> RatingSaved:
+        same_session(prior.session_id, session_id)
+        return RatingSaved(prior.id, prior.version, prior.total, duplicate=True)
+
+    return run_once(database, Rating, idempotency_key, write=write, replay=replay)

@@ -1,0 +1,179 @@
+"""Record a reading: validate, store, evaluate excursions and audit, once per submission key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from monitor.config import Config, Priority
+from monitor.db import repositories as repo
+from monitor.db.engine import Database
+from monitor.db.models import Excursion, Reading
+from monitor.db.types import utcnow
+from monitor.domain.errors import refuse
+from monitor.domain.excursions import evaluate
+from monitor.domain.permissions import Action
+from monitor.domain.session_state import SessionEvent, SessionState, accepts_entries, phase_of
+from monitor.domain.vitals import VitalSigns, check_plausible
+from monitor.services.actors import Actor, ensure_allowed
+from monitor.services.audit import add_audit
+from monitor.services.errors import IllegalTransition
+from monitor.services.idempotency import run_once, same_session
+from monitor.services.session_lifecycle import load_locked, move
+
+SOURCES = ("manual", "device")
+CLOCK_SKEW = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class FlagRaised:
+    """An excursion as the nurse sees it straight after saving."""
+
+    rule_code: str
+    label: str
+    priority: Priority
+    message: str
+
+
+@dataclass(frozen=True)
+class ReadingSaved:
+    reading_id: int
+    session_id: int
+    phase: str
+    taken_at: datetime
+    flags: tuple[FlagRaised, ...]
+    duplicate: bool
+
+
+def _saved(row: Reading, excursions: list[Excursion], *, duplicate: bool) -> ReadingSaved:
+    flags = tuple(
+        FlagRaised(e.rule_code, e.label, Priority(e.priority), e.message) for e in excursions
+    )
+    return ReadingSaved(row.id, row.session_id, row.phase, row.taken_at, flags, duplicate)
+
+
+def _as_vitals(row: Reading) -> VitalSigns:
+    return VitalSigns(
+        systolic=row.systolic,
+        diastolic=row.diastolic,
+        heart_rate=row.heart_rate,
+        spo2=row.spo2,
+        resp_rate=row.resp_rate,
+        temperature=row.temperature,
+        moaas=row.moaas,
+    )
+
+
+def record_reading(
+    *,
+    database: Database,
+    config: Config,
+    actor: Actor,
+    session_id: int,
+    vitals: VitalSigns,
+    idempotency_key: str,
+    taken_at: datetime | None = None,
+    source: str = "manual",
+    now: datetime | None = None,
+) -> ReadingSaved:
+    """Store one reading with the excursions it raises; a repeated key returns the first."""
+    ensure_allowed(actor, Action.RECORD_READING)
+    entered_at = now or utcnow()
+    taken = taken_at or entered_at
+    if taken.tzinfo is None:
+        raise refuse("taken_at", "The reading time has no time zone")
+    if taken > entered_at + CLOCK_SKEW:
+        raise refuse("taken_at", "A reading cannot be taken in the future")
+    if source not in SOURCES:
+        raise refuse("source", f"Unknown source {source!r}")
+
+    def write(db: Session) -> ReadingSaved:
+        session = load_locked(db, session_id)
+        state = SessionState(session.state)
+        if not accepts_entries(state):
+            raise IllegalTransition(
+                f"This session is {state.value.replace('_', ' ')}: it takes no more readings"
+            )
+        protocol = config.protocol(session.protocol_id)
+        check_plausible(
+            vitals, config.plausibility, require_moaas=protocol.ratings.moaas_with_every_reading
+        )
+        if taken < session.opened_at - CLOCK_SKEW:
+            raise refuse("taken_at", "A reading cannot be taken before the session opened")
+        phase = phase_of(state)
+        baseline = None
+        if phase != "baseline":
+            prior = repo.latest_baseline(db, session.id)
+            baseline = _as_vitals(prior) if prior else None
+        row = Reading(
+            session_id=session.id,
+            phase=phase,
+            taken_at=taken,
+            entered_by=actor.id,
+            entered_at=entered_at,
+            source=source,
+            idempotency_key=idempotency_key,
+            **vitals.as_dict(),
+        )
+        db.add(row)
+        db.flush()
+        add_audit(
+            db,
+            actor=actor,
+            action="reading.recorded",
+            entity_type="reading",
+            entity_id=row.id,
+            session_id=session.id,
+            at=entered_at,
+            new={
+                **vitals.as_dict(),
+                "phase": phase,
+                "taken_at": taken.isoformat(),
+                "source": source,
+            },
+        )
+        excursions = []
+        for flag in evaluate(vitals, baseline, protocol.excursion_rules):
+            excursion = Excursion(
+                session_id=session.id,
+                reading_id=row.id,
+                rule_code=flag.rule_code,
+                label=flag.label,
+                priority=flag.priority.value,
+                measure=flag.measure,
+                value=flag.value,
+                threshold=flag.threshold,
+                basis=flag.basis,
+                baseline_value=flag.baseline,
+                message=flag.message,
+                detected_at=entered_at,
+            )
+            db.add(excursion)
+            db.flush()
+            add_audit(
+                db,
+                actor=actor,
+                action="excursion.flagged",
+                entity_type="excursion",
+                entity_id=excursion.id,
+                session_id=session.id,
+                at=entered_at,
+                new={
+                    "rule": flag.rule_code,
+                    "priority": flag.priority.value,
+                    "reading_id": row.id,
+                    "message": flag.message,
+                },
+            )
+            excursions.append(excursion)
+        if state is SessionState.PLANNED:
+            move(db, session, SessionEvent.BASELINE_RECORDED, actor=actor, at=entered_at)
+        return _saved(row, excursions, duplicate=False)
+
+    def replay(db: Session, prior: Reading) -> ReadingSaved:
+        same_session(prior.session_id, session_id)
+        return _saved(prior, repo.excursions_of_reading(db, prior.id), duplicate=True)
+
+    return run_once(database, Reading, idempotency_key, write=write, replay=replay)

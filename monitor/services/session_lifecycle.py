@@ -1,0 +1,293 @@
+"""Open a session, and move it through its states: infusion start, pause, resume, rate, stop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from monitor.config import Config
+from monitor.db import repositories as repo
+from monitor.db.engine import Database
+from monitor.db.models import InfusionEvent, InfusionSession
+from monitor.db.types import utcnow
+from monitor.domain.dose import plan_dose
+from monitor.domain.permissions import Action
+from monitor.domain.schedule import expected_infusion_end
+from monitor.domain.session_state import SessionEvent, SessionState, next_state
+from monitor.domain.vitals import parse_weight
+from monitor.services.actors import Actor, ensure_allowed
+from monitor.services.audit import add_audit
+from monitor.services.errors import Conflict, FieldProblem, InvalidEntry, NotFound
+from monitor.services.idempotency import run_once, same_session
+
+MAX_RATE_ML_PER_H = 1000.0
+MAX_REASON = 2000
+
+
+@dataclass(frozen=True)
+class SessionOpened:
+    session_id: int
+    state: SessionState
+    duplicate: bool
+
+
+def open_session(
+    *,
+    database: Database,
+    config: Config,
+    actor: Actor,
+    patient_id: int,
+    chair: str,
+    protocol_id: str,
+    weight_kg: float | str,
+    idempotency_key: str,
+    now: datetime | None = None,
+) -> SessionOpened:
+    """Put a patient in a chair under a protocol, with today's weight and the computed dose."""
+    ensure_allowed(actor, Action.OPEN_SESSION)
+    at = now or utcnow()
+    weight = parse_weight(weight_kg, config.plausibility)
+    if chair not in config.clinic.chairs:
+        raise InvalidEntry([FieldProblem("chair", f"Unknown chair {chair!r}")])
+    try:
+        protocol = config.protocol(protocol_id)
+    except KeyError:
+        raise InvalidEntry(
+            [FieldProblem("protocol", f"Unknown protocol {protocol_id!r}")]
+        ) from None
+    dose = plan_dose(
+        weight_kg=weight,
+        dose_mg_per_kg=protocol.dose_mg_per_kg,
+        concentration_mg_per_ml=protocol.concentration_mg_per_ml,
+        infusion_minutes=protocol.infusion_minutes,
+    )
+
+    def write(db: Session) -> SessionOpened:
+        patient = repo.patient(db, patient_id)
+        if patient is None:
+            raise InvalidEntry([FieldProblem("patient", "Choose a patient")])
+        if repo.active_session_in_chair(db, chair):
+            raise Conflict(f"{chair} already has a session in progress")
+        if repo.active_session_of_patient(db, patient_id):
+            raise Conflict(f"{patient.display_name} already has a session in progress")
+        row = InfusionSession(
+            patient_id=patient_id,
+            protocol_id=protocol.id,
+            protocol_name=protocol.name,
+            chair=chair,
+            state=SessionState.PLANNED.value,
+            opened_at=at,
+            opened_by=actor.id,
+            weight_kg=weight,
+            dose_mg_per_kg=dose.dose_mg_per_kg,
+            dose_mg=dose.dose_mg,
+            concentration_mg_per_ml=protocol.concentration_mg_per_ml,
+            rate_ml_per_h=dose.rate_ml_per_h,
+            infusion_minutes=protocol.infusion_minutes,
+            idempotency_key=idempotency_key,
+        )
+        db.add(row)
+        db.flush()
+        add_audit(
+            db,
+            actor=actor,
+            action="session.opened",
+            entity_type="session",
+            entity_id=row.id,
+            session_id=row.id,
+            at=at,
+            new={
+                "patient_id": patient_id,
+                "chair": chair,
+                "protocol": protocol.id,
+                "weight_kg": weight,
+                "dose_mg": dose.dose_mg,
+                "rate_ml_per_h": dose.rate_ml_per_h,
+                "state": row.state,
+            },
+        )
+        return SessionOpened(row.id, SessionState.PLANNED, duplicate=False)
+
+    def replay(db: Session, prior: InfusionSession) -> SessionOpened:
+        return SessionOpened(prior.id, SessionState(prior.state), duplicate=True)
+
+    return run_once(database, InfusionSession, idempotency_key, write=write, replay=replay)
+
+
+def load_locked(db: Session, session_id: int) -> InfusionSession:
+    """The session row, locked for this transaction, or NotFound."""
+    row = repo.lock_session(db, session_id)
+    if row is None:
+        raise NotFound(f"Session {session_id} does not exist")
+    return row
+
+
+def move(
+    db: Session,
+    row: InfusionSession,
+    event: SessionEvent,
+    *,
+    actor: Actor,
+    at: datetime,
+    reason: str | None = None,
+) -> SessionState:
+    """Apply a state machine event to a locked session, with its audit entry."""
+    old = SessionState(row.state)
+    new = next_state(old, event)
+    if new is not old:
+        row.state = new.value
+        add_audit(
+            db,
+            actor=actor,
+            action="session.state_changed",
+            entity_type="session",
+            entity_id=row.id,
+            session_id=row.id,
+            at=at,
+            old={"state": old.value},
+            new={"state": new.value},
+            reason=reason,
+        )
+    return new
+
+
+@dataclass(frozen=True)
+class EventRecorded:
+    event_id: int
+    state: SessionState
+    duplicate: bool
+
+
+_KINDS = {
+    SessionEvent.START_INFUSION: "start",
+    SessionEvent.PAUSE: "pause",
+    SessionEvent.RESUME: "resume",
+    SessionEvent.RATE_CHANGE: "rate_change",
+    SessionEvent.STOP_INFUSION: "stop",
+}
+
+
+def _clean_reason(reason: str | None) -> str | None:
+    text = (reason or "").strip()
+    if len(text) > MAX_REASON:
+        raise InvalidEntry(
+            [FieldProblem("reason", f"Keep the reason under {MAX_REASON} characters")]
+        )
+    return text or None
+
+
+def record_infusion_event(
+    *,
+    database: Database,
+    actor: Actor,
+    session_id: int,
+    event: SessionEvent,
+    idempotency_key: str,
+    rate_ml_per_h: float | None = None,
+    reason: str | None = None,
+    now: datetime | None = None,
+) -> EventRecorded:
+    """Start, pause, resume, change the rate of, or stop the infusion."""
+    ensure_allowed(actor, Action.INFUSION_EVENT)
+    if event not in _KINDS:
+        raise InvalidEntry([FieldProblem("event", f"{event} is not an infusion event")])
+    at = now or utcnow()
+    text = _clean_reason(reason)
+    if event is SessionEvent.RATE_CHANGE and (
+        rate_ml_per_h is None or not 0 < rate_ml_per_h <= MAX_RATE_ML_PER_H
+    ):
+        raise InvalidEntry(
+            [
+                FieldProblem(
+                    "rate", f"Enter the new rate in mL/h, above 0 and up to {MAX_RATE_ML_PER_H:g}"
+                )
+            ]
+        )
+    if event is SessionEvent.PAUSE and text is None:
+        raise InvalidEntry([FieldProblem("reason", "Say why the infusion is paused")])
+
+    def write(db: Session) -> EventRecorded:
+        row = load_locked(db, session_id)
+        if event is SessionEvent.STOP_INFUSION and text is None and _stops_early(db, row, at):
+            raise InvalidEntry(
+                [
+                    FieldProblem(
+                        "reason",
+                        "The planned dose has not run yet: say why the infusion stops early",
+                    )
+                ]
+            )
+        state = move(db, row, event, actor=actor, at=at, reason=text)
+        if event is SessionEvent.START_INFUSION:
+            row.infusion_started_at = at
+        elif event is SessionEvent.STOP_INFUSION:
+            row.infusion_stopped_at = at
+        elif event is SessionEvent.RATE_CHANGE and rate_ml_per_h is not None:
+            row.rate_ml_per_h = rate_ml_per_h
+        record = InfusionEvent(
+            session_id=row.id,
+            kind=_KINDS[event],
+            occurred_at=at,
+            rate_ml_per_h=(
+                rate_ml_per_h if event is SessionEvent.RATE_CHANGE else row.rate_ml_per_h
+            ),
+            reason=text,
+            entered_by=actor.id,
+            entered_at=utcnow(),
+            idempotency_key=idempotency_key,
+        )
+        db.add(record)
+        db.flush()
+        add_audit(
+            db,
+            actor=actor,
+            action=f"infusion.{record.kind}",
+            entity_type="infusion_event",
+            entity_id=record.id,
+            session_id=row.id,
+            at=at,
+            reason=text,
+            new={"kind": record.kind, "rate_ml_per_h": record.rate_ml_per_h},
+        )
+        return EventRecorded(record.id, state, duplicate=False)
+
+    def replay(db: Session, prior: InfusionEvent) -> EventRecorded:
+        same_session(prior.session_id, session_id)
+        row = db.get(InfusionSession, prior.session_id)
+        assert row is not None
+        return EventRecorded(prior.id, SessionState(row.state), duplicate=True)
+
+    return run_once(database, InfusionEvent, idempotency_key, write=write, replay=replay)
+
+
+def _stops_early(db: Session, row: InfusionSession, at: datetime) -> bool:
+    end = expected_infusion_end(repo.infusion_times(db, row), row.infusion_minutes, at)
+    return end is not None and at < end
+
+
+def end_session_early(
+    *,
+    database: Database,
+    actor: Actor,
+    session_id: int,
+    reason: str,
+    now: datetime | None = None,
+) -> SessionState:
+    """End a session before discharge (declined, transferred, stopped for safety), with why."""
+    ensure_allowed(actor, Action.END_SESSION_EARLY)
+    at = now or utcnow()
+    text = _clean_reason(reason)
+    if text is None:
+        raise InvalidEntry([FieldProblem("reason", "Say why the session ends early")])
+    with database.session_scope() as db:
+        row = load_locked(db, session_id)
+        if row.state == SessionState.STOPPED_EARLY.value:
+            return SessionState.STOPPED_EARLY  # a repeated request: already done
+        state = move(db, row, SessionEvent.END_EARLY, actor=actor, at=at, reason=text)
+        row.ended_at = at
+        row.end_reason = text
+        if row.infusion_started_at and not row.infusion_stopped_at:
+            row.infusion_stopped_at = at
+        return state
