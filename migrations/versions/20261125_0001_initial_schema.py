@@ -136,7 +136,8 @@ def upgrade() -> None:
         sa.Column("infusion_minutes", sa.Float(), nullable=False),
         sa.Column("idempotency_key", sa.String(length=64), nullable=False),
         sa.CheckConstraint(
-            "state IN ('planned', 'baseline', 'infusing', 'paused', 'recovery', 'discharged', 'stopped_early')",
+            "state IN ('planned', 'baseline', 'infusing', 'paused', 'recovery', "
+            "'discharged', 'stopped_early')",
             name=op.f("ck_sessions_state"),
         ),
         sa.ForeignKeyConstraint(
