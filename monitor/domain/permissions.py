@@ -19,6 +19,7 @@ class Action(StrEnum):
     RECORD_RATING = "record_rating"
     INFUSION_EVENT = "infusion_event"
     END_SESSION_EARLY = "end_session_early"
+    DISCHARGE = "discharge"
     MANAGE_USERS = "manage_users"
     MANAGE_PATIENTS = "manage_patients"
 
@@ -32,6 +33,7 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.RECORD_RATING: CLINICAL,
     Action.INFUSION_EVENT: CLINICAL,
     Action.END_SESSION_EARLY: CLINICAL,
+    Action.DISCHARGE: CLINICAL,
     Action.MANAGE_USERS: frozenset({Role.ADMIN}),
     Action.MANAGE_PATIENTS: frozenset({Role.ADMIN, Role.NURSE, Role.PHYSICIAN}),
 }

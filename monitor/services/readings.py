@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -10,16 +11,16 @@ from sqlalchemy.orm import Session
 from monitor.config import Config, Priority
 from monitor.db import repositories as repo
 from monitor.db.engine import Database
-from monitor.db.models import Excursion, Reading
+from monitor.db.models import Excursion, InfusionSession, Reading
 from monitor.db.types import utcnow
 from monitor.domain.errors import refuse
 from monitor.domain.excursions import evaluate
 from monitor.domain.permissions import Action
 from monitor.domain.session_state import SessionEvent, SessionState, accepts_entries, phase_of
-from monitor.domain.vitals import VitalSigns, check_plausible
+from monitor.domain.vitals import VitalSigns, check_plausible, parse_vitals
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
-from monitor.services.errors import IllegalTransition
+from monitor.services.errors import IllegalTransition, NotFound
 from monitor.services.idempotency import run_once, same_session
 from monitor.services.session_lifecycle import load_locked, move
 
@@ -177,3 +178,32 @@ def record_reading(
         return _saved(prior, repo.excursions_of_reading(db, prior.id), duplicate=True)
 
     return run_once(database, Reading, idempotency_key, write=write, replay=replay)
+
+
+def record_entered_reading(
+    *,
+    database: Database,
+    config: Config,
+    actor: Actor,
+    session_id: int,
+    entered: Mapping[str, str | int | float | None],
+    idempotency_key: str,
+    now: datetime | None = None,
+) -> ReadingSaved:
+    """Parse what the nurse typed (messages name each bad field), then record it."""
+    ensure_allowed(actor, Action.RECORD_READING)
+    with database.session_scope() as db:
+        row = db.get(InfusionSession, session_id)
+    if row is None:
+        raise NotFound(f"Session {session_id} does not exist")
+    require = config.protocol(row.protocol_id).ratings.moaas_with_every_reading
+    vitals = parse_vitals(entered, config.plausibility, require_moaas=require)
+    return record_reading(
+        database=database,
+        config=config,
+        actor=actor,
+        session_id=session_id,
+        vitals=vitals,
+        idempotency_key=idempotency_key,
+        now=now,
+    )

@@ -62,7 +62,9 @@ def test_defaults_match_clinical_md(limits: Plausibility) -> None:
         "temperature": (30, 43),
         "weight": (30, 300),
     }
-    actual = {name: (limits.for_measure(name).min, limits.for_measure(name).max) for name in expected}
+    actual = {
+        name: (limits.for_measure(name).min, limits.for_measure(name).max) for name in expected
+    }
     assert actual == expected
 
 
@@ -231,8 +233,10 @@ def test_non_numbers_are_refused(limits: Plausibility, field: str, text: str) ->
 
 
 @pytest.mark.parametrize("field", WHOLE_FIELDS)
-@pytest.mark.parametrize("blank", [pytest.param("", id="empty"), pytest.param("   ", id="spaces"),
-                                   pytest.param(None, id="none")])
+@pytest.mark.parametrize(
+    "blank",
+    [pytest.param("", id="empty"), pytest.param("   ", id="spaces"), pytest.param(None, id="none")],
+)
 def test_blank_required_fields_are_refused(
     limits: Plausibility, field: str, blank: str | None
 ) -> None:
@@ -262,8 +266,14 @@ def test_decimals_are_refused_for_whole_number_fields(
     limits: Plausibility, field: str, text: str
 ) -> None:
     # Pick a decimal that lies inside the field's limits, so only wholeness is at stake.
-    base = {"moaas": 3, "systolic": 120, "diastolic": 80, "heart_rate": 72, "spo2": 97,
-            "resp_rate": 14}[field]
+    base = {
+        "moaas": 3,
+        "systolic": 120,
+        "diastolic": 80,
+        "heart_rate": 72,
+        "spo2": 97,
+        "resp_rate": 14,
+    }[field]
     value = f"{base}{text[1:]}" if field != "moaas" else text
     with pytest.raises(InvalidEntry) as excinfo:
         parse_vitals(entry(**{field: value}), limits, require_moaas=True)
@@ -284,8 +294,14 @@ def test_temperature_accepts_decimal_comma(limits: Plausibility) -> None:
 
 def test_whitespace_and_numbers_are_accepted(limits: Plausibility) -> None:
     vitals = parse_vitals(
-        {"systolic": " 131 ", "diastolic": 84, "heart_rate": 66.0, "spo2": "99",
-         "resp_rate": "16", "moaas": 5},
+        {
+            "systolic": " 131 ",
+            "diastolic": 84,
+            "heart_rate": 66.0,
+            "spo2": "99",
+            "resp_rate": "16",
+            "moaas": 5,
+        },
         limits,
         require_moaas=True,
     )
@@ -440,8 +456,9 @@ def _near(low: float, high: float) -> st.SearchStrategy[object]:
 _ENTRY = st.fixed_dictionaries(
     {
         **{
-            name: _near(CONFIG.plausibility.for_measure(name).min,
-                        CONFIG.plausibility.for_measure(name).max)
+            name: _near(
+                CONFIG.plausibility.for_measure(name).min, CONFIG.plausibility.for_measure(name).max
+            )
             for name in RANGED_FIELDS
         },
         "moaas": _near(0, 5),

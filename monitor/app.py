@@ -1,0 +1,106 @@
+"""The app factory: the only module that wires config, database, auth, pages and assets."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+import dash
+from dash import Dash, Input, Output, dcc, html
+from flask import Flask
+
+from monitor import auth, runtime
+from monitor.config import REPO_ROOT, Settings, load_settings
+from monitor.db.engine import Database
+from monitor.pages import PAGES
+from monitor.ui import shell
+from monitor.ui.ids import Shell
+
+ASSETS = REPO_ROOT / "assets"
+BOOTSTRAP = "/assets/vendor/bootstrap.min.css"
+INDEX = """<!DOCTYPE html>
+<html lang="en" data-bs-theme="dark">
+<head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}</head>
+<body>{%app_entry%}<footer>{%config%}{%scripts%}{%renderer%}</footer></body>
+</html>"""
+
+
+def _secret_key(settings: Settings) -> str:
+    """The configured secret; in development, one kept in the instance folder."""
+    if settings.config.app.secret_key:
+        return settings.config.app.secret_key
+    path = Path(settings.instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _guarded(module: Any) -> Any:
+    def layout(**query: Any) -> Any:
+        if auth.may_view(module.ROLES):
+            return module.layout(**query)
+        if auth.current_actor() is None:
+            return dcc.Location(id="guard-redirect", href=auth.LOGIN_PAGE, refresh=True)
+        return html.Div("Your role may not open this screen.", className="alert alert-warning")
+
+    return layout
+
+
+def create_app(settings: Settings | None = None) -> Dash:
+    """Build the Dash app for these settings (default: from the environment and config.yaml)."""
+    settings = settings or load_settings()
+    config = settings.config
+    server = Flask("monitor", instance_path=str(Path(settings.instance_path).resolve()))
+    production = config.app.environment == "production"
+    server.config.update(
+        SECRET_KEY=_secret_key(settings),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=production,
+        REMEMBER_COOKIE_SECURE=production,
+        REMEMBER_COOKIE_HTTPONLY=True,
+    )
+    runtime.attach(server, runtime.Runtime(settings, Database.from_url(settings.database_url)))
+    auth.init_auth(server)
+    server.add_url_rule("/healthz", "healthz", lambda: "ok")
+
+    app = Dash(
+        "monitor",
+        server=server,  # type: ignore[arg-type]
+        use_pages=True,
+        pages_folder="",
+        assets_folder=str(ASSETS),
+        assets_ignore=r"bootstrap\.min\.css",
+        external_stylesheets=[BOOTSTRAP],
+        serve_locally=True,
+        title=config.clinic.name,
+        suppress_callback_exceptions=True,
+        update_title="",
+    )
+    app.index_string = INDEX
+    for module in PAGES:
+        dash.register_page(  # type: ignore[no-untyped-call]
+            module.__name__,
+            path=module.PATH,
+            name=module.NAME,
+            title=module.NAME,
+            layout=_guarded(module),
+            roles=module.ROLES,
+            in_nav=module.IN_NAV,
+        )
+        module.register_callbacks(app)
+    app.layout = lambda: shell.frame(config.clinic.name, auth.current_actor())
+    app.clientside_callback(  # type: ignore[no-untyped-call]
+        """function(n, theme) {
+            var next = n ? (theme === 'light' ? 'dark' : 'light') : (theme || 'dark');
+            document.documentElement.setAttribute('data-bs-theme', next);
+            return next;
+        }""",
+        Output(Shell.THEME, "data"),
+        Input(Shell.THEME_TOGGLE, "n_clicks"),
+        dash.State(Shell.THEME, "data"),
+    )
+    return app

@@ -1,0 +1,134 @@
+"""Sign-in and the server-side permission check every callback and route makes."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode, urlparse
+
+from flask import Flask, Response, abort, redirect, request
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from monitor import runtime
+from monitor.db.models import User
+from monitor.domain.permissions import Action, Role, is_allowed
+from monitor.services.actors import Actor
+from monitor.services.people import actor_of, verify_password
+
+LOGIN_PAGE = "/login"
+# Paths anyone may load: the login page and the files every page needs.
+PUBLIC_PREFIXES = (
+    "/assets/",
+    "/_dash-component-suites/",
+    "/_dash-layout",
+    "/_dash-dependencies",
+    "/_favicon.ico",
+    "/_reload-hash",
+    "/auth/",
+    "/healthz",
+)
+CALLBACK_PATH = "/_dash-update-component"
+HOME_BY_ROLE = {
+    Role.NURSE: "/bedside",
+    Role.PHYSICIAN: "/bedside",
+    Role.AUDITOR: "/",
+    Role.ADMIN: "/",
+}
+
+
+class SignedIn(UserMixin):  # type: ignore[misc]
+    """The Flask-Login user: an Actor loaded fresh from the database each request."""
+
+    def __init__(self, actor: Actor) -> None:
+        self.actor = actor
+
+    def get_id(self) -> str:
+        return str(self.actor.id)
+
+
+def current_actor() -> Actor | None:
+    """The signed-in user, or None."""
+    if current_user.is_authenticated:
+        actor: Actor = current_user.actor
+        return actor
+    return None
+
+
+def require(action: Action) -> Actor:
+    """The signed-in actor if their role allows `action`; otherwise end the request 401/403."""
+    actor = current_actor()
+    if actor is None:
+        abort(401)
+    if not is_allowed(actor.role, action):
+        abort(403)
+    return actor
+
+
+def may_view(roles: tuple[str, ...] | None) -> bool:
+    """Whether the current user may open a page declared with these roles (None: anyone)."""
+    if roles is None:
+        return True
+    actor = current_actor()
+    return actor is not None and actor.role.value in roles
+
+
+def _safe_next(target: str | None) -> str | None:
+    if not target:
+        return None
+    parsed = urlparse(target)
+    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _load_user(user_id: str) -> SignedIn | None:
+    if not user_id.isdigit():
+        return None
+    with runtime.current().database.session_scope() as db:
+        user = db.get(User, int(user_id))
+        if user is None or not user.active:
+            return None
+        return SignedIn(actor_of(user))
+
+
+def _login() -> WerkzeugResponse:
+    username = (request.form.get("username") or "").strip().lower()
+    password = request.form.get("password") or ""
+    target = _safe_next(request.form.get("next"))
+    actor = (
+        verify_password(database=runtime.current().database, username=username, password=password)
+        if username and password
+        else None
+    )
+    if actor is None:
+        query = {"error": "1"} | ({"next": target} if target else {})
+        return redirect(f"{LOGIN_PAGE}?{urlencode(query)}")
+    login_user(SignedIn(actor))
+    return redirect(target or HOME_BY_ROLE[actor.role])
+
+
+def _logout() -> WerkzeugResponse:
+    logout_user()
+    return redirect(LOGIN_PAGE)
+
+
+def _guard() -> Any:
+    path = request.path
+    if path == LOGIN_PAGE or path.startswith(PUBLIC_PREFIXES) or path == CALLBACK_PATH:
+        return None  # callbacks check the role themselves, in `require`
+    if current_actor() is not None:
+        return None
+    if request.method == "GET":
+        return redirect(f"{LOGIN_PAGE}?{urlencode({'next': request.full_path.rstrip('?')})}")
+    return Response("Sign in first", status=401)
+
+
+def init_auth(server: Flask) -> None:
+    """Wire Flask-Login, the login and logout routes, and the sign-in guard."""
+    manager = LoginManager()
+    manager.init_app(server)
+    manager.user_loader(_load_user)
+    manager.session_protection = "strong"
+    server.add_url_rule("/auth/login", "login", _login, methods=["POST"])
+    server.add_url_rule("/auth/logout", "logout", _logout, methods=["GET", "POST"])
+    server.before_request(_guard)

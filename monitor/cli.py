@@ -1,0 +1,126 @@
+"""The `monitor` command: serve, db upgrade/check, create-user, seed-demo, check-config."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Sequence
+
+from monitor.config import ConfigError, load_config, load_settings
+from monitor.db import migrate
+from monitor.db.engine import Database
+from monitor.domain.errors import DomainError
+from monitor.domain.permissions import Role
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    config = load_config(args.path)
+    print(
+        f"config OK: {config.clinic.name}, {len(config.protocols)} protocol(s), "
+        f"{len(config.clinic.chairs)} chairs"
+    )
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    if settings.database_url.startswith("sqlite:///"):
+        path = settings.database_url.removeprefix("sqlite:///")
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    migrate.upgrade(settings.database_url, args.revision)
+    print(f"database at {args.revision}")
+    return 0
+
+
+def cmd_db_check(args: argparse.Namespace) -> int:
+    migrate.check(load_settings().database_url)
+    return 0
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    from monitor.services.people import create_user
+
+    password = os.environ.get("MONITOR_NEW_USER_PASSWORD") or getpass.getpass("Password: ")
+    settings = load_settings()
+    actor = create_user(
+        database=Database.from_url(settings.database_url),
+        username=args.username,
+        full_name=args.full_name,
+        role=args.role,
+        password=password,
+    )
+    print(f"created {actor.role.value} {actor.username} ({actor.full_name})")
+    return 0
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    from monitor.demo import demo_password, is_empty, seed_demo
+
+    settings = load_settings()
+    database = Database.from_url(settings.database_url)
+    if not is_empty(database):
+        print("database already has users: demo data not added")
+        return 0
+    users = seed_demo(database, settings.config)
+    shown = ", ".join(f"{name} ({role})" for name, role in users.items())
+    source = "MONITOR_DEMO_PASSWORD" if os.environ.get("MONITOR_DEMO_PASSWORD") else "default"
+    print(f"demo data added. Users: {shown}; password: {demo_password()} ({source})")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from monitor.app import create_app
+
+    app = create_app()
+    print(f"serving on http://{args.host}:{args.port}")
+    app.run(host=args.host, port=args.port, debug=False)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="monitor", description=__doc__)
+    sub = top.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("check-config", help="validate a config file and exit")
+    p.add_argument("path", nargs="?", help="config file (default: MONITOR_CONFIG or config.yaml)")
+    p.set_defaults(func=cmd_check_config)
+    db = sub.add_parser("db", help="database migrations").add_subparsers(dest="db", required=True)
+    p = db.add_parser("upgrade", help="apply migrations")
+    p.add_argument("revision", nargs="?", default="head")
+    p.set_defaults(func=cmd_db_upgrade)
+    db.add_parser("check", help="fail if models and migrations differ").set_defaults(
+        func=cmd_db_check
+    )
+    p = sub.add_parser(
+        "create-user", help="add a user (password from MONITOR_NEW_USER_PASSWORD or prompted)"
+    )
+    p.add_argument("username")
+    p.add_argument("--role", required=True, choices=[r.value for r in Role])
+    p.add_argument("--full-name", required=True, help="printed name, as on signatures")
+    p.set_defaults(func=cmd_create_user)
+    sub.add_parser(
+        "seed-demo", help="add demo users, patients and sessions to an empty database"
+    ).set_defaults(func=cmd_seed_demo)
+    p = sub.add_parser("serve", help="serve with the development server")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8050)
+    p.set_defaults(func=cmd_serve)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        result: int = args.func(args)
+        return result
+    except ConfigError as error:
+        print(f"monitor: {error}", file=sys.stderr)
+        return 2
+    except DomainError as error:
+        print(f"monitor: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""The sign-in page: a plain form posted to /auth/login, so the password never enters a callback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import Dash, html
+
+PATH = "/login"
+NAME = "Sign in"
+ROLES = None  # anyone
+IN_NAV = False
+
+
+def layout(error: str | None = None, next: str | None = None, **_: Any) -> Any:  # noqa: A002
+    message = (
+        dbc.Alert("Username or password not recognised.", color="danger", id="login-error")
+        if error
+        else None
+    )
+    return dbc.Row(
+        dbc.Col(
+            dbc.Card(
+                dbc.CardBody(
+                    [
+                        html.H1("Sign in", className="h3 mb-3"),
+                        message,
+                        html.Form(
+                            [
+                                dbc.Label("Username", html_for="login-username"),
+                                dbc.Input(
+                                    id="login-username",
+                                    name="username",
+                                    type="text",
+                                    autoFocus=True,
+                                    autoComplete="username",
+                                    required=True,
+                                    className="mb-3",
+                                ),
+                                dbc.Label("Password", html_for="login-password"),
+                                dbc.Input(
+                                    id="login-password",
+                                    name="password",
+                                    type="password",
+                                    autoComplete="current-password",
+                                    required=True,
+                                    className="mb-3",
+                                ),
+                                dbc.Input(type="hidden", name="next", value=next or ""),
+                                dbc.Button(
+                                    "Sign in",
+                                    type="submit",
+                                    color="primary",
+                                    className="w-100",
+                                    id="login-submit",
+                                ),
+                            ],
+                            action="/auth/login",
+                            method="POST",
+                        ),
+                    ]
+                )
+            ),
+            xs=12,
+            sm=8,
+            md=6,
+            lg=4,
+        ),
+        justify="center",
+        className="mt-5",
+    )
+
+
+def register_callbacks(app: Dash) -> None:
+    """The sign-in page has no callbacks."""

@@ -1,0 +1,609 @@
+"""The bedside screen's pieces: chair picker, open-session form, session panel and its refresh."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+import dash_bootstrap_components as dbc
+from dash import Output, dcc, html
+
+from monitor.config import Config
+from monitor.domain.dose import plan_dose
+from monitor.domain.errors import DomainError
+from monitor.domain.scales import cadss_item_numbers
+from monitor.domain.schedule import DueState
+from monitor.domain.session_state import SessionEvent
+from monitor.domain.vitals import parse_weight
+from monitor.ui.components import alarm, cadss_items, local_time, moaas_picker, vital_input
+from monitor.ui.figures import session_trend
+from monitor.ui.ids import VITAL_INPUTS, Bedside
+
+if TYPE_CHECKING:
+    from monitor.services.bedside import BedsideView
+    from monitor.services.ratings import RatingSaved
+    from monitor.services.readings import ReadingSaved
+
+B = Bedside
+# Screen readers announce changes in these regions.
+POLITE: Any = {"aria-live": "polite"}
+ASSERTIVE: Any = {"aria-live": "assertive"}
+FIELDS = (*VITAL_INPUTS, "moaas")
+STATE_WORDS = {
+    "planned": "Planned — baseline reading needed",
+    "baseline": "Baseline taken",
+    "infusing": "Infusing",
+    "paused": "Infusion PAUSED",
+    "recovery": "Recovery",
+    "discharged": "Discharged",
+    "stopped_early": "Ended early",
+}
+STATE_COLOURS = {
+    "planned": "secondary",
+    "baseline": "info",
+    "infusing": "primary",
+    "paused": "warning",
+    "recovery": "success",
+    "discharged": "dark",
+    "stopped_early": "dark",
+}
+
+
+# ---- choosing a chair and opening a session ---------------------------------------------
+
+
+def chair_picker(chairs: Sequence[str], active: Mapping[str, Any]) -> html.Div:
+    cards = []
+    for chair in chairs:
+        row = active.get(chair)
+        detail = f"{row.patient_initials} · {row.mrn} · {STATE_WORDS[row.state]}" if row else "Free"
+        card = dbc.Card(
+            dbc.CardBody(
+                [
+                    html.H2(chair, className="h5 mb-1"),
+                    html.Div(detail, className="small"),
+                ]
+            ),
+            className="chair-card h-100" + (" chair-busy" if row else ""),
+        )
+        cards.append(
+            dbc.Col(
+                dcc.Link(
+                    card,
+                    href=f"/bedside?chair={quote(chair)}",
+                    className="text-decoration-none",
+                    id=f"bed-chair-{quote(chair)}",
+                ),
+                xs=6,
+                md=4,
+                className="mb-3",
+            )
+        )
+    return html.Div([html.H1("Choose a chair", className="h3 mb-3"), dbc.Row(cards)])
+
+
+def _age(birth: date) -> int:
+    today = date.today()
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def open_form(chair: str, patients: Sequence[Any], config: Config, key: str) -> html.Div:
+    options = [
+        {
+            "label": f"{p.name} · MRN {p.mrn} · {_age(p.birth_date)} y",
+            "value": p.id,
+            "weight": p.weight_kg,
+        }
+        for p in patients
+    ]
+    protocols = [{"label": p.name, "value": p.id} for p in config.protocols]
+    return html.Div(
+        [
+            dcc.Store(id=B.CHAIR, data=chair),
+            dcc.Store(id=B.OPEN_KEY, data=key),
+            dcc.Location(id=B.OPEN_REDIRECT, refresh=True),
+            dcc.Link("← All chairs", href="/bedside"),
+            html.H1(f"{chair}: open a session", className="h3 my-3"),
+            dbc.Card(
+                dbc.CardBody(
+                    [
+                        dbc.Label("Patient", html_for=B.OPEN_PATIENT),
+                        dcc.Dropdown(
+                            id=B.OPEN_PATIENT,
+                            options=[{"label": o["label"], "value": o["value"]} for o in options],
+                            placeholder="Search by name or MRN",
+                            className="mb-3 touch-dropdown",
+                        ),
+                        dcc.Store(
+                            id="bed-open-weights",
+                            data={str(o["value"]): o["weight"] for o in options},
+                        ),
+                        dbc.Row(
+                            [
+                                dbc.Col(
+                                    [
+                                        dbc.Label("Weight today (kg)", html_for=B.OPEN_WEIGHT),
+                                        dbc.Input(
+                                            id=B.OPEN_WEIGHT,
+                                            type="text",
+                                            inputmode="decimal",
+                                            autocomplete="off",
+                                        ),
+                                    ],
+                                    md=4,
+                                ),
+                                dbc.Col(
+                                    [
+                                        dbc.Label("Protocol", html_for=B.OPEN_PROTOCOL),
+                                        dbc.Select(
+                                            id=B.OPEN_PROTOCOL,
+                                            options=protocols,
+                                            value=config.default_protocol.id,
+                                        ),
+                                    ],
+                                    md=8,
+                                ),
+                            ],
+                            className="mb-3",
+                        ),
+                        html.Div(id=B.OPEN_DOSE, className="dose-preview mb-3", **POLITE),
+                        dbc.Button("Open session", id=B.OPEN_SUBMIT, color="primary", size="lg"),
+                        html.Div(id=B.OPEN_MESSAGE, className="mt-3"),
+                    ]
+                )
+            ),
+        ]
+    )
+
+
+def weight_of_patient(patient_id: Any, weights: Mapping[str, float] | None) -> Any:
+    """Prefill today's weight with the patient's recorded weight."""
+    return (weights or {}).get(str(patient_id), "")
+
+
+def dose_preview(config: Config, protocol_id: str | None, weight: Any) -> Any:
+    try:
+        protocol = config.protocol(protocol_id or config.default_protocol.id)
+        kg = parse_weight(weight, config.plausibility)
+    except KeyError:
+        return problem("Choose a protocol")
+    except DomainError as error:
+        return html.Div(str(error), className="text-muted") if weight else ""
+    plan = plan_dose(
+        weight_kg=kg,
+        dose_mg_per_kg=protocol.dose_mg_per_kg,
+        concentration_mg_per_ml=protocol.concentration_mg_per_ml,
+        infusion_minutes=protocol.infusion_minutes,
+    )
+    return dbc.Alert(
+        [
+            html.Div(f"Weight {plan.weight_kg:g} kg × {plan.dose_mg_per_kg:g} mg/kg"),
+            html.Div(
+                [
+                    html.Strong(f"Dose {plan.dose_mg:g} mg"),
+                    f" = {plan.volume_ml:g} mL at {protocol.concentration_mg_per_ml:g} mg/mL",
+                ]
+            ),
+            html.Div(
+                [
+                    html.Strong(f"Pump rate {plan.rate_ml_per_h:g} mL/h"),
+                    f" over {plan.infusion_minutes:g} min",
+                ]
+            ),
+        ],
+        color="info",
+        className="mb-0",
+        id="bed-dose-plan",
+    )
+
+
+# ---- the session panel -----------------------------------------------------------------
+
+
+def session_panel(
+    chair: str, session_id: int, config: Config, refresh_ms: float, keys: tuple[str, str, str]
+) -> html.Div:
+    reading_key, event_key, cadss_key = keys
+    protocol_items = cadss_item_numbers(config.default_protocol.ratings.cadss_version)
+    return html.Div(
+        [
+            dcc.Store(id=B.SESSION, data=session_id),
+            dcc.Store(id=B.CHAIR, data=chair),
+            dcc.Store(id=B.READING_KEY, data=reading_key),
+            dcc.Store(id=B.EVENT_KEY, data=event_key),
+            dcc.Store(id=B.CADSS_KEY, data=cadss_key),
+            dcc.Store(id=B.VERSION, data=0),
+            dcc.Store(id=B.DUE),
+            dcc.Store(id=B.DUE_CLOCK),
+            dcc.Store(id=B.CADSS_DUE),
+            dcc.Interval(id=B.REFRESH, interval=refresh_ms),
+            dcc.Interval(id=B.TICK, interval=1000),
+            dcc.Link("← All chairs", href="/bedside"),
+            html.Div(id=B.HEADER, className="my-2"),
+            html.Div(id=B.COUNTDOWN, className="countdown", role="timer", **POLITE),
+            dbc.Row(
+                [
+                    dbc.Col([_reading_card(), _infusion_card()], lg=7),
+                    dbc.Col(
+                        [
+                            html.Div(id=B.RESULT, **ASSERTIVE),
+                            _cadss_card(protocol_items),
+                            dbc.Card(
+                                [
+                                    dbc.CardHeader("Flags this session"),
+                                    dbc.CardBody(html.Div(id=B.FLAGS)),
+                                ],
+                                className="mb-3",
+                            ),
+                        ],
+                        lg=5,
+                    ),
+                ]
+            ),
+            dbc.Card(
+                [
+                    dbc.CardHeader("Trend"),
+                    dbc.CardBody(
+                        dcc.Graph(id=B.TREND, config={"displayModeBar": False, "responsive": True})
+                    ),
+                ],
+                className="mb-3",
+            ),
+            dbc.Card([dbc.CardHeader("Readings"), dbc.CardBody(html.Div(id=B.TABLE))]),
+        ]
+    )
+
+
+def _reading_card() -> dbc.Card:
+    return dbc.Card(
+        [
+            dbc.CardHeader("New reading"),
+            dbc.CardBody(
+                [
+                    dbc.Row([vital_input(name) for name in VITAL_INPUTS]),
+                    moaas_picker(),
+                    dbc.Button(
+                        "Save reading",
+                        id=B.SAVE,
+                        color="primary",
+                        size="lg",
+                        className="w-100 mt-2",
+                    ),
+                ]
+            ),
+        ],
+        className="mb-3",
+    )
+
+
+def _infusion_card() -> dbc.Card:
+    def button(id_: str, text: str, colour: str) -> dbc.Button:
+        return dbc.Button(
+            text, id=id_, color=colour, size="lg", className="me-2 mb-2", disabled=True
+        )
+
+    return dbc.Card(
+        [
+            dbc.CardHeader("Infusion"),
+            dbc.CardBody(
+                [
+                    html.Div(
+                        [
+                            button(B.START, "Start infusion", "success"),
+                            button(B.PAUSE, "Pause", "warning"),
+                            button(B.RESUME, "Resume", "success"),
+                            button(B.STOP, "Stop infusion", "danger"),
+                        ]
+                    ),
+                    dbc.Row(
+                        [
+                            dbc.Col(
+                                [
+                                    dbc.Label(
+                                        "Reason (to pause, stop early or end)",
+                                        html_for=B.EVENT_REASON,
+                                    ),
+                                    dbc.Input(id=B.EVENT_REASON, type="text", maxLength=2000),
+                                ],
+                                md=7,
+                            ),
+                            dbc.Col(
+                                [
+                                    dbc.Label("New rate (mL/h)", html_for=B.RATE),
+                                    dbc.InputGroup(
+                                        [
+                                            dbc.Input(
+                                                id=B.RATE,
+                                                type="text",
+                                                inputmode="decimal",
+                                                maxLength=6,
+                                            ),
+                                            dbc.Button(
+                                                "Set rate",
+                                                id=B.RATE_CHANGE,
+                                                color="secondary",
+                                                disabled=True,
+                                            ),
+                                        ]
+                                    ),
+                                ],
+                                md=5,
+                            ),
+                        ],
+                        className="mt-2",
+                    ),
+                    dbc.Button(
+                        "End session early",
+                        id=B.END_EARLY,
+                        color="danger",
+                        outline=True,
+                        className="mt-3",
+                        disabled=True,
+                    ),
+                    html.Div(id=B.EVENT_MESSAGE, className="mt-2"),
+                ]
+            ),
+        ],
+        className="mb-3",
+    )
+
+
+def _cadss_card(items: Sequence[int]) -> dbc.Card:
+    return dbc.Card(
+        [
+            dbc.CardHeader(["CADSS ", html.Span(id="bed-cadss-banner")]),
+            dbc.CardBody(
+                [
+                    *cadss_items(items),
+                    dbc.Button("Save CADSS", id=B.CADSS_SAVE, color="primary", className="mt-2"),
+                    html.Div(id=B.CADSS_MESSAGE, className="mt-2"),
+                ]
+            ),
+        ],
+        id=B.CADSS_CARD,
+        className="mb-3",
+    )
+
+
+# ---- refresh -----------------------------------------------------------------------------
+
+CONTROLS = (B.START, B.PAUSE, B.RESUME, B.STOP, B.RATE_CHANGE, B.END_EARLY)
+ENABLED_IN = {
+    B.START: {"baseline"},
+    B.PAUSE: {"infusing"},
+    B.RESUME: {"paused"},
+    B.STOP: {"infusing", "paused"},
+    B.RATE_CHANGE: {"infusing"},
+    B.END_EARLY: {"planned", "baseline", "infusing", "paused", "recovery"},
+}
+
+
+def refresh_outputs() -> list[Output]:
+    return [
+        Output(B.HEADER, "children"),
+        Output(B.DUE, "data"),
+        Output(B.FLAGS, "children"),
+        Output(B.TREND, "figure"),
+        Output(B.TABLE, "children"),
+        *[Output(B.last(name), "children") for name in VITAL_INPUTS],
+        *[Output(control, "disabled") for control in CONTROLS],
+        Output(B.CADSS_DUE, "data"),
+        Output("bed-cadss-banner", "children"),
+        Output(B.CADSS_CARD, "className"),
+        Output(B.SAVE, "disabled"),
+    ]
+
+
+def refreshed(view: BedsideView, zone: ZoneInfo) -> tuple[Any, ...]:
+    snap = view.snapshot
+    state = snap.header.state
+    last = snap.readings[-1] if snap.readings else None
+    lasts = [
+        f"last {getattr(last, name)}" + f" at {local_time(last.taken_at, zone)}"
+        if last and getattr(last, name) is not None
+        else ""
+        for name in VITAL_INPUTS
+    ]
+    cadss = view.cadss_due
+    cadss_due = cadss is not None and cadss.state in ("due", "overdue")
+    return (
+        _header(view, zone),
+        _due_data(view),
+        _flags(snap.excursions, zone),
+        session_trend(snap.readings, snap.events, zone),
+        _table(snap.readings, zone),
+        *lasts,
+        *[state not in ENABLED_IN[control] for control in CONTROLS],
+        cadss.at_minutes if cadss else None,
+        _cadss_banner(cadss),
+        "mb-3 cadss-due" if cadss_due else "mb-3",
+        state not in ("planned", "baseline", "infusing", "paused", "recovery"),
+    )
+
+
+def _header(view: BedsideView, zone: ZoneInfo) -> Any:
+    h = view.snapshot.header
+    started = h.infusion_started_at
+    elapsed = (
+        f" · {int((view.now - started).total_seconds() // 60)} min since start"
+        if started and h.state in ("infusing", "paused", "recovery")
+        else ""
+    )
+    end = (
+        f" · expected end {local_time(view.expected_end, zone)}"
+        if view.expected_end and h.state in ("infusing", "paused")
+        else ""
+    )
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.H1(f"{h.chair} · {h.patient_name}", className="h4 mb-0 me-3"),
+                    dbc.Badge(
+                        STATE_WORDS[h.state],
+                        color=STATE_COLOURS[h.state],
+                        id=B.STATE,
+                        className="state-badge",
+                    ),
+                ],
+                className="d-flex align-items-center flex-wrap",
+            ),
+            html.Div(
+                f"MRN {h.mrn} · {h.protocol_name} · weight {h.weight_kg:g} kg · "
+                f"dose {h.dose_mg:g} mg · pump {h.rate_ml_per_h:g} mL/h{elapsed}{end}",
+                className="text-body-secondary",
+            ),
+            dcc.Link("Back to chairs", href="/bedside", className="btn btn-outline-light mt-2")
+            if h.state in ("discharged", "stopped_early")
+            else None,
+        ]
+    )
+
+
+def _due_data(view: BedsideView) -> dict[str, Any]:
+    due = view.due
+    grace_ms = view.protocol.schedule.grace_minutes * 60_000
+    state = view.snapshot.header.state
+    if state in ("discharged", "stopped_early"):
+        return {"state": "ended"}
+    if due.state is DueState.BASELINE:
+        has_baseline = any(r.phase == "baseline" for r in view.snapshot.readings)
+        return {"state": "baseline", "has_baseline": has_baseline}
+    assert due.due_at is not None
+    return {
+        "state": due.state.value,
+        "phase": due.phase,
+        "grace_ms": grace_ms,
+        "due_at_ms": due.due_at.timestamp() * 1000,
+        "server_now_ms": view.now.timestamp() * 1000,
+        "due_label": due.due_at.astimezone(ZoneInfo("UTC")).isoformat(),
+    }
+
+
+def _flags(excursions: Sequence[Any], zone: ZoneInfo) -> Any:
+    if not excursions:
+        return html.Div("No flags.", className="text-body-secondary")
+    rank = {"high": 0, "medium": 1, "low": 2}
+    ordered = sorted(excursions, key=lambda x: (rank[x.priority], -x.id))
+    return [alarm(x.priority, f"{local_time(x.detected_at, zone)} {x.message}") for x in ordered]
+
+
+def _table(readings: Sequence[Any], zone: ZoneInfo) -> Any:
+    if not readings:
+        return html.Div("No readings yet.", className="text-body-secondary")
+    heads = (
+        "Time",
+        "Phase",
+        "BP mmHg",
+        "HR /min",
+        "SpO2 %",
+        "RR /min",
+        "Temp °C",
+        "MOAA/S",
+        "Entered by",
+    )
+    body = [
+        html.Tr(
+            [
+                html.Td(local_time(r.taken_at, zone)),
+                html.Td(r.phase),
+                html.Td(f"{r.systolic}/{r.diastolic}"),
+                html.Td(r.heart_rate),
+                html.Td(r.spo2),
+                html.Td(r.resp_rate),
+                html.Td("" if r.temperature is None else f"{r.temperature:g}"),
+                html.Td("" if r.moaas is None else r.moaas),
+                html.Td(r.entered_by),
+            ]
+        )
+        for r in reversed(readings)
+    ]
+    return dbc.Table(
+        [html.Thead(html.Tr([html.Th(h) for h in heads])), html.Tbody(body)],
+        striped=True,
+        hover=True,
+        responsive=True,
+        size="sm",
+        id="bed-readings",
+    )
+
+
+def _cadss_banner(cadss: Any) -> Any:
+    if cadss is None:
+        return "— all scheduled ratings done"
+    when = "baseline" if cadss.at_minutes == 0 else f"{cadss.at_minutes:g} min"
+    if cadss.state == "overdue":
+        return dbc.Badge(f"OVERDUE ({when})", color="danger", id="bed-cadss-state")
+    if cadss.state == "due":
+        return dbc.Badge(
+            f"DUE NOW ({when})", color="warning", text_color="dark", id="bed-cadss-state"
+        )
+    return html.Span(f"next at {when}", className="text-body-secondary", id="bed-cadss-state")
+
+
+# ---- outcomes of actions ------------------------------------------------------------------
+
+
+def field_state_outputs() -> list[Output]:
+    return [
+        *[Output(B.vital(name), "invalid") for name in VITAL_INPUTS],
+        Output(B.MOAAS, "className"),
+        *[Output(B.feedback(name), "children") for name in FIELDS],
+    ]
+
+
+def field_states(problems: Mapping[str, str]) -> tuple[Any, ...]:
+    """Which fields are marked invalid, and the message under each."""
+    moaas_class = "btn-group scale-picker" + (" is-invalid" if "moaas" in problems else "")
+    return (
+        *[name in problems for name in VITAL_INPUTS],
+        moaas_class,
+        *[problems.get(name, "") for name in FIELDS],
+    )
+
+
+def refused(problems: Mapping[str, str]) -> Any:
+    other = [m for f, m in problems.items() if f not in FIELDS]
+    return dbc.Alert(
+        ["Not saved: correct the marked fields.", *[html.Div(m) for m in other]],
+        color="danger",
+        id="bed-not-saved",
+    )
+
+
+def problem(message: str) -> Any:
+    return dbc.Alert(message, color="warning", className="mb-2")
+
+
+def saved(result: ReadingSaved, zone: ZoneInfo) -> Any:
+    when = local_time(result.taken_at, zone)
+    head = dbc.Alert(f"Reading saved at {when}.", color="success", id="bed-saved", className="mb-2")
+    flags = [alarm(flag.priority, flag.message) for flag in result.flags]
+    return html.Div([head, *flags], id="bed-saved-result")
+
+
+def event_done(event: SessionEvent) -> Any:
+    words = {
+        SessionEvent.START_INFUSION: "Infusion started.",
+        SessionEvent.PAUSE: "Infusion paused.",
+        SessionEvent.RESUME: "Infusion resumed.",
+        SessionEvent.STOP_INFUSION: "Infusion stopped.",
+        SessionEvent.RATE_CHANGE: "Rate changed.",
+    }
+    return dbc.Alert(words[event], color="info", className="mb-0")
+
+
+def rating_saved(result: RatingSaved) -> Any:
+    return dbc.Alert(
+        f"{result.version} saved: total {result.total}.", color="success", id="bed-cadss-saved"
+    )
+
+
+def parse_rate(text: Any) -> float | None:
+    try:
+        return float(str(text).strip()) if text not in (None, "") else None
+    except ValueError:
+        return None

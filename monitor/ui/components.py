@@ -1,0 +1,111 @@
+"""Builders for the pieces screens share: alarm marks, labelled inputs, scale pickers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from monitor.config import Priority
+from monitor.domain.excursions import PRIORITY_MARKS
+from monitor.domain.scales import CADSS_ITEM_MAX, CADSS_ITEM_MIN, MOAAS_LEVELS
+from monitor.domain.vitals import LABELS
+from monitor.ui.ids import Bedside
+
+PRIORITY_WORDS = {Priority.HIGH: "HIGH", Priority.MEDIUM: "MEDIUM", Priority.LOW: "LOW"}
+
+
+def local_time(moment: datetime | None, zone: ZoneInfo, fmt: str = "%H:%M") -> str:
+    """A stored UTC time shown in the clinic's zone."""
+    return moment.astimezone(zone).strftime(fmt) if moment else "—"
+
+
+def alarm(priority: Priority | str, text: str) -> html.Div:
+    """One excursion in IEC 60601-1-8 style: colour, marks and the word, never colour alone."""
+    level = Priority(priority)
+    return html.Div(
+        [
+            html.Span(PRIORITY_MARKS[level], className="alarm-marks"),
+            html.Span(PRIORITY_WORDS[level], className="alarm-word"),
+            html.Span(text, className="alarm-text"),
+        ],
+        className=f"alarm alarm-{level.value}",
+        role="alert" if level is Priority.HIGH else "status",
+    )
+
+
+def vital_input(name: str, last: str = "") -> dbc.Col:
+    """A labelled numeric field ('Systolic (mmHg)') with its last value and an error slot."""
+    label, unit = LABELS[name]
+    optional = " — optional" if name == "temperature" else ""
+    return dbc.Col(
+        [
+            dbc.Label(f"{label} ({unit}){optional}", html_for=Bedside.vital(name)),
+            dbc.Input(
+                id=Bedside.vital(name),
+                type="text",
+                inputmode="decimal" if name == "temperature" else "numeric",
+                autocomplete="off",
+                maxLength=6,
+                className="vital-input",
+                debounce=False,
+            ),
+            dbc.FormFeedback(id=Bedside.feedback(name), type="invalid"),
+            dbc.FormText(last, id=Bedside.last(name), className="last-value"),
+        ],
+        xs=6,
+        md=4,
+        className="mb-2",
+    )
+
+
+def moaas_picker() -> html.Div:
+    """MOAA/S 0–5 as large buttons, each with the level's meaning as its title."""
+    return html.Div(
+        [
+            dbc.Label("MOAA/S (0–5)", html_for=Bedside.MOAAS, id="bed-moaas-label"),
+            dbc.RadioItems(
+                id=Bedside.MOAAS,
+                options=[
+                    {"label": str(score), "value": score, "title": MOAAS_LEVELS[score]}
+                    for score in sorted(MOAAS_LEVELS, reverse=True)
+                ],
+                inline=True,
+                className="btn-group scale-picker",
+                inputClassName="btn-check",
+                labelClassName="btn btn-outline-info",
+                labelCheckedClassName="active",
+            ),
+            html.Div(id=Bedside.feedback("moaas"), className="invalid-feedback d-block"),
+            dbc.FormText("5 = responds readily to name in normal tone · 0 = no response"),
+        ],
+        className="mb-2",
+    )
+
+
+def cadss_items(numbers: Sequence[int]) -> list[html.Div]:
+    """One 0–4 picker per CADSS item of the protocol's version."""
+    return [
+        html.Div(
+            [
+                dbc.Label(f"CADSS item {number} (0–4)", className="me-2 cadss-item-label"),
+                dbc.RadioItems(
+                    id={"type": Bedside.CADSS_ITEM, "item": number},
+                    options=[
+                        {"label": str(v), "value": v}
+                        for v in range(CADSS_ITEM_MIN, CADSS_ITEM_MAX + 1)
+                    ],
+                    inline=True,
+                    className="btn-group scale-picker",
+                    inputClassName="btn-check",
+                    labelClassName="btn btn-outline-secondary",
+                    labelCheckedClassName="active",
+                ),
+            ],
+            className="cadss-item mb-1",
+        )
+        for number in numbers
+    ]

@@ -1,0 +1,69 @@
+"""Component ids, prefixed per page so no two pages collide."""
+
+from __future__ import annotations
+
+VITAL_INPUTS = ("systolic", "diastolic", "heart_rate", "spo2", "resp_rate", "temperature")
+
+
+class Shell:
+    LOCATION = "shell-location"
+    THEME = "shell-theme"
+    THEME_TOGGLE = "shell-theme-toggle"
+
+
+class Bedside:
+    SESSION = "bed-session-id"
+    CHAIR = "bed-chair"
+    REFRESH = "bed-refresh"
+    TICK = "bed-tick"
+    VERSION = "bed-version"
+    DUE = "bed-due"
+    DUE_CLOCK = "bed-due-clock"
+    COUNTDOWN = "bed-countdown"
+    HEADER = "bed-header"
+    STATE = "bed-state"
+    READING_KEY = "bed-reading-key"
+    MOAAS = "bed-moaas"
+    SAVE = "bed-save"
+    RESULT = "bed-result"
+    FLAGS = "bed-flags"
+    TREND = "bed-trend"
+    TABLE = "bed-table"
+    EVENT_KEY = "bed-event-key"
+    EVENT_REASON = "bed-event-reason"
+    RATE = "bed-rate"
+    EVENT_MESSAGE = "bed-event-message"
+    START = "bed-start"
+    PAUSE = "bed-pause"
+    RESUME = "bed-resume"
+    STOP = "bed-stop"
+    RATE_CHANGE = "bed-rate-change"
+    END_EARLY = "bed-end-early"
+    CADSS_CARD = "bed-cadss-card"
+    CADSS_DUE = "bed-cadss-due"
+    CADSS_ITEM = "bed-cadss-item"  # pattern-matching type: {"type": CADSS_ITEM, "item": n}
+    CADSS_KEY = "bed-cadss-key"
+    CADSS_SAVE = "bed-cadss-save"
+    CADSS_MESSAGE = "bed-cadss-message"
+    LAST_VALUES = "bed-last"  # prefix: bed-last-systolic ...
+    # opening a session
+    OPEN_PATIENT = "bed-open-patient"
+    OPEN_WEIGHT = "bed-open-weight"
+    OPEN_PROTOCOL = "bed-open-protocol"
+    OPEN_DOSE = "bed-open-dose"
+    OPEN_KEY = "bed-open-key"
+    OPEN_SUBMIT = "bed-open-submit"
+    OPEN_MESSAGE = "bed-open-message"
+    OPEN_REDIRECT = "bed-open-redirect"
+
+    @staticmethod
+    def vital(name: str) -> str:
+        return f"bed-{name.replace('_', '-')}"
+
+    @staticmethod
+    def feedback(name: str) -> str:
+        return f"bed-{name.replace('_', '-')}-feedback"
+
+    @staticmethod
+    def last(name: str) -> str:
+        return f"bed-last-{name.replace('_', '-')}"

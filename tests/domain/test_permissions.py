@@ -1,0 +1,63 @@
+"""Who may do what: the ALLOWED table, and refusal of unknown roles."""
+
+from __future__ import annotations
+
+from itertools import product
+
+import pytest
+
+from monitor.domain.permissions import ALLOWED, Action, Role, is_allowed
+
+A = Action
+NURSE, PHYSICIAN, AUDITOR, ADMIN = Role.NURSE, Role.PHYSICIAN, Role.AUDITOR, Role.ADMIN
+
+# Written out here, not imported, so a change to the code's table fails a test.
+EXPECTED: dict[Action, set[Role]] = {
+    A.VIEW_BEDSIDE: {NURSE, PHYSICIAN},
+    A.OPEN_SESSION: {NURSE, PHYSICIAN},
+    A.RECORD_READING: {NURSE, PHYSICIAN},
+    A.RECORD_RATING: {NURSE, PHYSICIAN},
+    A.INFUSION_EVENT: {NURSE, PHYSICIAN},
+    A.END_SESSION_EARLY: {NURSE, PHYSICIAN},
+    A.DISCHARGE: {NURSE, PHYSICIAN},  # nurse signs the assessment, physician co-signs
+    A.MANAGE_USERS: {ADMIN},
+    A.MANAGE_PATIENTS: {ADMIN, NURSE, PHYSICIAN},
+}
+WRITES = [a for a in Action if a is not A.VIEW_BEDSIDE]
+
+
+@pytest.mark.parametrize(
+    ("role", "action"),
+    [pytest.param(r, a, id=f"{r.value}-{a.value}") for r, a in product(Role, Action)],
+)
+def test_allowed_table(role: Role, action: Action) -> None:
+    expected = role in EXPECTED[action]
+    assert is_allowed(role, action) is expected
+    assert is_allowed(role.value, action) is expected
+
+
+def test_every_action_is_in_the_table() -> None:
+    assert set(ALLOWED) == set(Action) == set(EXPECTED)
+
+
+@pytest.mark.parametrize("action", WRITES, ids=lambda a: a.value)
+def test_auditors_may_do_nothing_that_writes(action: Action) -> None:
+    assert not is_allowed(AUDITOR, action)
+    assert not is_allowed("auditor", action)
+
+
+def test_auditor_appears_nowhere_in_the_table() -> None:
+    assert all(AUDITOR not in roles for roles in ALLOWED.values())
+
+
+def test_only_admins_manage_users() -> None:
+    assert {r for r in Role if is_allowed(r, A.MANAGE_USERS)} == {ADMIN}
+
+
+@pytest.mark.parametrize(
+    "role",
+    ["superuser", "", "Nurse", "NURSE", " nurse", "nurse ", "root", "doctor", "None"],
+)
+@pytest.mark.parametrize("action", list(Action), ids=lambda a: a.value)
+def test_unknown_roles_are_refused(role: str, action: Action) -> None:
+    assert is_allowed(role, action) is False
