@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from monitor.domain.errors import FieldProblem, InvalidEntry
@@ -33,8 +34,8 @@ def plan_dose(
         ("concentration_mg_per_ml", concentration_mg_per_ml),
         ("infusion_minutes", infusion_minutes),
     ):
-        if not value > 0:
-            raise InvalidEntry([FieldProblem(field, f"{field} must be greater than zero")])
+        if not (value > 0 and math.isfinite(value)):
+            raise InvalidEntry([FieldProblem(field, f"{field} must be a number above zero")])
     dose_mg = weight_kg * dose_mg_per_kg
     volume_ml = dose_mg / concentration_mg_per_ml
     rate = volume_ml / (infusion_minutes / 60)

@@ -27,7 +27,7 @@ CADSS_ITEMS: dict[str, tuple[int, ...]] = {
 
 def describe_moaas(score: int) -> str:
     """The MOAA/S level's meaning, for labels and reports."""
-    if score not in MOAAS_LEVELS:
+    if isinstance(score, bool) or score not in MOAAS_LEVELS:
         raise InvalidEntry([FieldProblem("moaas", "MOAA/S must be a whole number from 0 to 5")])
     return MOAAS_LEVELS[score]
 

@@ -105,7 +105,7 @@ def _parse_number(field: str, text: str | None, *, whole: bool) -> tuple[float |
 def parse_vitals(
     entered: Mapping[str, str | int | float | None], limits: Plausibility, *, require_moaas: bool
 ) -> VitalSigns:
-    """Turn what was typed into VitalSigns, or raise InvalidEntry naming each bad field."""
+    """Turn what was typed into VitalSigns, or raise InvalidEntry naming every bad field."""
     problems: list[FieldProblem] = []
     values: dict[str, float | None] = {}
     for field in (*VITAL_FIELDS, "temperature", "moaas"):
@@ -117,26 +117,27 @@ def parse_vitals(
         elif value is None and field in VITAL_FIELDS:
             problems.append(FieldProblem(field, f"{LABELS[field][0]} is required"))
         values[field] = value
-    if problems:
-        bad = {p.field for p in problems}
-        problems += [p for p in _partial_range_problems(values, limits) if p.field not in bad]
-        raise InvalidEntry(problems)
-    vitals = VitalSigns(
-        systolic=int(values["systolic"] or 0),
-        diastolic=int(values["diastolic"] or 0),
-        heart_rate=int(values["heart_rate"] or 0),
-        spo2=int(values["spo2"] or 0),
-        resp_rate=int(values["resp_rate"] or 0),
-        temperature=values["temperature"],
-        moaas=None if values["moaas"] is None else int(values["moaas"]),
-    )
-    check_plausible(vitals, limits, require_moaas=require_moaas)
-    return vitals
+    if not problems:
+        vitals = VitalSigns(
+            systolic=int(values["systolic"] or 0),
+            diastolic=int(values["diastolic"] or 0),
+            heart_rate=int(values["heart_rate"] or 0),
+            spo2=int(values["spo2"] or 0),
+            resp_rate=int(values["resp_rate"] or 0),
+            temperature=values["temperature"],
+            moaas=None if values["moaas"] is None else int(values["moaas"]),
+        )
+        check_plausible(vitals, limits, require_moaas=require_moaas)
+        return vitals
+    bad = {p.field for p in problems}
+    problems += [p for p in _partial_problems(values, limits, require_moaas) if p.field not in bad]
+    raise InvalidEntry(problems)
 
 
-def _partial_range_problems(
-    values: Mapping[str, float | None], limits: Plausibility
+def _partial_problems(
+    values: Mapping[str, float | None], limits: Plausibility, require_moaas: bool
 ) -> list[FieldProblem]:
+    """What else is wrong with the fields that did parse, so every message shows at once."""
     problems = []
     for field in (*VITAL_FIELDS, "temperature"):
         value = values.get(field)
@@ -144,6 +145,20 @@ def _partial_range_problems(
             problem = _out_of_range(field, value, limits.for_measure(field))
             if problem:
                 problems.append(problem)
+    systolic, diastolic = values.get("systolic"), values.get("diastolic")
+    flagged = {p.field for p in problems}
+    if (
+        systolic is not None
+        and diastolic is not None
+        and systolic <= diastolic
+        and not flagged & {"systolic", "diastolic"}
+    ):
+        problems.append(FieldProblem("diastolic", "Diastolic must be below systolic"))
+    moaas = values.get("moaas")
+    if moaas is None and require_moaas:
+        problems.append(FieldProblem("moaas", "Choose the MOAA/S score (0–5)"))
+    elif moaas is not None and not MOAAS_MIN <= moaas <= MOAAS_MAX:
+        problems.append(FieldProblem("moaas", "MOAA/S must be a whole number from 0 to 5"))
     return problems
 
 

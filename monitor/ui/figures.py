@@ -96,7 +96,8 @@ def session_trend(
         yaxis2={
             "overlaying": "y",
             "side": "right",
-            "range": [70, 100], "dtick": 5,
+            "range": [70, 100],
+            "dtick": 5,
             "showgrid": False,
             "title": {"text": "SpO2 %"},
         },

@@ -82,4 +82,4 @@ def test_zero_negative_and_nan_are_refused(argument: str, bad: float) -> None:
     with pytest.raises(InvalidEntry) as excinfo:
         plan_dose(**values)
     assert [p.field for p in excinfo.value.problems] == [ARGUMENTS[argument][0]]
-    assert "greater than zero" in excinfo.value.problems[0].message
+    assert "above zero" in excinfo.value.problems[0].message

@@ -344,11 +344,6 @@ def test_several_bad_fields_are_named_together(limits: Plausibility) -> None:
     assert sorted(fields_of(excinfo)) == ["heart_rate", "resp_rate", "spo2", "systolic"]
 
 
-@pytest.mark.xfail(
-    reason="BUG: parse_vitals stops after parse errors and then omits a missing required "
-    "MOAA/S and diastolic >= systolic, though it promises to name each bad field",
-    strict=True,
-)
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [
