@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from monitor.db.models import (
     Excursion,
@@ -33,7 +33,10 @@ def by_idempotency_key(db: Session, model: type[Keyed], key: str) -> Keyed | Non
 def lock_session(db: Session, session_id: int) -> InfusionSession | None:
     """Load a session for a state change, locking its row where the database can."""
     return db.scalars(
-        select(InfusionSession).where(InfusionSession.id == session_id).with_for_update()
+        select(InfusionSession)
+        .options(lazyload(InfusionSession.patient))
+        .where(InfusionSession.id == session_id)
+        .with_for_update()
     ).one_or_none()
 
 

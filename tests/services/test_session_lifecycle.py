@@ -1,0 +1,169 @@
+"""Opening a session and running its infusion: the state machine, held by the services."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from monitor.config import Config
+from monitor.db.engine import Database
+from monitor.db.models import AuditEvent, InfusionEvent, InfusionSession
+from monitor.domain.permissions import Role
+from monitor.domain.session_state import SessionEvent, SessionState
+from monitor.services.errors import Conflict, IllegalTransition, InvalidEntry, PermissionDenied
+from monitor.services.session_lifecycle import (
+    discharge_session,
+    end_session_early,
+    open_session,
+    record_infusion_event,
+)
+from tests import factories
+from tests.factories import T0
+
+
+def session_row(database: Database, sid: int) -> InfusionSession:
+    with database.session_scope() as db:
+        row = db.get(InfusionSession, sid)
+        assert row is not None
+        return row
+
+
+def test_open_session_computes_dose_and_rate(database: Database, config: Config) -> None:
+    nurse = factories.user(database)
+    sid = factories.session(database, config, nurse, weight=80)
+    row = session_row(database, sid)
+    assert (row.state, row.dose_mg, row.rate_ml_per_h) == ("planned", 40.0, 60.0)
+    with database.session_scope() as db:
+        audit = db.scalars(select(AuditEvent).where(AuditEvent.action == "session.opened")).one()
+    assert audit.session_id == sid and audit.new_values["dose_mg"] == 40.0  # type: ignore[index]
+
+
+def test_open_twice_with_one_key_opens_one_session(database: Database, config: Config) -> None:
+    nurse = factories.user(database)
+    pid = factories.patient(database, config)
+    key = factories.key()
+    args = dict(database=database, config=config, actor=nurse, patient_id=pid,
+                chair=config.clinic.chairs[0], protocol_id=config.default_protocol.id,
+                weight_kg="80", idempotency_key=key)
+    first = open_session(**args)  # type: ignore[arg-type]
+    second = open_session(**args)  # type: ignore[arg-type]
+    assert second.duplicate and second.session_id == first.session_id
+
+
+def test_a_chair_holds_one_active_session(database: Database, config: Config) -> None:
+    nurse = factories.user(database)
+    factories.session(database, config, nurse, chair=config.clinic.chairs[0])
+    with pytest.raises(Conflict, match="already has a session"):
+        factories.session(database, config, nurse, chair=config.clinic.chairs[0])
+
+
+@pytest.mark.parametrize("weight", ["25", "301", "abc", ""])
+def test_implausible_weight_is_refused(database: Database, config: Config, weight: str) -> None:
+    nurse = factories.user(database)
+    pid = factories.patient(database, config)
+    with pytest.raises(InvalidEntry) as refused:
+        open_session(database=database, config=config, actor=nurse, patient_id=pid,
+                     chair=config.clinic.chairs[0], protocol_id=config.default_protocol.id,
+                     weight_kg=weight, idempotency_key=factories.key())
+    assert refused.value.problems[0].field == "weight"
+
+
+def test_infusion_cannot_start_without_a_baseline(database: Database, config: Config) -> None:
+    nurse = factories.user(database)
+    sid = factories.session(database, config, nurse)
+    with pytest.raises(IllegalTransition, match="baseline"):
+        factories.event(database, nurse, sid, SessionEvent.START_INFUSION, T0)
+
+
+def test_full_infusion_run(database: Database, config: Config) -> None:
+    nurse = factories.user(database)
+    sid = factories.infusing(database, config, nurse)
+    factories.event(database, nurse, sid, SessionEvent.PAUSE, T0 + timedelta(minutes=12),
+                    reason="BP 182/104")
+    assert session_row(database, sid).state == "paused"
+    factories.event(database, nurse, sid, SessionEvent.RESUME, T0 + timedelta(minutes=20))
+    factories.event(database, nurse, sid, SessionEvent.RATE_CHANGE, T0 + timedelta(minutes=21),
+                    rate_ml_per_h=45.0)
+    factories.event(database, nurse, sid, SessionEvent.STOP_INFUSION, T0 + timedelta(minutes=48))
+    row = session_row(database, sid)
+    assert (row.state, row.rate_ml_per_h) == ("recovery", 45.0)
+    assert row.infusion_stopped_at == T0 + timedelta(minutes=48)
+    with database.session_scope() as db:
+        kinds = db.scalars(select(InfusionEvent.kind).where(InfusionEvent.session_id == sid)
+                           .order_by(InfusionEvent.id)).all()
+    assert kinds == ["start", "pause", "resume", "rate_change", "stop"]
+
+
+def test_pause_needs_a_reason(database: Database, config: Config) -> None:
+    nurse = factories.user(database)
+    sid = factories.infusing(database, config, nurse)
+    with pytest.raises(InvalidEntry, match="why"):
+        factories.event(database, nurse, sid, SessionEvent.PAUSE, T0 + timedelta(minutes=5))
+
+
+def test_stopping_before_the_dose_has_run_needs_a_reason(
+    database: Database, config: Config
+) -> None:
+    nurse = factories.user(database)
+    sid = factories.infusing(database, config, nurse)
+    with pytest.raises(InvalidEntry, match="early"):
+        factories.event(database, nurse, sid, SessionEvent.STOP_INFUSION,
+                        T0 + timedelta(minutes=25))
+    factories.event(database, nurse, sid, SessionEvent.STOP_INFUSION, T0 + timedelta(minutes=25),
+                    reason="patient asked to stop")
+    assert session_row(database, sid).state == "recovery"
+
+
+@pytest.mark.parametrize("rate", [None, 0.0, -5.0, 5000.0])
+def test_bad_rate_is_refused(database: Database, config: Config, rate: float | None) -> None:
+    nurse = factories.user(database)
+    sid = factories.infusing(database, config, nurse)
+    with pytest.raises(InvalidEntry):
+        factories.event(database, nurse, sid, SessionEvent.RATE_CHANGE,
+                        T0 + timedelta(minutes=5), rate_ml_per_h=rate)
+
+
+def test_repeated_event_key_records_once(database: Database, config: Config) -> None:
+    nurse = factories.user(database)
+    sid = factories.infusing(database, config, nurse)
+    key = factories.key()
+    for _ in range(2):
+        result = record_infusion_event(database=database, actor=nurse, session_id=sid,
+                                       event=SessionEvent.PAUSE, idempotency_key=key,
+                                       reason="nausea", now=T0 + timedelta(minutes=5))
+    assert result.duplicate and result.state is SessionState.PAUSED
+
+
+def test_auditor_cannot_run_the_pump(database: Database, config: Config) -> None:
+    nurse = factories.user(database)
+    auditor = factories.user(database, Role.AUDITOR)
+    sid = factories.infusing(database, config, nurse)
+    with pytest.raises(PermissionDenied):
+        factories.event(database, auditor, sid, SessionEvent.PAUSE, T0, reason="x")
+
+
+def test_end_early_needs_a_reason_and_ends(database: Database, config: Config) -> None:
+    nurse = factories.user(database)
+    sid = factories.infusing(database, config, nurse)
+    with pytest.raises(InvalidEntry):
+        end_session_early(database=database, actor=nurse, session_id=sid, reason="  ")
+    end_session_early(database=database, actor=nurse, session_id=sid, reason="to the ED",
+                      now=T0 + timedelta(minutes=7))
+    row = session_row(database, sid)
+    assert (row.state, row.end_reason) == ("stopped_early", "to the ED")
+    assert row.infusion_stopped_at == T0 + timedelta(minutes=7)
+
+
+def test_discharge_waits_for_the_observation_time(database: Database, config: Config) -> None:
+    nurse = factories.user(database)
+    sid = factories.infusing(database, config, nurse)
+    factories.event(database, nurse, sid, SessionEvent.STOP_INFUSION, T0 + timedelta(minutes=40))
+    minimum = config.default_protocol.schedule.min_observation_minutes
+    with pytest.raises(InvalidEntry, match="Observe"):
+        discharge_session(database=database, config=config, actor=nurse, session_id=sid,
+                          now=T0 + timedelta(minutes=minimum - 1))
+    discharge_session(database=database, config=config, actor=nurse, session_id=sid,
+                      now=T0 + timedelta(minutes=minimum))
+    assert session_row(database, sid).state == "discharged"
