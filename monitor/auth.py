@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode, urlparse
 
-from flask import Flask, Response, abort, redirect, request
+from flask import Flask, Response, abort, has_request_context, redirect, request
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -47,8 +47,8 @@ class SignedIn(UserMixin):  # type: ignore[misc]
 
 
 def current_actor() -> Actor | None:
-    """The signed-in user, or None."""
-    if current_user.is_authenticated:
+    """The signed-in user, or None (also outside a request, as when Dash validates layouts)."""
+    if has_request_context() and current_user and current_user.is_authenticated:
         actor: Actor = current_user.actor
         return actor
     return None

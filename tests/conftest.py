@@ -20,8 +20,10 @@ from monitor.db.migrate import upgrade
 POSTGRES_URL = os.environ.get("MONITOR_TEST_POSTGRES_URL")
 BACKENDS = [
     "sqlite",
-    pytest.param("postgresql", marks=pytest.mark.skipif(
-        not POSTGRES_URL, reason="MONITOR_TEST_POSTGRES_URL not set")),
+    pytest.param(
+        "postgresql",
+        marks=pytest.mark.skipif(not POSTGRES_URL, reason="MONITOR_TEST_POSTGRES_URL not set"),
+    ),
 ]
 
 

@@ -33,12 +33,15 @@ def test_orm_refuses_to_delete_a_reading(database: Database, stored_reading: int
             db.delete(db.get(Reading, stored_reading))
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE readings SET systolic = 99",
-    "DELETE FROM readings",
-    "UPDATE audit_events SET action = 'forged'",
-    "DELETE FROM audit_events",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE readings SET systolic = 99",
+        "DELETE FROM readings",
+        "UPDATE audit_events SET action = 'forged'",
+        "DELETE FROM audit_events",
+    ],
+)
 def test_database_refuses_raw_sql_changes(
     database: Database, stored_reading: int, statement: str
 ) -> None:

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from monitor.config import Config
 from monitor.db.engine import Database
 from monitor.db.models import Patient
-from monitor.config import Config
 from tests import factories
 
 

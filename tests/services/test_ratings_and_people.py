@@ -20,8 +20,15 @@ CADSS6 = {1: 2, 2: 3, 6: 1, 7: 0, 15: 4, 22: 2}
 def test_cadss6_is_scored_stored_and_audited(database: Database, config: Config) -> None:
     nurse = factories.user(database)
     sid = factories.infusing(database, config, nurse)
-    saved = record_rating(database=database, config=config, actor=nurse, session_id=sid,
-                          answers=CADSS6, idempotency_key=factories.key(), timepoint_minutes=40)
+    saved = record_rating(
+        database=database,
+        config=config,
+        actor=nurse,
+        session_id=sid,
+        answers=CADSS6,
+        idempotency_key=factories.key(),
+        timepoint_minutes=40,
+    )
     assert (saved.version, saved.total) == ("CADSS-6", 12)
     with database.session_scope() as db:
         row = db.get(Rating, saved.rating_id)
@@ -34,8 +41,14 @@ def test_incomplete_cadss_stores_nothing(database: Database, config: Config) -> 
     nurse = factories.user(database)
     sid = factories.infusing(database, config, nurse)
     with pytest.raises(InvalidEntry) as refused:
-        record_rating(database=database, config=config, actor=nurse, session_id=sid,
-                      answers={**CADSS6, 22: None}, idempotency_key=factories.key())
+        record_rating(
+            database=database,
+            config=config,
+            actor=nurse,
+            session_id=sid,
+            answers={**CADSS6, 22: None},
+            idempotency_key=factories.key(),
+        )
     assert [p.field for p in refused.value.problems] == ["item-22"]
     with database.session_scope() as db:
         assert db.scalars(select(Rating)).first() is None
@@ -45,14 +58,28 @@ def test_rating_key_stores_once(database: Database, config: Config) -> None:
     nurse = factories.user(database)
     sid = factories.infusing(database, config, nurse)
     key = factories.key()
-    ids = {record_rating(database=database, config=config, actor=nurse, session_id=sid,
-                         answers=CADSS6, idempotency_key=key).rating_id for _ in range(3)}
+    ids = {
+        record_rating(
+            database=database,
+            config=config,
+            actor=nurse,
+            session_id=sid,
+            answers=CADSS6,
+            idempotency_key=key,
+        ).rating_id
+        for _ in range(3)
+    }
     assert len(ids) == 1
 
 
 def test_passwords_are_argon2_and_verified(database: Database) -> None:
-    create_user(database=database, username="ana", full_name="Ana Costa, RN", role="nurse",
-                password="long-enough-pass")
+    create_user(
+        database=database,
+        username="ana",
+        full_name="Ana Costa, RN",
+        role="nurse",
+        password="long-enough-pass",
+    )
     with database.session_scope() as db:
         stored = db.scalars(select(User.password_hash)).one()
     assert stored.startswith("$argon2")
@@ -62,21 +89,43 @@ def test_passwords_are_argon2_and_verified(database: Database) -> None:
 
 
 def test_user_rules(database: Database) -> None:
-    create_user(database=database, username="ana", full_name="Ana", role="nurse",
-                password="long-enough-pass")
+    create_user(
+        database=database,
+        username="ana",
+        full_name="Ana",
+        role="nurse",
+        password="long-enough-pass",
+    )
     with pytest.raises(Conflict):
-        create_user(database=database, username="ana", full_name="Ana", role="nurse",
-                    password="long-enough-pass")
+        create_user(
+            database=database,
+            username="ana",
+            full_name="Ana",
+            role="nurse",
+            password="long-enough-pass",
+        )
     with pytest.raises(InvalidEntry):
-        create_user(database=database, username="bo", full_name="Bo", role="surgeon",
-                    password="long-enough-pass")
+        create_user(
+            database=database,
+            username="bo",
+            full_name="Bo",
+            role="surgeon",
+            password="long-enough-pass",
+        )
     with pytest.raises(InvalidEntry):
-        create_user(database=database, username="cy", full_name="Cy", role="nurse",
-                    password="short")
+        create_user(
+            database=database, username="cy", full_name="Cy", role="nurse", password="short"
+        )
 
 
 def test_only_admin_creates_users_in_app(database: Database) -> None:
     nurse = factories.user(database)
     with pytest.raises(PermissionDenied):
-        create_user(database=database, username="new", full_name="New", role=Role.ADMIN,
-                    password="long-enough-pass", actor=nurse)
+        create_user(
+            database=database,
+            username="new",
+            full_name="New",
+            role=Role.ADMIN,
+            password="long-enough-pass",
+            actor=nurse,
+        )

@@ -44,9 +44,16 @@ def test_open_twice_with_one_key_opens_one_session(database: Database, config: C
     nurse = factories.user(database)
     pid = factories.patient(database, config)
     key = factories.key()
-    args = dict(database=database, config=config, actor=nurse, patient_id=pid,
-                chair=config.clinic.chairs[0], protocol_id=config.default_protocol.id,
-                weight_kg="80", idempotency_key=key)
+    args = dict(
+        database=database,
+        config=config,
+        actor=nurse,
+        patient_id=pid,
+        chair=config.clinic.chairs[0],
+        protocol_id=config.default_protocol.id,
+        weight_kg="80",
+        idempotency_key=key,
+    )
     first = open_session(**args)  # type: ignore[arg-type]
     second = open_session(**args)  # type: ignore[arg-type]
     assert second.duplicate and second.session_id == first.session_id
@@ -64,9 +71,16 @@ def test_implausible_weight_is_refused(database: Database, config: Config, weigh
     nurse = factories.user(database)
     pid = factories.patient(database, config)
     with pytest.raises(InvalidEntry) as refused:
-        open_session(database=database, config=config, actor=nurse, patient_id=pid,
-                     chair=config.clinic.chairs[0], protocol_id=config.default_protocol.id,
-                     weight_kg=weight, idempotency_key=factories.key())
+        open_session(
+            database=database,
+            config=config,
+            actor=nurse,
+            patient_id=pid,
+            chair=config.clinic.chairs[0],
+            protocol_id=config.default_protocol.id,
+            weight_kg=weight,
+            idempotency_key=factories.key(),
+        )
     assert refused.value.problems[0].field == "weight"
 
 
@@ -80,19 +94,29 @@ def test_infusion_cannot_start_without_a_baseline(database: Database, config: Co
 def test_full_infusion_run(database: Database, config: Config) -> None:
     nurse = factories.user(database)
     sid = factories.infusing(database, config, nurse)
-    factories.event(database, nurse, sid, SessionEvent.PAUSE, T0 + timedelta(minutes=12),
-                    reason="BP 182/104")
+    factories.event(
+        database, nurse, sid, SessionEvent.PAUSE, T0 + timedelta(minutes=12), reason="BP 182/104"
+    )
     assert session_row(database, sid).state == "paused"
     factories.event(database, nurse, sid, SessionEvent.RESUME, T0 + timedelta(minutes=20))
-    factories.event(database, nurse, sid, SessionEvent.RATE_CHANGE, T0 + timedelta(minutes=21),
-                    rate_ml_per_h=45.0)
+    factories.event(
+        database,
+        nurse,
+        sid,
+        SessionEvent.RATE_CHANGE,
+        T0 + timedelta(minutes=21),
+        rate_ml_per_h=45.0,
+    )
     factories.event(database, nurse, sid, SessionEvent.STOP_INFUSION, T0 + timedelta(minutes=48))
     row = session_row(database, sid)
     assert (row.state, row.rate_ml_per_h) == ("recovery", 45.0)
     assert row.infusion_stopped_at == T0 + timedelta(minutes=48)
     with database.session_scope() as db:
-        kinds = db.scalars(select(InfusionEvent.kind).where(InfusionEvent.session_id == sid)
-                           .order_by(InfusionEvent.id)).all()
+        kinds = db.scalars(
+            select(InfusionEvent.kind)
+            .where(InfusionEvent.session_id == sid)
+            .order_by(InfusionEvent.id)
+        ).all()
     assert kinds == ["start", "pause", "resume", "rate_change", "stop"]
 
 
@@ -109,10 +133,17 @@ def test_stopping_before_the_dose_has_run_needs_a_reason(
     nurse = factories.user(database)
     sid = factories.infusing(database, config, nurse)
     with pytest.raises(InvalidEntry, match="early"):
-        factories.event(database, nurse, sid, SessionEvent.STOP_INFUSION,
-                        T0 + timedelta(minutes=25))
-    factories.event(database, nurse, sid, SessionEvent.STOP_INFUSION, T0 + timedelta(minutes=25),
-                    reason="patient asked to stop")
+        factories.event(
+            database, nurse, sid, SessionEvent.STOP_INFUSION, T0 + timedelta(minutes=25)
+        )
+    factories.event(
+        database,
+        nurse,
+        sid,
+        SessionEvent.STOP_INFUSION,
+        T0 + timedelta(minutes=25),
+        reason="patient asked to stop",
+    )
     assert session_row(database, sid).state == "recovery"
 
 
@@ -121,8 +152,14 @@ def test_bad_rate_is_refused(database: Database, config: Config, rate: float | N
     nurse = factories.user(database)
     sid = factories.infusing(database, config, nurse)
     with pytest.raises(InvalidEntry):
-        factories.event(database, nurse, sid, SessionEvent.RATE_CHANGE,
-                        T0 + timedelta(minutes=5), rate_ml_per_h=rate)
+        factories.event(
+            database,
+            nurse,
+            sid,
+            SessionEvent.RATE_CHANGE,
+            T0 + timedelta(minutes=5),
+            rate_ml_per_h=rate,
+        )
 
 
 def test_repeated_event_key_records_once(database: Database, config: Config) -> None:
@@ -130,9 +167,15 @@ def test_repeated_event_key_records_once(database: Database, config: Config) -> 
     sid = factories.infusing(database, config, nurse)
     key = factories.key()
     for _ in range(2):
-        result = record_infusion_event(database=database, actor=nurse, session_id=sid,
-                                       event=SessionEvent.PAUSE, idempotency_key=key,
-                                       reason="nausea", now=T0 + timedelta(minutes=5))
+        result = record_infusion_event(
+            database=database,
+            actor=nurse,
+            session_id=sid,
+            event=SessionEvent.PAUSE,
+            idempotency_key=key,
+            reason="nausea",
+            now=T0 + timedelta(minutes=5),
+        )
     assert result.duplicate and result.state is SessionState.PAUSED
 
 
@@ -149,8 +192,13 @@ def test_end_early_needs_a_reason_and_ends(database: Database, config: Config) -
     sid = factories.infusing(database, config, nurse)
     with pytest.raises(InvalidEntry):
         end_session_early(database=database, actor=nurse, session_id=sid, reason="  ")
-    end_session_early(database=database, actor=nurse, session_id=sid, reason="to the ED",
-                      now=T0 + timedelta(minutes=7))
+    end_session_early(
+        database=database,
+        actor=nurse,
+        session_id=sid,
+        reason="to the ED",
+        now=T0 + timedelta(minutes=7),
+    )
     row = session_row(database, sid)
     assert (row.state, row.end_reason) == ("stopped_early", "to the ED")
     assert row.infusion_stopped_at == T0 + timedelta(minutes=7)
@@ -162,8 +210,18 @@ def test_discharge_waits_for_the_observation_time(database: Database, config: Co
     factories.event(database, nurse, sid, SessionEvent.STOP_INFUSION, T0 + timedelta(minutes=40))
     minimum = config.default_protocol.schedule.min_observation_minutes
     with pytest.raises(InvalidEntry, match="Observe"):
-        discharge_session(database=database, config=config, actor=nurse, session_id=sid,
-                          now=T0 + timedelta(minutes=minimum - 1))
-    discharge_session(database=database, config=config, actor=nurse, session_id=sid,
-                      now=T0 + timedelta(minutes=minimum))
+        discharge_session(
+            database=database,
+            config=config,
+            actor=nurse,
+            session_id=sid,
+            now=T0 + timedelta(minutes=minimum - 1),
+        )
+    discharge_session(
+        database=database,
+        config=config,
+        actor=nurse,
+        session_id=sid,
+        now=T0 + timedelta(minutes=minimum),
+    )
     assert session_row(database, sid).state == "discharged"

@@ -1,0 +1,52 @@
+"""Call a Dash callback the way a browser (or an attacker) does: a POST to its endpoint."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import Dash
+from flask.testing import FlaskClient
+
+from tests.factories import PASSWORD
+
+ENDPOINT = "/_dash-update-component"
+
+
+def prepare(app: Dash) -> FlaskClient:
+    """A test client with Dash's callback map built (it is built on the first request)."""
+    client = app.server.test_client()
+    client.get("/login")
+    return client
+
+
+def sign_in(client: FlaskClient, username: str, password: str = PASSWORD) -> None:
+    response = client.post("/auth/login", data={"username": username, "password": password})
+    assert response.status_code == 302 and "/login" not in response.headers["Location"]
+
+
+def callback_key(app: Dash, output_fragment: str) -> str:
+    keys = [key for key in app.callback_map if output_fragment in key]
+    assert len(keys) == 1, f"{output_fragment!r} matches {len(keys)} callbacks"
+    return keys[0]
+
+
+def _spec(dep: Any, values: dict[str, Any]) -> dict[str, Any]:
+    name = f"{dep['id']}.{dep['property']}"
+    return {"id": dep["id"], "property": dep["property"], "value": values.get(name)}
+
+
+def body(app: Dash, key: str, values: dict[str, Any]) -> dict[str, Any]:
+    callback = app.callback_map[key]
+    outputs = callback["output"] if isinstance(callback["output"], list) else [callback["output"]]
+    return {
+        "output": key,
+        "outputs": [{"id": o.component_id, "property": o.component_property} for o in outputs],
+        "inputs": [_spec(dep, values) for dep in callback["inputs"]],
+        "state": [_spec(dep, values) for dep in callback["state"]],
+        "changedPropIds": [f"{d['id']}.{d['property']}" for d in callback["inputs"]],
+    }
+
+
+def call(client: FlaskClient, app: Dash, output_fragment: str, values: dict[str, Any]) -> Any:
+    key = callback_key(app, output_fragment)
+    return client.post(ENDPOINT, json=body(app, key, values))
