@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session
 
 from monitor.config import Config
 from monitor.db.engine import Database
-from monitor.db.models import Rating
+from monitor.db.models import InfusionSession, Rating
 from monitor.db.types import utcnow
 from monitor.domain.errors import refuse
 from monitor.domain.permissions import Action
-from monitor.domain.scales import score_cadss
+from monitor.domain.scales import dissociation_present, score_cadss
 from monitor.domain.session_state import SessionState, accepts_entries
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
@@ -28,7 +28,15 @@ class RatingSaved:
     rating_id: int
     version: str
     total: int
+    cutoff: float
+    dissociation_present: bool
     duplicate: bool
+
+
+def _saved(row: Rating, cutoff: float, *, duplicate: bool) -> RatingSaved:
+    return RatingSaved(
+        row.id, row.version, row.total, cutoff, dissociation_present(row.total, cutoff), duplicate
+    )
 
 
 def record_rating(
@@ -56,7 +64,8 @@ def record_rating(
             raise IllegalTransition(
                 f"This session is {state.value.replace('_', ' ')}: it takes no more ratings"
             )
-        chosen = version or config.protocol(session.protocol_id).ratings.cadss_version
+        ratings = config.protocol(session.protocol_id).ratings
+        chosen = version or ratings.cadss_version
         score = score_cadss(chosen, answers)
         row = Rating(
             session_id=session.id,
@@ -88,10 +97,13 @@ def record_rating(
                 "timepoint_minutes": timepoint_minutes,
             },
         )
-        return RatingSaved(row.id, row.version, row.total, duplicate=False)
+        return _saved(row, ratings.cadss_dissociation_cutoff, duplicate=False)
 
     def replay(db: Session, prior: Rating) -> RatingSaved:
         same_session(prior.session_id, session_id)
-        return RatingSaved(prior.id, prior.version, prior.total, duplicate=True)
+        session = db.get(InfusionSession, prior.session_id)
+        assert session is not None
+        cutoff = config.protocol(session.protocol_id).ratings.cadss_dissociation_cutoff
+        return _saved(prior, cutoff, duplicate=True)
 
     return run_once(database, Rating, idempotency_key, write=write, replay=replay)

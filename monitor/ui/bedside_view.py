@@ -597,8 +597,15 @@ def event_done(event: SessionEvent) -> Any:
 
 
 def rating_saved(result: RatingSaved) -> Any:
+    meaning = (
+        f"dissociation present (above {result.cutoff:g})"
+        if result.dissociation_present
+        else f"at or below the cut-off {result.cutoff:g}"
+    )
     return dbc.Alert(
-        f"{result.version} saved: total {result.total}.", color="success", id="bed-cadss-saved"
+        f"{result.version} saved: total {result.total}, {meaning}.",
+        color="warning" if result.dissociation_present else "success",
+        id="bed-cadss-saved",
     )
 
 

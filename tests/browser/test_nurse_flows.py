@@ -133,7 +133,9 @@ def test_nrs007_cadss_rating(page: Page, server: Server, config: Config) -> None
             str(score), exact=True
         ).click()
     page.get_by_role("button", name="Save CADSS").click()
-    expect(page.locator("#bed-cadss-saved")).to_contain_text("total 7")
+    expect(page.locator("#bed-cadss-saved")).to_contain_text(
+        "total 7, dissociation present (above 4)"
+    )
     with server.database.session_scope() as db:
         rating = db.scalars(select(Rating)).one()
     assert (rating.version, rating.total, rating.timepoint_minutes) == ("CADSS-6", 7, 40)
