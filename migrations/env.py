@@ -9,9 +9,17 @@ from monitor.config import load_settings
 from monitor.db import models  # noqa: F401  (registers the tables on Base.metadata)
 from monitor.db.base import Base
 from monitor.db.engine import make_engine
+from monitor.db.types import UTCDateTime
 
 config = context.config
 target_metadata = Base.metadata
+
+
+def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+    """Write UTC timestamps as plain timestamptz columns in generated revisions."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
 
 
 def _url() -> str:
@@ -25,6 +33,7 @@ def _configure(connection: Connection | None = None, url: str | None = None) -> 
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        render_item=_render_item,
         literal_binds=connection is None,
     )
 

@@ -82,9 +82,11 @@ def create_app(settings: Settings | None = None) -> Dash:
     )
     app.index_string = INDEX
     for module in PAGES:
+        templated = "<" in module.PATH
         dash.register_page(  # type: ignore[no-untyped-call]
             module.__name__,
-            path=module.PATH,
+            path=None if templated else module.PATH,
+            path_template=module.PATH if templated else None,
             name=module.NAME,
             title=module.NAME,
             layout=_guarded(module),

@@ -30,7 +30,7 @@ PUBLIC_PREFIXES = (
 CALLBACK_PATH = "/_dash-update-component"
 HOME_BY_ROLE = {
     Role.NURSE: "/bedside",
-    Role.PHYSICIAN: "/bedside",
+    Role.PHYSICIAN: "/board",
     Role.AUDITOR: "/",
     Role.ADMIN: "/",
 }

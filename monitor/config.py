@@ -79,6 +79,12 @@ class AppSettings(Strict):
     bedside_refresh_seconds: float = Field(default=15, gt=0, le=600)
 
 
+class Board(Strict):
+    refresh_seconds: float = Field(default=5, gt=0, le=300)
+    escalate_after_minutes: float = Field(default=5, gt=0, le=240)
+    sound_on_new_high: bool = False
+
+
 class Range(Strict):
     min: float
     max: float
@@ -169,6 +175,7 @@ class Protocol(Strict):
 class Config(Strict):
     clinic: Clinic
     app: AppSettings = AppSettings()
+    board: Board = Board()
     plausibility: Plausibility
     protocols: list[Protocol] = Field(min_length=1)
 

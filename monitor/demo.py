@@ -17,10 +17,11 @@ from sqlalchemy import func, select
 
 from monitor.config import Config
 from monitor.db.engine import Database
-from monitor.db.models import User
+from monitor.db.models import Excursion, User
 from monitor.db.types import utcnow
 from monitor.domain.session_state import SessionEvent
 from monitor.domain.vitals import VitalSigns
+from monitor.services.acknowledgements import acknowledge_excursions
 from monitor.services.actors import Actor
 from monitor.services.people import create_patient, create_user
 from monitor.services.ratings import record_rating
@@ -191,12 +192,29 @@ def _run(
         minute += schedule.recovery_interval_minutes
     rating(120)
     if plan.finish:
+        acknowledge_all(database, physician, session, start + timedelta(minutes=50))
         discharge_session(
             database=database,
             config=config,
             actor=physician,
             session_id=session,
             now=start + timedelta(minutes=schedule.min_observation_minutes + 8),
+        )
+
+
+def acknowledge_all(database: Database, physician: Actor, session_id: int, at: datetime) -> None:
+    """The supervising physician saw and acknowledged each finished session's excursions."""
+    with database.session_scope() as db:
+        ids = list(db.scalars(select(Excursion.id).where(Excursion.session_id == session_id)))
+    if ids:
+        acknowledge_excursions(
+            database=database,
+            actor=physician,
+            excursion_ids=ids,
+            action="observed",
+            note="Reviewed at the chair; repeat readings trending down",
+            idempotency_key=f"demo-ack-{session_id:05d}",
+            now=at,
         )
 
 

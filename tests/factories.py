@@ -113,9 +113,10 @@ def infusing(
     *,
     now: datetime = T0,
     baseline: dict[str, int] | None = None,
+    chair: str | None = None,
 ) -> int:
     """A session with a baseline reading and the infusion started at `now`."""
-    sid = session(database, config, nurse, now=now - timedelta(minutes=15))
+    sid = session(database, config, nurse, chair=chair, now=now - timedelta(minutes=15))
     reading(database, config, nurse, sid, now - timedelta(minutes=5), **(baseline or {}))
     event(database, nurse, sid, SessionEvent.START_INFUSION, now)
     return sid

@@ -9,9 +9,16 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from monitor.db.models import AuditEvent, Excursion, InfusionEvent, Rating, Reading
+from monitor.db.models import (
+    Acknowledgement,
+    AuditEvent,
+    Excursion,
+    InfusionEvent,
+    Rating,
+    Reading,
+)
 
-APPEND_ONLY = (Reading, Rating, InfusionEvent, Excursion, AuditEvent)
+APPEND_ONLY = (Reading, Rating, InfusionEvent, Excursion, Acknowledgement, AuditEvent)
 
 
 class AppendOnlyViolation(RuntimeError):

@@ -198,6 +198,34 @@ class Excursion(Base):
     detected_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+ACKNOWLEDGEMENT_ACTIONS = (
+    "observed",
+    "repeat_reading_ordered",
+    "infusion_paused",
+    "medication_given",
+    "other",
+)
+
+
+class Acknowledgement(Base):
+    """A physician's acknowledgement of one excursion: who, when, and the action taken."""
+
+    __tablename__ = "acknowledgements"
+    __table_args__ = (
+        CheckConstraint(_one_of("action", ACKNOWLEDGEMENT_ACTIONS), name="action"),
+        Index("ix_acknowledgements_session_id", "session_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    excursion_id: Mapped[int] = mapped_column(ForeignKey("excursions.id"), unique=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+    acknowledged_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    acknowledged_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    submission_key: Mapped[str] = mapped_column(String(64), index=True)
+
+
 class AuditEvent(Base):
     """An append-only record of one write: who, when, what, and the values."""
 
@@ -219,4 +247,11 @@ class AuditEvent(Base):
     reason: Mapped[str | None] = mapped_column(Text)
 
 
-APPEND_ONLY_TABLES = ("readings", "ratings", "infusion_events", "excursions", "audit_events")
+APPEND_ONLY_TABLES = (
+    "readings",
+    "ratings",
+    "infusion_events",
+    "excursions",
+    "acknowledgements",
+    "audit_events",
+)

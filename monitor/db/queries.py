@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from monitor.db.models import (
+    Acknowledgement,
+    AuditEvent,
     Excursion,
     InfusionEvent,
     InfusionSession,
@@ -218,3 +220,207 @@ def session_snapshot(db: Session, session_id: int) -> SessionSnapshot | None:
         )
     )
     return SessionSnapshot(header, readings, ratings, events, excursions)
+
+
+# ---- the live board: active sessions only, never the history ----------------------------
+
+
+@dataclass(frozen=True)
+class BoardSession:
+    id: int
+    chair: str
+    patient_initials: str
+    mrn: str
+    state: str
+    protocol_id: str
+    opened_at: datetime
+    infusion_started_at: datetime | None
+    infusion_stopped_at: datetime | None
+    infusion_minutes: float
+
+
+@dataclass(frozen=True)
+class BoardReading:
+    session_id: int
+    phase: str
+    taken_at: datetime
+    systolic: int
+    diastolic: int
+    heart_rate: int
+    spo2: int
+    resp_rate: int
+    moaas: int | None
+
+
+@dataclass(frozen=True)
+class BoardExcursion:
+    id: int
+    session_id: int
+    priority: str
+    label: str
+    message: str
+    detected_at: datetime
+
+
+@dataclass(frozen=True)
+class BoardRating:
+    session_id: int
+    version: str
+    total: int
+    taken_at: datetime
+
+
+@dataclass(frozen=True)
+class BoardEvent:
+    session_id: int
+    kind: str
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class BoardData:
+    sessions: list[BoardSession]
+    readings: list[BoardReading]
+    unacknowledged: list[BoardExcursion]
+    ratings: list[BoardRating]
+    pause_events: list[BoardEvent]
+
+
+def board_data(db: Session) -> BoardData:
+    """Everything the board shows, read for the active sessions only (indexed by session)."""
+    active = select(InfusionSession.id).where(InfusionSession.state.in_(ACTIVE_STATES))
+    sessions = [
+        BoardSession(
+            s.id,
+            s.chair,
+            f"{given[:1]}{family[:1]}".upper(),
+            mrn,
+            s.state,
+            s.protocol_id,
+            s.opened_at,
+            s.infusion_started_at,
+            s.infusion_stopped_at,
+            s.infusion_minutes,
+        )
+        for s, given, family, mrn in db.execute(
+            select(InfusionSession, Patient.given_name, Patient.family_name, Patient.mrn)
+            .join(Patient, Patient.id == InfusionSession.patient_id)
+            .options(lazyload(InfusionSession.patient))
+            .where(InfusionSession.state.in_(ACTIVE_STATES))
+        ).all()
+    ]
+    readings = [
+        BoardReading(*row)
+        for row in db.execute(
+            select(
+                Reading.session_id,
+                Reading.phase,
+                Reading.taken_at,
+                Reading.systolic,
+                Reading.diastolic,
+                Reading.heart_rate,
+                Reading.spo2,
+                Reading.resp_rate,
+                Reading.moaas,
+            )
+            .where(Reading.session_id.in_(active))
+            .order_by(Reading.session_id, Reading.taken_at, Reading.id)
+        ).all()
+    ]
+    acknowledged = select(Acknowledgement.excursion_id).where(
+        Acknowledgement.session_id.in_(active)
+    )
+    unacknowledged = [
+        BoardExcursion(*row)
+        for row in db.execute(
+            select(
+                Excursion.id,
+                Excursion.session_id,
+                Excursion.priority,
+                Excursion.label,
+                Excursion.message,
+                Excursion.detected_at,
+            )
+            .where(Excursion.session_id.in_(active), Excursion.id.not_in(acknowledged))
+            .order_by(Excursion.id)
+        ).all()
+    ]
+    ratings = [
+        BoardRating(*row)
+        for row in db.execute(
+            select(Rating.session_id, Rating.version, Rating.total, Rating.taken_at)
+            .where(Rating.session_id.in_(active))
+            .order_by(Rating.taken_at, Rating.id)
+        ).all()
+    ]
+    pause_events = [
+        BoardEvent(*row)
+        for row in db.execute(
+            select(InfusionEvent.session_id, InfusionEvent.kind, InfusionEvent.occurred_at)
+            .where(
+                InfusionEvent.session_id.in_(active), InfusionEvent.kind.in_(("pause", "resume"))
+            )
+            .order_by(InfusionEvent.occurred_at, InfusionEvent.id)
+        ).all()
+    ]
+    return BoardData(sessions, readings, unacknowledged, ratings, pause_events)
+
+
+# ---- one session in full: acknowledgements and its audit trail ---------------------------
+
+
+@dataclass(frozen=True)
+class AcknowledgementRow:
+    excursion_id: int
+    action: str
+    note: str | None
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: datetime
+    by: str
+    action: str
+    entity: str
+    entity_id: int | None
+    old: dict[str, object] | None
+    new: dict[str, object] | None
+    reason: str | None
+
+
+def acknowledgements_of(db: Session, session_id: int) -> list[AcknowledgementRow]:
+    return [
+        AcknowledgementRow(a.excursion_id, a.action, a.note, name, a.acknowledged_at)
+        for a, name in db.execute(
+            select(Acknowledgement, User.full_name)
+            .join(User, User.id == Acknowledgement.acknowledged_by)
+            .where(Acknowledgement.session_id == session_id)
+            .order_by(Acknowledgement.acknowledged_at, Acknowledgement.id)
+        ).all()
+    ]
+
+
+def audit_trail(db: Session, session_id: int) -> list[AuditRow]:
+    """The session's audit events, oldest first, with the actor's printed name."""
+    return [
+        AuditRow(
+            e.id,
+            e.occurred_at,
+            name or "system",
+            e.action,
+            e.entity_type,
+            e.entity_id,
+            e.old_values,
+            e.new_values,
+            e.reason,
+        )
+        for e, name in db.execute(
+            select(AuditEvent, User.full_name)
+            .outerjoin(User, User.id == AuditEvent.actor_id)
+            .where(AuditEvent.session_id == session_id)
+            .order_by(AuditEvent.id)
+        ).all()
+    ]

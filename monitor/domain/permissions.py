@@ -20,6 +20,9 @@ class Action(StrEnum):
     INFUSION_EVENT = "infusion_event"
     END_SESSION_EARLY = "end_session_early"
     DISCHARGE = "discharge"
+    VIEW_BOARD = "view_board"
+    VIEW_SESSION = "view_session"
+    ACKNOWLEDGE = "acknowledge"
     MANAGE_USERS = "manage_users"
     MANAGE_PATIENTS = "manage_patients"
 
@@ -34,6 +37,10 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.INFUSION_EVENT: CLINICAL,
     Action.END_SESSION_EARLY: CLINICAL,
     Action.DISCHARGE: CLINICAL,
+    # Acknowledging is the physician's (Joint Commission NPSG.06.01.01 EP3: set by role).
+    Action.VIEW_BOARD: frozenset({Role.PHYSICIAN}),
+    Action.VIEW_SESSION: CLINICAL,
+    Action.ACKNOWLEDGE: frozenset({Role.PHYSICIAN}),
     Action.MANAGE_USERS: frozenset({Role.ADMIN}),
     Action.MANAGE_PATIENTS: frozenset({Role.ADMIN, Role.NURSE, Role.PHYSICIAN}),
 }

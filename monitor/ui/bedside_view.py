@@ -18,7 +18,14 @@ from monitor.domain.scales import cadss_item_numbers
 from monitor.domain.schedule import DueState
 from monitor.domain.session_state import SessionEvent
 from monitor.domain.vitals import parse_weight
-from monitor.ui.components import alarm, cadss_items, local_time, moaas_picker, vital_input
+from monitor.ui.components import (
+    alarm,
+    cadss_items,
+    local_time,
+    moaas_picker,
+    readings_table,
+    vital_input,
+)
 from monitor.ui.figures import session_trend
 from monitor.ui.ids import VITAL_INPUTS, Bedside
 
@@ -414,7 +421,7 @@ def refreshed(view: BedsideView, zone: ZoneInfo) -> tuple[Any, ...]:
         _due_data(view),
         _flags(snap.excursions, zone),
         session_trend(snap.readings, snap.events, zone),
-        _table(snap.readings, zone),
+        readings_table(snap.readings, zone),
         *lasts,
         *[state not in ENABLED_IN[control] for control in CONTROLS],
         cadss.at_minutes if cadss else None,
@@ -456,6 +463,12 @@ def _header(view: BedsideView, zone: ZoneInfo) -> Any:
                 f"dose {h.dose_mg:g} mg · pump {h.rate_ml_per_h:g} mL/h{elapsed}{end}",
                 className="text-body-secondary",
             ),
+            dcc.Link(
+                "Full session record",
+                href=f"/session/{h.id}",
+                id="bed-record-link",
+                className="me-3",
+            ),
             dcc.Link("Back to chairs", href="/bedside", className="btn btn-outline-light mt-2")
             if h.state in ("discharged", "stopped_early")
             else None,
@@ -489,46 +502,6 @@ def _flags(excursions: Sequence[Any], zone: ZoneInfo) -> Any:
     rank = {"high": 0, "medium": 1, "low": 2}
     ordered = sorted(excursions, key=lambda x: (rank[x.priority], -x.id))
     return [alarm(x.priority, f"{local_time(x.detected_at, zone)} {x.message}") for x in ordered]
-
-
-def _table(readings: Sequence[Any], zone: ZoneInfo) -> Any:
-    if not readings:
-        return html.Div("No readings yet.", className="text-body-secondary")
-    heads = (
-        "Time",
-        "Phase",
-        "BP mmHg",
-        "HR /min",
-        "SpO2 %",
-        "RR /min",
-        "Temp °C",
-        "MOAA/S",
-        "Entered by",
-    )
-    body = [
-        html.Tr(
-            [
-                html.Td(local_time(r.taken_at, zone)),
-                html.Td(r.phase),
-                html.Td(f"{r.systolic}/{r.diastolic}"),
-                html.Td(r.heart_rate),
-                html.Td(r.spo2),
-                html.Td(r.resp_rate),
-                html.Td("" if r.temperature is None else f"{r.temperature:g}"),
-                html.Td("" if r.moaas is None else r.moaas),
-                html.Td(r.entered_by),
-            ]
-        )
-        for r in reversed(readings)
-    ]
-    return dbc.Table(
-        [html.Thead(html.Tr([html.Th(h) for h in heads])), html.Tbody(body)],
-        striped=True,
-        hover=True,
-        responsive=True,
-        size="sm",
-        id="bed-readings",
-    )
 
 
 def _cadss_banner(cadss: Any) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import dash_bootstrap_components as dbc
@@ -109,3 +110,44 @@ def cadss_items(numbers: Sequence[int]) -> list[html.Div]:
         )
         for number in numbers
     ]
+
+
+def readings_table(readings: Sequence[Any], zone: ZoneInfo, table_id: str = "bed-readings") -> Any:
+    """The readings, newest first, in the clinic's time zone."""
+    if not readings:
+        return html.Div("No readings yet.", className="text-body-secondary")
+    heads = (
+        "Time",
+        "Phase",
+        "BP mmHg",
+        "HR /min",
+        "SpO2 %",
+        "RR /min",
+        "Temp °C",
+        "MOAA/S",
+        "Entered by",
+    )
+    body = [
+        html.Tr(
+            [
+                html.Td(local_time(r.taken_at, zone)),
+                html.Td(r.phase),
+                html.Td(f"{r.systolic}/{r.diastolic}"),
+                html.Td(r.heart_rate),
+                html.Td(r.spo2),
+                html.Td(r.resp_rate),
+                html.Td("" if r.temperature is None else f"{r.temperature:g}"),
+                html.Td("" if r.moaas is None else r.moaas),
+                html.Td(r.entered_by),
+            ]
+        )
+        for r in reversed(readings)
+    ]
+    return dbc.Table(
+        [html.Thead(html.Tr([html.Th(h) for h in heads])), html.Tbody(body)],
+        striped=True,
+        hover=True,
+        responsive=True,
+        size="sm",
+        id=table_id,
+    )

@@ -67,3 +67,31 @@ class Bedside:
     @staticmethod
     def last(name: str) -> str:
         return f"bed-last-{name.replace('_', '-')}"
+
+
+class Board:
+    REFRESH = "board-refresh"
+    VERSION = "board-version"
+    TILES = "board-tiles"
+    UPDATED = "board-updated"
+    HIGHS = "board-highs"
+    SOUND = "board-sound"
+    SOUND_SINK = "board-sound-sink"
+    ALERTS = "board-alerts"
+    ACK_OPEN = "board-ack-open"  # pattern-matching: {"type": ACK_OPEN, "session": id}
+    MODAL = "board-ack-modal"
+    MODAL_BODY = "board-ack-body"
+    TARGET = "board-ack-target"
+    ACTION = "board-ack-action"
+    NOTE = "board-ack-note"
+    KEY = "board-ack-key"
+    CONFIRM = "board-ack-confirm"
+    CANCEL = "board-ack-cancel"
+    MESSAGE = "board-ack-message"
+
+
+class SessionPage:
+    TIMELINE = "session-timeline"
+    READINGS = "session-readings"
+    EXCURSIONS = "session-excursions"
+    AUDIT = "session-audit"

@@ -1,0 +1,112 @@
+"""The supervising physician's live board: every active session, most urgent first."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import uuid4
+
+from dash import ALL, Dash, Input, Output, State, ctx, no_update
+
+from monitor import auth, runtime
+from monitor.domain.permissions import Action
+from monitor.services.acknowledgements import acknowledge_excursions
+from monitor.services.board import board_view
+from monitor.services.errors import DomainError
+from monitor.ui import board_view as render
+from monitor.ui.bedside_view import problem
+from monitor.ui.ids import Board as B
+
+PATH = "/board"
+NAME = "Live board"
+ROLES = ("physician",)
+IN_NAV = True
+
+
+def layout(**_: Any) -> Any:
+    rt = runtime.current()
+    auth.require(Action.VIEW_BOARD)
+    board = rt.config.board
+    return render.page(board.refresh_seconds * 1000, board.sound_on_new_high, uuid4().hex)
+
+
+def _refresh(_: Any, __: Any) -> tuple[Any, ...]:
+    rt = runtime.current()
+    actor = auth.require(Action.VIEW_BOARD)
+    board = board_view(database=rt.database, config=rt.config, actor=actor)
+    return render.tiles(board, rt.config.clinic.zone)
+
+
+def _open(clicks: list[int | None], alerts: dict[str, Any] | None) -> tuple[Any, ...]:
+    auth.require(Action.ACKNOWLEDGE)
+    trigger = ctx.triggered_id
+    if not trigger or not any(clicks) or not ctx.triggered[0].get("value"):
+        return no_update, no_update, no_update
+    target = (alerts or {}).get(str(trigger["session"]))
+    if not target or not target["alerts"]:
+        return no_update, no_update, no_update
+    return True, render.dialog_body(target), target
+
+
+def _confirm(
+    _: int, target: dict[str, Any] | None, action: str, note: str | None, key: str, version: int
+) -> tuple[Any, ...]:
+    rt = runtime.current()
+    actor = auth.require(Action.ACKNOWLEDGE)
+    if not target:
+        return no_update, problem("Nothing to acknowledge"), no_update, no_update, no_update
+    try:
+        acknowledge_excursions(
+            database=rt.database,
+            actor=actor,
+            idempotency_key=key,
+            excursion_ids=[a["id"] for a in target["alerts"]],
+            action=action,
+            note=note,
+        )
+    except DomainError as error:
+        return True, problem(str(error)), no_update, no_update, no_update
+    return False, "", (version or 0) + 1, uuid4().hex, ""
+
+
+def register_callbacks(app: Dash) -> None:
+    app.callback(
+        Output(B.TILES, "children"),
+        Output(B.UPDATED, "children"),
+        Output(B.HIGHS, "data"),
+        Output(B.ALERTS, "data"),
+        Input(B.REFRESH, "n_intervals"),
+        Input(B.VERSION, "data"),
+    )(_refresh)
+    app.callback(
+        Output(B.MODAL, "is_open"),
+        Output(B.MODAL_BODY, "children"),
+        Output(B.TARGET, "data"),
+        Input({"type": B.ACK_OPEN, "session": ALL}, "n_clicks"),
+        State(B.ALERTS, "data"),
+        prevent_initial_call=True,
+    )(_open)
+    app.callback(
+        Output(B.MODAL, "is_open", allow_duplicate=True),
+        Output(B.MESSAGE, "children"),
+        Output(B.VERSION, "data"),
+        Output(B.KEY, "data"),
+        Output(B.NOTE, "value"),
+        Input(B.CONFIRM, "n_clicks"),
+        State(B.TARGET, "data"),
+        State(B.ACTION, "value"),
+        State(B.NOTE, "value"),
+        State(B.KEY, "data"),
+        State(B.VERSION, "data"),
+        prevent_initial_call=True,
+    )(_confirm)
+    app.callback(
+        Output(B.MODAL, "is_open", allow_duplicate=True),
+        Input(B.CANCEL, "n_clicks"),
+        prevent_initial_call=True,
+    )(lambda _: False)
+    app.clientside_callback(  # type: ignore[no-untyped-call]
+        "function(highs, enabled) { return window.monitorBoard.update(highs, enabled); }",
+        Output(B.SOUND_SINK, "data"),
+        Input(B.HIGHS, "data"),
+        State(B.SOUND, "data"),
+    )

@@ -1,0 +1,121 @@
+"""Acknowledge excursions: the physician records what was done; who and when are kept."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from monitor.db.engine import Database
+from monitor.db.models import ACKNOWLEDGEMENT_ACTIONS, Acknowledgement, Excursion, User
+from monitor.db.types import utcnow
+from monitor.domain.errors import refuse
+from monitor.domain.permissions import Action
+from monitor.services.actors import Actor, ensure_allowed
+from monitor.services.audit import add_audit
+from monitor.services.errors import Conflict, NotFound
+from monitor.services.idempotency import check_key
+
+ACTION_LABELS = {
+    "observed": "Observed",
+    "repeat_reading_ordered": "Repeat reading ordered",
+    "infusion_paused": "Infusion paused",
+    "medication_given": "Medication given",
+    "other": "Other",
+}
+MAX_NOTE = 2000
+
+
+@dataclass(frozen=True)
+class Acknowledged:
+    excursion_ids: tuple[int, ...]
+    duplicate: bool
+
+
+def acknowledge_excursions(
+    *,
+    database: Database,
+    actor: Actor,
+    excursion_ids: Sequence[int],
+    action: str,
+    idempotency_key: str,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> Acknowledged:
+    """Acknowledge one or more excursions of one session with the action taken."""
+    ensure_allowed(actor, Action.ACKNOWLEDGE)
+    check_key(idempotency_key)
+    if action not in ACKNOWLEDGEMENT_ACTIONS:
+        raise refuse("action", "Choose the action taken")
+    text = (note or "").strip() or None
+    if text and len(text) > MAX_NOTE:
+        raise refuse("note", f"Keep the note under {MAX_NOTE} characters")
+    if action == "other" and not text:
+        raise refuse("note", "Say what was done")
+    ids = sorted({int(i) for i in excursion_ids})
+    if not ids:
+        raise refuse("excursion", "Choose an excursion to acknowledge")
+    at = now or utcnow()
+    for attempt in range(2):
+        try:
+            with database.session_scope() as db:
+                return _write(db, actor, ids, action, text, idempotency_key, at)
+        except IntegrityError:
+            if attempt:
+                raise  # a concurrent acknowledgement won; the second pass reports it
+    raise AssertionError("unreachable")
+
+
+def _write(
+    db: Session, actor: Actor, ids: list[int], action: str, note: str | None, key: str, at: datetime
+) -> Acknowledged:
+    excursions = list(db.scalars(select(Excursion).where(Excursion.id.in_(ids))))
+    if len(excursions) != len(ids) or len({e.session_id for e in excursions}) != 1:
+        raise NotFound("Those excursions are not one session's")
+    prior = {
+        a.excursion_id: a
+        for a in db.scalars(select(Acknowledgement).where(Acknowledgement.excursion_id.in_(ids)))
+    }
+    if prior and all(a.submission_key == key for a in prior.values()) and len(prior) == len(ids):
+        return Acknowledged(tuple(ids), duplicate=True)
+    todo = [e for e in excursions if e.id not in prior]
+    if not todo:
+        first = next(iter(prior.values()))
+        who = db.get(User, first.acknowledged_by)
+        name = who.full_name if who else "another user"
+        raise Conflict(f"Already acknowledged by {name} at {first.acknowledged_at:%H:%M} UTC")
+    for excursion in todo:
+        row = Acknowledgement(
+            excursion_id=excursion.id,
+            session_id=excursion.session_id,
+            action=action,
+            note=note,
+            acknowledged_by=actor.id,
+            acknowledged_at=at,
+            submission_key=key,
+        )
+        db.add(row)
+        db.flush()
+        add_audit(
+            db,
+            actor=actor,
+            action="excursion.acknowledged",
+            entity_type="excursion",
+            entity_id=excursion.id,
+            session_id=excursion.session_id,
+            at=at,
+            old={"acknowledged": False},
+            new={
+                "acknowledged": True,
+                "action": action,
+                "note": note,
+                "priority": excursion.priority,
+                "rule": excursion.rule_code,
+            },
+            reason=note,
+        )
+    return Acknowledged(tuple(e.id for e in todo), duplicate=False)

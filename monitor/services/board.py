@@ -1,0 +1,132 @@
+"""The supervising physician's board: every active session as a tile, most urgent first."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from monitor.config import Config, Priority
+from monitor.db import queries
+from monitor.db.engine import Database
+from monitor.db.repositories import build_infusion_times
+from monitor.db.types import utcnow
+from monitor.domain.board import TileState, escalated, order
+from monitor.domain.excursions import PRIORITY_RANK
+from monitor.domain.permissions import Action
+from monitor.domain.schedule import DueState, DueStatus, next_due
+from monitor.services.actors import Actor, ensure_allowed
+
+
+@dataclass(frozen=True)
+class TileAlert:
+    excursion_id: int
+    priority: Priority
+    label: str
+    message: str
+    detected_at: datetime
+    escalated: bool
+
+
+@dataclass(frozen=True)
+class Tile:
+    session_id: int
+    chair: str
+    patient_initials: str
+    mrn: str
+    state: str
+    minutes_since_start: float | None
+    latest: queries.BoardReading | None
+    latest_age_seconds: float | None
+    bp_trend: tuple[tuple[int, int], ...]  # (systolic, diastolic) since the baseline
+    baseline_systolic: int | None
+    alert: TileAlert | None
+    unacknowledged: tuple[TileAlert, ...]
+    due: DueStatus
+    cadss_total: int | None
+    cadss_version: str | None
+
+
+@dataclass(frozen=True)
+class Board:
+    tiles: tuple[Tile, ...]
+    generated_at: datetime
+
+
+def board_view(
+    *, database: Database, config: Config, actor: Actor, now: datetime | None = None
+) -> Board:
+    """Read the active sessions once and build their tiles in urgency order."""
+    ensure_allowed(actor, Action.VIEW_BOARD)
+    at = now or utcnow()
+    with database.session_scope() as db:
+        data = queries.board_data(db)
+    readings = defaultdict(list)
+    for reading in data.readings:
+        readings[reading.session_id].append(reading)
+    alerts = defaultdict(list)
+    after = config.board.escalate_after_minutes
+    for x in data.unacknowledged:
+        priority = Priority(x.priority)
+        alerts[x.session_id].append(
+            TileAlert(
+                x.id,
+                priority,
+                x.label,
+                x.message,
+                x.detected_at,
+                priority is Priority.HIGH and escalated(x.detected_at, at, after),
+            )
+        )
+    cadss = {r.session_id: r for r in data.ratings}  # ordered by time: the latest wins
+    pauses = defaultdict(list)
+    for event in data.pause_events:
+        pauses[event.session_id].append((event.kind, event.occurred_at))
+
+    tiles: dict[int, Tile] = {}
+    states: list[TileState] = []
+    for s in data.sessions:
+        own = readings[s.id]
+        times = build_infusion_times(s.infusion_started_at, s.infusion_stopped_at, pauses[s.id])
+        due = next_due(
+            times, config.protocol(s.protocol_id).schedule, [r.taken_at for r in own], at
+        )
+        own_alerts = sorted(alerts[s.id], key=lambda a: (-PRIORITY_RANK[a.priority], a.detected_at))
+        baseline = [r for r in own if r.phase == "baseline"]
+        latest = own[-1] if own else None
+        rating = cadss.get(s.id)
+        tiles[s.id] = Tile(
+            session_id=s.id,
+            chair=s.chair,
+            patient_initials=s.patient_initials,
+            mrn=s.mrn,
+            state=s.state,
+            minutes_since_start=(
+                (at - s.infusion_started_at).total_seconds() / 60 if s.infusion_started_at else None
+            ),
+            latest=latest,
+            latest_age_seconds=(at - latest.taken_at).total_seconds() if latest else None,
+            bp_trend=tuple(
+                (r.systolic, r.diastolic)
+                for r in (own[own.index(baseline[-1]) :] if baseline else own)
+            ),
+            baseline_systolic=baseline[-1].systolic if baseline else None,
+            alert=own_alerts[0] if own_alerts else None,
+            unacknowledged=tuple(own_alerts),
+            due=due,
+            cadss_total=rating.total if rating else None,
+            cadss_version=rating.version if rating else None,
+        )
+        highs = [a.detected_at for a in own_alerts if a.priority is Priority.HIGH]
+        states.append(
+            TileState(
+                session_id=s.id,
+                highest_unacknowledged=own_alerts[0].priority if own_alerts else None,
+                oldest_unacknowledged_high_at=min(highs) if highs else None,
+                overdue_seconds=due.overdue_seconds if due.state is DueState.OVERDUE else 0.0,
+                started_at=s.infusion_started_at,
+                opened_at=s.opened_at,
+            )
+        )
+    ranked = order(states, at, after)
+    return Board(tuple(tiles[sid] for sid in ranked), at)

@@ -1,0 +1,267 @@
+"""The live board's pieces: one tile per active session, and the acknowledgement dialog."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from monitor.domain.schedule import DueState
+from monitor.ui.components import alarm, local_time
+from monitor.ui.ids import Board as B
+
+if TYPE_CHECKING:
+    from monitor.services.board import Board, Tile, TileAlert
+
+ACTIONS = (
+    ("observed", "Observed"),
+    ("repeat_reading_ordered", "Repeat reading ordered"),
+    ("infusion_paused", "Infusion paused"),
+    ("medication_given", "Medication given"),
+    ("other", "Other (say what in the note)"),
+)
+PHASES = {
+    "planned": "Planned",
+    "baseline": "Baseline",
+    "infusing": "Infusing",
+    "paused": "PAUSED",
+    "recovery": "Recovery",
+}
+
+
+def page(refresh_ms: float, sound: bool, key: str) -> html.Div:
+    return html.Div(
+        [
+            dcc.Interval(id=B.REFRESH, interval=refresh_ms),
+            dcc.Store(id=B.VERSION, data=0),
+            dcc.Store(id=B.HIGHS),
+            dcc.Store(id=B.ALERTS),
+            dcc.Store(id=B.SOUND, data=sound),
+            dcc.Store(id=B.SOUND_SINK),
+            dcc.Store(id=B.TARGET),
+            dcc.Store(id=B.KEY, data=key),
+            html.Div(
+                [
+                    html.H1("Live board", className="h3 mb-0 me-3"),
+                    html.Span(id=B.UPDATED, className="text-body-secondary"),
+                ],
+                className="d-flex align-items-baseline mb-3",
+            ),
+            html.Div(id=B.MESSAGE),
+            dbc.Row(id=B.TILES),
+            _dialog(),
+        ]
+    )
+
+
+def _dialog() -> dbc.Modal:
+    return dbc.Modal(
+        [
+            dbc.ModalHeader(dbc.ModalTitle("Acknowledge")),
+            dbc.ModalBody(
+                [
+                    html.Div(id=B.MODAL_BODY, className="mb-3"),
+                    dbc.Label("Action taken", html_for=B.ACTION),
+                    dbc.RadioItems(
+                        id=B.ACTION,
+                        options=[{"label": t, "value": v} for v, t in ACTIONS],
+                        value="observed",
+                        className="mb-3 ack-actions",
+                    ),
+                    dbc.Label("Note (optional; required for Other)", html_for=B.NOTE),
+                    dbc.Textarea(id=B.NOTE, maxLength=2000, rows=2),
+                ]
+            ),
+            dbc.ModalFooter(
+                [
+                    dbc.Button("Cancel", id=B.CANCEL, color="secondary", outline=True),
+                    dbc.Button("Acknowledge", id=B.CONFIRM, color="primary"),
+                ]
+            ),
+        ],
+        id=B.MODAL,
+        is_open=False,
+        backdrop="static",
+    )
+
+
+def _age(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    minutes = int(seconds // 60)
+    return "just now" if minutes < 1 else f"{minutes} min ago"
+
+
+def _due(tile: Tile) -> html.Div:
+    due = tile.due
+    if due.state is DueState.BASELINE:
+        return html.Div("Before dosing", className="tile-due")
+    assert due.seconds_until_due is not None
+    minutes = abs(due.seconds_until_due) / 60
+    if due.state is DueState.OVERDUE:
+        return html.Div(f"READING OVERDUE {minutes:.0f} min", className="tile-due due-overdue")
+    if due.seconds_until_due <= 0:
+        return html.Div("Reading due now", className="tile-due due-soon")
+    return html.Div(f"Next reading in {minutes:.0f} min", className="tile-due")
+
+
+def _sparkline(tile: Tile) -> html.Div:
+    """Systolic since the baseline as small bars; the first bar is the baseline."""
+    low, high = 60.0, 220.0
+    bars = [
+        html.Div(
+            className="spark-bar" + (" spark-baseline" if i == 0 else ""),
+            style={"height": f"{max(4.0, (s - low) / (high - low) * 100):.0f}%"},
+            title=f"{s}/{d}",
+        )
+        for i, (s, d) in enumerate(tile.bp_trend[-16:])
+    ]
+    return html.Div(bars, className="sparkline", title="Systolic since baseline")
+
+
+def _vitals(tile: Tile) -> html.Div:
+    r = tile.latest
+    if r is None:
+        return html.Div("No reading yet", className="text-body-secondary")
+    age = _age(tile.latest_age_seconds)
+    cells = [
+        ("BP", f"{r.systolic}/{r.diastolic}"),
+        ("HR", r.heart_rate),
+        ("SpO2", f"{r.spo2}%"),
+        ("RR", r.resp_rate),
+        ("MOAA/S", "—" if r.moaas is None else r.moaas),
+    ]
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.Span(name, className="vital-name"),
+                    html.Span(str(value), className="vital-value"),
+                    html.Span(age, className="vital-age"),
+                ],
+                className="tile-vital",
+            )
+            for name, value in cells
+        ],
+        className="tile-vitals",
+    )
+
+
+def _alert(tile: Tile) -> Any:
+    if tile.alert is None:
+        return html.Div("No unacknowledged alerts", className="text-body-secondary small mb-2")
+    more = len(tile.unacknowledged) - 1
+    return html.Div(
+        [
+            alarm(tile.alert.priority, tile.alert.message),
+            html.Div(
+                [
+                    dbc.Badge("ESCALATED", color="danger", className="me-2 escalated")
+                    if tile.alert.escalated
+                    else None,
+                    html.Span(
+                        f"+{more} more unacknowledged" if more > 0 else "", className="small"
+                    ),
+                    dbc.Button(
+                        "Acknowledge",
+                        id={"type": B.ACK_OPEN, "session": tile.session_id},
+                        color="light",
+                        size="sm",
+                        className="ms-auto",
+                    ),
+                ],
+                className="d-flex align-items-center mb-2",
+            ),
+        ]
+    )
+
+
+def tile_card(tile: Tile) -> dbc.Col:
+    minutes = (
+        f"t+{tile.minutes_since_start:.0f} min"
+        if tile.minutes_since_start is not None
+        else "not started"
+    )
+    level = tile.alert.priority.value if tile.alert else "none"
+    cadss = (
+        f"CADSS {tile.cadss_total} ({tile.cadss_version})"
+        if tile.cadss_total is not None
+        else "CADSS —"
+    )
+    body = dbc.CardBody(
+        [
+            html.Div(
+                [
+                    html.H2(tile.chair, className="h5 mb-0 me-2"),
+                    html.Span(f"{tile.patient_initials} · {tile.mrn}", className="me-auto"),
+                    dbc.Badge(
+                        PHASES[tile.state],
+                        color="warning" if tile.state == "paused" else "secondary",
+                        className="me-2",
+                    ),
+                    html.Span(minutes, className="small"),
+                ],
+                className="d-flex align-items-center mb-2",
+            ),
+            _alert(tile),
+            _due(tile),
+            _vitals(tile),
+            html.Div(
+                [_sparkline(tile), html.Span(cadss, className="ms-3 small")],
+                className="d-flex align-items-end mt-2",
+            ),
+            dcc.Link("Open session", href=f"/session/{tile.session_id}", className="small"),
+        ]
+    )
+    return dbc.Col(
+        dbc.Card(body, className=f"tile tile-{level}", id=f"tile-{tile.session_id}"),
+        xs=12,
+        md=6,
+        xxl=4,
+        className="mb-3",
+    )
+
+
+def tiles(board: Board, zone: ZoneInfo) -> tuple[Any, str, list[int], dict[str, Any]]:
+    """The tiles, the 'updated' text, the unacknowledged high ids, and each tile's alerts."""
+    cards = [tile_card(t) for t in board.tiles] or [
+        dbc.Col(dbc.Alert("No active sessions.", color="secondary"))
+    ]
+    highs = sorted(
+        a.excursion_id for t in board.tiles for a in t.unacknowledged if a.priority.value == "high"
+    )
+    alerts = {
+        str(t.session_id): {
+            "chair": t.chair,
+            "patient": f"{t.patient_initials} · {t.mrn}",
+            "alerts": [_alert_data(a, zone) for a in t.unacknowledged],
+        }
+        for t in board.tiles
+    }
+    updated = f"updated {local_time(board.generated_at, zone, '%H:%M:%S')}"
+    return cards, updated, highs, alerts
+
+
+def _alert_data(alert: TileAlert, zone: ZoneInfo) -> dict[str, Any]:
+    return {
+        "id": alert.excursion_id,
+        "priority": alert.priority.value,
+        "message": alert.message,
+        "at": local_time(alert.detected_at, zone),
+    }
+
+
+def dialog_body(target: dict[str, Any]) -> Any:
+    rows: Sequence[dict[str, Any]] = target["alerts"]
+    return html.Div(
+        [
+            html.Div(f"{target['chair']} · {target['patient']}", className="fw-bold mb-2"),
+            *[alarm(a["priority"], f"{a['at']} {a['message']}") for a in rows],
+            html.Div(
+                f"Acknowledges all {len(rows)} listed." if len(rows) > 1 else "", className="small"
+            ),
+        ]
+    )
