@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlencode, urlparse
 
 from flask import Flask, Response, abort, has_request_context, redirect, request
@@ -62,6 +62,36 @@ def require(action: Action) -> Actor:
     if not is_allowed(actor.role, action):
         abort(403)
     return actor
+
+
+def not_found() -> NoReturn:
+    """End the request with 404: the record asked for does not exist."""
+    abort(404)
+
+
+def bad_request() -> NoReturn:
+    """End the request with 400: the page would never send this."""
+    abort(400)
+
+
+def list_arg(value: object) -> list[Any]:
+    """A list the page sends (pattern-matching values); anything else is a bad request."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    bad_request()
+
+
+def int_arg(value: object) -> int:
+    """A record id sent by the page; anything else is a malformed request (400), not a 500."""
+    if isinstance(value, bool):
+        abort(400)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isdigit() and len(value) < 19:
+        return int(value)
+    abort(400)
 
 
 def may_view(roles: tuple[str, ...] | None) -> bool:
@@ -130,5 +160,5 @@ def init_auth(server: Flask) -> None:
     manager.user_loader(_load_user)
     manager.session_protection = "strong"
     server.add_url_rule("/auth/login", "login", _login, methods=["POST"])
-    server.add_url_rule("/auth/logout", "logout", _logout, methods=["GET", "POST"])
+    server.add_url_rule("/auth/logout", "logout", _logout, methods=["POST"])
     server.before_request(_guard)

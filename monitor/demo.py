@@ -156,7 +156,6 @@ def _run(
                 session_id=session,
                 answers=_cadss(rng, items, minute),
                 idempotency_key=f"{tag}-cadss{minute:g}",
-                timepoint_minutes=minute,
                 now=at,
             )
 

@@ -38,12 +38,29 @@ def free_port() -> int:
 @pytest.fixture
 def gunicorn(database_url: str, tmp_path: Path) -> Iterator[str]:
     port = free_port()
-    env = {**os.environ, "MONITOR_DATABASE_URL": database_url,
-           "MONITOR_INSTANCE": str(tmp_path / "instance"), "MONITOR_SECRET_KEY": "s" * 64}
+    env = {
+        **os.environ,
+        "MONITOR_DATABASE_URL": database_url,
+        "MONITOR_INSTANCE": str(tmp_path / "instance"),
+        "MONITOR_SECRET_KEY": "s" * 64,
+    }
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "monitor.wsgi:server"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            str(WORKERS),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "monitor.wsgi:server",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -66,16 +83,20 @@ class Browserless:
     def __init__(self, base: str, username: str) -> None:
         self.base = base
         self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-        form = urllib.parse.urlencode({"username": username,
-                                       "password": factories.PASSWORD}).encode()
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+        form = urllib.parse.urlencode(
+            {"username": username, "password": factories.PASSWORD}
+        ).encode()
         response = self.opener.open(f"{base}/auth/login", data=form, timeout=10)
         assert "/login" not in response.url
 
     def callback(self, payload: dict[str, object]) -> str:
-        request = urllib.request.Request(f"{self.base}{ENDPOINT}",
-                                         data=json.dumps(payload).encode(),
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            f"{self.base}{ENDPOINT}",
+            data=json.dumps(payload).encode(),
+            headers={"Content-Type": "application/json"},
+        )
         with self.opener.open(request, timeout=10) as response:
             assert response.status == 200
             return response.read().decode()
@@ -94,12 +115,21 @@ def test_four_workers_share_everything(
 
     board_key = callback_key(app, "board-tiles.children")
     board_payload = body(app, board_key, {"board-refresh.n_intervals": 1})
-    save_payload = body(app, callback_key(app, "bed-result.children"), {
-        "bed-save.n_clicks": 1, "bed-session-id.data": sid,
-        "bed-reading-key.data": factories.key(), "bed-systolic.value": "190",
-        "bed-diastolic.value": "100", "bed-heart-rate.value": "88", "bed-spo2.value": "97",
-        "bed-resp-rate.value": "16", "bed-moaas.value": 4,
-    })
+    save_payload = body(
+        app,
+        callback_key(app, "bed-result.children"),
+        {
+            "bed-save.n_clicks": 1,
+            "bed-session-id.data": sid,
+            "bed-reading-key.data": factories.key(),
+            "bed-systolic.value": "190",
+            "bed-diastolic.value": "100",
+            "bed-heart-rate.value": "88",
+            "bed-spo2.value": "97",
+            "bed-resp-rate.value": "16",
+            "bed-moaas.value": 4,
+        },
+    )
 
     doctor = Browserless(gunicorn, "doctor")
     before = [doctor.callback(board_payload) for _ in range(WORKERS * 2)]

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -23,6 +24,9 @@ from monitor.db.base import Base
 from monitor.db.types import UTCDateTime, utcnow
 
 ROLES = ("nurse", "physician", "auditor", "admin")
+ACTIVE_SESSION_STATES = ("planned", "baseline", "infusing", "paused", "recovery")
+# One live session per chair and per patient, held by the database itself (partial indexes).
+ACTIVE_SESSION = text("state IN ('planned', 'baseline', 'infusing', 'paused', 'recovery')")
 SESSION_STATES = (
     "planned",
     "baseline",
@@ -82,6 +86,20 @@ class InfusionSession(Base):
         CheckConstraint(_one_of("state", SESSION_STATES), name="state"),
         Index("ix_sessions_state", "state"),
         Index("ix_sessions_patient_id", "patient_id"),
+        Index(
+            "uq_sessions_active_chair",
+            "chair",
+            unique=True,
+            sqlite_where=ACTIVE_SESSION,
+            postgresql_where=ACTIVE_SESSION,
+        ),
+        Index(
+            "uq_sessions_active_patient",
+            "patient_id",
+            unique=True,
+            sqlite_where=ACTIVE_SESSION,
+            postgresql_where=ACTIVE_SESSION,
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

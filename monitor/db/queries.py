@@ -29,6 +29,7 @@ class ChairRow:
     state: str
     patient_initials: str
     mrn: str
+    protocol_id: str
 
 
 @dataclass(frozen=True)
@@ -127,13 +128,14 @@ def active_chairs(db: Session) -> list[ChairRow]:
             Patient.given_name,
             Patient.family_name,
             Patient.mrn,
+            InfusionSession.protocol_id,
         )
         .join(Patient, Patient.id == InfusionSession.patient_id)
         .where(InfusionSession.state.in_(ACTIVE_STATES))
     ).all()
     return [
-        ChairRow(chair, sid, state, f"{given[:1]}{family[:1]}".upper(), mrn)
-        for chair, sid, state, given, family, mrn in rows
+        ChairRow(chair, sid, state, f"{given[:1]}{family[:1]}".upper(), mrn, protocol)
+        for chair, sid, state, given, family, mrn, protocol in rows
     ]
 
 

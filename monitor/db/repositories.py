@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, lazyload
 
 from monitor.db.models import (
+    ACTIVE_SESSION_STATES,
     Excursion,
     InfusionEvent,
     InfusionSession,
@@ -20,7 +21,7 @@ from monitor.db.models import (
 )
 from monitor.domain.schedule import InfusionTimes, Pause
 
-ACTIVE_STATES = ("planned", "baseline", "infusing", "paused", "recovery")
+ACTIVE_STATES = ACTIVE_SESSION_STATES
 
 Keyed = TypeVar("Keyed", InfusionSession, Reading, Rating, InfusionEvent)
 
@@ -31,7 +32,18 @@ def by_idempotency_key(db: Session, model: type[Keyed], key: str) -> Keyed | Non
 
 
 def lock_session(db: Session, session_id: int) -> InfusionSession | None:
-    """Load a session for a state change, locking its row where the database can."""
+    """Load a session for a change, holding its row lock until the transaction ends.
+
+    The no-op UPDATE takes the lock on both databases: a row lock on PostgreSQL, and on
+    SQLite the database write lock (SQLite ignores FOR UPDATE). Concurrent changes to one
+    session therefore run one after the other, each seeing the other's result.
+    """
+    db.execute(
+        update(InfusionSession)
+        .where(InfusionSession.id == session_id)
+        .values(state=InfusionSession.state)
+        .execution_options(synchronize_session=False)
+    )
     return db.scalars(
         select(InfusionSession)
         .options(lazyload(InfusionSession.patient))

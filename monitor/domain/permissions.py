@@ -36,7 +36,8 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.RECORD_RATING: CLINICAL,
     Action.INFUSION_EVENT: CLINICAL,
     Action.END_SESSION_EARLY: CLINICAL,
-    Action.DISCHARGE: CLINICAL,
+    # Discharge is approved by the physician (CLINICAL.md: the physician co-signs).
+    Action.DISCHARGE: frozenset({Role.PHYSICIAN}),
     # Acknowledging is the physician's (Joint Commission NPSG.06.01.01 EP3: set by role).
     Action.VIEW_BOARD: frozenset({Role.PHYSICIAN}),
     Action.VIEW_SESSION: CLINICAL,

@@ -1,9 +1,10 @@
 """The reading schedule: due times from the infusion's start, and whether a reading is overdue.
 
 Readings are due on a fixed grid: every `infusion_interval_minutes` from the start of
-the infusion until it stops (a due time at the moment of stopping still counts, so the
-40-minute reading is kept), then every `recovery_interval_minutes` from the stop until
-the session ends. A pause does not stretch the grid: a paused patient is watched at
+the infusion up to and including the first grid time at or after the stop (so the
+40-minute reading is kept whether the pump stops at 39:59 or 40:30, and no gap opens
+around the stop), then every `recovery_interval_minutes` from the stop until the
+session ends. A pause does not stretch the grid: a paused patient is watched at
 least as closely, so readings stay due on the wall clock, and the expected end of the
 infusion moves later by the time spent paused.
 
@@ -101,15 +102,19 @@ def slots(times: InfusionTimes, schedule: Schedule, until: datetime) -> Iterator
         return
     step = minutes(schedule.infusion_interval_minutes)
     due = times.started_at + step
-    while due <= until and (times.stopped_at is None or due <= times.stopped_at):
+    while due <= until:
         yield Slot(due, "infusion")
+        if times.stopped_at is not None and due >= times.stopped_at:
+            break
         due += step
     if times.stopped_at is None:
         return
+    last_infusion_slot = due
     step = minutes(schedule.recovery_interval_minutes)
     due = times.stopped_at + step
     while due <= until:
-        yield Slot(due, "recovery")
+        if due > last_infusion_slot:
+            yield Slot(due, "recovery")
         due += step
 
 
@@ -189,3 +194,25 @@ def next_cadss(
             return RatingDue(point, due_at, "upcoming")
         return RatingDue(point, due_at, "overdue" if now > due_at + grace else "due")
     return None
+
+
+def cadss_timepoint(
+    started_at: datetime | None,
+    at_minutes: Sequence[float],
+    grace_minutes: float,
+    taken_at: datetime,
+) -> float | None:
+    """The scheduled CADSS time point a rating taken then answers; None when unscheduled.
+
+    Before the infusion it is the baseline (0, when scheduled). After the start it is the
+    latest time point whose due time, less the grace, has been reached: the same rule by
+    which `next_cadss` counts a time point as rated.
+    """
+    if started_at is None:
+        return 0.0 if 0 in at_minutes else None
+    reached = [
+        p
+        for p in at_minutes
+        if p > 0 and taken_at >= started_at + minutes(p) - minutes(grace_minutes)
+    ]
+    return max(reached) if reached else None

@@ -12,7 +12,7 @@ from monitor import auth, runtime
 from monitor.domain.permissions import Action
 from monitor.domain.session_state import SessionEvent
 from monitor.services import bedside as views
-from monitor.services.errors import DomainError, InvalidEntry
+from monitor.services.errors import Conflict, DomainError, InvalidEntry, NotFound
 from monitor.services.ratings import record_rating
 from monitor.services.readings import record_entered_reading
 from monitor.services.session_lifecycle import (
@@ -29,6 +29,7 @@ ROLES = ("nurse", "physician")
 IN_NAV = True
 
 FIELDS = (*VITAL_INPUTS, "moaas")
+KEEP = no_update
 
 
 def new_key() -> str:
@@ -39,14 +40,14 @@ def layout(chair: str | None = None, **_: Any) -> Any:
     rt = runtime.current()
     actor = auth.require(Action.VIEW_BEDSIDE)
     chairs = views.chairs(database=rt.database, config=rt.config, actor=actor)
-    if chair not in rt.config.clinic.chairs:
+    if chair is None or chair not in rt.config.clinic.chairs:
         return render.chair_picker(rt.config.clinic.chairs, chairs)
-    assert chair is not None
     if chair in chairs:
+        row = chairs[chair]
         return render.session_panel(
             chair,
-            chairs[chair].session_id,
-            rt.config,
+            row.session_id,
+            rt.config.protocol(row.protocol_id),
             refresh_ms=rt.config.app.bedside_refresh_seconds * 1000,
             keys=(new_key(), new_key(), new_key()),
         )
@@ -54,41 +55,39 @@ def layout(chair: str | None = None, **_: Any) -> Any:
     return render.open_form(chair, patients, rt.config, key=new_key())
 
 
-def _refresh(_: Any, __: Any, session_id: int) -> tuple[Any, ...]:
+def _refresh(_: Any, __: Any, session_id: Any) -> tuple[Any, ...]:
     rt = runtime.current()
     actor = auth.require(Action.VIEW_BEDSIDE)
-    view = views.bedside_view(
-        database=rt.database, config=rt.config, actor=actor, session_id=session_id
-    )
+    try:
+        view = views.bedside_view(
+            database=rt.database, config=rt.config, actor=actor, session_id=auth.int_arg(session_id)
+        )
+    except NotFound:
+        auth.not_found()
     return render.refreshed(view, rt.config.clinic.zone)
 
 
-def _save_reading(_: int, session_id: int, key: str, *values: Any) -> tuple[Any, ...]:
+def _save_reading(_: int, session_id: Any, key: Any, *values: Any) -> tuple[Any, ...]:
     rt = runtime.current()
     actor = auth.require(Action.RECORD_READING)
     entered = dict(zip(FIELDS, values, strict=True))
+    keep = [KEEP] * len(FIELDS)
     try:
         saved = record_entered_reading(
             database=rt.database,
             config=rt.config,
             actor=actor,
-            session_id=session_id,
+            session_id=auth.int_arg(session_id),
             entered=entered,
-            idempotency_key=key,
+            idempotency_key=str(key or ""),
         )
     except InvalidEntry as error:
         problems = {p.field: p.message for p in error.problems}
-        keep = [no_update] * len(FIELDS)
-        return (
-            *render.field_states(problems),
-            render.refused(problems),
-            no_update,
-            no_update,
-            *keep,
-        )
+        return (*render.field_states(problems), render.refused(problems), KEEP, KEEP, *keep)
+    except Conflict as error:  # this form was already saved: start a fresh one
+        return (*render.field_states({}), render.problem(error), new_key(), 1, *keep)
     except DomainError as error:
-        keep = [no_update] * len(FIELDS)
-        return (*render.field_states({}), render.problem(str(error)), no_update, no_update, *keep)
+        return (*render.field_states({}), render.problem(error), KEEP, KEEP, *keep)
     cleared = [""] * len(VITAL_INPUTS) + [None]
     return (
         *render.field_states({}),
@@ -112,73 +111,94 @@ def _infusion_event(*args: Any) -> tuple[Any, ...]:
     session_id, key, reason, rate = args[-4:]
     rt = runtime.current()
     actor = auth.require(Action.INFUSION_EVENT)
+    sid, text = auth.int_arg(session_id), str(reason or "")
     try:
         if ctx.triggered_id == Bedside.END_EARLY:
-            end_session_early(
-                database=rt.database, actor=actor, session_id=session_id, reason=reason
-            )
+            end_session_early(database=rt.database, actor=actor, session_id=sid, reason=text)
             return render.problem("Session ended early."), new_key(), new_key(), ""
         event = EVENTS[ctx.triggered_id]
-        record_infusion_event(
+        recorded = record_infusion_event(
             database=rt.database,
             actor=actor,
-            session_id=session_id,
+            session_id=sid,
             event=event,
-            idempotency_key=key,
-            reason=reason,
+            idempotency_key=str(key or ""),
+            reason=text,
             rate_ml_per_h=render.parse_rate(rate),
         )
+    except Conflict as error:
+        return render.problem(error), new_key(), new_key(), KEEP
     except DomainError as error:
-        return render.problem(str(error)), no_update, no_update, no_update
-    return render.event_done(event), new_key(), new_key(), ""
+        return render.problem(error), KEEP, KEEP, KEEP
+    return render.event_done(recorded.kind), new_key(), new_key(), ""
 
 
 def _save_cadss(
-    _: int, values: list[Any], ids: list[dict[str, Any]], session_id: int, key: str, timepoint: Any
+    _: int, values: list[Any], ids: list[dict[str, Any]], session_id: Any, key: Any
 ) -> tuple[Any, ...]:
     rt = runtime.current()
     actor = auth.require(Action.RECORD_RATING)
-    answers = {int(i["item"]): v for i, v in zip(ids, values, strict=True)}
+    values, ids = auth.list_arg(values), auth.list_arg(ids)
+    if len(values) != len(ids) or not all(isinstance(i, dict) for i in ids):
+        auth.bad_request()
+    keep = [KEEP] * len(values)
+    answers = {
+        auth.int_arg(i.get("item")): render.score(v) for i, v in zip(ids, values, strict=True)
+    }
     try:
         saved = record_rating(
             database=rt.database,
             config=rt.config,
             actor=actor,
-            session_id=session_id,
+            session_id=auth.int_arg(session_id),
             answers=answers,
-            idempotency_key=key,
-            timepoint_minutes=timepoint,
+            idempotency_key=str(key or ""),
         )
+    except Conflict as error:
+        return render.problem(error), new_key(), KEEP, keep
     except DomainError as error:
-        return render.problem(str(error)), no_update, no_update, no_update
-    return (render.rating_saved(saved), new_key(), new_key(), [None] * len(values))
+        return render.problem(error), KEEP, KEEP, keep
+    return render.rating_saved(saved), new_key(), new_key(), [None] * len(values)
 
 
-def _dose(weight: Any, protocol_id: str) -> Any:
+def _dose(weight: Any, protocol_id: Any) -> Any:
     rt = runtime.current()
     auth.require(Action.OPEN_SESSION)
-    return render.dose_preview(rt.config, protocol_id, weight)
+    try:
+        plan = views.dose_preview(
+            config=rt.config, protocol_id=str(protocol_id or ""), weight_kg=weight
+        )
+    except DomainError as error:
+        return render.dose_problem(render.describe(error), weight)
+    return render.dose_plan(plan, rt.config, str(protocol_id or ""))
+
+
+def _weight(patient_id: Any, weights: Any) -> Any:
+    auth.require(Action.OPEN_SESSION)
+    return render.weight_of_patient(patient_id, weights if isinstance(weights, dict) else {})
 
 
 def _open(
-    _: int, chair: str, patient_id: Any, protocol_id: str, weight: Any, key: str
+    _: int, chair: Any, patient_id: Any, protocol_id: Any, weight: Any, key: Any
 ) -> tuple[Any, Any]:
     rt = runtime.current()
     actor = auth.require(Action.OPEN_SESSION)
+    if patient_id is None:
+        return render.problem("Choose a patient"), KEEP
     try:
         opened = open_session(
             database=rt.database,
             config=rt.config,
             actor=actor,
-            patient_id=int(patient_id or 0),
-            chair=chair,
-            protocol_id=protocol_id,
+            patient_id=auth.int_arg(patient_id),
+            chair=str(chair or ""),
+            protocol_id=str(protocol_id or ""),
             weight_kg=weight,
-            idempotency_key=key,
+            idempotency_key=str(key or ""),
         )
     except DomainError as error:
-        return render.problem(str(error)), no_update
-    return no_update, f"{PATH}?chair={quote(chair)}&session={opened.session_id}"
+        return render.problem(error), KEEP
+    return KEEP, f"{PATH}?chair={quote(str(chair))}&session={opened.session_id}"
 
 
 def register_callbacks(app: Dash) -> None:
@@ -225,7 +245,6 @@ def register_callbacks(app: Dash) -> None:
         State({"type": B.CADSS_ITEM, "item": ALL}, "id"),
         State(B.SESSION, "data"),
         State(B.CADSS_KEY, "data"),
-        State(B.CADSS_DUE, "data"),
         prevent_initial_call=True,
     )(_save_cadss)
     app.callback(
@@ -236,9 +255,9 @@ def register_callbacks(app: Dash) -> None:
     app.callback(
         Output(B.OPEN_WEIGHT, "value"),
         Input(B.OPEN_PATIENT, "value"),
-        State("bed-open-weights", "data"),
+        State(B.OPEN_WEIGHTS, "data"),
         prevent_initial_call=True,
-    )(render.weight_of_patient)
+    )(_weight)
     app.callback(
         Output(B.OPEN_MESSAGE, "children"),
         Output(B.OPEN_REDIRECT, "href"),

@@ -64,8 +64,13 @@ def _confirm(
             note=note,
         )
     except DomainError as error:
-        return True, problem(str(error)), no_update, no_update, no_update
+        return True, problem(error), no_update, no_update, no_update
     return False, "", (version or 0) + 1, uuid4().hex, ""
+
+
+def _cancel(_: int) -> bool:
+    auth.require(Action.ACKNOWLEDGE)
+    return False
 
 
 def register_callbacks(app: Dash) -> None:
@@ -103,7 +108,7 @@ def register_callbacks(app: Dash) -> None:
         Output(B.MODAL, "is_open", allow_duplicate=True),
         Input(B.CANCEL, "n_clicks"),
         prevent_initial_call=True,
-    )(lambda _: False)
+    )(_cancel)
     app.clientside_callback(  # type: ignore[no-untyped-call]
         "function(highs, enabled) { return window.monitorBoard.update(highs, enabled); }",
         Output(B.SOUND_SINK, "data"),

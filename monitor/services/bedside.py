@@ -11,14 +11,18 @@ from monitor.db.engine import Database
 from monitor.db.repositories import build_infusion_times
 from monitor.db.types import utcnow
 from monitor.domain.dose import DosePlan, plan_dose
+from monitor.domain.errors import refuse
 from monitor.domain.permissions import Action
 from monitor.domain.schedule import (
     DueStatus,
     RatingDue,
+    SlotOutcome,
     expected_infusion_end,
     next_cadss,
     next_due,
+    slot_outcomes,
 )
+from monitor.domain.vitals import parse_weight
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.errors import NotFound
 
@@ -31,6 +35,9 @@ class BedsideView:
     cadss_due: RatingDue | None
     expected_end: datetime | None
     now: datetime
+    on_time: int
+    late: int
+    missed: int
 
 
 def bedside_view(
@@ -57,6 +64,7 @@ def bedside_view(
     )
     readings_at = [r.taken_at for r in snapshot.readings]
     ratings_at = [r.taken_at for r in snapshot.ratings]
+    outcomes = [o for _, o in slot_outcomes(times, protocol.schedule, readings_at, at)]
     return BedsideView(
         snapshot=snapshot,
         protocol=protocol,
@@ -70,6 +78,9 @@ def bedside_view(
         ),
         expected_end=expected_infusion_end(times, header.infusion_minutes, at),
         now=at,
+        on_time=outcomes.count(SlotOutcome.ON_TIME),
+        late=outcomes.count(SlotOutcome.LATE),
+        missed=outcomes.count(SlotOutcome.MISSED),
     )
 
 
@@ -87,11 +98,17 @@ def patients_to_seat(*, database: Database, actor: Actor) -> list[queries.Patien
         return queries.patients_without_active_session(db)
 
 
-def dose_preview(*, config: Config, protocol_id: str, weight_kg: float) -> DosePlan:
-    """The dose and pump rate a weight gives under a protocol, before the session opens."""
-    protocol = config.protocol(protocol_id)
+def dose_preview(*, config: Config, protocol_id: str, weight_kg: object) -> DosePlan:
+    """The dose and pump rate a typed weight gives under a protocol, before the session opens."""
+    try:
+        protocol = config.protocol(protocol_id)
+    except KeyError:
+        raise refuse("protocol", "Choose a protocol") from None
+    weight = parse_weight(
+        weight_kg if isinstance(weight_kg, (str, int, float)) else None, config.plausibility
+    )
     return plan_dose(
-        weight_kg=weight_kg,
+        weight_kg=weight,
         dose_mg_per_kg=protocol.dose_mg_per_kg,
         concentration_mg_per_ml=protocol.concentration_mg_per_ml,
         infusion_minutes=protocol.infusion_minutes,

@@ -60,3 +60,12 @@ def same_session(row_session_id: int, session_id: int) -> None:
     """A key belongs to one session; reusing it for another is a client bug, not a retry."""
     if row_session_id != session_id:
         raise Conflict("This submission key was already used for another session")
+
+
+def same_request(matches: bool) -> None:
+    """A key names one request; the same key with other values is refused, never merged."""
+    if not matches:
+        raise Conflict(
+            "This form was already saved with other values: check what is recorded, "
+            "then enter the new values again"
+        )

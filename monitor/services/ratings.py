@@ -12,14 +12,14 @@ from monitor.config import Config
 from monitor.db.engine import Database
 from monitor.db.models import InfusionSession, Rating
 from monitor.db.types import utcnow
-from monitor.domain.errors import refuse
 from monitor.domain.permissions import Action
 from monitor.domain.scales import dissociation_present, score_cadss
+from monitor.domain.schedule import cadss_timepoint
 from monitor.domain.session_state import SessionState, accepts_entries
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
 from monitor.services.errors import IllegalTransition
-from monitor.services.idempotency import run_once, same_session
+from monitor.services.idempotency import run_once, same_request, same_session
 from monitor.services.session_lifecycle import load_locked
 
 
@@ -48,14 +48,15 @@ def record_rating(
     answers: Mapping[int, int | None],
     idempotency_key: str,
     version: str | None = None,
-    timepoint_minutes: float | None = None,
     now: datetime | None = None,
 ) -> RatingSaved:
-    """Store a scored CADSS (the protocol's version unless another is named)."""
+    """Store a scored CADSS (the protocol's version unless another is named).
+
+    The scheduled time point it answers is worked out here from when it was taken, never
+    taken from the client.
+    """
     ensure_allowed(actor, Action.RECORD_RATING)
     at = now or utcnow()
-    if timepoint_minutes is not None and not 0 <= timepoint_minutes <= 24 * 60:
-        raise refuse("timepoint", "The time point must be within the day")
 
     def write(db: Session) -> RatingSaved:
         session = load_locked(db, session_id)
@@ -64,9 +65,16 @@ def record_rating(
             raise IllegalTransition(
                 f"This session is {state.value.replace('_', ' ')}: it takes no more ratings"
             )
-        ratings = config.protocol(session.protocol_id).ratings
+        protocol = config.protocol(session.protocol_id)
+        ratings = protocol.ratings
         chosen = version or ratings.cadss_version
         score = score_cadss(chosen, answers)
+        timepoint_minutes = cadss_timepoint(
+            session.infusion_started_at,
+            ratings.cadss_at_minutes,
+            protocol.schedule.grace_minutes,
+            at,
+        )
         row = Rating(
             session_id=session.id,
             scale="CADSS",
@@ -101,6 +109,7 @@ def record_rating(
 
     def replay(db: Session, prior: Rating) -> RatingSaved:
         same_session(prior.session_id, session_id)
+        same_request(prior.items == {str(k): v for k, v in answers.items() if v is not None})
         session = db.get(InfusionSession, prior.session_id)
         assert session is not None
         cutoff = config.protocol(session.protocol_id).ratings.cadss_dissociation_cutoff

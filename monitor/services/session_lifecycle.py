@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from monitor.config import Config
@@ -21,7 +22,7 @@ from monitor.domain.vitals import parse_weight
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
 from monitor.services.errors import Conflict, FieldProblem, InvalidEntry, NotFound
-from monitor.services.idempotency import run_once, same_session
+from monitor.services.idempotency import run_once, same_request, same_session
 
 MAX_RATE_ML_PER_H = 1000.0
 MAX_REASON = 2000
@@ -112,9 +113,16 @@ def open_session(
         return SessionOpened(row.id, SessionState.PLANNED, duplicate=False)
 
     def replay(db: Session, prior: InfusionSession) -> SessionOpened:
+        same_request(
+            (prior.patient_id, prior.chair, prior.protocol_id, prior.weight_kg)
+            == (patient_id, chair, protocol.id, weight)
+        )
         return SessionOpened(prior.id, SessionState(prior.state), duplicate=True)
 
-    return run_once(database, InfusionSession, idempotency_key, write=write, replay=replay)
+    try:
+        return run_once(database, InfusionSession, idempotency_key, write=write, replay=replay)
+    except IntegrityError:  # another tablet seated this chair or patient a moment ago
+        raise Conflict(f"{chair} or this patient already has a session in progress") from None
 
 
 def load_locked(db: Session, session_id: int) -> InfusionSession:
@@ -157,6 +165,7 @@ def move(
 @dataclass(frozen=True)
 class EventRecorded:
     event_id: int
+    kind: str
     state: SessionState
     duplicate: bool
 
@@ -220,6 +229,7 @@ def record_infusion_event(
                     )
                 ]
             )
+        old_rate = row.rate_ml_per_h
         state = move(db, row, event, actor=actor, at=at, reason=text)
         if event is SessionEvent.START_INFUSION:
             row.infusion_started_at = at
@@ -227,40 +237,68 @@ def record_infusion_event(
             row.infusion_stopped_at = at
         elif event is SessionEvent.RATE_CHANGE and rate_ml_per_h is not None:
             row.rate_ml_per_h = rate_ml_per_h
-        record = InfusionEvent(
-            session_id=row.id,
-            kind=_KINDS[event],
-            occurred_at=at,
-            rate_ml_per_h=(
-                rate_ml_per_h if event is SessionEvent.RATE_CHANGE else row.rate_ml_per_h
-            ),
-            reason=text,
-            entered_by=actor.id,
-            entered_at=utcnow(),
-            idempotency_key=idempotency_key,
-        )
-        db.add(record)
-        db.flush()
-        add_audit(
+        record = _add_event(
             db,
+            row,
+            _KINDS[event],
             actor=actor,
-            action=f"infusion.{record.kind}",
-            entity_type="infusion_event",
-            entity_id=record.id,
-            session_id=row.id,
             at=at,
             reason=text,
-            new={"kind": record.kind, "rate_ml_per_h": record.rate_ml_per_h},
+            key=idempotency_key,
+            old_rate=old_rate,
         )
-        return EventRecorded(record.id, state, duplicate=False)
+        return EventRecorded(record.id, record.kind, state, duplicate=False)
 
     def replay(db: Session, prior: InfusionEvent) -> EventRecorded:
         same_session(prior.session_id, session_id)
+        same_request(
+            prior.kind == _KINDS[event]
+            and (event is not SessionEvent.RATE_CHANGE or prior.rate_ml_per_h == rate_ml_per_h)
+        )
         row = db.get(InfusionSession, prior.session_id)
         assert row is not None
-        return EventRecorded(prior.id, SessionState(row.state), duplicate=True)
+        return EventRecorded(prior.id, prior.kind, SessionState(row.state), duplicate=True)
 
     return run_once(database, InfusionEvent, idempotency_key, write=write, replay=replay)
+
+
+def _add_event(
+    db: Session,
+    row: InfusionSession,
+    kind: str,
+    *,
+    actor: Actor,
+    at: datetime,
+    reason: str | None,
+    key: str,
+    old_rate: float,
+) -> InfusionEvent:
+    """Store one pump event with its audit entry (old and new rate when it changed)."""
+    record = InfusionEvent(
+        session_id=row.id,
+        kind=kind,
+        occurred_at=at,
+        rate_ml_per_h=row.rate_ml_per_h,
+        reason=reason,
+        entered_by=actor.id,
+        entered_at=utcnow(),
+        idempotency_key=key,
+    )
+    db.add(record)
+    db.flush()
+    add_audit(
+        db,
+        actor=actor,
+        action=f"infusion.{kind}",
+        entity_type="infusion_event",
+        entity_id=record.id,
+        session_id=row.id,
+        at=at,
+        reason=reason,
+        old={"rate_ml_per_h": old_rate} if old_rate != row.rate_ml_per_h else None,
+        new={"kind": kind, "rate_ml_per_h": row.rate_ml_per_h},
+    )
+    return record
 
 
 def _stops_early(db: Session, row: InfusionSession, at: datetime) -> bool:
@@ -290,7 +328,17 @@ def end_session_early(
         row.ended_at = at
         row.end_reason = text
         if row.infusion_started_at and not row.infusion_stopped_at:
-            row.infusion_stopped_at = at
+            row.infusion_stopped_at = at  # the pump stops with the session: record it too
+            _add_event(
+                db,
+                row,
+                "stop",
+                actor=actor,
+                at=at,
+                reason=text,
+                key=f"end-early-{row.id}",
+                old_rate=row.rate_ml_per_h,
+            )
         return state
 
 

@@ -11,13 +11,11 @@ from zoneinfo import ZoneInfo
 import dash_bootstrap_components as dbc
 from dash import Output, dcc, html
 
-from monitor.config import Config
-from monitor.domain.dose import plan_dose
-from monitor.domain.errors import DomainError
+from monitor.config import Config, Protocol
+from monitor.domain.dose import DosePlan
+from monitor.domain.errors import InvalidEntry
 from monitor.domain.scales import cadss_item_numbers
 from monitor.domain.schedule import DueState
-from monitor.domain.session_state import SessionEvent
-from monitor.domain.vitals import parse_weight
 from monitor.ui.components import (
     alarm,
     cadss_items,
@@ -125,7 +123,7 @@ def open_form(chair: str, patients: Sequence[Any], config: Config, key: str) -> 
                             className="mb-3 touch-dropdown",
                         ),
                         dcc.Store(
-                            id="bed-open-weights",
+                            id=B.OPEN_WEIGHTS,
                             data={str(o["value"]): o["weight"] for o in options},
                         ),
                         dbc.Row(
@@ -171,27 +169,21 @@ def weight_of_patient(patient_id: Any, weights: Mapping[str, float] | None) -> A
     return (weights or {}).get(str(patient_id), "")
 
 
-def dose_preview(config: Config, protocol_id: str | None, weight: Any) -> Any:
-    try:
-        protocol = config.protocol(protocol_id or config.default_protocol.id)
-        kg = parse_weight(weight, config.plausibility)
-    except KeyError:
-        return problem("Choose a protocol")
-    except DomainError as error:
-        return html.Div(str(error), className="text-muted") if weight else ""
-    plan = plan_dose(
-        weight_kg=kg,
-        dose_mg_per_kg=protocol.dose_mg_per_kg,
-        concentration_mg_per_ml=protocol.concentration_mg_per_ml,
-        infusion_minutes=protocol.infusion_minutes,
-    )
+def dose_problem(message: str, weight: Any) -> Any:
+    """Why no dose can be shown yet (nothing while the weight is still empty)."""
+    return html.Div(message, className="text-muted") if weight not in (None, "") else ""
+
+
+def dose_plan(plan: DosePlan, config: Config, protocol_id: str) -> Any:
+    """The dose, volume and pump rate the service computed, as the nurse programs them."""
+    concentration = config.protocol(protocol_id).concentration_mg_per_ml
     return dbc.Alert(
         [
             html.Div(f"Weight {plan.weight_kg:g} kg × {plan.dose_mg_per_kg:g} mg/kg"),
             html.Div(
                 [
                     html.Strong(f"Dose {plan.dose_mg:g} mg"),
-                    f" = {plan.volume_ml:g} mL at {protocol.concentration_mg_per_ml:g} mg/mL",
+                    f" = {plan.volume_ml:g} mL at {concentration:g} mg/mL",
                 ]
             ),
             html.Div(
@@ -211,10 +203,14 @@ def dose_preview(config: Config, protocol_id: str | None, weight: Any) -> Any:
 
 
 def session_panel(
-    chair: str, session_id: int, config: Config, refresh_ms: float, keys: tuple[str, str, str]
+    chair: str,
+    session_id: int,
+    protocol: Protocol,
+    refresh_ms: float,
+    keys: tuple[str, str, str],
 ) -> html.Div:
     reading_key, event_key, cadss_key = keys
-    protocol_items = cadss_item_numbers(config.default_protocol.ratings.cadss_version)
+    protocol_items = cadss_item_numbers(protocol.ratings.cadss_version)
     return html.Div(
         [
             dcc.Store(id=B.SESSION, data=session_id),
@@ -463,6 +459,14 @@ def _header(view: BedsideView, zone: ZoneInfo) -> Any:
                 f"dose {h.dose_mg:g} mg · pump {h.rate_ml_per_h:g} mL/h{elapsed}{end}",
                 className="text-body-secondary",
             ),
+            html.Div(
+                f"Scheduled readings: {view.on_time} on time · {view.late} late · "
+                f"{view.missed} missed",
+                className="small" + (" text-danger fw-bold" if view.missed else ""),
+                id="bed-timeliness",
+            )
+            if h.infusion_started_at
+            else None,
             dcc.Link(
                 "Full session record",
                 href=f"/session/{h.id}",
@@ -547,7 +551,16 @@ def refused(problems: Mapping[str, str]) -> Any:
     )
 
 
-def problem(message: str) -> Any:
+def describe(error: Exception) -> str:
+    """A refusal in the nurse's words: the messages, without internal field names."""
+    if isinstance(error, InvalidEntry):
+        return " ".join(p.message.rstrip(".") + "." for p in error.problems)
+    return str(error)
+
+
+def problem(message: str | Exception) -> Any:
+    if isinstance(message, Exception):
+        message = describe(message)
     return dbc.Alert(message, color="warning", className="mb-2")
 
 
@@ -558,15 +571,23 @@ def saved(result: ReadingSaved, zone: ZoneInfo) -> Any:
     return html.Div([head, *flags], id="bed-saved-result")
 
 
-def event_done(event: SessionEvent) -> Any:
-    words = {
-        SessionEvent.START_INFUSION: "Infusion started.",
-        SessionEvent.PAUSE: "Infusion paused.",
-        SessionEvent.RESUME: "Infusion resumed.",
-        SessionEvent.STOP_INFUSION: "Infusion stopped.",
-        SessionEvent.RATE_CHANGE: "Rate changed.",
-    }
-    return dbc.Alert(words[event], color="info", className="mb-0")
+EVENT_WORDS = {
+    "start": "Infusion started.",
+    "pause": "Infusion paused.",
+    "resume": "Infusion resumed.",
+    "stop": "Infusion stopped.",
+    "rate_change": "Rate changed.",
+}
+
+
+def event_done(kind: str) -> Any:
+    """What was recorded (from the stored event, so a replay shows what really happened)."""
+    return dbc.Alert(EVENT_WORDS[kind], color="info", className="mb-0")
+
+
+def score(value: Any) -> int | None:
+    """A CADSS item as sent by the page: a whole number, or None (the service refuses it)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def rating_saved(result: RatingSaved) -> Any:

@@ -55,6 +55,7 @@ class Bedside:
     OPEN_SUBMIT = "bed-open-submit"
     OPEN_MESSAGE = "bed-open-message"
     OPEN_REDIRECT = "bed-open-redirect"
+    OPEN_WEIGHTS = "bed-open-weights"
 
     @staticmethod
     def vital(name: str) -> str:

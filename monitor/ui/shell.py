@@ -44,13 +44,13 @@ def navbar(clinic_name: str, actor: Actor | None) -> dbc.Navbar:
                 className="navbar-text me-3",
                 id="shell-user",
             ),
-            dbc.Button(
-                "Sign out",
-                href="/auth/logout",
-                external_link=True,
-                color="secondary",
-                outline=True,
-                id="shell-signout",
+            html.Form(
+                dbc.Button(
+                    "Sign out", type="submit", color="secondary", outline=True, id="shell-signout"
+                ),
+                action="/auth/logout",
+                method="POST",
+                className="m-0",
             ),
         ]
     return dbc.Navbar(

@@ -19,11 +19,15 @@ EXPECTED: dict[Action, set[Role]] = {
     A.RECORD_RATING: {NURSE, PHYSICIAN},
     A.INFUSION_EVENT: {NURSE, PHYSICIAN},
     A.END_SESSION_EARLY: {NURSE, PHYSICIAN},
-    A.DISCHARGE: {NURSE, PHYSICIAN},  # nurse signs the assessment, physician co-signs
+    A.DISCHARGE: {PHYSICIAN},  # the physician approves the discharge
+    A.VIEW_BOARD: {PHYSICIAN},
+    A.VIEW_SESSION: {NURSE, PHYSICIAN},
+    A.ACKNOWLEDGE: {PHYSICIAN},  # a nurse may not acknowledge on a physician's behalf
     A.MANAGE_USERS: {ADMIN},
     A.MANAGE_PATIENTS: {ADMIN, NURSE, PHYSICIAN},
 }
-WRITES = [a for a in Action if a is not A.VIEW_BEDSIDE]
+READS = {A.VIEW_BEDSIDE, A.VIEW_BOARD, A.VIEW_SESSION}
+WRITES = [a for a in Action if a not in READS]
 
 
 @pytest.mark.parametrize(

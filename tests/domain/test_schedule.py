@@ -14,6 +14,7 @@ from monitor.domain.schedule import (
     InfusionTimes,
     Pause,
     SlotOutcome,
+    cadss_timepoint,
     expected_infusion_end,
     next_cadss,
     next_due,
@@ -116,14 +117,28 @@ def test_recovery_counts_from_the_stop_not_the_grid(schedule: Schedule) -> None:
         (10, "infusion"),
         (20, "infusion"),
         (30, "infusion"),
+        (40, "infusion"),
         (52, "recovery"),
         (67, "recovery"),
     ]
 
 
-def test_slot_just_after_the_stop_is_dropped(schedule: Schedule) -> None:
+def test_the_40_minute_slot_is_kept_when_the_pump_stops_just_before(
+    schedule: Schedule,
+) -> None:
     times = InfusionTimes(started_at=T0, stopped_at=at(40) - SECOND)
-    assert [m for m, _ in due_minutes(times, schedule, until=40)] == [10, 20, 30]
+    assert [m for m, _ in due_minutes(times, schedule, until=40)] == [10, 20, 30, 40]
+
+
+def test_no_gap_longer_than_an_interval_around_an_early_stop(schedule: Schedule) -> None:
+    times = InfusionTimes(started_at=T0, stopped_at=at(25))
+    assert due_minutes(times, schedule, until=60) == [
+        (10, "infusion"),
+        (20, "infusion"),
+        (30, "infusion"),
+        (40, "recovery"),
+        (55, "recovery"),
+    ]
 
 
 def test_pause_does_not_stretch_the_grid(schedule: Schedule) -> None:
@@ -473,3 +488,28 @@ def test_next_due_is_never_a_slot_a_reading_covers(
     latest = max((r for r in readings if r >= T0 - grace), default=None)
     for slot in slots(times, schedule, status.due_at - SECOND):
         assert latest is not None and slot.due_at - grace <= latest
+
+
+# --- which CADSS time point a rating answers -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("minute", "expected"),
+    [
+        (None, 0.0),
+        (5, None),
+        (36.9, None),
+        (37, 40),
+        (60, 40),
+        (117, 120),
+        (300, 240),
+    ],
+)
+def test_cadss_timepoint(minute: float | None, expected: float | None) -> None:
+    started = None if minute is None else T0
+    taken = T0 + timedelta(minutes=minute or 0) if minute is not None else T0
+    assert cadss_timepoint(started, [0, 40, 120, 240], 3, taken) == expected
+
+
+def test_cadss_timepoint_without_a_baseline_point() -> None:
+    assert cadss_timepoint(None, [40, 120], 3, T0) is None

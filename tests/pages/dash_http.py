@@ -30,17 +30,28 @@ def callback_key(app: Dash, output_fragment: str) -> str:
     return keys[0]
 
 
-def _spec(dep: Any, values: dict[str, Any]) -> dict[str, Any]:
+def _spec(dep: Any, values: dict[str, Any]) -> Any:
+    if isinstance(dep["id"], dict):  # pattern-matching (ALL): here, no matching components
+        return []
     name = f"{dep['id']}.{dep['property']}"
     return {"id": dep["id"], "property": dep["property"], "value": values.get(name)}
 
 
+def _output(out: Any) -> Any:
+    if isinstance(out.component_id, dict):
+        return []
+    return {"id": out.component_id, "property": out.component_property}
+
+
 def body(app: Dash, key: str, values: dict[str, Any]) -> dict[str, Any]:
     callback = app.callback_map[key]
-    outputs = callback["output"] if isinstance(callback["output"], list) else [callback["output"]]
+    declared = callback["output"]
+    outputs: Any = (
+        [_output(o) for o in declared] if isinstance(declared, list) else _output(declared)
+    )
     return {
         "output": key,
-        "outputs": [{"id": o.component_id, "property": o.component_property} for o in outputs],
+        "outputs": outputs,
         "inputs": [_spec(dep, values) for dep in callback["inputs"]],
         "state": [_spec(dep, values) for dep in callback["state"]],
         "changedPropIds": [f"{d['id']}.{d['property']}" for d in callback["inputs"]],

@@ -118,3 +118,41 @@ def test_login_refuses_open_redirects(app: Dash, database: Database) -> None:
         },
     )
     assert response.headers["Location"] == "/bedside"
+
+
+def cadss_payload(app: Dash, session_id: int, answers: dict[int, int | None]) -> dict:
+    from tests.pages.dash_http import body, callback_key
+
+    payload = body(
+        app,
+        callback_key(app, "bed-cadss-message.children"),
+        {
+            "bed-cadss-save.n_clicks": 1,
+            "bed-session-id.data": session_id,
+            "bed-cadss-key.data": factories.key(),
+        },
+    )
+    items = [{"type": "bed-cadss-item", "item": n} for n in answers]
+    payload["state"][0] = [
+        {"id": i, "property": "value", "value": answers[i["item"]]} for i in items
+    ]
+    payload["state"][1] = [{"id": i, "property": "id", "value": i} for i in items]
+    payload["outputs"][3] = [{"id": i, "property": "value"} for i in items]
+    return payload
+
+
+def test_incomplete_cadss_answers_with_a_message_not_an_error(
+    app: Dash, database: Database, config: Config
+) -> None:
+    nurse = factories.user(database)
+    sid = factories.infusing(database, config, nurse)
+    client = prepare(app)
+    sign_in(client, nurse.username)
+    answers: dict[int, int | None] = {1: 2, 2: 1, 6: 0, 7: 3, 15: 1, 22: None}
+    response = client.post("/_dash-update-component", json=cadss_payload(app, sid, answers))
+    assert response.status_code == 200
+    message = response.get_json()["response"]["bed-cadss-message"]["children"]
+    assert message["props"]["children"] == "Item 22: choose a score 0–4."
+    answers[22] = 0
+    response = client.post("/_dash-update-component", json=cadss_payload(app, sid, answers))
+    assert "CADSS-6 saved: total 7" in response.get_data(as_text=True)

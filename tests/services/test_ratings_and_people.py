@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -13,6 +15,7 @@ from monitor.services.errors import Conflict, InvalidEntry, PermissionDenied
 from monitor.services.people import create_user, verify_password
 from monitor.services.ratings import record_rating
 from tests import factories
+from tests.factories import T0
 
 CADSS6 = {1: 2, 2: 3, 6: 1, 7: 0, 15: 4, 22: 2}
 
@@ -27,14 +30,54 @@ def test_cadss6_is_scored_stored_and_audited(database: Database, config: Config)
         session_id=sid,
         answers=CADSS6,
         idempotency_key=factories.key(),
-        timepoint_minutes=40,
+        now=T0 + timedelta(minutes=41),
     )
     assert (saved.version, saved.total) == ("CADSS-6", 12)
     with database.session_scope() as db:
         row = db.get(Rating, saved.rating_id)
         assert row is not None and row.items == {str(k): v for k, v in CADSS6.items()}
+        assert row.timepoint_minutes == 40  # worked out on the server
         audit = db.scalars(select(AuditEvent).where(AuditEvent.action == "rating.recorded")).one()
     assert audit.new_values["total"] == 12  # type: ignore[index]
+
+
+def test_rating_between_time_points_is_unscheduled(database: Database, config: Config) -> None:
+    nurse = factories.user(database)
+    sid = factories.infusing(database, config, nurse)
+    saved = record_rating(
+        database=database,
+        config=config,
+        actor=nurse,
+        session_id=sid,
+        answers=CADSS6,
+        idempotency_key=factories.key(),
+        now=T0 + timedelta(minutes=5),
+    )
+    with database.session_scope() as db:
+        assert db.get(Rating, saved.rating_id).timepoint_minutes is None  # type: ignore[union-attr]
+
+
+def test_same_key_with_other_answers_is_refused(database: Database, config: Config) -> None:
+    nurse = factories.user(database)
+    sid = factories.infusing(database, config, nurse)
+    key = factories.key()
+    record_rating(
+        database=database,
+        config=config,
+        actor=nurse,
+        session_id=sid,
+        answers=CADSS6,
+        idempotency_key=key,
+    )
+    with pytest.raises(Conflict, match="other values"):
+        record_rating(
+            database=database,
+            config=config,
+            actor=nurse,
+            session_id=sid,
+            answers={**CADSS6, 1: 4},
+            idempotency_key=key,
+        )
 
 
 def test_incomplete_cadss_stores_nothing(database: Database, config: Config) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from monitor.config import Config
 from monitor.db.engine import Database
@@ -202,10 +203,18 @@ def test_end_early_needs_a_reason_and_ends(database: Database, config: Config) -
     row = session_row(database, sid)
     assert (row.state, row.end_reason) == ("stopped_early", "to the ED")
     assert row.infusion_stopped_at == T0 + timedelta(minutes=7)
+    with database.session_scope() as db:
+        stop = db.scalars(
+            select(InfusionEvent).where(
+                InfusionEvent.session_id == sid, InfusionEvent.kind == "stop"
+            )
+        ).one()
+    assert stop.occurred_at == T0 + timedelta(minutes=7) and stop.reason == "to the ED"
 
 
 def test_discharge_waits_for_the_observation_time(database: Database, config: Config) -> None:
     nurse = factories.user(database)
+    doctor = factories.user(database, Role.PHYSICIAN)
     sid = factories.infusing(database, config, nurse)
     factories.event(database, nurse, sid, SessionEvent.STOP_INFUSION, T0 + timedelta(minutes=40))
     minimum = config.default_protocol.schedule.min_observation_minutes
@@ -213,15 +222,121 @@ def test_discharge_waits_for_the_observation_time(database: Database, config: Co
         discharge_session(
             database=database,
             config=config,
-            actor=nurse,
+            actor=doctor,
             session_id=sid,
             now=T0 + timedelta(minutes=minimum - 1),
+        )
+    with pytest.raises(PermissionDenied):
+        discharge_session(
+            database=database,
+            config=config,
+            actor=nurse,
+            session_id=sid,
+            now=T0 + timedelta(minutes=minimum),
         )
     discharge_session(
         database=database,
         config=config,
-        actor=nurse,
+        actor=doctor,
         session_id=sid,
         now=T0 + timedelta(minutes=minimum),
     )
     assert session_row(database, sid).state == "discharged"
+
+
+def test_rate_change_audits_old_and_new(database: Database, config: Config) -> None:
+    nurse = factories.user(database)
+    sid = factories.infusing(database, config, nurse)
+    factories.event(
+        database,
+        nurse,
+        sid,
+        SessionEvent.RATE_CHANGE,
+        T0 + timedelta(minutes=3),
+        rate_ml_per_h=45.0,
+    )
+    with database.session_scope() as db:
+        audit = db.scalars(
+            select(AuditEvent).where(AuditEvent.action == "infusion.rate_change")
+        ).one()
+    assert audit.old_values == {"rate_ml_per_h": 60.0}
+    assert audit.new_values == {"kind": "rate_change", "rate_ml_per_h": 45.0}
+
+
+def test_same_key_for_another_event_is_refused(database: Database, config: Config) -> None:
+    nurse = factories.user(database)
+    sid = factories.infusing(database, config, nurse)
+    key = factories.key()
+    record_infusion_event(
+        database=database,
+        actor=nurse,
+        session_id=sid,
+        event=SessionEvent.PAUSE,
+        idempotency_key=key,
+        reason="nausea",
+        now=T0 + timedelta(minutes=5),
+    )
+    with pytest.raises(Conflict, match="other values"):
+        record_infusion_event(
+            database=database,
+            actor=nurse,
+            session_id=sid,
+            event=SessionEvent.STOP_INFUSION,
+            idempotency_key=key,
+            reason="x",
+            now=T0 + timedelta(minutes=6),
+        )
+    assert session_row(database, sid).state == "paused"
+
+
+def test_concurrent_starts_store_one(database: Database, config: Config) -> None:
+    nurse = factories.user(database)
+    sid = factories.session(database, config, nurse)
+    factories.reading(database, config, nurse, sid, T0)
+
+    def start(_: int) -> str:
+        try:
+            factories.event(
+                database, nurse, sid, SessionEvent.START_INFUSION, T0 + timedelta(minutes=1)
+            )
+            return "started"
+        except IllegalTransition:
+            return "refused"
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        outcomes = list(pool.map(start, range(6)))
+    assert sorted(outcomes) == ["refused"] * 5 + ["started"]
+    with database.session_scope() as db:
+        starts = db.scalar(
+            select(func.count())
+            .select_from(InfusionEvent)
+            .where(InfusionEvent.session_id == sid, InfusionEvent.kind == "start")
+        )
+    assert starts == 1
+
+
+def test_concurrent_opens_of_one_chair_open_one(database: Database, config: Config) -> None:
+    nurse = factories.user(database)
+    patients = [factories.patient(database, config) for _ in range(6)]
+
+    def seat(patient_id: int) -> str:
+        try:
+            open_session(
+                database=database,
+                config=config,
+                actor=nurse,
+                patient_id=patient_id,
+                chair=config.clinic.chairs[0],
+                protocol_id=config.default_protocol.id,
+                weight_kg=80,
+                idempotency_key=factories.key(),
+            )
+            return "opened"
+        except Conflict:
+            return "refused"
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        outcomes = list(pool.map(seat, patients))
+    assert sorted(outcomes) == ["opened"] + ["refused"] * 5
+    with database.session_scope() as db:
+        assert db.scalar(select(func.count()).select_from(InfusionSession)) == 1
