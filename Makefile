@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 TMP    := $(CURDIR)/.tmp
 CHROMIUM ?= $(or $(MONITOR_CHROMIUM),/usr/bin/chromium)
 
-.PHONY: run test install chromium lint pytest bench clean
+.PHONY: run test install chromium lint pytest bench bench-board clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,7 +52,10 @@ pytest: install chromium
 test: lint pytest
 
 bench: install
-	$(BIN)/python bench/bench_bedside.py
+	$(BIN)/python -m bench.bench_bedside
+
+bench-board: install
+	$(BIN)/python -m bench.bench_board
 
 clean:
 	rm -rf $(VENV) $(TMP) .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -133,6 +133,31 @@ class Ratings(Strict):
         return value
 
 
+ChecklistItem = Literal[
+    "oriented",
+    "steady_gait",
+    "nausea_controlled",
+    "escort_present",
+    "no_driving_instructions",
+    "written_instructions",
+]
+
+
+class Discharge(Strict):
+    aldrete_minimum: Annotated[int, Field(ge=0, le=10)]
+    within_percent_of_baseline: Annotated[float, Field(gt=0, le=100)]
+    moaas_required: Annotated[int, Field(ge=0, le=5)]
+    reading_max_age_minutes: Minutes
+    checklist: list[ChecklistItem]
+
+    @field_validator("checklist")
+    @classmethod
+    def _unique_items(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("checklist items must not repeat")
+        return value
+
+
 Op = Literal[">=", ">", "<=", "<"]
 
 
@@ -160,6 +185,7 @@ class Protocol(Strict):
     concentration_mg_per_ml: Annotated[float, Field(gt=0, le=100)]
     schedule: Schedule
     ratings: Ratings
+    discharge: Discharge
     excursion_rules: list[ExcursionRule]
 
     @field_validator("excursion_rules")

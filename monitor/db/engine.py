@@ -11,14 +11,27 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.db.models import (
     Acknowledgement,
+    Addendum,
     AuditEvent,
     Excursion,
     InfusionEvent,
     Rating,
     Reading,
+    RecoveryAssessment,
+    Signature,
 )
 
-APPEND_ONLY = (Reading, Rating, InfusionEvent, Excursion, Acknowledgement, AuditEvent)
+APPEND_ONLY = (
+    Reading,
+    Rating,
+    InfusionEvent,
+    Excursion,
+    Acknowledgement,
+    RecoveryAssessment,
+    Signature,
+    Addendum,
+    AuditEvent,
+)
 
 
 class AppendOnlyViolation(RuntimeError):

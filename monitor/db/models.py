@@ -25,7 +25,10 @@ from monitor.db.types import UTCDateTime, utcnow
 
 ROLES = ("nurse", "physician", "auditor", "admin")
 ACTIVE_SESSION_STATES = ("planned", "baseline", "infusing", "paused", "recovery")
-# One live session per chair and per patient, held by the database itself (partial indexes).
+# The live sessions, as literal SQL: the partial indexes below are built on this clause, and
+# queries that filter with the very same text let SQLite and PostgreSQL use those small
+# indexes however much history the table holds. One live session per chair and per
+# patient is held by the database itself.
 ACTIVE_SESSION = text("state IN ('planned', 'baseline', 'infusing', 'paused', 'recovery')")
 SESSION_STATES = (
     "planned",
@@ -242,6 +245,69 @@ class Acknowledgement(Base):
     acknowledged_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     acknowledged_at: Mapped[datetime] = mapped_column(UTCDateTime)
     submission_key: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class RecoveryAssessment(Base):
+    """The nurse's recovery assessment: Aldrete items scored and checklist confirmed.
+    A new assessment supersedes the last; none is ever changed."""
+
+    __tablename__ = "recovery_assessments"
+    __table_args__ = (Index("ix_recovery_assessments_session_id", "session_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"))
+    activity: Mapped[int] = mapped_column(Integer)
+    respiration: Mapped[int] = mapped_column(Integer)
+    consciousness: Mapped[int] = mapped_column(Integer)
+    checklist: Mapped[dict[str, bool]] = mapped_column(JSON)
+    assessed_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    assessed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+SIGNATURE_MEANINGS = ("performed", "approved")
+
+
+class Signature(Base):
+    """An electronic signature (21 CFR 11.50): printed name, date and time, and meaning,
+    with the criteria as they stood when signed."""
+
+    __tablename__ = "signatures"
+    __table_args__ = (
+        CheckConstraint(_one_of("meaning", SIGNATURE_MEANINGS), name="meaning"),
+        Index("ix_signatures_session_id", "session_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"))
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("recovery_assessments.id"))
+    signer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    printed_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    meaning: Mapped[str] = mapped_column(String(16))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    criteria: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    all_criteria_met: Mapped[bool] = mapped_column(Boolean)
+    override_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Addendum(Base):
+    """A correction: the original stays; this says what it should have been, by whom and why."""
+
+    __tablename__ = "addenda"
+    __table_args__ = (Index("ix_addenda_session_id", "session_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"))
+    target_type: Mapped[str] = mapped_column(String(32))
+    target_id: Mapped[int | None] = mapped_column(Integer)
+    field: Mapped[str | None] = mapped_column(String(32))
+    original_value: Mapped[str | None] = mapped_column(Text)
+    corrected_value: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
 
 
 class AuditEvent(Base):

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
 
 from monitor.db.models import (
+    ACTIVE_SESSION,
     Acknowledgement,
     AuditEvent,
     Excursion,
@@ -19,7 +20,6 @@ from monitor.db.models import (
     Reading,
     User,
 )
-from monitor.db.repositories import ACTIVE_STATES
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,7 @@ def active_chairs(db: Session) -> list[ChairRow]:
             InfusionSession.protocol_id,
         )
         .join(Patient, Patient.id == InfusionSession.patient_id)
-        .where(InfusionSession.state.in_(ACTIVE_STATES))
+        .where(ACTIVE_SESSION)
     ).all()
     return [
         ChairRow(chair, sid, state, f"{given[:1]}{family[:1]}".upper(), mrn, protocol)
@@ -141,7 +141,7 @@ def active_chairs(db: Session) -> list[ChairRow]:
 
 def patients_without_active_session(db: Session) -> list[PatientRow]:
     """Patients who can be put in a chair now."""
-    busy = select(InfusionSession.patient_id).where(InfusionSession.state.in_(ACTIVE_STATES))
+    busy = select(InfusionSession.patient_id).where(ACTIVE_SESSION)
     rows = db.scalars(
         select(Patient)
         .where(Patient.id.not_in(busy))
@@ -290,7 +290,7 @@ class BoardData:
 
 def board_data(db: Session) -> BoardData:
     """Everything the board shows, read for the active sessions only (indexed by session)."""
-    active = select(InfusionSession.id).where(InfusionSession.state.in_(ACTIVE_STATES))
+    active = select(InfusionSession.id).where(ACTIVE_SESSION)
     sessions = [
         BoardSession(
             s.id,
@@ -308,7 +308,7 @@ def board_data(db: Session) -> BoardData:
             select(InfusionSession, Patient.given_name, Patient.family_name, Patient.mrn)
             .join(Patient, Patient.id == InfusionSession.patient_id)
             .options(lazyload(InfusionSession.patient))
-            .where(InfusionSession.state.in_(ACTIVE_STATES))
+            .where(ACTIVE_SESSION)
         ).all()
     ]
     readings = [

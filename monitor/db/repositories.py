@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, lazyload
 
 from monitor.db.models import (
+    ACTIVE_SESSION,
     ACTIVE_SESSION_STATES,
     Excursion,
     InfusionEvent,
@@ -54,17 +55,13 @@ def lock_session(db: Session, session_id: int) -> InfusionSession | None:
 
 def active_session_in_chair(db: Session, chair: str) -> InfusionSession | None:
     return db.scalars(
-        select(InfusionSession).where(
-            InfusionSession.chair == chair, InfusionSession.state.in_(ACTIVE_STATES)
-        )
+        select(InfusionSession).where(InfusionSession.chair == chair, ACTIVE_SESSION)
     ).first()
 
 
 def active_session_of_patient(db: Session, patient_id: int) -> InfusionSession | None:
     return db.scalars(
-        select(InfusionSession).where(
-            InfusionSession.patient_id == patient_id, InfusionSession.state.in_(ACTIVE_STATES)
-        )
+        select(InfusionSession).where(InfusionSession.patient_id == patient_id, ACTIVE_SESSION)
     ).first()
 
 
