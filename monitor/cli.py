@@ -70,6 +70,34 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_session_pdf(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from monitor.db import repositories
+    from monitor.reports.discharge_pdf import first_page_png
+    from monitor.services.people import actor_of
+    from monitor.services.session_record import discharge_pdf
+
+    settings = load_settings()
+    database = Database.from_url(settings.database_url)
+    with database.session_scope() as db:
+        user = repositories.user_by_username(db, args.user)
+        actor = actor_of(user) if user and user.active else None
+    if actor is None:
+        print(f"monitor: no active user {args.user!r}", file=sys.stderr)
+        return 1
+    pdf = discharge_pdf(
+        database=database, config=settings.config, actor=actor, session_id=args.session_id
+    )
+    out = Path(args.out or f"session-{args.session_id}-record.pdf")
+    out.write_bytes(pdf)
+    print(f"wrote {out} ({len(pdf):,} bytes)")
+    if args.png:
+        Path(args.png).write_bytes(first_page_png(pdf))
+        print(f"wrote {args.png} (first page)")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from monitor.app import create_app
 
@@ -102,6 +130,14 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "seed-demo", help="add demo users, patients and sessions to an empty database"
     ).set_defaults(func=cmd_seed_demo)
+    p = sub.add_parser(
+        "session-pdf", help="write a session's discharge record as PDF (and its first page as PNG)"
+    )
+    p.add_argument("session_id", type=int)
+    p.add_argument("--user", required=True, help="who exports it (recorded in the audit trail)")
+    p.add_argument("--out", help="PDF path (default session-ID-record.pdf)")
+    p.add_argument("--png", help="also write the first page as a PNG here")
+    p.set_defaults(func=cmd_session_pdf)
     p = sub.add_parser("serve", help="serve with the development server")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8050)

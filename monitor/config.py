@@ -158,6 +158,16 @@ class Discharge(Strict):
         return value
 
 
+class Rems(Strict):
+    sedation_moaas_at_or_below: Annotated[int, Field(ge=0, le=5)]
+    respiratory_depression_spo2_below: Annotated[float, Field(ge=50, le=100)]
+    respiratory_depression_rr_below: Annotated[float, Field(ge=1, le=30)]
+    acceptable_baseline_systolic_max: Annotated[float, Field(ge=80, le=250)]
+    acceptable_baseline_diastolic_max: Annotated[float, Field(ge=40, le=150)]
+    bp_at_minutes: Minutes
+    bp_at_window_minutes: Minutes
+
+
 Op = Literal[">=", ">", "<=", "<"]
 
 
@@ -186,6 +196,7 @@ class Protocol(Strict):
     schedule: Schedule
     ratings: Ratings
     discharge: Discharge
+    rems: Rems
     excursion_rules: list[ExcursionRule]
 
     @field_validator("excursion_rules")

@@ -26,13 +26,11 @@ from monitor.services.actors import Actor
 from monitor.services.people import create_patient, create_user
 from monitor.services.ratings import record_rating
 from monitor.services.readings import record_reading
-from monitor.services.session_lifecycle import (
-    discharge_session,
-    open_session,
-    record_infusion_event,
-)
+from monitor.services.recovery import approve_discharge, record_assessment, sign_performed
+from monitor.services.session_lifecycle import open_session, record_infusion_event
 
 DEFAULT_DEMO_PASSWORD = "monitor-demo"
+OVERRIDE = "Escort waiting; CADSS slightly above cut-off but patient calm, oriented, steady"
 STAFF = (
     ("nurse", "Jordan Avery, RN", "nurse"),
     ("physician", "Dr. Sam Rivera, MD", "physician"),
@@ -60,6 +58,7 @@ class Plan:
     minutes_ago: float
     rise: float  # peak systolic rise over baseline, mmHg
     finish: bool  # discharged, or still running
+    override: bool = False  # discharged by a physician's override
 
 
 def demo_password() -> str:
@@ -88,9 +87,19 @@ def _vitals(rng: random.Random, base: VitalSigns, minute: float, rise: float) ->
     )
 
 
-def _cadss(rng: random.Random, items: tuple[int, ...], minute: float) -> dict[int, int]:
-    level = 0 if minute == 0 else (2.2 if minute <= 45 else 0.25)
-    return {item: max(0, min(4, round(rng.gauss(level, 0.8)))) for item in items}
+def _cadss(
+    rng: random.Random, items: tuple[int, ...], minute: float, lingering: bool
+) -> dict[int, int]:
+    """Dissociation peaks at the end of the infusion and has resolved by 120 minutes,
+    unless it lingers."""
+    level, spread = (
+        (0.0, 0.3)
+        if minute == 0
+        else (2.2, 0.8)
+        if minute <= 45
+        else ((1.5, 0.4) if lingering else (0.0, 0.3))
+    )
+    return {item: max(0, min(4, round(rng.gauss(level, spread)))) for item in items}
 
 
 def _run(
@@ -154,7 +163,7 @@ def _run(
                 config=config,
                 actor=nurse,
                 session_id=session,
-                answers=_cadss(rng, items, minute),
+                answers=_cadss(rng, items, minute, plan.override),
                 idempotency_key=f"{tag}-cadss{minute:g}",
                 now=at,
             )
@@ -192,12 +201,36 @@ def _run(
     rating(120)
     if plan.finish:
         acknowledge_all(database, physician, session, start + timedelta(minutes=50))
-        discharge_session(
+        ready = start + timedelta(minutes=schedule.min_observation_minutes + 2)
+        reading(schedule.min_observation_minutes + 1, "final")
+        record_assessment(
+            database=database,
+            config=config,
+            actor=nurse,
+            session_id=session,
+            activity=2,
+            respiration=2,
+            consciousness=2,
+            confirmed=protocol.discharge.checklist,
+            idempotency_key=f"{tag}-assess",
+            now=ready,
+        )
+        sign_performed(
+            database=database,
+            config=config,
+            actor=nurse,
+            session_id=session,
+            password=demo_password(),
+            now=ready + timedelta(minutes=1),
+        )
+        approve_discharge(
             database=database,
             config=config,
             actor=physician,
             session_id=session,
-            now=start + timedelta(minutes=schedule.min_observation_minutes + 8),
+            password=demo_password(),
+            override_reason=OVERRIDE if plan.override else None,
+            now=ready + timedelta(minutes=4),
         )
 
 
@@ -256,7 +289,7 @@ def seed_demo(
         Plan(1, chairs[1], 8 * 60 + 30, 48, True),  # rises 40+ over baseline: medium
         Plan(2, chairs[2], 7 * 60, 62, True),  # crosses 180: high
         Plan(3, chairs[0], 5 * 60 + 40, 15, True),
-        Plan(4, chairs[1], 5 * 60, 35, True),
+        Plan(4, chairs[1], 5 * 60, 35, True, override=True),  # CADSS lingers: override
         Plan(5, chairs[3 % len(chairs)], 75, 30, False),  # in recovery now
         Plan(6, chairs[4 % len(chairs)], 25, 45, False),  # infusing now
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session, lazyload
 from monitor.db.models import (
     ACTIVE_SESSION,
     Acknowledgement,
+    Addendum,
     AuditEvent,
     Excursion,
     InfusionEvent,
@@ -18,6 +20,7 @@ from monitor.db.models import (
     Patient,
     Rating,
     Reading,
+    Signature,
     User,
 )
 
@@ -426,3 +429,98 @@ def audit_trail(db: Session, session_id: int) -> list[AuditRow]:
             .order_by(AuditEvent.id)
         ).all()
     ]
+
+
+# ---- the signed record: signatures, addenda, and the whole record together -------------
+
+
+@dataclass(frozen=True)
+class SignatureRow:
+    id: int
+    printed_name: str
+    role: str
+    meaning: str
+    signed_at: datetime
+    criteria: list[dict[str, Any]]
+    all_criteria_met: bool
+    override_reason: str | None
+
+
+@dataclass(frozen=True)
+class AddendumRow:
+    id: int
+    target_type: str
+    target_id: int | None
+    field: str | None
+    original_value: str | None
+    corrected_value: str
+    reason: str
+    author: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class FullRecord:
+    """One session as the record shows it: what was measured, done, signed and corrected."""
+
+    snapshot: SessionSnapshot
+    acknowledgements: dict[int, AcknowledgementRow]
+    audit: tuple[AuditRow, ...]
+    signatures: tuple[SignatureRow, ...]
+    addenda: tuple[AddendumRow, ...]
+
+    def addenda_for(self, reading_id: int) -> list[AddendumRow]:
+        return [a for a in self.addenda if a.target_type == "reading" and a.target_id == reading_id]
+
+
+def signatures_of(db: Session, session_id: int) -> list[SignatureRow]:
+    return [
+        SignatureRow(
+            s.id,
+            s.printed_name,
+            s.role,
+            s.meaning,
+            s.signed_at,
+            list(s.criteria),
+            s.all_criteria_met,
+            s.override_reason,
+        )
+        for s in db.scalars(
+            select(Signature).where(Signature.session_id == session_id).order_by(Signature.id)
+        )
+    ]
+
+
+def addenda_of(db: Session, session_id: int) -> list[AddendumRow]:
+    return [
+        AddendumRow(
+            a.id,
+            a.target_type,
+            a.target_id,
+            a.field,
+            a.original_value,
+            a.corrected_value,
+            a.reason,
+            name,
+            a.created_at,
+        )
+        for a, name in db.execute(
+            select(Addendum, User.full_name)
+            .join(User, User.id == Addendum.author_id)
+            .where(Addendum.session_id == session_id)
+            .order_by(Addendum.id)
+        ).all()
+    ]
+
+
+def full_record(db: Session, session_id: int) -> FullRecord | None:
+    snapshot = session_snapshot(db, session_id)
+    if snapshot is None:
+        return None
+    return FullRecord(
+        snapshot=snapshot,
+        acknowledgements={a.excursion_id: a for a in acknowledgements_of(db, session_id)},
+        audit=tuple(audit_trail(db, session_id)),
+        signatures=tuple(signatures_of(db, session_id)),
+        addenda=tuple(addenda_of(db, session_id)),
+    )

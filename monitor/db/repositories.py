@@ -12,19 +12,23 @@ from sqlalchemy.orm import Session, lazyload
 from monitor.db.models import (
     ACTIVE_SESSION,
     ACTIVE_SESSION_STATES,
+    Addendum,
     Excursion,
     InfusionEvent,
     InfusionSession,
     Patient,
     Rating,
     Reading,
+    RecoveryAssessment,
     User,
 )
 from monitor.domain.schedule import InfusionTimes, Pause
 
 ACTIVE_STATES = ACTIVE_SESSION_STATES
 
-Keyed = TypeVar("Keyed", InfusionSession, Reading, Rating, InfusionEvent)
+Keyed = TypeVar(
+    "Keyed", InfusionSession, Reading, Rating, InfusionEvent, RecoveryAssessment, Addendum
+)
 
 
 def by_idempotency_key(db: Session, model: type[Keyed], key: str) -> Keyed | None:

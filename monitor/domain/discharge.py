@@ -3,7 +3,8 @@ with the reason, so the sign-off can be gated on them (CLINICAL.md "Discharge").
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -61,7 +62,7 @@ class Criterion:
     detail: str
 
 
-def check_assessment(assessment: NurseAssessment, checklist: list[str]) -> None:
+def check_assessment(assessment: NurseAssessment, checklist: Sequence[str]) -> None:
     """Refuse scores outside 0–2 and checklist answers that are not yes/no."""
     problems = [
         FieldProblem(name, f"{ALDRETE_LABELS[name]}: score 0, 1 or 2")
@@ -76,7 +77,7 @@ def check_assessment(assessment: NurseAssessment, checklist: list[str]) -> None:
     problems += [
         FieldProblem(item, f"{CHECKLIST_LABELS[item]}: answer yes or no")
         for item, value in assessment.checklist.items()
-        if not isinstance(value, bool)
+        if item in CHECKLIST_LABELS and not isinstance(value, bool)
     ]
     if problems:
         raise InvalidEntry(problems)
@@ -135,7 +136,10 @@ def _observation(facts: RecoveryFacts, minimum: float) -> Criterion:
     if elapsed >= minimum:
         return Criterion("observation", label, True, f"{elapsed:.0f} min")
     return Criterion(
-        "observation", label, False, f"{elapsed:.0f} min so far: {minimum - elapsed:.0f} min to go"
+        "observation",
+        label,
+        False,
+        f"{math.floor(elapsed)} min so far: {math.ceil(minimum - elapsed)} min to go",
     )
 
 
@@ -179,7 +183,7 @@ def _vitals(facts: RecoveryFacts, rules: Discharge) -> Criterion:
         value, base = getattr(facts.latest, field), getattr(facts.baseline, field)
         change = percent_change(value, base)
         if change > limit:
-            outside.append(f"{name} {value} vs {base} ({change:.0f}%)")
+            outside.append(f"{name} {value} vs {base} ({change:.1f}%)")
     latest = facts.latest
     shown = f"BP {latest.systolic}/{latest.diastolic}, HR {latest.heart_rate}"
     return (

@@ -23,6 +23,10 @@ class Action(StrEnum):
     VIEW_BOARD = "view_board"
     VIEW_SESSION = "view_session"
     ACKNOWLEDGE = "acknowledge"
+    ASSESS_RECOVERY = "assess_recovery"
+    SIGN_PERFORMED = "sign_performed"
+    ADD_ADDENDUM = "add_addendum"
+    EXPORT_RECORD = "export_record"
     MANAGE_USERS = "manage_users"
     MANAGE_PATIENTS = "manage_patients"
 
@@ -42,6 +46,11 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.VIEW_BOARD: frozenset({Role.PHYSICIAN}),
     Action.VIEW_SESSION: CLINICAL,
     Action.ACKNOWLEDGE: frozenset({Role.PHYSICIAN}),
+    Action.ASSESS_RECOVERY: CLINICAL,
+    # The nurse signs the assessment as performed; the physician approves (co-signs).
+    Action.SIGN_PERFORMED: frozenset({Role.NURSE}),
+    Action.ADD_ADDENDUM: CLINICAL,
+    Action.EXPORT_RECORD: CLINICAL,
     Action.MANAGE_USERS: frozenset({Role.ADMIN}),
     Action.MANAGE_PATIENTS: frozenset({Role.ADMIN, Role.NURSE, Role.PHYSICIAN}),
 }

@@ -1,12 +1,11 @@
 """The reading schedule: due times from the infusion's start, and whether a reading is overdue.
 
 Readings are due on a fixed grid: every `infusion_interval_minutes` from the start of
-the infusion up to and including the first grid time at or after the stop (so the
-40-minute reading is kept whether the pump stops at 39:59 or 40:30, and no gap opens
-around the stop), then every `recovery_interval_minutes` from the stop until the
-session ends. A pause does not stretch the grid: a paused patient is watched at
-least as closely, so readings stay due on the wall clock, and the expected end of the
-infusion moves later by the time spent paused.
+the infusion up to the stop, and a grid time just after the stop (within `grace`) still
+counts, so the 40-minute reading is kept whether the pump stops at 39:59 or 40:30; then
+every `recovery_interval_minutes` from the stop until the session ends. A pause does not
+stretch the grid: a paused patient is watched at least as closely, so readings stay due
+on the wall clock, and the expected end of the infusion moves later by the time paused.
 
 A reading covers every due time up to `grace` after it was taken; the next due time is
 the first one no reading covers, and it is overdue once `grace` has passed after it.
@@ -101,20 +100,17 @@ def slots(times: InfusionTimes, schedule: Schedule, until: datetime) -> Iterator
     if times.started_at is None:
         return
     step = minutes(schedule.infusion_interval_minutes)
+    last_infusion = times.stopped_at + minutes(schedule.grace_minutes) if times.stopped_at else None
     due = times.started_at + step
-    while due <= until:
+    while due <= until and (last_infusion is None or due <= last_infusion):
         yield Slot(due, "infusion")
-        if times.stopped_at is not None and due >= times.stopped_at:
-            break
         due += step
     if times.stopped_at is None:
         return
-    last_infusion_slot = due
     step = minutes(schedule.recovery_interval_minutes)
     due = times.stopped_at + step
     while due <= until:
-        if due > last_infusion_slot:
-            yield Slot(due, "recovery")
+        yield Slot(due, "recovery")
         due += step
 
 

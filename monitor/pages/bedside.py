@@ -11,10 +11,12 @@ from dash import ALL, Dash, Input, Output, State, ctx, no_update
 from monitor import auth, runtime
 from monitor.domain.permissions import Action
 from monitor.domain.session_state import SessionEvent
+from monitor.pages import bedside_recovery
 from monitor.services import bedside as views
 from monitor.services.errors import Conflict, DomainError, InvalidEntry, NotFound
 from monitor.services.ratings import record_rating
 from monitor.services.readings import record_entered_reading
+from monitor.services.recovery import recovery_status
 from monitor.services.session_lifecycle import (
     end_session_early,
     open_session,
@@ -49,7 +51,7 @@ def layout(chair: str | None = None, **_: Any) -> Any:
             row.session_id,
             rt.config.protocol(row.protocol_id),
             refresh_ms=rt.config.app.bedside_refresh_seconds * 1000,
-            keys=(new_key(), new_key(), new_key()),
+            keys=(new_key(), new_key(), new_key(), new_key()),
         )
     patients = views.patients_to_seat(database=rt.database, actor=actor)
     return render.open_form(chair, patients, rt.config, key=new_key())
@@ -58,13 +60,20 @@ def layout(chair: str | None = None, **_: Any) -> Any:
 def _refresh(_: Any, __: Any, session_id: Any) -> tuple[Any, ...]:
     rt = runtime.current()
     actor = auth.require(Action.VIEW_BEDSIDE)
+    sid = auth.int_arg(session_id)
     try:
         view = views.bedside_view(
-            database=rt.database, config=rt.config, actor=actor, session_id=auth.int_arg(session_id)
+            database=rt.database, config=rt.config, actor=actor, session_id=sid
         )
     except NotFound:
         auth.not_found()
-    return render.refreshed(view, rt.config.clinic.zone)
+    in_recovery = view.snapshot.header.state == "recovery"
+    recovery = (
+        recovery_status(database=rt.database, config=rt.config, actor=actor, session_id=sid)
+        if in_recovery
+        else None
+    )
+    return render.refreshed(view, recovery, rt.config.clinic.zone)
 
 
 def _save_reading(_: int, session_id: Any, key: Any, *values: Any) -> tuple[Any, ...]:
@@ -202,6 +211,7 @@ def _open(
 
 
 def register_callbacks(app: Dash) -> None:
+    bedside_recovery.register_callbacks(app)
     B = Bedside
     app.callback(
         *render.refresh_outputs(),

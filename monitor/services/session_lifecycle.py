@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -14,7 +14,6 @@ from monitor.db.engine import Database
 from monitor.db.models import InfusionEvent, InfusionSession
 from monitor.db.types import utcnow
 from monitor.domain.dose import plan_dose
-from monitor.domain.errors import refuse
 from monitor.domain.permissions import Action
 from monitor.domain.schedule import expected_infusion_end
 from monitor.domain.session_state import SessionEvent, SessionState, next_state
@@ -339,34 +338,4 @@ def end_session_early(
                 key=f"end-early-{row.id}",
                 old_rate=row.rate_ml_per_h,
             )
-        return state
-
-
-def discharge_session(
-    *,
-    database: Database,
-    config: Config,
-    actor: Actor,
-    session_id: int,
-    now: datetime | None = None,
-) -> SessionState:
-    """Close a session in recovery once the minimum observation time has passed.
-
-    The recovery assessment and e-signatures that gate discharge are a separate use case;
-    this is the state change they end in, refused before the protocol's observation time.
-    """
-    ensure_allowed(actor, Action.DISCHARGE)
-    at = now or utcnow()
-    with database.session_scope() as db:
-        row = load_locked(db, session_id)
-        protocol = config.protocol(row.protocol_id)
-        started = row.infusion_started_at
-        minimum = protocol.schedule.min_observation_minutes
-        if started is None or at < started + timedelta(minutes=minimum):
-            raise refuse(
-                "discharge",
-                f"Observe for at least {minimum:g} min from the start of dosing before discharge",
-            )
-        state = move(db, row, SessionEvent.DISCHARGE, actor=actor, at=at)
-        row.ended_at = at
         return state

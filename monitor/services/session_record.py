@@ -3,28 +3,89 @@ their acknowledgements and the audit trail."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from datetime import datetime
 
+from monitor.config import Config, Protocol
 from monitor.db import queries
 from monitor.db.engine import Database
+from monitor.db.types import utcnow
 from monitor.domain.permissions import Action
+from monitor.domain.rems import Observation, RemsSummary, summarize
+from monitor.reports.discharge_pdf import render
 from monitor.services.actors import Actor, ensure_allowed
+from monitor.services.audit import add_audit
 from monitor.services.errors import NotFound
 
-
-@dataclass(frozen=True)
-class SessionRecord:
-    snapshot: queries.SessionSnapshot
-    acknowledgements: dict[int, queries.AcknowledgementRow]
-    audit: tuple[queries.AuditRow, ...]
+SessionRecord = queries.FullRecord
 
 
 def session_record(*, database: Database, actor: Actor, session_id: int) -> SessionRecord:
+    """The whole record of one session, for the drill-down page and the PDF."""
     ensure_allowed(actor, Action.VIEW_SESSION)
     with database.session_scope() as db:
-        snapshot = queries.session_snapshot(db, session_id)
-        if snapshot is None:
-            raise NotFound(f"Session {session_id} does not exist")
-        acks = {a.excursion_id: a for a in queries.acknowledgements_of(db, session_id)}
-        audit = tuple(queries.audit_trail(db, session_id))
-    return SessionRecord(snapshot, acks, audit)
+        record = queries.full_record(db, session_id)
+    if record is None:
+        raise NotFound(f"Session {session_id} does not exist")
+    return record
+
+
+def rems_summary(record: SessionRecord, protocol: Protocol) -> RemsSummary:
+    """The REMS monitoring form's answers for this record."""
+    header = record.snapshot.header
+    approved = next((s for s in record.signatures if s.meaning == "approved"), None)
+    ready = [s.signed_at for s in record.signatures if s.all_criteria_met]
+    vitals_met = (
+        next((c["met"] for c in approved.criteria if c["code"] == "vitals"), None)
+        if approved
+        else None
+    )
+    start = header.infusion_started_at
+    return summarize(
+        observations=[
+            Observation(r.taken_at, r.phase, r.systolic, r.diastolic, r.spo2, r.resp_rate, r.moaas)
+            for r in record.snapshot.readings
+        ],
+        dosing_started_at=start,
+        completed_at=approved.signed_at if approved else header.ended_at,
+        ready_at=min(ready) if ready else None,
+        vitals_met_at_completion=vitals_met,
+        cadss_after_dosing=[
+            r.total for r in record.snapshot.ratings if start is not None and r.taken_at > start
+        ],
+        cadss_cutoff=protocol.ratings.cadss_dissociation_cutoff,
+        rules=protocol.rems,
+    )
+
+
+def discharge_pdf(
+    *,
+    database: Database,
+    config: Config,
+    actor: Actor,
+    session_id: int,
+    now: datetime | None = None,
+) -> bytes:
+    """The session's record as a PDF (the export is itself audited)."""
+    ensure_allowed(actor, Action.EXPORT_RECORD)
+    at = now or utcnow()
+    record = session_record(database=database, actor=actor, session_id=session_id)
+    protocol = config.protocol(record.snapshot.header.protocol_id)
+    pdf = render(
+        record,
+        rems_summary(record, protocol),
+        clinic=config.clinic.name,
+        zone=config.clinic.zone,
+        generated_at=at,
+    )
+    with database.session_scope() as db:
+        add_audit(
+            db,
+            actor=actor,
+            action="record.exported",
+            entity_type="session",
+            entity_id=session_id,
+            session_id=session_id,
+            at=at,
+            new={"format": "pdf", "bytes": len(pdf)},
+        )
+    return pdf

@@ -25,12 +25,15 @@ from monitor.ui.components import (
     vital_input,
 )
 from monitor.ui.figures import session_trend
-from monitor.ui.ids import VITAL_INPUTS, Bedside
+from monitor.ui.ids import VITAL_INPUTS, Bedside, Recovery
+from monitor.ui.recovery_view import card as recovery_card
+from monitor.ui.recovery_view import status as recovery_status
 
 if TYPE_CHECKING:
     from monitor.services.bedside import BedsideView
     from monitor.services.ratings import RatingSaved
     from monitor.services.readings import ReadingSaved
+    from monitor.services.recovery import RecoveryStatus
 
 B = Bedside
 # Screen readers announce changes in these regions.
@@ -207,9 +210,9 @@ def session_panel(
     session_id: int,
     protocol: Protocol,
     refresh_ms: float,
-    keys: tuple[str, str, str],
+    keys: tuple[str, str, str, str],
 ) -> html.Div:
-    reading_key, event_key, cadss_key = keys
+    reading_key, event_key, cadss_key, recovery_key = keys
     protocol_items = cadss_item_numbers(protocol.ratings.cadss_version)
     return html.Div(
         [
@@ -218,6 +221,7 @@ def session_panel(
             dcc.Store(id=B.READING_KEY, data=reading_key),
             dcc.Store(id=B.EVENT_KEY, data=event_key),
             dcc.Store(id=B.CADSS_KEY, data=cadss_key),
+            dcc.Store(id=Recovery.KEY, data=recovery_key),
             dcc.Store(id=B.VERSION, data=0),
             dcc.Store(id=B.DUE),
             dcc.Store(id=B.DUE_CLOCK),
@@ -227,6 +231,7 @@ def session_panel(
             dcc.Link("← All chairs", href="/bedside"),
             html.Div(id=B.HEADER, className="my-2"),
             html.Div(id=B.COUNTDOWN, className="countdown", role="timer", **POLITE),
+            recovery_card(protocol, recovery_key),
             dbc.Row(
                 [
                     dbc.Col([_reading_card(), _infusion_card()], lg=7),
@@ -396,11 +401,15 @@ def refresh_outputs() -> list[Output]:
         Output(B.CADSS_DUE, "data"),
         Output("bed-cadss-banner", "children"),
         Output(B.CADSS_CARD, "className"),
+        Output(Recovery.STATUS, "children"),
+        Output(Recovery.CARD, "style"),
         Output(B.SAVE, "disabled"),
     ]
 
 
-def refreshed(view: BedsideView, zone: ZoneInfo) -> tuple[Any, ...]:
+def refreshed(
+    view: BedsideView, recovery: RecoveryStatus | None, zone: ZoneInfo
+) -> tuple[Any, ...]:
     snap = view.snapshot
     state = snap.header.state
     last = snap.readings[-1] if snap.readings else None
@@ -423,6 +432,8 @@ def refreshed(view: BedsideView, zone: ZoneInfo) -> tuple[Any, ...]:
         cadss.at_minutes if cadss else None,
         _cadss_banner(cadss),
         "mb-3 cadss-due" if cadss_due else "mb-3",
+        recovery_status(recovery, zone) if recovery else "",
+        {"display": "block"} if recovery else {"display": "none"},
         state not in ("planned", "baseline", "infusing", "paused", "recovery"),
     )
 
@@ -608,3 +619,8 @@ def parse_rate(text: Any) -> float | None:
         return float(str(text).strip()) if text not in (None, "") else None
     except ValueError:
         return None
+
+
+def notice(message: str) -> Any:
+    """A done action, confirmed in words."""
+    return dbc.Alert(message, color="success", className="mb-2")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -112,8 +112,14 @@ def cadss_items(numbers: Sequence[int]) -> list[html.Div]:
     ]
 
 
-def readings_table(readings: Sequence[Any], zone: ZoneInfo, table_id: str = "bed-readings") -> Any:
-    """The readings, newest first, in the clinic's time zone."""
+def readings_table(
+    readings: Sequence[Any],
+    zone: ZoneInfo,
+    table_id: str = "bed-readings",
+    corrections: Mapping[int, Sequence[str]] | None = None,
+) -> Any:
+    """The readings, newest first, in the clinic's time zone; each reading's addenda, if
+    any, beside it (the original values stay as recorded)."""
     if not readings:
         return html.Div("No readings yet.", className="text-body-secondary")
     heads = (
@@ -126,7 +132,9 @@ def readings_table(readings: Sequence[Any], zone: ZoneInfo, table_id: str = "bed
         "Temp °C",
         "MOAA/S",
         "Entered by",
+        *(("Addenda",) if corrections is not None else ()),
     )
+    notes = corrections or {}
     body = [
         html.Tr(
             [
@@ -139,6 +147,15 @@ def readings_table(readings: Sequence[Any], zone: ZoneInfo, table_id: str = "bed
                 html.Td("" if r.temperature is None else f"{r.temperature:g}"),
                 html.Td("" if r.moaas is None else r.moaas),
                 html.Td(r.entered_by),
+                *(
+                    (
+                        html.Td(
+                            [html.Div(n, className="addendum-note") for n in notes.get(r.id, [])]
+                        ),
+                    )
+                    if corrections is not None
+                    else ()
+                ),
             ]
         )
         for r in reversed(readings)

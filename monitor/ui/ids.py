@@ -92,7 +92,34 @@ class Board:
 
 
 class SessionPage:
+    SESSION = "session-id"
+    ADDENDUM_KEY = "session-addendum-key"
+    SIGNATURES = "session-signatures"
+    ADDENDA = "session-addenda"
+    ADD_READING = "session-add-reading"
+    ADD_FIELD = "session-add-field"
+    ADD_VALUE = "session-add-value"
+    ADD_REASON = "session-add-reason"
+    ADD_SUBMIT = "session-add-submit"
+    ADD_MESSAGE = "session-add-message"
     TIMELINE = "session-timeline"
     READINGS = "session-readings"
     EXCURSIONS = "session-excursions"
     AUDIT = "session-audit"
+
+
+class Recovery:
+    CARD = "rec-card"
+    STATUS = "rec-status"
+    ACTIVITY = "rec-activity"
+    RESPIRATION = "rec-respiration"
+    CONSCIOUSNESS = "rec-consciousness"
+    CHECKLIST = "rec-checklist"
+    KEY = "rec-key"
+    SAVE = "rec-save"
+    SIGN_PASSWORD = "rec-sign-password"
+    SIGN = "rec-sign"
+    APPROVE_PASSWORD = "rec-approve-password"
+    OVERRIDE = "rec-override"
+    APPROVE = "rec-approve"
+    MESSAGE = "rec-message"

@@ -30,10 +30,21 @@ def missing(session_id: str) -> Any:
     return dbc.Alert(f"No session {session_id!r}.", color="warning")
 
 
-def page(record: SessionRecord, zone: ZoneInfo) -> html.Div:
+def page(record: SessionRecord, zone: ZoneInfo, addendum_key: str) -> html.Div:
     h = record.snapshot.header
+    live = h.state not in ("discharged", "stopped_early")
+    corrections = {
+        r.id: [
+            f"{a.field} {a.original_value} → {a.corrected_value}: {a.reason} "
+            f"({a.author}, {local_time(a.created_at, zone, '%Y-%m-%d %H:%M')})"
+            for a in record.addenda_for(r.id)
+        ]
+        for r in record.snapshot.readings
+    }
     return html.Div(
         [
+            dcc.Store(id=S.SESSION, data=h.id),
+            dcc.Store(id=S.ADDENDUM_KEY, data=addendum_key),
             html.H1(f"{h.chair} · {h.patient_name} · MRN {h.mrn}", className="h4"),
             html.Div(
                 f"{h.protocol_name} · {h.weight_kg:g} kg · {h.dose_mg:g} mg · "
@@ -41,43 +52,162 @@ def page(record: SessionRecord, zone: ZoneInfo) -> html.Div:
                 f"state {h.state.replace('_', ' ')}",
                 className="text-body-secondary mb-2",
             ),
-            dcc.Link(
-                "Bedside for this chair", href=f"/bedside?chair={quote(h.chair)}", className="me-3"
+            dbc.Badge(
+                "Signed and locked: corrections are addenda",
+                color="secondary",
+                className="mb-2",
+                id="session-locked",
             )
-            if h.state not in ("discharged", "stopped_early")
+            if h.state == "discharged"
             else None,
-            dbc.Card(
+            html.Div(
                 [
-                    dbc.CardHeader("Timeline"),
-                    dbc.CardBody(
-                        dcc.Graph(
-                            id=S.TIMELINE,
-                            figure=session_timeline(record, zone),
-                            config={"displayModeBar": False, "responsive": True},
-                        )
+                    dcc.Link(
+                        "Bedside for this chair",
+                        href=f"/bedside?chair={quote(h.chair)}",
+                        className="me-3",
+                    )
+                    if live
+                    else None,
+                    html.A(
+                        "Discharge record (PDF)",
+                        href=f"/session/{h.id}/record.pdf",
+                        className="btn btn-outline-info",
+                        id="session-pdf",
                     ),
                 ],
-                className="my-3",
+                className="mb-2",
             ),
-            dbc.Card(
+            _card(
+                "Timeline",
+                dcc.Graph(
+                    id=S.TIMELINE,
+                    figure=session_timeline(record, zone),
+                    config={"displayModeBar": False, "responsive": True},
+                ),
+            ),
+            _card(
+                "Readings",
+                readings_table(
+                    record.snapshot.readings, zone, table_id=S.READINGS, corrections=corrections
+                ),
+            ),
+            _card("Excursions and acknowledgements", _excursions(record, zone), S.EXCURSIONS),
+            _card("Signatures", _signatures(record, zone), S.SIGNATURES),
+            _card("Addenda", [_addenda(record, zone), addendum_form(record)], S.ADDENDA),
+            _card("Audit trail", _audit(record, zone), S.AUDIT),
+        ]
+    )
+
+
+def _card(title: str, body: Any, body_id: str | None = None) -> dbc.Card:
+    content = dbc.CardBody(body, id=body_id) if body_id else dbc.CardBody(body)
+    return dbc.Card([dbc.CardHeader(title), content], className="mb-3")
+
+
+def _signatures(record: SessionRecord, zone: ZoneInfo) -> Any:
+    if not record.signatures:
+        return html.Div("Not signed yet.", className="text-body-secondary")
+    return [
+        html.Div(
+            [
+                html.Strong(f"{s.meaning.title()}: {s.printed_name} ({s.role})"),
+                html.Span(f" {local_time(s.signed_at, zone, '%Y-%m-%d %H:%M:%S')}"),
+                html.Span(
+                    " · all criteria met" if s.all_criteria_met else " · criteria NOT all met"
+                ),
+                html.Div(f"Override: {s.override_reason}", className="text-danger fw-bold")
+                if s.override_reason
+                else None,
+            ],
+            className="signature mb-2",
+        )
+        for s in record.signatures
+    ]
+
+
+def _addenda(record: SessionRecord, zone: ZoneInfo) -> Any:
+    if not record.addenda:
+        return html.Div("None.", className="text-body-secondary mb-2")
+    return html.Ul(
+        [
+            html.Li(
+                f"{local_time(a.created_at, zone, '%Y-%m-%d %H:%M')} {a.author}: "
+                + (
+                    f"reading at {_reading_time(record, a.target_id, zone)}, {a.field} "
+                    f"{a.original_value} → {a.corrected_value}"
+                    if a.target_type == "reading"
+                    else f"note: {a.corrected_value}"
+                )
+                + f" (reason: {a.reason})",
+                className="addendum",
+            )
+            for a in record.addenda
+        ]
+    )
+
+
+def _reading_time(record: SessionRecord, reading_id: int | None, zone: ZoneInfo) -> str:
+    match = [r for r in record.snapshot.readings if r.id == reading_id]
+    return local_time(match[0].taken_at, zone) if match else "?"
+
+
+FIELDS = [
+    ("systolic", "Systolic"),
+    ("diastolic", "Diastolic"),
+    ("heart_rate", "Heart rate"),
+    ("spo2", "SpO2"),
+    ("resp_rate", "Resp. rate"),
+    ("temperature", "Temperature"),
+    ("moaas", "MOAA/S"),
+]
+
+
+def addendum_form(record: SessionRecord) -> html.Div:
+    """Correct a reading's value, or add a note; the original stays as it was."""
+    readings = [
+        {
+            "label": f"{r.taken_at:%H:%M} UTC · {r.systolic}/{r.diastolic} · HR {r.heart_rate}",
+            "value": r.id,
+        }
+        for r in record.snapshot.readings
+    ]
+    return html.Div(
+        [
+            html.H2("Add an addendum", className="h6 mt-2"),
+            dbc.Row(
                 [
-                    dbc.CardHeader("Readings"),
-                    dbc.CardBody(
-                        readings_table(record.snapshot.readings, zone, table_id=S.READINGS)
+                    dbc.Col(
+                        [
+                            dbc.Label("Reading (leave empty for a note)", html_for=S.ADD_READING),
+                            dbc.Select(id=S.ADD_READING, options=readings),
+                        ],
+                        md=5,
+                    ),
+                    dbc.Col(
+                        [
+                            dbc.Label("Value", html_for=S.ADD_FIELD),
+                            dbc.Select(
+                                id=S.ADD_FIELD,
+                                options=[{"label": n, "value": v} for v, n in FIELDS],
+                            ),
+                        ],
+                        md=3,
+                    ),
+                    dbc.Col(
+                        [
+                            dbc.Label("Corrected value or note", html_for=S.ADD_VALUE),
+                            dbc.Input(id=S.ADD_VALUE, type="text", maxLength=2000),
+                        ],
+                        md=4,
                     ),
                 ],
-                className="mb-3",
+                className="mb-2",
             ),
-            dbc.Card(
-                [
-                    dbc.CardHeader("Excursions and acknowledgements"),
-                    dbc.CardBody(_excursions(record, zone), id=S.EXCURSIONS),
-                ],
-                className="mb-3",
-            ),
-            dbc.Card(
-                [dbc.CardHeader("Audit trail"), dbc.CardBody(_audit(record, zone), id=S.AUDIT)]
-            ),
+            dbc.Label("Reason", html_for=S.ADD_REASON),
+            dbc.Input(id=S.ADD_REASON, type="text", maxLength=2000),
+            dbc.Button("Add addendum", id=S.ADD_SUBMIT, color="warning", className="mt-2"),
+            html.Div(id=S.ADD_MESSAGE, className="mt-2"),
         ]
     )
 

@@ -130,15 +130,19 @@ def test_the_40_minute_slot_is_kept_when_the_pump_stops_just_before(
     assert [m for m, _ in due_minutes(times, schedule, until=40)] == [10, 20, 30, 40]
 
 
-def test_no_gap_longer_than_an_interval_around_an_early_stop(schedule: Schedule) -> None:
+def test_after_an_early_stop_recovery_counts_from_the_stop(schedule: Schedule) -> None:
     times = InfusionTimes(started_at=T0, stopped_at=at(25))
     assert due_minutes(times, schedule, until=60) == [
         (10, "infusion"),
         (20, "infusion"),
-        (30, "infusion"),
         (40, "recovery"),
         (55, "recovery"),
     ]
+
+
+def test_a_grid_time_well_after_the_stop_is_not_due(schedule: Schedule) -> None:
+    times = InfusionTimes(started_at=T0, stopped_at=at(40) + timedelta(seconds=30))
+    assert [m for m, _ in due_minutes(times, schedule, until=60)] == [10, 20, 30, 40, 55.5]
 
 
 def test_pause_does_not_stretch_the_grid(schedule: Schedule) -> None:

@@ -15,7 +15,6 @@ from monitor.domain.permissions import Role
 from monitor.domain.session_state import SessionEvent, SessionState
 from monitor.services.errors import Conflict, IllegalTransition, InvalidEntry, PermissionDenied
 from monitor.services.session_lifecycle import (
-    discharge_session,
     end_session_early,
     open_session,
     record_infusion_event,
@@ -210,38 +209,6 @@ def test_end_early_needs_a_reason_and_ends(database: Database, config: Config) -
             )
         ).one()
     assert stop.occurred_at == T0 + timedelta(minutes=7) and stop.reason == "to the ED"
-
-
-def test_discharge_waits_for_the_observation_time(database: Database, config: Config) -> None:
-    nurse = factories.user(database)
-    doctor = factories.user(database, Role.PHYSICIAN)
-    sid = factories.infusing(database, config, nurse)
-    factories.event(database, nurse, sid, SessionEvent.STOP_INFUSION, T0 + timedelta(minutes=40))
-    minimum = config.default_protocol.schedule.min_observation_minutes
-    with pytest.raises(InvalidEntry, match="Observe"):
-        discharge_session(
-            database=database,
-            config=config,
-            actor=doctor,
-            session_id=sid,
-            now=T0 + timedelta(minutes=minimum - 1),
-        )
-    with pytest.raises(PermissionDenied):
-        discharge_session(
-            database=database,
-            config=config,
-            actor=nurse,
-            session_id=sid,
-            now=T0 + timedelta(minutes=minimum),
-        )
-    discharge_session(
-        database=database,
-        config=config,
-        actor=doctor,
-        session_id=sid,
-        now=T0 + timedelta(minutes=minimum),
-    )
-    assert session_row(database, sid).state == "discharged"
 
 
 def test_rate_change_audits_old_and_new(database: Database, config: Config) -> None:

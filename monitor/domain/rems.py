@@ -1,0 +1,92 @@
+"""The Spravato REMS patient monitoring form's fields, answered from a session's record."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from monitor.config import Rems
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One reading, as the form needs it."""
+
+    taken_at: datetime
+    phase: str
+    systolic: int
+    diastolic: int
+    spo2: int
+    resp_rate: int
+    moaas: int | None
+
+
+@dataclass(frozen=True)
+class RemsSummary:
+    bp_before_dosing: str | None
+    bp_at_40: str | None
+    bp_before_completion: str | None
+    total_monitoring_minutes: float | None
+    minutes_until_ready: float | None
+    vitals_acceptable_before_dosing: bool | None
+    vitals_acceptable_before_completion: bool | None
+    sedation: bool
+    dissociation: bool
+    respiratory_depression: bool
+
+
+def _bp(o: Observation | None) -> str | None:
+    return f"{o.systolic}/{o.diastolic}" if o else None
+
+
+def _minutes(start: datetime | None, end: datetime | None) -> float | None:
+    return round((end - start) / timedelta(minutes=1)) if start and end else None
+
+
+def summarize(
+    *,
+    observations: Sequence[Observation],
+    dosing_started_at: datetime | None,
+    completed_at: datetime | None,
+    ready_at: datetime | None,
+    vitals_met_at_completion: bool | None,
+    cadss_after_dosing: Sequence[int],
+    cadss_cutoff: float,
+    rules: Rems,
+) -> RemsSummary:
+    """Answer each REMS field; None where the record cannot yet say."""
+    ordered = sorted(observations, key=lambda o: o.taken_at)
+    baseline = [o for o in ordered if o.phase == "baseline"]
+    before_dosing = baseline[-1] if baseline else None
+    at_40 = None
+    if dosing_started_at:
+        target = dosing_started_at + timedelta(minutes=rules.bp_at_minutes)
+        window = timedelta(minutes=rules.bp_at_window_minutes)
+        near = [o for o in ordered if abs(o.taken_at - target) <= window]
+        at_40 = min(near, key=lambda o: abs(o.taken_at - target)) if near else None
+    final = [o for o in ordered if completed_at is None or o.taken_at <= completed_at]
+    dosed = [o for o in ordered if dosing_started_at and o.taken_at >= dosing_started_at]
+    return RemsSummary(
+        bp_before_dosing=_bp(before_dosing),
+        bp_at_40=_bp(at_40),
+        bp_before_completion=_bp(final[-1]) if final and dosing_started_at else None,
+        total_monitoring_minutes=_minutes(dosing_started_at, completed_at),
+        minutes_until_ready=_minutes(dosing_started_at, ready_at),
+        vitals_acceptable_before_dosing=None
+        if before_dosing is None
+        else (
+            before_dosing.systolic <= rules.acceptable_baseline_systolic_max
+            and before_dosing.diastolic <= rules.acceptable_baseline_diastolic_max
+        ),
+        vitals_acceptable_before_completion=vitals_met_at_completion,
+        sedation=any(
+            o.moaas is not None and o.moaas <= rules.sedation_moaas_at_or_below for o in dosed
+        ),
+        dissociation=any(total > cadss_cutoff for total in cadss_after_dosing),
+        respiratory_depression=any(
+            o.spo2 < rules.respiratory_depression_spo2_below
+            or o.resp_rate < rules.respiratory_depression_rr_below
+            for o in dosed
+        ),
+    )

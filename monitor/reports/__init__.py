@@ -1,0 +1,1 @@
+"""Renderings of the record: the discharge PDF (and, later, exports)."""
