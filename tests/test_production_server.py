@@ -65,9 +65,9 @@ def gunicorn(database_url: str, tmp_path: Path) -> Iterator[str]:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"{url}/healthz", timeout=2).read()
+            urllib.request.urlopen(f"{url}/healthz", timeout=5).read()
             break
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, reset or timed out while the workers start
             time.sleep(0.3)
     else:
         process.kill()
