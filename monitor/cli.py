@@ -98,6 +98,20 @@ def cmd_session_pdf(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from monitor.services.audit_trail import verify_chain
+
+    verdict = verify_chain(database=Database.from_url(load_settings().database_url))
+    if verdict.intact:
+        print(f"audit trail intact: {verdict.checked:,} events, every link holds")
+        return 0
+    print(
+        f"audit trail BROKEN at event {verdict.broken_at}: {verdict.reason} "
+        f"({verdict.checked:,} events checked)"
+    )
+    return 3
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from monitor.app import create_app
 
@@ -138,6 +152,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="PDF path (default session-ID-record.pdf)")
     p.add_argument("--png", help="also write the first page as a PNG here")
     p.set_defaults(func=cmd_session_pdf)
+    audit = sub.add_parser("audit", help="the audit trail").add_subparsers(
+        dest="audit", required=True
+    )
+    audit.add_parser(
+        "verify", help="walk the hash chain; report the first broken link"
+    ).set_defaults(func=cmd_audit_verify)
     p = sub.add_parser("serve", help="serve with the development server")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8050)

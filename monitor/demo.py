@@ -172,6 +172,7 @@ def _run(
     rating(0)
     record_infusion_event(
         database=database,
+        config=config,
         actor=nurse,
         session_id=session,
         event=SessionEvent.START_INFUSION,
@@ -188,6 +189,7 @@ def _run(
         return
     record_infusion_event(
         database=database,
+        config=config,
         actor=nurse,
         session_id=session,
         event=SessionEvent.STOP_INFUSION,
@@ -200,7 +202,7 @@ def _run(
         minute += schedule.recovery_interval_minutes
     rating(120)
     if plan.finish:
-        acknowledge_all(database, physician, session, start + timedelta(minutes=50))
+        acknowledge_all(database, config, physician, session, start + timedelta(minutes=50))
         ready = start + timedelta(minutes=schedule.min_observation_minutes + 2)
         reading(schedule.min_observation_minutes + 1, "final")
         record_assessment(
@@ -234,13 +236,16 @@ def _run(
         )
 
 
-def acknowledge_all(database: Database, physician: Actor, session_id: int, at: datetime) -> None:
+def acknowledge_all(
+    database: Database, config: Config, physician: Actor, session_id: int, at: datetime
+) -> None:
     """The supervising physician saw and acknowledged each finished session's excursions."""
     with database.session_scope() as db:
         ids = list(db.scalars(select(Excursion.id).where(Excursion.session_id == session_id)))
     if ids:
         acknowledge_excursions(
             database=database,
+            config=config,
             actor=physician,
             excursion_ids=ids,
             action="observed",

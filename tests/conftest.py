@@ -16,6 +16,7 @@ from monitor.config import REPO_ROOT, Config, Settings, load_config
 from monitor.db.base import Base
 from monitor.db.engine import Database
 from monitor.db.migrate import upgrade
+from monitor.domain.audit_chain import GENESIS
 
 POSTGRES_URL = os.environ.get("MONITOR_TEST_POSTGRES_URL")
 BACKENDS = [
@@ -64,10 +65,14 @@ def postgres_schema() -> Iterator[str]:
 
 def _truncate_all(url: str) -> None:
     # TRUNCATE fires no row-level triggers, so it clears the append-only tables between tests.
+    # The audit chain starts again from its genesis hash, as after `monitor db upgrade`.
     engine = create_engine(url)
-    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    names = ", ".join(
+        f'"{t.name}"' for t in Base.metadata.sorted_tables if t.name != "audit_chain_head"
+    )
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        conn.execute(text("UPDATE audit_chain_head SET last_hash = :h"), {"h": GENESIS})
     engine.dispose()
 
 

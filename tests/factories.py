@@ -6,7 +6,7 @@ import itertools
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
-from monitor.config import Config
+from monitor.config import REPO_ROOT, Config, load_config
 from monitor.db.engine import Database
 from monitor.domain.permissions import Role
 from monitor.domain.session_state import SessionEvent
@@ -17,6 +17,7 @@ from monitor.services.readings import ReadingSaved, record_reading
 from monitor.services.session_lifecycle import open_session, record_infusion_event
 
 PASSWORD = "correct-horse-battery"
+CONFIG = load_config(REPO_ROOT / "config.yaml", environ={})
 _counter = itertools.count(1)
 T0 = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 
@@ -128,10 +129,12 @@ def event(
     session_id: int,
     kind: SessionEvent,
     at: datetime,
+    config: Config | None = None,
     **extra: object,
 ) -> None:
     record_infusion_event(
         database=database,
+        config=config or CONFIG,
         actor=actor,
         session_id=session_id,
         event=kind,

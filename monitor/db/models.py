@@ -310,6 +310,51 @@ class Addendum(Base):
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
 
 
+class SessionSummary(Base):
+    """One row per session, kept current by the services on every write: what the history
+    screen, its filters, the quality measures and the exports read, so they stay one
+    indexed query however many years of readings lie behind them. Derived, never a source:
+    it can always be rebuilt from the record (`monitor summaries rebuild`)."""
+
+    __tablename__ = "session_summaries"
+    __table_args__ = (
+        Index("ix_session_summaries_opened_at", "opened_at"),
+        Index("ix_session_summaries_started_at", "infusion_started_at"),
+        Index("ix_session_summaries_patient_id", "patient_id"),
+        Index("ix_session_summaries_nurse_id", "nurse_id"),
+        Index("ix_session_summaries_physician_id", "physician_id"),
+    )
+
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
+    protocol_id: Mapped[str] = mapped_column(String(64))
+    chair: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16))
+    nurse_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    physician_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    infusion_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    infusion_stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    weight_kg: Mapped[float] = mapped_column(Float)
+    dose_mg: Mapped[float] = mapped_column(Float)
+    high_count: Mapped[int] = mapped_column(Integer, default=0)
+    medium_count: Mapped[int] = mapped_column(Integer, default=0)
+    low_count: Mapped[int] = mapped_column(Integer, default=0)
+    unacknowledged_count: Mapped[int] = mapped_column(Integer, default=0)
+    readings_on_time: Mapped[int] = mapped_column(Integer, default=0)
+    readings_late: Mapped[int] = mapped_column(Integer, default=0)
+    readings_missed: Mapped[int] = mapped_column(Integer, default=0)
+    stopped_early: Mapped[bool] = mapped_column(Boolean, default=False)
+    ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    minutes_to_ready: Mapped[float | None] = mapped_column(Float)
+    performed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cosign_delay_minutes: Mapped[float | None] = mapped_column(Float)
+    override: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class AuditEvent(Base):
     """An append-only record of one write: who, when, what, and the values."""
 
@@ -329,6 +374,31 @@ class AuditEvent(Base):
     old_values: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     new_values: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     reason: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    def chained_fields(self) -> dict[str, Any]:
+        """What the hash covers (everything but the id and the hashes themselves)."""
+        return {
+            "occurred_at": self.occurred_at,
+            "actor_id": self.actor_id,
+            "action": self.action,
+            "entity_type": self.entity_type,
+            "entity_id": self.entity_id,
+            "session_id": self.session_id,
+            "old_values": self.old_values,
+            "new_values": self.new_values,
+            "reason": self.reason,
+        }
+
+
+class AuditChainHead(Base):
+    """The newest link of the audit chain: one row, locked by each writer in turn."""
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_hash: Mapped[str] = mapped_column(String(64))
 
 
 APPEND_ONLY_TABLES = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -23,6 +24,7 @@ from monitor.db.models import (
     Signature,
     User,
 )
+from monitor.domain.audit_chain import Link
 
 
 @dataclass(frozen=True)
@@ -524,3 +526,11 @@ def full_record(db: Session, session_id: int) -> FullRecord | None:
         signatures=tuple(signatures_of(db, session_id)),
         addenda=tuple(addenda_of(db, session_id)),
     )
+
+
+def audit_links(db: Session, batch: int = 5000) -> Iterator[Link]:
+    """Every audit event in chain order, streamed in batches (bounded memory)."""
+    for event in db.scalars(
+        select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=batch)
+    ):
+        yield Link(event.id, event.prev_hash, event.hash, event.chained_fields())

@@ -212,3 +212,17 @@ def cadss_timepoint(
         if p > 0 and taken_at >= started_at + minutes(p) - minutes(grace_minutes)
     ]
     return max(reached) if reached else None
+
+
+# A stop within this of the planned end is the planned end (pumps and clocks differ a little).
+STOP_TOLERANCE = timedelta(minutes=1)
+
+
+def stops_early(times: InfusionTimes, infusion_minutes: float, stop_at: datetime) -> bool:
+    """Whether stopping the pump at `stop_at` cuts the planned dose short (pauses counted)."""
+    if times.started_at is None:
+        return False
+    running = InfusionTimes(times.started_at, None, times.pauses)
+    planned_end = expected_infusion_end(running, infusion_minutes, stop_at)
+    assert planned_end is not None
+    return stop_at < planned_end - STOP_TOLERANCE

@@ -123,11 +123,14 @@ def _infusion_event(*args: Any) -> tuple[Any, ...]:
     sid, text = auth.int_arg(session_id), str(reason or "")
     try:
         if ctx.triggered_id == Bedside.END_EARLY:
-            end_session_early(database=rt.database, actor=actor, session_id=sid, reason=text)
+            end_session_early(
+                database=rt.database, config=rt.config, actor=actor, session_id=sid, reason=text
+            )
             return render.problem("Session ended early."), new_key(), new_key(), ""
         event = EVENTS[ctx.triggered_id]
         recorded = record_infusion_event(
             database=rt.database,
+            config=rt.config,
             actor=actor,
             session_id=sid,
             event=event,

@@ -57,6 +57,7 @@ def _confirm(
     try:
         acknowledge_excursions(
             database=rt.database,
+            config=rt.config,
             actor=actor,
             idempotency_key=key,
             excursion_ids=[a["id"] for a in target["alerts"]],

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from monitor.config import Config
 from monitor.db.engine import Database
 from monitor.db.models import ACKNOWLEDGEMENT_ACTIONS, Acknowledgement, Excursion, User
 from monitor.db.types import utcnow
@@ -19,6 +20,7 @@ from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
 from monitor.services.errors import Conflict, NotFound
 from monitor.services.idempotency import check_key
+from monitor.services.summaries import refresh_summary
 
 ACTION_LABELS = {
     "observed": "Observed",
@@ -39,6 +41,7 @@ class Acknowledged:
 def acknowledge_excursions(
     *,
     database: Database,
+    config: Config,
     actor: Actor,
     excursion_ids: Sequence[int],
     action: str,
@@ -63,7 +66,7 @@ def acknowledge_excursions(
     for attempt in range(2):
         try:
             with database.session_scope() as db:
-                return _write(db, actor, ids, action, text, idempotency_key, at)
+                return _write(db, config, actor, ids, action, text, idempotency_key, at)
         except IntegrityError:
             if attempt:
                 raise  # a concurrent acknowledgement won; the second pass reports it
@@ -71,7 +74,14 @@ def acknowledge_excursions(
 
 
 def _write(
-    db: Session, actor: Actor, ids: list[int], action: str, note: str | None, key: str, at: datetime
+    db: Session,
+    config: Config,
+    actor: Actor,
+    ids: list[int],
+    action: str,
+    note: str | None,
+    key: str,
+    at: datetime,
 ) -> Acknowledged:
     excursions = list(db.scalars(select(Excursion).where(Excursion.id.in_(ids))))
     if len(excursions) != len(ids) or len({e.session_id for e in excursions}) != 1:
@@ -118,4 +128,5 @@ def _write(
             },
             reason=note,
         )
+    refresh_summary(db, config, todo[0].session_id, at)
     return Acknowledged(tuple(e.id for e in todo), duplicate=False)

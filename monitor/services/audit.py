@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from monitor.db.models import AuditEvent
+from monitor.db.models import AuditChainHead, AuditEvent
+from monitor.domain.audit_chain import event_hash
 from monitor.services.actors import Actor
+
+HEAD_ID = 1
 
 
 def add_audit(
@@ -24,7 +28,12 @@ def add_audit(
     new: dict[str, Any] | None = None,
     reason: str | None = None,
 ) -> AuditEvent:
-    """Add an audit event to the caller's transaction."""
+    """Add an audit event to the caller's transaction, chained to the one before it.
+
+    The chain head is locked until the transaction ends, so events are linked in the order
+    they commit, whichever worker writes them.
+    """
+    head = _locked_head(db)
     event = AuditEvent(
         occurred_at=at,
         actor_id=actor.id if actor else None,
@@ -35,6 +44,23 @@ def add_audit(
         old_values=old,
         new_values=new,
         reason=reason,
+        prev_hash=head.last_hash,
     )
+    event.hash = event_hash(head.last_hash, event.chained_fields())
     db.add(event)
+    db.flush()
+    head.last_hash = event.hash
     return event
+
+
+def _locked_head(db: Session) -> AuditChainHead:
+    db.execute(
+        update(AuditChainHead)
+        .where(AuditChainHead.id == HEAD_ID)
+        .values(last_hash=AuditChainHead.last_hash)
+        .execution_options(synchronize_session=False)
+    )
+    head = db.get(AuditChainHead, HEAD_ID, populate_existing=True)
+    if head is None:
+        raise RuntimeError("audit chain head missing: run `monitor db upgrade`")
+    return head

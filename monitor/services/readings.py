@@ -23,6 +23,7 @@ from monitor.services.audit import add_audit
 from monitor.services.errors import IllegalTransition, NotFound
 from monitor.services.idempotency import run_once, same_request, same_session
 from monitor.services.session_lifecycle import load_locked, move
+from monitor.services.summaries import refresh_summary
 
 SOURCES = ("manual", "device")
 CLOCK_SKEW = timedelta(minutes=2)
@@ -171,6 +172,7 @@ def record_reading(
             excursions.append(excursion)
         if state is SessionState.PLANNED:
             move(db, session, SessionEvent.BASELINE_RECORDED, actor=actor, at=entered_at)
+        refresh_summary(db, config, session.id, entered_at)
         return _saved(row, excursions, duplicate=False)
 
     def replay(db: Session, prior: Reading) -> ReadingSaved:

@@ -36,6 +36,7 @@ from monitor.services.errors import IllegalTransition, InvalidEntry, NotFound
 from monitor.services.idempotency import run_once, same_request, same_session
 from monitor.services.people import verify_password
 from monitor.services.session_lifecycle import load_locked, move
+from monitor.services.summaries import refresh_summary
 
 MIN_OVERRIDE_REASON = 10
 
@@ -365,7 +366,7 @@ def sign_performed(
         criteria = _criteria(
             db, session, config.protocol(session.protocol_id), at, _as_assessment(latest)
         )
-        return _sign(
+        signed = _sign(
             db,
             session,
             actor,
@@ -374,7 +375,9 @@ def sign_performed(
             criteria=criteria,
             at=at,
             override_reason=None,
-        ).id
+        )
+        refresh_summary(db, config, session.id, at)
+        return signed.id
 
 
 def approve_discharge(
@@ -441,4 +444,5 @@ def approve_discharge(
             )
         move(db, session, SessionEvent.DISCHARGE, actor=actor, at=at)
         session.ended_at = at
+        refresh_summary(db, config, session.id, at)
         return signature.id

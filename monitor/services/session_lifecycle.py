@@ -15,13 +15,14 @@ from monitor.db.models import InfusionEvent, InfusionSession
 from monitor.db.types import utcnow
 from monitor.domain.dose import plan_dose
 from monitor.domain.permissions import Action
-from monitor.domain.schedule import expected_infusion_end
+from monitor.domain.schedule import stops_early
 from monitor.domain.session_state import SessionEvent, SessionState, next_state
 from monitor.domain.vitals import parse_weight
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
 from monitor.services.errors import Conflict, FieldProblem, InvalidEntry, NotFound
 from monitor.services.idempotency import run_once, same_request, same_session
+from monitor.services.summaries import refresh_summary
 
 MAX_RATE_ML_PER_H = 1000.0
 MAX_REASON = 2000
@@ -109,6 +110,7 @@ def open_session(
                 "state": row.state,
             },
         )
+        refresh_summary(db, config, row.id, at)
         return SessionOpened(row.id, SessionState.PLANNED, duplicate=False)
 
     def replay(db: Session, prior: InfusionSession) -> SessionOpened:
@@ -190,6 +192,7 @@ def _clean_reason(reason: str | None) -> str | None:
 def record_infusion_event(
     *,
     database: Database,
+    config: Config,
     actor: Actor,
     session_id: int,
     event: SessionEvent,
@@ -246,6 +249,7 @@ def record_infusion_event(
             key=idempotency_key,
             old_rate=old_rate,
         )
+        refresh_summary(db, config, row.id, at)
         return EventRecorded(record.id, record.kind, state, duplicate=False)
 
     def replay(db: Session, prior: InfusionEvent) -> EventRecorded:
@@ -301,13 +305,13 @@ def _add_event(
 
 
 def _stops_early(db: Session, row: InfusionSession, at: datetime) -> bool:
-    end = expected_infusion_end(repo.infusion_times(db, row), row.infusion_minutes, at)
-    return end is not None and at < end
+    return stops_early(repo.infusion_times(db, row), row.infusion_minutes, at)
 
 
 def end_session_early(
     *,
     database: Database,
+    config: Config,
     actor: Actor,
     session_id: int,
     reason: str,
@@ -338,4 +342,5 @@ def end_session_early(
                 key=f"end-early-{row.id}",
                 old_rate=row.rate_ml_per_h,
             )
+        refresh_summary(db, config, row.id, at)
         return state

@@ -109,6 +109,7 @@ def test_acknowledgement_is_recorded_and_audited(
     ids = excursion_ids(database, clinic["high"])
     acknowledge_excursions(
         database=database,
+        config=config,
         actor=doc,
         excursion_ids=ids,
         action="repeat_reading_ordered",
@@ -141,6 +142,7 @@ def test_nurse_may_not_acknowledge(
     with pytest.raises(PermissionDenied):
         acknowledge_excursions(
             database=database,
+            config=config,
             actor=nurse,
             action="observed",
             excursion_ids=excursion_ids(database, clinic["high"]),
@@ -157,16 +159,27 @@ def test_repeat_submission_and_second_physician(
     ids = excursion_ids(database, clinic["high"])
     key = factories.key()
     first = acknowledge_excursions(
-        database=database, actor=doc, excursion_ids=ids, action="observed", idempotency_key=key
+        database=database,
+        config=config,
+        actor=doc,
+        excursion_ids=ids,
+        action="observed",
+        idempotency_key=key,
     )
     again = acknowledge_excursions(
-        database=database, actor=doc, excursion_ids=ids, action="observed", idempotency_key=key
+        database=database,
+        config=config,
+        actor=doc,
+        excursion_ids=ids,
+        action="observed",
+        idempotency_key=key,
     )
     assert not first.duplicate and again.duplicate
     other = factories.user(database, Role.PHYSICIAN)
     with pytest.raises(Conflict, match="Already acknowledged"):
         acknowledge_excursions(
             database=database,
+            config=config,
             actor=other,
             excursion_ids=ids,
             action="observed",
@@ -178,6 +191,7 @@ def test_other_needs_a_note(database: Database, config: Config, clinic: dict[str
     with pytest.raises(InvalidEntry):
         acknowledge_excursions(
             database=database,
+            config=config,
             actor=physician(database),
             action="other",
             excursion_ids=excursion_ids(database, clinic["high"]),

@@ -208,6 +208,7 @@ def test_ended_session_takes_no_readings(database: Database, config: Config) -> 
     sid = factories.infusing(database, config, nurse)
     end_session_early(
         database=database,
+        config=config,
         actor=nurse,
         session_id=sid,
         reason="transferred",

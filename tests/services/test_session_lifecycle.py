@@ -169,6 +169,7 @@ def test_repeated_event_key_records_once(database: Database, config: Config) -> 
     for _ in range(2):
         result = record_infusion_event(
             database=database,
+            config=config,
             actor=nurse,
             session_id=sid,
             event=SessionEvent.PAUSE,
@@ -191,9 +192,12 @@ def test_end_early_needs_a_reason_and_ends(database: Database, config: Config) -
     nurse = factories.user(database)
     sid = factories.infusing(database, config, nurse)
     with pytest.raises(InvalidEntry):
-        end_session_early(database=database, actor=nurse, session_id=sid, reason="  ")
+        end_session_early(
+            database=database, config=config, actor=nurse, session_id=sid, reason="  "
+        )
     end_session_early(
         database=database,
+        config=config,
         actor=nurse,
         session_id=sid,
         reason="to the ED",
@@ -236,6 +240,7 @@ def test_same_key_for_another_event_is_refused(database: Database, config: Confi
     key = factories.key()
     record_infusion_event(
         database=database,
+        config=config,
         actor=nurse,
         session_id=sid,
         event=SessionEvent.PAUSE,
@@ -246,6 +251,7 @@ def test_same_key_for_another_event_is_refused(database: Database, config: Confi
     with pytest.raises(Conflict, match="other values"):
         record_infusion_event(
             database=database,
+            config=config,
             actor=nurse,
             session_id=sid,
             event=SessionEvent.STOP_INFUSION,
