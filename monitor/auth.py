@@ -31,7 +31,7 @@ CALLBACK_PATH = "/_dash-update-component"
 HOME_BY_ROLE = {
     Role.NURSE: "/bedside",
     Role.PHYSICIAN: "/board",
-    Role.AUDITOR: "/",
+    Role.AUDITOR: "/audit/sessions",
     Role.ADMIN: "/",
 }
 

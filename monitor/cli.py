@@ -112,6 +112,15 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return 3
 
 
+def cmd_summaries_rebuild(args: argparse.Namespace) -> int:
+    from monitor.services.summaries import rebuild_all
+
+    settings = load_settings()
+    count = rebuild_all(database=Database.from_url(settings.database_url), config=settings.config)
+    print(f"rebuilt {count:,} session summaries")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from monitor.app import create_app
 
@@ -158,6 +167,12 @@ def parser() -> argparse.ArgumentParser:
     audit.add_parser(
         "verify", help="walk the hash chain; report the first broken link"
     ).set_defaults(func=cmd_audit_verify)
+    summaries = sub.add_parser("summaries", help="the derived session summaries").add_subparsers(
+        dest="summaries", required=True
+    )
+    summaries.add_parser(
+        "rebuild", help="recompute every session's summary from the record"
+    ).set_defaults(func=cmd_summaries_rebuild)
     p = sub.add_parser("serve", help="serve with the development server")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8050)

@@ -27,6 +27,7 @@ class Action(StrEnum):
     SIGN_PERFORMED = "sign_performed"
     ADD_ADDENDUM = "add_addendum"
     EXPORT_RECORD = "export_record"
+    REVIEW = "review"
     MANAGE_USERS = "manage_users"
     MANAGE_PATIENTS = "manage_patients"
 
@@ -50,7 +51,9 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     # The nurse signs the assessment as performed; the physician approves (co-signs).
     Action.SIGN_PERFORMED: frozenset({Role.NURSE}),
     Action.ADD_ADDENDUM: CLINICAL,
-    Action.EXPORT_RECORD: CLINICAL,
+    Action.EXPORT_RECORD: frozenset({Role.NURSE, Role.PHYSICIAN, Role.AUDITOR}),
+    # The quality audit: read-only screens and exports, for the auditor.
+    Action.REVIEW: frozenset({Role.AUDITOR}),
     Action.MANAGE_USERS: frozenset({Role.ADMIN}),
     Action.MANAGE_PATIENTS: frozenset({Role.ADMIN, Role.NURSE, Role.PHYSICIAN}),
 }

@@ -1,6 +1,15 @@
 """One module per screen: PATH, NAME, ROLES, `layout` and `register_callbacks(app)`."""
 
-from monitor.pages import bedside, board, home, login, session
+from monitor.pages import (
+    audit_history,
+    audit_measures,
+    audit_session,
+    bedside,
+    board,
+    home,
+    login,
+    session,
+)
 
-PAGES = (login, home, bedside, board, session)
-__all__ = ["PAGES", "bedside", "board", "home", "login", "session"]
+PAGES = (login, home, bedside, board, session, audit_history, audit_measures, audit_session)
+__all__ = ["PAGES"]

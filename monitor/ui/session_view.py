@@ -30,7 +30,9 @@ def missing(session_id: str) -> Any:
     return dbc.Alert(f"No session {session_id!r}.", color="warning")
 
 
-def page(record: SessionRecord, zone: ZoneInfo, addendum_key: str) -> html.Div:
+def page(
+    record: SessionRecord, zone: ZoneInfo, addendum_key: str, *, read_only: bool = False
+) -> html.Div:
     h = record.snapshot.header
     live = h.state not in ("discharged", "stopped_early")
     corrections = {
@@ -67,7 +69,7 @@ def page(record: SessionRecord, zone: ZoneInfo, addendum_key: str) -> html.Div:
                         href=f"/bedside?chair={quote(h.chair)}",
                         className="me-3",
                     )
-                    if live
+                    if live and not read_only
                     else None,
                     html.A(
                         "Discharge record (PDF)",
@@ -94,7 +96,11 @@ def page(record: SessionRecord, zone: ZoneInfo, addendum_key: str) -> html.Div:
             ),
             _card("Excursions and acknowledgements", _excursions(record, zone), S.EXCURSIONS),
             _card("Signatures", _signatures(record, zone), S.SIGNATURES),
-            _card("Addenda", [_addenda(record, zone), addendum_form(record)], S.ADDENDA),
+            _card(
+                "Addenda",
+                [_addenda(record, zone), None if read_only else addendum_form(record)],
+                S.ADDENDA,
+            ),
             _card("Audit trail", _audit(record, zone), S.AUDIT),
         ]
     )

@@ -14,6 +14,7 @@ from tests.pages.dash_http import ENDPOINT, body, prepare, sign_in
 
 PUBLIC = ("_pages_content",)  # Dash's page router: it serves the sign-in page itself
 PHYSICIAN_ONLY = ("board-",)
+AUDITOR_ONLY = ("audit-", "measures-")
 
 
 @pytest.fixture
@@ -41,15 +42,31 @@ def test_anonymous_is_refused_everywhere(app: Dash) -> None:
         assert response.status_code == 401, key
 
 
-@pytest.mark.parametrize("role", [Role.AUDITOR, Role.ADMIN])
-def test_non_clinical_roles_are_refused_everywhere(
-    app: Dash, database: Database, role: Role
-) -> None:
+def test_admin_is_refused_everywhere(app: Dash, database: Database) -> None:
     client = prepare(app)
-    sign_in(client, factories.user(database, role).username)
+    sign_in(client, factories.user(database, Role.ADMIN).username)
     for key in server_callbacks(app):
         response = client.post(ENDPOINT, json=body(app, key, {}))
         assert response.status_code == 403, key
+
+
+def test_auditor_reaches_only_the_audit_screens(app: Dash, database: Database) -> None:
+    client = prepare(app)
+    sign_in(client, factories.user(database, Role.AUDITOR).username)
+    for key in server_callbacks(app):
+        response = client.post(ENDPOINT, json=body(app, key, {}))
+        audit = any(p in key for p in AUDITOR_ONLY)
+        assert (response.status_code < 400) if audit else (response.status_code == 403), key
+
+
+def test_clinicians_are_refused_the_audit_screens(app: Dash, database: Database) -> None:
+    audit = [k for k in server_callbacks(app) if any(p in k for p in AUDITOR_ONLY)]
+    assert audit
+    for role in (Role.NURSE, Role.PHYSICIAN):
+        client = prepare(app)
+        sign_in(client, factories.user(database, role).username)
+        for key in audit:
+            assert client.post(ENDPOINT, json=body(app, key, {})).status_code == 403, key
 
 
 def test_nurse_is_refused_the_physicians_board(app: Dash, database: Database) -> None:
@@ -80,3 +97,27 @@ def test_odd_session_ids_never_cause_a_server_error(
         }
         response = client.post(ENDPOINT, json=body(app, key, values))
         assert response.status_code < 500, (key, response.get_data(as_text=True)[:300])
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        (None, 302),
+        (Role.NURSE, 403),
+        (Role.PHYSICIAN, 403),
+        (Role.ADMIN, 403),
+        (Role.AUDITOR, 200),
+    ],
+)
+def test_exports_are_the_auditors(
+    app: Dash, database: Database, role: Role | None, status: int
+) -> None:
+    client = prepare(app)
+    if role is not None:
+        sign_in(client, factories.user(database, role).username)
+    for path in ("/audit/export/sessions.csv?flags=high", "/audit/export/readings.csv"):
+        response = client.get(path)
+        assert response.status_code == status, path
+        if status == 200:
+            assert response.mimetype == "text/csv"
+            response.get_data()  # drain the stream

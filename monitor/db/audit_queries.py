@@ -1,0 +1,388 @@
+"""Read queries for the quality audit: the session history (filtered, sorted, paged), its
+exports, and the rows the quality measures aggregate. Each reads `session_summaries`, so
+its cost follows the filter, not the years of readings behind it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from monitor.db.models import (
+    Acknowledgement,
+    Excursion,
+    InfusionSession,
+    Patient,
+    Reading,
+    SessionSummary,
+    User,
+)
+
+S = SessionSummary
+COSIGN_WITHIN = timedelta(hours=24)
+FLAGS = ("high", "medium", "overdue", "unacknowledged", "override", "not_cosigned", "stopped_early")
+
+
+@dataclass(frozen=True)
+class HistoryFilter:
+    """What the auditor asked for; every part optional."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+    patient: str | None = None  # MRN or part of the name
+    nurse_id: int | None = None
+    physician_id: int | None = None
+    protocol_id: str | None = None
+    flags: frozenset[str] = field(default_factory=frozenset)
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "start": self.start.isoformat() if self.start else None,
+            "end": self.end.isoformat() if self.end else None,
+            "patient": self.patient,
+            "nurse_id": self.nurse_id,
+            "physician_id": self.physician_id,
+            "protocol_id": self.protocol_id,
+            "flags": sorted(self.flags),
+        }
+
+
+SORTABLE: dict[str, Any] = {
+    "session_id": S.session_id,
+    "opened_at": S.opened_at,
+    "chair": S.chair,
+    "state": S.state,
+    "dose_mg": S.dose_mg,
+    "high_count": S.high_count,
+    "medium_count": S.medium_count,
+    "unacknowledged_count": S.unacknowledged_count,
+    "minutes_to_ready": S.minutes_to_ready,
+    "readings_missed": S.readings_missed,
+    "patient": Patient.family_name,
+}
+
+
+def _not_cosigned(now: datetime) -> Any:
+    return and_(
+        S.state != "stopped_early",
+        S.infusion_stopped_at.is_not(None),
+        or_(
+            and_(
+                S.approved_at.is_(None),
+                func.coalesce(S.performed_at, S.infusion_stopped_at) < now - COSIGN_WITHIN,
+            ),
+            S.cosign_delay_minutes > COSIGN_WITHIN.total_seconds() / 60,
+        ),
+    )
+
+
+def _conditions(f: HistoryFilter, now: datetime) -> list[Any]:
+    where: list[Any] = []
+    if f.start:
+        where.append(S.opened_at >= f.start)
+    if f.end:
+        where.append(S.opened_at < f.end)
+    if f.patient:
+        text = f"%{f.patient.strip().lower()}%"
+        where.append(
+            or_(
+                func.lower(Patient.mrn).like(text),
+                func.lower(Patient.family_name).like(text),
+                func.lower(Patient.given_name).like(text),
+            )
+        )
+    if f.nurse_id:
+        where.append(S.nurse_id == f.nurse_id)
+    if f.physician_id:
+        where.append(S.physician_id == f.physician_id)
+    if f.protocol_id:
+        where.append(S.protocol_id == f.protocol_id)
+    flag_terms = {
+        "high": S.high_count > 0,
+        "medium": S.medium_count > 0,
+        "overdue": (S.readings_late + S.readings_missed) > 0,
+        "unacknowledged": S.unacknowledged_count > 0,
+        "override": S.override.is_(True),
+        "not_cosigned": _not_cosigned(now),
+        "stopped_early": S.stopped_early.is_(True),
+    }
+    where += [flag_terms[name] for name in sorted(f.flags) if name in flag_terms]
+    return where
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    session_id: int
+    opened_at: datetime
+    patient: str
+    mrn: str
+    chair: str
+    nurse: str
+    physician: str | None
+    protocol_id: str
+    state: str
+    infusion_started_at: datetime | None
+    infusion_stopped_at: datetime | None
+    ended_at: datetime | None
+    dose_mg: float
+    high_count: int
+    medium_count: int
+    low_count: int
+    unacknowledged_count: int
+    readings_on_time: int
+    readings_late: int
+    readings_missed: int
+    minutes_to_ready: float | None
+    performed_at: datetime | None
+    approved_at: datetime | None
+    override: bool
+    stopped_early: bool
+
+    @property
+    def on_time_rate(self) -> float | None:
+        due = self.readings_on_time + self.readings_late + self.readings_missed
+        return None if due == 0 else self.readings_on_time / due
+
+    @property
+    def sign_off(self) -> str:
+        if self.stopped_early and self.approved_at is None:
+            return "ended early"
+        if self.approved_at is not None:
+            return "co-signed (override)" if self.override else "co-signed"
+        if self.performed_at is not None:
+            return "awaiting co-sign"
+        return "not signed"
+
+
+def _base(f: HistoryFilter, now: datetime) -> Any:
+    nurse, physician = aliased(User), aliased(User)
+    return (
+        select(
+            S.session_id,
+            S.opened_at,
+            (Patient.family_name + ", " + Patient.given_name).label("patient"),
+            Patient.mrn,
+            S.chair,
+            nurse.full_name.label("nurse"),
+            physician.full_name.label("physician"),
+            S.protocol_id,
+            S.state,
+            S.infusion_started_at,
+            S.infusion_stopped_at,
+            S.ended_at,
+            S.dose_mg,
+            S.high_count,
+            S.medium_count,
+            S.low_count,
+            S.unacknowledged_count,
+            S.readings_on_time,
+            S.readings_late,
+            S.readings_missed,
+            S.minutes_to_ready,
+            S.performed_at,
+            S.approved_at,
+            S.override,
+            S.stopped_early,
+        )
+        .join(Patient, Patient.id == S.patient_id)
+        .join(nurse, nurse.id == S.nurse_id)
+        .outerjoin(physician, physician.id == S.physician_id)
+        .where(*_conditions(f, now))
+    )
+
+
+def history_page(
+    db: Session,
+    f: HistoryFilter,
+    now: datetime,
+    *,
+    sort: str = "opened_at",
+    descending: bool = True,
+    offset: int = 0,
+    limit: int = 100,
+) -> tuple[list[HistoryRow], int]:
+    """One page of the session history and the number of sessions the filter matches."""
+    column = SORTABLE.get(sort, S.opened_at)
+    order = [column.desc() if descending else column.asc(), S.session_id.desc()]
+    rows = db.execute(_base(f, now).order_by(*order).offset(offset).limit(limit)).all()
+    total = (
+        db.scalar(
+            select(func.count())
+            .select_from(S)
+            .join(Patient, Patient.id == S.patient_id)
+            .where(*_conditions(f, now))
+        )
+        or 0
+    )
+    return [HistoryRow(**row._mapping) for row in rows], total
+
+
+def history_stream(
+    db: Session, f: HistoryFilter, now: datetime, batch: int = 2000
+) -> Iterator[HistoryRow]:
+    """Every matching session, oldest first, fetched in batches (bounded memory)."""
+    result = db.execute(
+        _base(f, now)
+        .order_by(S.opened_at, S.session_id)
+        .execution_options(yield_per=batch, stream_results=True)
+    )
+    for row in result:
+        yield HistoryRow(**row._mapping)
+
+
+READING_COLUMNS = (
+    "session_id",
+    "reading_id",
+    "phase",
+    "taken_at",
+    "systolic",
+    "diastolic",
+    "heart_rate",
+    "spo2",
+    "resp_rate",
+    "temperature",
+    "moaas",
+    "source",
+    "entered_by",
+    "entered_at",
+)
+
+
+def readings_stream(
+    db: Session, f: HistoryFilter, now: datetime, batch: int = 5000
+) -> Iterator[tuple[Any, ...]]:
+    """Every reading of the matching sessions, in session and time order, in batches."""
+    sessions = (
+        select(S.session_id).join(Patient, Patient.id == S.patient_id).where(*_conditions(f, now))
+    )
+    statement = (
+        select(
+            Reading.session_id,
+            Reading.id,
+            Reading.phase,
+            Reading.taken_at,
+            Reading.systolic,
+            Reading.diastolic,
+            Reading.heart_rate,
+            Reading.spo2,
+            Reading.resp_rate,
+            Reading.temperature,
+            Reading.moaas,
+            Reading.source,
+            User.full_name,
+            Reading.entered_at,
+        )
+        .join(User, User.id == Reading.entered_by)
+        .where(Reading.session_id.in_(sessions))
+        .order_by(Reading.session_id, Reading.taken_at, Reading.id)
+        .execution_options(yield_per=batch, stream_results=True)
+    )
+    for row in db.execute(statement):
+        yield tuple(row)
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    """One session, as the quality measures count it."""
+
+    session_id: int
+    opened_at: datetime
+    state: str
+    high_count: int
+    medium_count: int
+    low_count: int
+    readings_on_time: int
+    readings_late: int
+    readings_missed: int
+    minutes_to_ready: float | None
+    override: bool
+    not_cosigned: bool
+    stopped_early: bool
+
+
+def measure_rows(db: Session, start: datetime, end: datetime, now: datetime) -> list[MeasureRow]:
+    """The sessions opened in [start, end), with what the measures need."""
+    rows = db.execute(
+        select(
+            S.session_id,
+            S.opened_at,
+            S.state,
+            S.high_count,
+            S.medium_count,
+            S.low_count,
+            S.readings_on_time,
+            S.readings_late,
+            S.readings_missed,
+            S.minutes_to_ready,
+            S.override,
+            _not_cosigned(now),
+            S.stopped_early,
+        ).where(S.opened_at >= start, S.opened_at < end)
+    ).all()
+    return [
+        MeasureRow(
+            sid,
+            opened,
+            state,
+            high,
+            medium,
+            low,
+            on_time,
+            late,
+            missed,
+            ready,
+            bool(override),
+            bool(not_cosigned),
+            bool(early),
+        )
+        for (
+            sid,
+            opened,
+            state,
+            high,
+            medium,
+            low,
+            on_time,
+            late,
+            missed,
+            ready,
+            override,
+            not_cosigned,
+            early,
+        ) in rows
+    ]
+
+
+def high_acknowledgement_delays(
+    db: Session, start: datetime, end: datetime
+) -> list[tuple[datetime, float | None]]:
+    """Each high excursion detected in [start, end): when, and minutes until acknowledged
+    (None while unacknowledged)."""
+    rows = db.execute(
+        select(Excursion.detected_at, Acknowledgement.acknowledged_at)
+        .outerjoin(Acknowledgement, Acknowledgement.excursion_id == Excursion.id)
+        .where(
+            Excursion.priority == "high",
+            Excursion.detected_at >= start,
+            Excursion.detected_at < end,
+        )
+    ).all()
+    return [
+        (detected, (acked - detected) / timedelta(minutes=1) if acked else None)
+        for detected, acked in rows
+    ]
+
+
+def staff(db: Session, role: str) -> list[tuple[int, str]]:
+    return [
+        (u.id, u.full_name)
+        for u in db.scalars(select(User).where(User.role == role).order_by(User.full_name))
+    ]
+
+
+def session_exists(db: Session, session_id: int) -> bool:
+    return db.get(InfusionSession, session_id) is not None

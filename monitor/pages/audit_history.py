@@ -1,0 +1,138 @@
+"""The auditor's session history: filters, a server-paged grid, and CSV exports."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl
+
+from dash import Dash, Input, Output, State, no_update
+from flask import Flask, Response, request, stream_with_context
+
+from monitor import auth, runtime
+from monitor.db.types import utcnow
+from monitor.domain.permissions import Action
+from monitor.pages import audit_filters
+from monitor.services import quality
+from monitor.ui import audit_view
+from monitor.ui.ids import Audit as A
+
+PATH = "/audit/sessions"
+NAME = "Session history"
+ROLES = ("auditor",)
+IN_NAV = True
+
+
+def layout(**_: Any) -> Any:
+    rt = runtime.current()
+    actor = auth.require(Action.REVIEW)
+    staff = quality.staff_choices(database=rt.database, actor=actor)
+    protocols = [(p.id, p.name) for p in rt.config.protocols]
+    today = utcnow().astimezone(rt.config.clinic.zone).date()
+    return audit_view.history_page(staff, protocols, today)
+
+
+def _apply(
+    _: Any,
+    start: Any,
+    end: Any,
+    patient: Any,
+    nurse: Any,
+    physician: Any,
+    protocol: Any,
+    flags: Any,
+) -> tuple[Any, ...]:
+    auth.require(Action.REVIEW)
+    values = {
+        "start": start,
+        "end": end,
+        "patient": patient,
+        "nurse": nurse,
+        "physician": physician,
+        "protocol": protocol,
+        "flags": [str(f) for f in auth.list_arg(flags)],
+    }
+    query = audit_filters.as_query(values)
+    return (
+        audit_view.filter_model(query),
+        f"/audit/export/sessions.csv?{query}",
+        f"/audit/export/readings.csv?{query}",
+    )
+
+
+def _rows(request_: Any) -> tuple[Any, Any]:
+    rt = runtime.current()
+    actor = auth.require(Action.REVIEW)
+    if not isinstance(request_, dict):
+        return no_update, no_update
+    start = _whole(request_.get("startRow"), 0)
+    end = _whole(request_.get("endRow"), start + 50)
+    models = request_.get("sortModel")
+    sort = models[0] if isinstance(models, list) and models and isinstance(models[0], dict) else {}
+    query = audit_view.query_of(request_.get("filterModel"))
+    flt = audit_filters.parse(dict(parse_qsl(query)), rt.config.clinic.zone)
+    rows, total = quality.history(
+        database=rt.database,
+        actor=actor,
+        query=flt,
+        sort=str(sort.get("colId") or "opened_at"),
+        descending=sort.get("sort", "desc") != "asc",
+        offset=start,
+        limit=end - start,
+    )
+    return (
+        {"rowData": audit_view.grid_rows(rows, rt.config.clinic.zone), "rowCount": total},
+        f"{total:,} sessions match",
+    )
+
+
+def _whole(value: Any, default: int) -> int:
+    return (
+        value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else default
+    )
+
+
+def _csv(kind: str) -> Response:
+    rt = runtime.current()
+    actor = auth.require(Action.REVIEW)
+    flt = audit_filters.parse(request.args, rt.config.clinic.zone)
+    if kind == "sessions":
+        lines = quality.sessions_csv(database=rt.database, config=rt.config, actor=actor, query=flt)
+    else:
+        lines = quality.readings_csv(database=rt.database, actor=actor, query=flt)
+    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+    return Response(
+        stream_with_context(lines),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{kind}-{stamp}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def register_routes(server: Flask) -> None:
+    server.add_url_rule("/audit/export/sessions.csv", "export_sessions", lambda: _csv("sessions"))
+    server.add_url_rule("/audit/export/readings.csv", "export_readings", lambda: _csv("readings"))
+
+
+def register_callbacks(app: Dash) -> None:
+    register_routes(app.server)
+    app.callback(
+        Output(A.GRID, "filterModel"),
+        Output(A.EXPORT_SESSIONS, "href"),
+        Output(A.EXPORT_READINGS, "href"),
+        Input(A.APPLY, "n_clicks"),
+        State(A.START, "value"),
+        State(A.END, "value"),
+        State(A.PATIENT, "value"),
+        State(A.NURSE, "value"),
+        State(A.PHYSICIAN, "value"),
+        State(A.PROTOCOL, "value"),
+        State(A.FLAGS, "value"),
+    )(_apply)
+    app.callback(
+        Output(A.GRID, "getRowsResponse"),
+        Output(A.COUNT, "children"),
+        Input(A.GRID, "getRowsRequest"),
+        prevent_initial_call=True,
+    )(_rows)

@@ -1,0 +1,313 @@
+"""The quality auditor's use cases: the session history, the review of one session (its
+access logged), the quality measures, and exports (each one audited). Read-only: nothing
+here changes the clinical record."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any, Literal
+
+import pandas as pd
+
+from monitor.config import Config
+from monitor.db import audit_queries as aq
+from monitor.db import queries
+from monitor.db.engine import Database
+from monitor.db.types import utcnow
+from monitor.domain.permissions import Action, Role
+from monitor.services.actors import Actor, ensure_allowed
+from monitor.services.audit import add_audit
+from monitor.services.errors import NotFound
+from monitor.services.session_record import SessionRecord, rems_summary
+
+Period = Literal["week", "month"]
+SESSION_COLUMNS = (
+    "session_id",
+    "opened_at",
+    "patient",
+    "mrn",
+    "chair",
+    "nurse",
+    "physician",
+    "protocol",
+    "state",
+    "infusion_started_at",
+    "infusion_stopped_at",
+    "ended_at",
+    "dose_mg",
+    "high_excursions",
+    "medium_excursions",
+    "low_excursions",
+    "unacknowledged",
+    "readings_on_time",
+    "readings_late",
+    "readings_missed",
+    "on_time_rate",
+    "minutes_to_discharge_ready",
+    "nurse_signed_at",
+    "physician_cosigned_at",
+    "sign_off",
+)
+
+
+def history(
+    *,
+    database: Database,
+    actor: Actor,
+    query: aq.HistoryFilter,
+    sort: str,
+    descending: bool,
+    offset: int,
+    limit: int,
+    now: datetime | None = None,
+) -> tuple[list[aq.HistoryRow], int]:
+    """One page of sessions matching the filter, and how many match in all."""
+    ensure_allowed(actor, Action.REVIEW)
+    with database.session_scope() as db:
+        return aq.history_page(
+            db,
+            query,
+            now or utcnow(),
+            sort=sort,
+            descending=descending,
+            offset=max(0, offset),
+            limit=min(max(1, limit), 500),
+        )
+
+
+def review_session(
+    *, database: Database, actor: Actor, session_id: int, now: datetime | None = None
+) -> SessionRecord:
+    """The whole record of a session, read-only; the access itself is logged
+    (HIPAA 45 CFR 164.312(b))."""
+    ensure_allowed(actor, Action.REVIEW)
+    at = now or utcnow()
+    with database.session_scope() as db:
+        record = queries.full_record(db, session_id)
+        if record is None:
+            raise NotFound(f"Session {session_id} does not exist")
+        add_audit(
+            db,
+            actor=actor,
+            action="record.viewed",
+            entity_type="session",
+            entity_id=session_id,
+            session_id=session_id,
+            at=at,
+            new={"by_role": actor.role.value},
+        )
+    return record
+
+
+def _export_audit(
+    database: Database,
+    actor: Actor,
+    what: str,
+    detail: dict[str, Any],
+    session_id: int | None = None,
+) -> None:
+    with database.session_scope() as db:
+        add_audit(
+            db,
+            actor=actor,
+            action="record.exported",
+            entity_type="export",
+            entity_id=session_id,
+            session_id=session_id,
+            at=utcnow(),
+            new={"export": what, **detail},
+        )
+
+
+def _csv_line(values: Any) -> str:
+    out = io.StringIO()
+    csv.writer(out).writerow(values)
+    return out.getvalue()
+
+
+def _time(moment: datetime | None) -> str:
+    return moment.isoformat() if moment else ""
+
+
+def sessions_csv(
+    *, database: Database, config: Config, actor: Actor, query: aq.HistoryFilter
+) -> Iterator[str]:
+    """The matching sessions as CSV lines, streamed (bounded memory); the export is audited
+    before the first line leaves."""
+    ensure_allowed(actor, Action.REVIEW)
+    _export_audit(database, actor, "sessions.csv", {"filter": query.describe()})
+    now = utcnow()
+
+    def lines() -> Iterator[str]:
+        yield _csv_line(SESSION_COLUMNS)
+        with database.session_scope() as db:
+            for r in aq.history_stream(db, query, now):
+                rate = r.on_time_rate
+                yield _csv_line(
+                    (
+                        r.session_id,
+                        _time(r.opened_at),
+                        r.patient,
+                        r.mrn,
+                        r.chair,
+                        r.nurse,
+                        r.physician or "",
+                        r.protocol_id,
+                        r.state,
+                        _time(r.infusion_started_at),
+                        _time(r.infusion_stopped_at),
+                        _time(r.ended_at),
+                        r.dose_mg,
+                        r.high_count,
+                        r.medium_count,
+                        r.low_count,
+                        r.unacknowledged_count,
+                        r.readings_on_time,
+                        r.readings_late,
+                        r.readings_missed,
+                        "" if rate is None else f"{rate:.3f}",
+                        "" if r.minutes_to_ready is None else f"{r.minutes_to_ready:.0f}",
+                        _time(r.performed_at),
+                        _time(r.approved_at),
+                        r.sign_off,
+                    )
+                )
+
+    return lines()
+
+
+def readings_csv(*, database: Database, actor: Actor, query: aq.HistoryFilter) -> Iterator[str]:
+    """Every reading of the matching sessions as CSV lines, streamed; audited first."""
+    ensure_allowed(actor, Action.REVIEW)
+    _export_audit(database, actor, "readings.csv", {"filter": query.describe()})
+    now = utcnow()
+
+    def lines() -> Iterator[str]:
+        yield _csv_line(aq.READING_COLUMNS)
+        with database.session_scope() as db:
+            for row in aq.readings_stream(db, query, now):
+                yield _csv_line(
+                    _time(v) if isinstance(v, datetime) else ("" if v is None else v) for v in row
+                )
+
+    return lines()
+
+
+def rems_csv(*, database: Database, config: Config, actor: Actor, session_id: int) -> str:
+    """One session's REMS monitoring-form summary as CSV (field, value); audited."""
+    ensure_allowed(actor, Action.EXPORT_RECORD)
+    with database.session_scope() as db:
+        record = queries.full_record(db, session_id)
+    if record is None:
+        raise NotFound(f"Session {session_id} does not exist")
+    header = record.snapshot.header
+    rems = rems_summary(record, config.protocol(header.protocol_id))
+    _export_audit(database, actor, "rems.csv", {}, session_id)
+    rows = [
+        ("field", "value"),
+        ("session_id", header.id),
+        ("patient", header.patient_name),
+        ("mrn", header.mrn),
+        ("date", _time(header.infusion_started_at)),
+        ("dose_mg", header.dose_mg),
+        *[(k, "" if v is None else v) for k, v in rems.__dict__.items()],
+    ]
+    return "".join(_csv_line(r) for r in rows)
+
+
+def measures(
+    *,
+    database: Database,
+    config: Config,
+    actor: Actor,
+    start: datetime,
+    end: datetime,
+    period: Period,
+    now: datetime | None = None,
+) -> pd.DataFrame:
+    """The quality measures per week or month of [start, end) (README: "Quality measures")."""
+    ensure_allowed(actor, Action.REVIEW)
+    at = now or utcnow()
+    with database.session_scope() as db:
+        sessions = aq.measure_rows(db, start, end, at)
+        delays = aq.high_acknowledgement_delays(db, start, end)
+    return compute_measures(sessions, delays, config.clinic.zone.key, period)
+
+
+MEASURE_COLUMNS = (
+    "period",
+    "sessions",
+    "on_time_rate",
+    "high_per_100",
+    "medium_per_100",
+    "low_per_100",
+    "high_ack_median_min",
+    "high_ack_p90_min",
+    "high_unacknowledged",
+    "ready_median_min",
+    "overrides",
+    "not_cosigned",
+    "stopped_early",
+)
+
+
+def compute_measures(
+    sessions: list[aq.MeasureRow],
+    delays: list[tuple[datetime, float | None]],
+    zone: str,
+    period: Period,
+) -> pd.DataFrame:
+    """Group sessions (by when they were opened) and high excursions (by when detected)
+    into clinic-local weeks (Monday first) or months, then compute each measure."""
+    freq = "W-SUN" if period == "week" else "M"
+    frame = (
+        pd.DataFrame([r.__dict__ for r in sessions])
+        if sessions
+        else pd.DataFrame(columns=list(aq.MeasureRow.__dataclass_fields__))
+    )
+    if frame.empty:
+        return pd.DataFrame(columns=MEASURE_COLUMNS)
+    local = pd.to_datetime(frame["opened_at"], utc=True).dt.tz_convert(zone).dt.tz_localize(None)
+    frame["period"] = local.dt.to_period(freq).dt.start_time
+    grouped = frame.groupby("period")
+    due = grouped[["readings_on_time", "readings_late", "readings_missed"]].sum().sum(axis=1)
+    out = pd.DataFrame(
+        {
+            "sessions": grouped.size(),
+            "on_time_rate": grouped["readings_on_time"].sum() / due.where(due > 0),
+            "high_per_100": 100 * grouped["high_count"].sum() / grouped.size(),
+            "medium_per_100": 100 * grouped["medium_count"].sum() / grouped.size(),
+            "low_per_100": 100 * grouped["low_count"].sum() / grouped.size(),
+            "ready_median_min": grouped["minutes_to_ready"].median(),
+            "overrides": grouped["override"].sum(),
+            "not_cosigned": grouped["not_cosigned"].sum(),
+            "stopped_early": grouped["stopped_early"].sum(),
+        }
+    )
+    acks = pd.DataFrame(delays, columns=["detected_at", "minutes"])
+    acks["minutes"] = pd.to_numeric(acks["minutes"], errors="coerce").astype("float64")
+    if not acks.empty:
+        when = pd.to_datetime(acks["detected_at"], utc=True).dt.tz_convert(zone)
+        acks["period"] = when.dt.tz_localize(None).dt.to_period(freq).dt.start_time
+        by = acks.groupby("period")["minutes"]
+        out["high_ack_median_min"] = by.median()
+        out["high_ack_p90_min"] = by.quantile(0.9)
+        out["high_unacknowledged"] = by.apply(lambda m: int(m.isna().sum()))
+    for column in ("high_ack_median_min", "high_ack_p90_min"):
+        if column not in out:
+            out[column] = float("nan")
+    out["high_unacknowledged"] = out.get("high_unacknowledged", 0)
+    out = out.fillna({"high_unacknowledged": 0}).reset_index().rename(columns={"index": "period"})
+    return out[list(MEASURE_COLUMNS)]
+
+
+def staff_choices(*, database: Database, actor: Actor) -> dict[str, list[tuple[int, str]]]:
+    ensure_allowed(actor, Action.REVIEW)
+    with database.session_scope() as db:
+        return {
+            "nurse": aq.staff(db, Role.NURSE.value),
+            "physician": aq.staff(db, Role.PHYSICIAN.value),
+        }
