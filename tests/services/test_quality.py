@@ -106,8 +106,9 @@ def test_weeks_start_on_monday_in_the_clinics_zone() -> None:
 
 
 def test_a_month_with_only_unacknowledged_highs() -> None:
-    frame = quality.compute_measures([row(1, NOV, high_count=2)], [(NOV, None), (NOV, None)],
-                                     ZONE, "month")
+    frame = quality.compute_measures(
+        [row(1, NOV, high_count=2)], [(NOV, None), (NOV, None)], ZONE, "month"
+    )
     assert frame.iloc[0]["high_unacknowledged"] == 2
     assert frame["high_ack_median_min"].isna().all()
 
