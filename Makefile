@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 TMP    := $(CURDIR)/.tmp
 CHROMIUM ?= $(or $(MONITOR_CHROMIUM),/usr/bin/chromium)
 
-.PHONY: run test install chromium lint pytest bench bench-board clean
+.PHONY: run test install chromium lint pytest bench bench-board bench-audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,9 @@ bench: install
 
 bench-board: install
 	$(BIN)/python -m bench.bench_board
+
+bench-audit: install
+	$(BIN)/python -m bench.bench_audit
 
 clean:
 	rm -rf $(VENV) $(TMP) .pytest_cache .mypy_cache .ruff_cache test-artifacts
