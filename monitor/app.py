@@ -9,6 +9,7 @@ from typing import Any
 import dash
 from dash import Dash, Input, Output, dcc, html
 from flask import Flask
+from flask_talisman import Talisman
 
 from monitor import auth, runtime
 from monitor.config import REPO_ROOT, Settings, load_settings
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         update_title="",
     )
     app.index_string = INDEX
+    server.extensions["dash_app"] = app
     for module in PAGES:
         templated = "<" in module.PATH
         dash.register_page(  # type: ignore[no-untyped-call]
@@ -105,4 +107,47 @@ def create_app(settings: Settings | None = None) -> Dash:
         Input(Shell.THEME_TOGGLE, "n_clicks"),
         dash.State(Shell.THEME, "data"),
     )
+    _secure_headers(server, app, production)
     return app
+
+
+CSP = {
+    "default-src": "'self'",
+    "style-src": "'self' 'unsafe-inline'",  # plotly and AG Grid add <style> elements
+    "img-src": "'self' data: blob:",
+    "font-src": "'self' data:",
+    "connect-src": "'self'",
+    "worker-src": "'self' blob:",
+    "frame-ancestors": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "object-src": "'none'",
+}
+
+
+def _secure_headers(server: Flask, app: Dash, production: bool) -> None:
+    """Security headers on every response (flask-talisman); the CSP allows only this app's
+    own scripts: files from this server, and Dash's inline bootstrapping and clientside
+    callbacks by their hashes."""
+    Talisman(
+        server,
+        force_https=False,
+        strict_transport_security=production,
+        session_cookie_secure=production,
+        session_cookie_http_only=True,
+        frame_options="DENY",
+        referrer_policy="same-origin",
+        content_security_policy=None,
+        permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
+    )
+
+    def add_policy(response: Any) -> Any:
+        # Worked out per response: Dash gathers its inline scripts on its first request,
+        # which may come after responses this app sent itself (a sign-in redirect).
+        scripts = " ".join(["'self'", *app.csp_hashes()])
+        response.headers["Content-Security-Policy"] = "; ".join(
+            f"{key} {value}" for key, value in {**CSP, "script-src": scripts}.items()
+        )
+        return response
+
+    server.after_request(add_policy)

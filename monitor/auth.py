@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any, NoReturn
 from urllib.parse import urlencode, urlparse
 
-from flask import Flask, Response, abort, has_request_context, redirect, request
+from flask import Flask, Response, abort, has_request_context, redirect, request, session
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from flask_wtf.csrf import validate_csrf
 from werkzeug.wrappers import Response as WerkzeugResponse
+from wtforms import ValidationError
 
 from monitor import runtime
 from monitor.db.models import User
 from monitor.domain.permissions import Action, Role, is_allowed
 from monitor.services.actors import Actor
-from monitor.services.people import actor_of, verify_password
+from monitor.services.people import SignInRefused, actor_of, sign_in
 
 LOGIN_PAGE = "/login"
 # Paths anyone may load: the login page and the files every page needs.
@@ -28,6 +31,7 @@ PUBLIC_PREFIXES = (
     "/healthz",
 )
 CALLBACK_PATH = "/_dash-update-component"
+SEEN = "seen_at"  # last time a person (not a timer) used this sign-in
 HOME_BY_ROLE = {
     Role.NURSE: "/bedside",
     Role.PHYSICIAN: "/board",
@@ -121,29 +125,77 @@ def _load_user(user_id: str) -> SignedIn | None:
         return SignedIn(actor_of(user))
 
 
+def _back_to_login(error: str, target: str | None) -> WerkzeugResponse:
+    query = {"error": error} | ({"next": target} if target else {})
+    return redirect(f"{LOGIN_PAGE}?{urlencode(query)}")
+
+
 def _login() -> WerkzeugResponse:
     username = (request.form.get("username") or "").strip().lower()
     password = request.form.get("password") or ""
     target = _safe_next(request.form.get("next"))
-    actor = (
-        verify_password(database=runtime.current().database, username=username, password=password)
-        if username and password
-        else None
-    )
-    if actor is None:
-        query = {"error": "1"} | ({"next": target} if target else {})
-        return redirect(f"{LOGIN_PAGE}?{urlencode(query)}")
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except ValidationError:
+        return _back_to_login("expired", target)
+    if not username or not password:
+        return _back_to_login("1", target)
+    rt = runtime.current()
+    try:
+        actor = sign_in(
+            database=rt.database,
+            config=rt.config,
+            username=username,
+            password=password,
+            remote_addr=request.remote_addr,
+        )
+    except SignInRefused as refused:
+        return _back_to_login("locked" if refused.locked else "1", target)
+    session.clear()
     login_user(SignedIn(actor))
+    session[SEEN] = time.time()
     return redirect(target or HOME_BY_ROLE[actor.role])
 
 
 def _logout() -> WerkzeugResponse:
     logout_user()
+    session.clear()
     return redirect(LOGIN_PAGE)
+
+
+def _is_polling() -> bool:
+    """A callback fired by a timer, not by a person: it must not keep a tablet signed in."""
+    if request.path != CALLBACK_PATH:
+        return False
+    body = request.get_json(silent=True)
+    changed = body.get("changedPropIds") if isinstance(body, dict) else None
+    if not isinstance(changed, list) or not changed:
+        return False
+    return all(str(p).endswith(".n_intervals") for p in changed)
+
+
+def _idle_out() -> Any:
+    """Sign out a tablet left idle longer than `security.idle_timeout_minutes`."""
+    limit = runtime.current().config.security.idle_timeout_minutes * 60
+    seen = session.get(SEEN)
+    now = time.time()
+    if isinstance(seen, (int, float)) and now - seen > limit:
+        logout_user()
+        session.clear()
+        if request.method == "GET" and request.path != CALLBACK_PATH:
+            return redirect(f"{LOGIN_PAGE}?{urlencode({'error': 'idle'})}")
+        return Response("Signed out after inactivity", status=401)
+    if not _is_polling():
+        session[SEEN] = now
+    return None
 
 
 def _guard() -> Any:
     path = request.path
+    if current_actor() is not None:
+        idle = _idle_out()
+        if idle is not None:
+            return idle
     if path == LOGIN_PAGE or path.startswith(PUBLIC_PREFIXES) or path == CALLBACK_PATH:
         return None  # callbacks check the role themselves, in `require`
     if current_actor() is not None:

@@ -79,6 +79,13 @@ class AppSettings(Strict):
     bedside_refresh_seconds: float = Field(default=15, gt=0, le=600)
 
 
+class Security(Strict):
+    idle_timeout_minutes: float = Field(default=15, gt=0, le=24 * 60)
+    login_max_failures: int = Field(default=5, ge=1, le=100)
+    login_window_minutes: float = Field(default=15, gt=0, le=24 * 60)
+    lockout_minutes: float = Field(default=15, gt=0, le=24 * 60)
+
+
 class Board(Strict):
     refresh_seconds: float = Field(default=5, gt=0, le=300)
     escalate_after_minutes: float = Field(default=5, gt=0, le=240)
@@ -213,6 +220,7 @@ class Config(Strict):
     clinic: Clinic
     app: AppSettings = AppSettings()
     board: Board = Board()
+    security: Security = Security()
     plausibility: Plausibility
     protocols: list[Protocol] = Field(min_length=1)
 

@@ -24,7 +24,7 @@ from monitor.db.engine import Database
 from monitor.db.types import utcnow
 from monitor.domain.permissions import Role
 from tests import factories
-from tests.pages.dash_http import ENDPOINT, body, callback_key
+from tests.pages.dash_http import ENDPOINT, body, callback_key, find_csrf
 
 WORKERS = 4
 
@@ -80,13 +80,14 @@ def gunicorn(database_url: str, tmp_path: Path) -> Iterator[str]:
 class Browserless:
     """A cookie-keeping HTTP client that signs in and posts Dash callbacks."""
 
-    def __init__(self, base: str, username: str) -> None:
+    def __init__(self, base: str, username: str, login_page: dict[str, object]) -> None:
         self.base = base
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
         )
+        token = find_csrf(json.loads(self.callback(login_page)))
         form = urllib.parse.urlencode(
-            {"username": username, "password": factories.PASSWORD}
+            {"username": username, "password": factories.PASSWORD, "csrf_token": token}
         ).encode()
         response = self.opener.open(f"{base}/auth/login", data=form, timeout=10)
         assert "/login" not in response.url
@@ -131,11 +132,16 @@ def test_four_workers_share_everything(
         },
     )
 
-    doctor = Browserless(gunicorn, "doctor")
+    login_page = body(
+        app,
+        callback_key(app, "_pages_content"),
+        {"_pages_location.pathname": "/login", "_pages_location.search": ""},
+    )
+    doctor = Browserless(gunicorn, "doctor", login_page)
     before = [doctor.callback(board_payload) for _ in range(WORKERS * 2)]
     assert not any("Systolic 190" in page for page in before)
 
-    saved = Browserless(gunicorn, "nurse").callback(save_payload)
+    saved = Browserless(gunicorn, "nurse", login_page).callback(save_payload)
     assert "Reading saved" in saved and "***" in saved
 
     after = [doctor.callback(board_payload) for _ in range(WORKERS * 3)]

@@ -355,6 +355,18 @@ class SessionSummary(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class LoginFailure(Base):
+    """A failed sign-in, kept to throttle guessing across every worker."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_username_at", "username", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    remote_addr: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class AuditEvent(Base):
     """An append-only record of one write: who, when, what, and the values."""
 

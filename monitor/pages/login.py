@@ -6,6 +6,7 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import Dash, html
+from flask_wtf.csrf import generate_csrf
 
 PATH = "/login"
 NAME = "Sign in"
@@ -13,9 +14,22 @@ ROLES = None  # anyone
 IN_NAV = False
 
 
+MESSAGES = {
+    "1": "Username or password not recognised.",
+    "locked": "Too many failed attempts: this username is locked for a while. Ask a "
+    "colleague or the administrator if you need it now.",
+    "expired": "The sign-in form expired: please sign in again.",
+    "idle": "Signed out after a period without use.",
+}
+
+
 def layout(error: str | None = None, next: str | None = None, **_: Any) -> Any:  # noqa: A002
     message = (
-        dbc.Alert("Username or password not recognised.", color="danger", id="login-error")
+        dbc.Alert(
+            MESSAGES.get(error, MESSAGES["1"]),
+            color="warning" if error == "idle" else "danger",
+            id="login-error",
+        )
         if error
         else None
     )
@@ -48,6 +62,7 @@ def layout(error: str | None = None, next: str | None = None, **_: Any) -> Any: 
                                     className="mb-3",
                                 ),
                                 dbc.Input(type="hidden", name="next", value=next or ""),
+                                dbc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
                                 dbc.Button(
                                     "Sign in",
                                     type="submit",

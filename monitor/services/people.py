@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
 
 from monitor.config import Config
 from monitor.db import repositories as repo
 from monitor.db.engine import Database
-from monitor.db.models import Patient, User
+from monitor.db.models import LoginFailure, Patient, User
 from monitor.db.types import utcnow
 from monitor.domain.errors import refuse
 from monitor.domain.permissions import Action, Role
 from monitor.domain.vitals import parse_weight
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
-from monitor.services.errors import Conflict
+from monitor.services.errors import Conflict, DomainError
 
 HASHER = PasswordHasher()
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -142,3 +143,72 @@ def create_patient(
             new={"mrn": mrn, "weight_kg": weight},
         )
         return patient.id
+
+
+class SignInRefused(DomainError):
+    """The credentials were not accepted, or the username is locked for a while."""
+
+    def __init__(self, locked: bool) -> None:
+        self.locked = locked
+        super().__init__(
+            "Locked for a while after repeated failures"
+            if locked
+            else "Username or password not recognised"
+        )
+
+
+def sign_in(
+    *,
+    database: Database,
+    config: Config,
+    username: str,
+    password: str,
+    remote_addr: str | None,
+    now: datetime | None = None,
+) -> Actor:
+    """Check credentials, refusing a username with too many recent failures; every failure
+    is kept (shared by all workers) and audited."""
+    at = now or utcnow()
+    rules = config.security
+    name = username.strip().lower()[:64]
+    with database.session_scope() as db:
+        since = at - timedelta(minutes=max(rules.login_window_minutes, rules.lockout_minutes))
+        recent = list(
+            db.scalars(
+                select(LoginFailure.at)
+                .where(LoginFailure.username == name, LoginFailure.at >= since)
+                .order_by(LoginFailure.at.desc())
+                .limit(rules.login_max_failures)
+            )
+        )
+    locked = (
+        len(recent) >= rules.login_max_failures
+        and recent[-1] >= at - timedelta(minutes=rules.login_window_minutes)
+        and recent[0] >= at - timedelta(minutes=rules.lockout_minutes)
+    )
+    actor = None if locked else verify_password(database=database, username=name, password=password)
+    with database.session_scope() as db:
+        if actor is None:
+            db.add(LoginFailure(username=name, remote_addr=remote_addr, at=at))
+            add_audit(
+                db,
+                actor=None,
+                action="auth.locked_out" if locked else "auth.failed",
+                entity_type="user",
+                entity_id=None,
+                at=at,
+                new={"username": name, "remote_addr": remote_addr},
+            )
+        else:
+            add_audit(
+                db,
+                actor=actor,
+                action="auth.signed_in",
+                entity_type="user",
+                entity_id=actor.id,
+                at=at,
+                new={"remote_addr": remote_addr},
+            )
+    if actor is None:
+        raise SignInRefused(locked)
+    return actor

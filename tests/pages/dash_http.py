@@ -19,9 +19,45 @@ def prepare(app: Dash) -> FlaskClient:
     return client
 
 
+def login_token(client: FlaskClient) -> str:
+    """Open the sign-in page the way the browser does (through Dash's page router) and read
+    its CSRF token."""
+    app = client.application.extensions["dash_app"]
+    key = next(k for k in app.callback_map if "_pages_content" in k)
+    response = client.post(
+        ENDPOINT,
+        json=body(app, key, {"_pages_location.pathname": "/login", "_pages_location.search": ""}),
+    )
+    token = find_csrf(response.get_json())
+    assert token, "no CSRF token on the sign-in page"
+    return token
+
+
+def find_csrf(node: Any) -> str | None:
+    if isinstance(node, dict):
+        props = node.get("props")
+        if isinstance(props, dict) and props.get("name") == "csrf_token":
+            return str(props["value"])
+        nodes: list[Any] = list(node.values())
+    elif isinstance(node, list):
+        nodes = node
+    else:
+        return None
+    for child in nodes:
+        found = find_csrf(child)
+        if found:
+            return found
+    return None
+
+
 def sign_in(client: FlaskClient, username: str, password: str = PASSWORD) -> None:
-    response = client.post("/auth/login", data={"username": username, "password": password})
-    assert response.status_code == 302 and "/login" not in response.headers["Location"]
+    response = client.post(
+        "/auth/login",
+        data={"username": username, "password": password, "csrf_token": login_token(client)},
+    )
+    assert response.status_code == 302 and "/login" not in response.headers["Location"], (
+        response.headers.get("Location")
+    )
 
 
 def callback_key(app: Dash, output_fragment: str) -> str:
