@@ -121,6 +121,20 @@ def cmd_summaries_rebuild(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from monitor.db.backup import BackupNotSupported, backup_sqlite
+
+    try:
+        size = backup_sqlite(load_settings().database_url, Path(args.destination))
+    except (BackupNotSupported, FileExistsError, FileNotFoundError) as error:
+        print(f"monitor: {error}", file=sys.stderr)
+        return 1
+    print(f"backed up to {args.destination} ({size:,} bytes)")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from monitor.app import create_app
 
@@ -173,6 +187,9 @@ def parser() -> argparse.ArgumentParser:
     summaries.add_parser(
         "rebuild", help="recompute every session's summary from the record"
     ).set_defaults(func=cmd_summaries_rebuild)
+    p = sub.add_parser("backup", help="online backup of the SQLite database to a new file")
+    p.add_argument("destination")
+    p.set_defaults(func=cmd_backup)
     p = sub.add_parser("serve", help="serve with the development server")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8050)

@@ -183,3 +183,29 @@ def test_nrs010_auditor_cannot_open_bedside(page: Page, server: Server) -> None:
     sign_in(page, server.url, "auditor", target="/")
     page.goto(f"{server.url}/bedside")
     expect(page.get_by_text("Your role may not open this screen.")).to_be_visible()
+
+
+def test_nrs011_offline_reading_is_kept_and_stored_once(
+    page: Page, server: Server, config: Config, console_errors: list[str]
+) -> None:
+    nurse, _ = running_session(server, config)
+    before = count(server, Reading)
+    sign_in(page, server.url, nurse)
+    open_chair(page, server.url, config.clinic.chairs[0])
+    expect(page.locator("#bed-countdown")).to_contain_text("Next reading")
+    page.context.set_offline(True)
+    enter_reading(page, systolic=142, diastolic=88)
+    save_reading(page)
+    banner = page.locator("#offline-banner")
+    expect(banner).to_contain_text("NOT SAVED")
+    page.wait_for_timeout(2500)  # several retries while offline
+    assert count(server, Reading) == before
+    page.context.set_offline(False)
+    wait_saved(page)
+    expect(banner).to_have_count(0)
+    assert count(server, Reading) == before + 1
+    with server.database.session_scope() as db:
+        stored = db.scalars(select(Reading).order_by(Reading.id.desc())).first()
+    assert stored is not None and (stored.systolic, stored.diastolic) == (142, 88)
+    # The only console errors allowed here are the failed requests made while offline.
+    console_errors[:] = [e for e in console_errors if "ERR_INTERNET_DISCONNECTED" not in e]
