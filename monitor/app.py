@@ -8,13 +8,14 @@ from typing import Any
 
 import dash
 from dash import Dash, Input, Output, dcc, html
-from flask import Flask
+from flask import Flask, Response
 from flask_talisman import Talisman
 
 from monitor import auth, runtime
 from monitor.config import REPO_ROOT, Settings, load_settings
 from monitor.db.engine import Database
 from monitor.pages import PAGES
+from monitor.services.errors import PermissionDenied
 from monitor.ui import shell
 from monitor.ui.ids import Shell
 
@@ -66,6 +67,10 @@ def create_app(settings: Settings | None = None) -> Dash:
     )
     runtime.attach(server, runtime.Runtime(settings, Database.from_url(settings.database_url)))
     auth.init_auth(server)
+    # A service's own refusal is the final word, however the request reached it.
+    server.register_error_handler(
+        PermissionDenied, lambda error: Response(str(error), status=403, mimetype="text/plain")
+    )
     server.add_url_rule("/healthz", "healthz", lambda: "ok")
 
     app = Dash(

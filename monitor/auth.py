@@ -6,7 +6,16 @@ import time
 from typing import Any, NoReturn
 from urllib.parse import urlencode, urlparse
 
-from flask import Flask, Response, abort, has_request_context, redirect, request, session
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    has_request_context,
+    redirect,
+    request,
+    session,
+)
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import validate_csrf
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -190,8 +199,24 @@ def _idle_out() -> Any:
     return None
 
 
+def _well_formed_callback() -> bool:
+    """A callback request shaped as Dash sends it, naming a callback this app has."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("output"), str):
+        return False
+    known = current_app.extensions["dash_app"].callback_map
+    return (
+        body["output"] in known
+        and isinstance(body.get("inputs", []), list)
+        and isinstance(body.get("state", []), list)
+        and isinstance(body.get("changedPropIds", []), list)
+    )
+
+
 def _guard() -> Any:
     path = request.path
+    if path == CALLBACK_PATH and request.method == "POST" and not _well_formed_callback():
+        return Response("Malformed callback request", status=400)
     if current_actor() is not None:
         idle = _idle_out()
         if idle is not None:

@@ -39,9 +39,11 @@ def _refresh(_: Any, __: Any) -> tuple[Any, ...]:
 def _open(clicks: list[int | None], alerts: dict[str, Any] | None) -> tuple[Any, ...]:
     auth.require(Action.ACKNOWLEDGE)
     trigger = ctx.triggered_id
-    if not trigger or not any(clicks) or not ctx.triggered[0].get("value"):
+    if not trigger or not any(auth.list_arg(clicks)) or not ctx.triggered[0].get("value"):
         return no_update, no_update, no_update
-    target = (alerts or {}).get(str(trigger["session"]))
+    target = (alerts if isinstance(alerts, dict) else {}).get(
+        str(trigger.get("session")) if isinstance(trigger, dict) else ""
+    )
     if not target or not target["alerts"]:
         return no_update, no_update, no_update
     return True, render.dialog_body(target), target

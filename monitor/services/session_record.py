@@ -68,7 +68,10 @@ def discharge_pdf(
     """The session's record as a PDF (the export is itself audited)."""
     ensure_allowed(actor, Action.EXPORT_RECORD)
     at = now or utcnow()
-    record = session_record(database=database, actor=actor, session_id=session_id)
+    with database.session_scope() as db:
+        record = queries.full_record(db, session_id)
+    if record is None:
+        raise NotFound(f"Session {session_id} does not exist")
     protocol = config.protocol(record.snapshot.header.protocol_id)
     pdf = render(
         record,

@@ -1,0 +1,135 @@
+"""Access control as a matrix: every Dash callback and every Flask route, called directly
+over HTTP (crafted POSTs, not clicks) as anonymous, nurse, physician, auditor and admin.
+The allowed set is asserted exactly, so a new callback or route without a decision here
+fails this test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from dash import Dash
+from flask.testing import FlaskClient
+
+from monitor.app import create_app
+from monitor.config import Config, Settings
+from monitor.db.engine import Database
+from monitor.domain.permissions import Role
+from tests import factories
+from tests.pages.dash_http import ENDPOINT, body, prepare, sign_in
+
+ANON = "anonymous"
+ROLES = (ANON, "nurse", "physician", "auditor", "admin")
+CLINICAL = {"nurse", "physician"}
+EVERYONE = set(ROLES)
+SIGNED_IN = EVERYONE - {ANON}
+
+# Callbacks, by the id prefix of their first output: who may call them.
+CALLBACKS = {
+    "_pages_content": EVERYONE,  # Dash's page router; each page guards itself
+    "bed-": CLINICAL,
+    "rec-": CLINICAL,
+    "session-add": CLINICAL,
+    "board-": {"physician"},
+    "audit-": {"auditor"},
+    "measures-": {"auditor"},
+}
+# Routes: who gets through (anonymous is sent to the sign-in page otherwise).
+ROUTES: dict[str, tuple[str, str, set[str]]] = {
+    "/healthz": ("GET", "/healthz", EVERYONE),
+    "/auth/logout": ("POST", "/auth/logout", EVERYONE),
+    "/": ("GET", "/", SIGNED_IN),
+    "/<path:path>": ("GET", "/bedside", SIGNED_IN),  # pages: the page itself checks the role
+    "/_dash-layout": ("GET", "/_dash-layout", EVERYONE),
+    "/_dash-dependencies": ("GET", "/_dash-dependencies", EVERYONE),
+    "/_reload-hash": ("GET", "/_reload-hash", EVERYONE),
+    "/_favicon.ico": ("GET", "/_favicon.ico", EVERYONE),
+    "/assets/<path:filename>": ("GET", "/assets/monitor.css", EVERYONE),
+    "/session/<int:session_id>/record.pdf": (
+        "GET",
+        "/session/{sid}/record.pdf",
+        CLINICAL | {"auditor"},
+    ),
+    "/session/<int:session_id>/rems.csv": (
+        "GET",
+        "/session/{sid}/rems.csv",
+        CLINICAL | {"auditor"},
+    ),
+    "/audit/export/sessions.csv": ("GET", "/audit/export/sessions.csv", {"auditor"}),
+    "/audit/export/readings.csv": ("GET", "/audit/export/readings.csv", {"auditor"}),
+}
+# Reached only through other paths, or served by the framework for its own files.
+NOT_CALLED_DIRECTLY = {
+    "/auth/login",  # the sign-in form itself: tests/pages/test_sign_in.py
+    "/_dash-update-component",  # every callback: the callback matrix below
+    "/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>",
+    "/static/<path:filename>",
+}
+
+
+@pytest.fixture
+def app(settings: Settings) -> Dash:
+    return create_app(settings)
+
+
+def clients(app: Dash, database: Database) -> dict[str, FlaskClient]:
+    out = {ANON: prepare(app)}
+    for role in ROLES[1:]:
+        client = prepare(app)
+        sign_in(client, factories.user(database, Role(role)).username)
+        out[role] = client
+    return out
+
+
+def decision(key: str) -> set[str]:
+    first = key.strip(".").split("...")[0]
+    matches = [roles for prefix, roles in CALLBACKS.items() if first.startswith(prefix)]
+    assert len(matches) == 1, f"no access decision for callback {key!r}: add it to CALLBACKS"
+    return matches[0]
+
+
+def allowed(status: int, location: str | None) -> bool:
+    refused = status in (401, 403) or (status == 302 and (location or "").startswith("/login"))
+    return not refused and status < 500
+
+
+def test_every_callback(app: Dash, database: Database) -> None:
+    by_role = clients(app, database)
+    callbacks = [k for k, v in app.callback_map.items() if "callback" in v]
+    assert len(callbacks) >= 15
+    seen: dict[str, set[str]] = {}
+    for key in callbacks:
+        expected = decision(key)
+        got = set()
+        for role, client in by_role.items():
+            values = {"_pages_location.pathname": "/bedside", "_pages_location.search": ""}
+            response = client.post(ENDPOINT, json=body(app, key, values))
+            assert response.status_code < 500, (key, role, response.status_code)
+            if allowed(response.status_code, response.headers.get("Location")):
+                got.add(role)
+        seen[key] = got
+        assert got == expected, f"{key}: allowed {sorted(got)}, expected {sorted(expected)}"
+
+
+def test_every_route(app: Dash, database: Database, config: Config) -> None:
+    nurse = factories.user(database, Role.NURSE)
+    sid = factories.infusing(database, config, nurse)
+    rules = {rule.rule for rule in app.server.url_map.iter_rules()}
+    undecided = rules - set(ROUTES) - NOT_CALLED_DIRECTLY
+    assert not undecided, f"no access decision for routes {sorted(undecided)}: add to ROUTES"
+    by_role = clients(app, database)
+    for rule, (method, path, expected) in ROUTES.items():
+        got = set()
+        for role, client in by_role.items():
+            if role != ANON and method == "POST":
+                client = prepare(app)
+                sign_in(client, factories.user(database, Role(role)).username)
+            call: Any = client.post if method == "POST" else client.get
+            response = call(path.format(sid=sid))
+            assert response.status_code < 500, (rule, role, response.status_code)
+            location = response.headers.get("Location")
+            signed_out = rule == "/auth/logout" and location == "/login"  # its purpose
+            if signed_out or allowed(response.status_code, location):
+                got.add(role)
+            response.close()
+        assert got == expected, f"{rule}: allowed {sorted(got)}, expected {sorted(expected)}"
