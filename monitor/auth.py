@@ -100,10 +100,10 @@ def int_arg(value: object) -> int:
     """A record id sent by the page; anything else is a malformed request (400), not a 500."""
     if isinstance(value, bool):
         abort(400)
-    if isinstance(value, int):
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 12:
+        value = int(value)
+    if isinstance(value, int) and 0 < value < 2**31:  # a database id
         return value
-    if isinstance(value, str) and value.isdigit() and len(value) < 19:
-        return int(value)
     abort(400)
 
 

@@ -121,6 +121,8 @@ def _infusion_event(*args: Any) -> tuple[Any, ...]:
     rt = runtime.current()
     actor = auth.require(Action.INFUSION_EVENT)
     sid, text = auth.int_arg(session_id), str(reason or "")
+    if ctx.triggered_id not in (*EVENTS, Bedside.END_EARLY):
+        auth.bad_request()
     try:
         if ctx.triggered_id == Bedside.END_EARLY:
             end_session_early(

@@ -49,8 +49,16 @@ def _open(clicks: list[int | None], alerts: dict[str, Any] | None) -> tuple[Any,
     return True, render.dialog_body(target), target
 
 
+def _excursion_ids(target: Any) -> list[int]:
+    """The excursions the dialog shows, as the page stored them; anything else is refused."""
+    alerts = target.get("alerts") if isinstance(target, dict) else None
+    if not isinstance(alerts, list) or not all(isinstance(a, dict) for a in alerts):
+        auth.bad_request()
+    return [auth.int_arg(a.get("id")) for a in alerts]
+
+
 def _confirm(
-    _: int, target: dict[str, Any] | None, action: str, note: str | None, key: str, version: int
+    _: int, target: Any, action: Any, note: Any, key: Any, version: Any
 ) -> tuple[Any, ...]:
     rt = runtime.current()
     actor = auth.require(Action.ACKNOWLEDGE)
@@ -61,14 +69,15 @@ def _confirm(
             database=rt.database,
             config=rt.config,
             actor=actor,
-            idempotency_key=key,
-            excursion_ids=[a["id"] for a in target["alerts"]],
-            action=action,
-            note=note,
+            idempotency_key=str(key or ""),
+            excursion_ids=_excursion_ids(target),
+            action=str(action or ""),
+            note=None if note is None else str(note),
         )
     except DomainError as error:
         return True, problem(error), no_update, no_update, no_update
-    return False, "", (version or 0) + 1, uuid4().hex, ""
+    bumped = version + 1 if isinstance(version, int) and not isinstance(version, bool) else 1
+    return False, "", bumped, uuid4().hex, ""
 
 
 def _cancel(_: int) -> bool:

@@ -1,0 +1,358 @@
+"""Hostile and malformed input, generated: wrong types, huge numbers, NaN, unicode, very long
+strings, missing fields, SQL-injection strings. Whatever arrives, the server answers without
+a 500 or a stack trace, and nothing implausible is stored."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from dash import Dash
+from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from monitor.app import create_app
+from monitor.config import Config, Settings
+from monitor.db.engine import Database
+from monitor.db.models import InfusionEvent, Reading
+from monitor.domain.permissions import Role
+from tests import factories
+from tests.pages.dash_http import ENDPOINT, body, callback_key, prepare, sign_in
+
+INJECTION = [
+    "'; DROP TABLE readings; --",
+    "1 OR 1=1",
+    '" OR ""="',
+    "%' --",
+    "1); DELETE FROM sessions; --",
+    "<script>alert(1)</script>",
+]
+anything = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=300),
+    st.text(min_size=5000, max_size=6000),
+    st.sampled_from(INJECTION),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+)
+numberish = st.one_of(
+    anything,
+    st.integers(min_value=0, max_value=400).map(str),
+    st.sampled_from(["120", "1200", "80", "-5", "NaN", "inf", "1e308", "１２０", "12.5", ""]),
+)
+FUZZ = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@pytest.fixture
+def world(settings: Settings, database: Database, config: Config) -> Iterator[dict[str, Any]]:
+    app = create_app(settings)
+    nurse = factories.user(database, Role.NURSE)
+    doctor = factories.user(database, Role.PHYSICIAN)
+    auditor = factories.user(database, Role.AUDITOR)
+    sid = factories.infusing(database, config, nurse)
+    clients: dict[str, FlaskClient] = {}
+    for actor in (nurse, doctor, auditor):
+        client = prepare(app)
+        sign_in(client, actor.username)
+        clients[actor.role.value] = client
+    yield {"app": app, "sid": sid, "clients": clients}
+
+
+def post(
+    world: dict[str, Any],
+    role: str,
+    output: str,
+    values: dict[str, Any],
+    changed: list[str] | None = None,
+) -> None:
+    app: Dash = world["app"]
+    payload = body(app, callback_key(app, output), values)
+    if changed is not None:
+        payload["changedPropIds"] = changed
+    response = world["clients"][role].post(ENDPOINT, json=payload)
+    text = response.get_data(as_text=True)
+    assert response.status_code < 500, (output, values, text[:300])
+    assert "Traceback" not in text
+
+
+def assert_nothing_implausible(database: Database, config: Config) -> None:
+    limits = config.plausibility
+    with database.session_scope() as db:
+        for r in db.scalars(select(Reading)):
+            for name in ("systolic", "diastolic", "heart_rate", "spo2", "resp_rate"):
+                value = getattr(r, name)
+                bounds = limits.for_measure(name)
+                assert bounds.min <= value <= bounds.max and math.isfinite(value)
+            assert r.diastolic < r.systolic
+            assert r.moaas is None or 0 <= r.moaas <= 5
+
+
+@FUZZ
+@given(
+    systolic=numberish,
+    diastolic=numberish,
+    heart=numberish,
+    spo2=numberish,
+    resp=numberish,
+    temp=numberish,
+    moaas=anything,
+    key=anything,
+    session=anything,
+)
+def test_reading_form(
+    world: dict[str, Any],
+    database: Database,
+    config: Config,
+    systolic: Any,
+    diastolic: Any,
+    heart: Any,
+    spo2: Any,
+    resp: Any,
+    temp: Any,
+    moaas: Any,
+    key: Any,
+    session: Any,
+) -> None:
+    post(
+        world,
+        "nurse",
+        "bed-result.children",
+        {
+            "bed-save.n_clicks": 1,
+            "bed-session-id.data": session if session else world["sid"],
+            "bed-reading-key.data": key,
+            "bed-systolic.value": systolic,
+            "bed-diastolic.value": diastolic,
+            "bed-heart-rate.value": heart,
+            "bed-spo2.value": spo2,
+            "bed-resp-rate.value": resp,
+            "bed-temperature.value": temp,
+            "bed-moaas.value": moaas,
+        },
+    )
+    assert_nothing_implausible(database, config)
+
+
+@FUZZ
+@given(
+    button=st.sampled_from(
+        [
+            "bed-start",
+            "bed-pause",
+            "bed-resume",
+            "bed-stop",
+            "bed-rate-change",
+            "bed-end-early",
+            "bogus",
+        ]
+    ),
+    reason=anything,
+    rate=numberish,
+    key=anything,
+)
+def test_infusion_controls(
+    world: dict[str, Any], button: str, reason: Any, rate: Any, key: Any
+) -> None:
+    post(
+        world,
+        "nurse",
+        "bed-event-message.children",
+        {
+            f"{button}.n_clicks": 1,
+            "bed-session-id.data": world["sid"],
+            "bed-event-key.data": key,
+            "bed-event-reason.value": reason,
+            "bed-rate.value": rate,
+        },
+        changed=[f"{button}.n_clicks"],
+    )
+
+
+@FUZZ
+@given(patient=anything, weight=numberish, protocol=anything, chair=anything, key=anything)
+def test_open_session_form(
+    world: dict[str, Any], patient: Any, weight: Any, protocol: Any, chair: Any, key: Any
+) -> None:
+    post(
+        world,
+        "nurse",
+        "bed-open-message.children",
+        {
+            "bed-open-submit.n_clicks": 1,
+            "bed-chair.data": chair,
+            "bed-open-patient.value": patient,
+            "bed-open-protocol.value": protocol,
+            "bed-open-weight.value": weight,
+            "bed-open-key.data": key,
+        },
+    )
+
+
+@FUZZ
+@given(reading=anything, field=anything, value=anything, reason=anything, key=anything)
+def test_addendum_form(
+    world: dict[str, Any], reading: Any, field: Any, value: Any, reason: Any, key: Any
+) -> None:
+    post(
+        world,
+        "physician",
+        "session-add-message.children",
+        {
+            "session-add-submit.n_clicks": 1,
+            "session-id.data": world["sid"],
+            "session-add-reading.value": reading,
+            "session-add-field.value": field,
+            "session-add-value.value": value,
+            "session-add-reason.value": reason,
+            "session-addendum-key.data": key,
+        },
+    )
+
+
+@FUZZ
+@given(target=anything, action=anything, note=anything, key=anything)
+def test_acknowledge_dialog(
+    world: dict[str, Any], target: Any, action: Any, note: Any, key: Any
+) -> None:
+    post(
+        world,
+        "physician",
+        "board-ack-message.children",
+        {
+            "board-ack-confirm.n_clicks": 1,
+            "board-ack-target.data": target,
+            "board-ack-action.value": action,
+            "board-ack-note.value": note,
+            "board-ack-key.data": key,
+            "board-version.data": 0,
+        },
+    )
+
+
+@FUZZ
+@given(start=anything, end=anything, patient=anything, flags=anything, request=anything)
+def test_audit_filters_and_paging(
+    world: dict[str, Any], start: Any, end: Any, patient: Any, flags: Any, request: Any
+) -> None:
+    post(
+        world,
+        "auditor",
+        "audit-grid.filterModel",
+        {
+            "audit-apply.n_clicks": 1,
+            "audit-start.value": start,
+            "audit-end.value": end,
+            "audit-patient.value": patient,
+            "audit-flags.value": flags,
+        },
+    )
+    post(world, "auditor", "audit-grid.getRowsResponse", {"audit-grid.getRowsRequest": request})
+    post(
+        world,
+        "auditor",
+        "audit-grid.getRowsResponse",
+        {
+            "audit-grid.getRowsRequest": {
+                "startRow": 0,
+                "endRow": 50,
+                "sortModel": [{"colId": patient, "sort": "asc"}],
+                "filterModel": {"query": {"filter": f"patient={patient}&flags={flags}"}},
+            }
+        },
+    )
+
+
+@pytest.mark.parametrize("text", INJECTION)
+def test_injection_strings_are_stored_verbatim(
+    world: dict[str, Any], database: Database, text: str
+) -> None:
+    post(
+        world,
+        "nurse",
+        "bed-event-message.children",
+        {
+            "bed-pause.n_clicks": 1,
+            "bed-session-id.data": world["sid"],
+            "bed-event-key.data": factories.key(),
+            "bed-event-reason.value": text,
+        },
+        changed=["bed-pause.n_clicks"],
+    )
+    with database.session_scope() as db:
+        stored = db.scalars(select(InfusionEvent).where(InfusionEvent.kind == "pause")).one()
+    assert stored.reason == text
+
+
+@FUZZ
+@given(
+    activity=anything,
+    respiration=anything,
+    consciousness=anything,
+    checked=anything,
+    password=anything,
+    override=anything,
+    key=anything,
+)
+def test_recovery_card(
+    world: dict[str, Any],
+    activity: Any,
+    respiration: Any,
+    consciousness: Any,
+    checked: Any,
+    password: Any,
+    override: Any,
+    key: Any,
+) -> None:
+    post(
+        world,
+        "nurse",
+        "rec-key.data",
+        {
+            "rec-save.n_clicks": 1,
+            "bed-session-id.data": world["sid"],
+            "rec-activity.value": activity,
+            "rec-respiration.value": respiration,
+            "rec-consciousness.value": consciousness,
+            "rec-checklist.value": checked,
+            "rec-key.data": key,
+        },
+    )
+    post(
+        world,
+        "physician",
+        "rec-approve-password.value",
+        {
+            "rec-approve.n_clicks": 1,
+            "bed-session-id.data": world["sid"],
+            "rec-approve-password.value": password,
+            "rec-override.value": override,
+        },
+    )
+
+
+@FUZZ
+@given(start=anything, end=anything, period=anything)
+def test_measures_form(world: dict[str, Any], start: Any, end: Any, period: Any) -> None:
+    post(
+        world,
+        "auditor",
+        "measures-charts.children",
+        {
+            "measures-apply.n_clicks": 1,
+            "measures-start.value": start,
+            "measures-end.value": end,
+            "measures-period.value": period,
+        },
+    )
