@@ -49,7 +49,7 @@ def sqlite_url() -> Iterator[str]:
 @contextmanager
 def postgres_url(base: str) -> Iterator[str]:
     schema = f"monitor_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    admin = create_engine(base, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     try:

@@ -51,7 +51,7 @@ def postgres_schema() -> Iterator[str]:
     """A schema of its own for this test run, migrated once and dropped at the end."""
     assert POSTGRES_URL
     schema = f"monitor_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     try:
