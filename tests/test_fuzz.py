@@ -356,3 +356,32 @@ def test_measures_form(world: dict[str, Any], start: Any, end: Any, period: Any)
             "measures-period.value": period,
         },
     )
+
+
+@FUZZ
+@given(
+    params=st.dictionaries(
+        st.sampled_from(
+            ["start", "end", "patient", "nurse", "physician", "protocol", "flags", "x"]
+        ),
+        st.one_of(st.text(max_size=300), st.sampled_from(INJECTION)),
+        max_size=6,
+    ),
+    session=st.one_of(st.integers(min_value=-5, max_value=2**40), st.text(max_size=30)),
+)
+def test_routes_with_hostile_parameters(
+    world: dict[str, Any], params: dict[str, str], session: Any
+) -> None:
+    auditor = world["clients"]["auditor"]
+    for path in ("/audit/export/sessions.csv", "/audit/export/readings.csv"):
+        response = auditor.get(path, query_string=params)
+        assert response.status_code == 200 and response.mimetype == "text/csv"
+        response.get_data()
+    for path in (
+        f"/session/{session}/record.pdf",
+        f"/session/{session}/rems.csv",
+        f"/audit/session/{session}",
+    ):
+        response = auditor.get(path)
+        assert response.status_code < 500
+        response.close()
