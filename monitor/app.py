@@ -87,6 +87,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         update_title="",
     )
     app.index_string = INDEX
+    server.before_request(auth.reject_malformed_callbacks)  # after Dash's own hooks
     server.extensions["dash_app"] = app
     for module in PAGES:
         templated = "<" in module.PATH

@@ -96,13 +96,24 @@ def list_arg(value: object) -> list[Any]:
     bad_request()
 
 
+MAX_ID = 2**31 - 1
+
+
+def record_id(value: object) -> int | None:
+    """A record id from a URL, or None when it cannot be one (so: not found)."""
+    text = str(value)
+    if text.isascii() and text.isdigit() and len(text) < 12 and 0 < int(text) <= MAX_ID:
+        return int(text)
+    return None
+
+
 def int_arg(value: object) -> int:
     """A record id sent by the page; anything else is a malformed request (400), not a 500."""
     if isinstance(value, bool):
         abort(400)
     if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 12:
         value = int(value)
-    if isinstance(value, int) and 0 < value < 2**31:  # a database id
+    if isinstance(value, int) and 0 < value <= MAX_ID:  # a database id
         return value
     abort(400)
 
@@ -213,10 +224,16 @@ def _well_formed_callback() -> bool:
     )
 
 
+def reject_malformed_callbacks() -> Any:
+    """Answer 400 to a callback request Dash could not make sense of (registered after
+    Dash's own hooks, so a worker's callbacks are all known by then)."""
+    if request.path == CALLBACK_PATH and request.method == "POST" and not (_well_formed_callback()):
+        return Response("Malformed callback request", status=400)
+    return None
+
+
 def _guard() -> Any:
     path = request.path
-    if path == CALLBACK_PATH and request.method == "POST" and not _well_formed_callback():
-        return Response("Malformed callback request", status=400)
     if current_actor() is not None:
         idle = _idle_out()
         if idle is not None:

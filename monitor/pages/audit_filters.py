@@ -23,7 +23,7 @@ def _date(value: Any) -> date | None:
 
 def _int(value: Any) -> int | None:
     text = str(value) if value not in (None, "") else ""
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
 
 
 def parse(values: Mapping[str, Any], zone: ZoneInfo) -> HistoryFilter:

@@ -23,12 +23,11 @@ IN_NAV = False
 def layout(session_id: str = "", **_: Any) -> Any:
     rt = runtime.current()
     actor = auth.require(Action.REVIEW)
-    if not session_id.isdigit() or len(session_id) > 12:
+    sid = auth.record_id(session_id)
+    if sid is None:
         return session_view.missing(session_id)
     try:
-        record = quality.review_session(
-            database=rt.database, actor=actor, session_id=int(session_id)
-        )
+        record = quality.review_session(database=rt.database, actor=actor, session_id=sid)
     except NotFound:
         return session_view.missing(session_id)
     return session_view.page(record, rt.config.clinic.zone, "", read_only=True)
@@ -37,6 +36,8 @@ def layout(session_id: str = "", **_: Any) -> Any:
 def _rems(session_id: int) -> Response:
     rt = runtime.current()
     actor = auth.require(Action.EXPORT_RECORD)
+    if auth.record_id(session_id) is None:
+        auth.not_found()
     try:
         text = quality.rems_csv(
             database=rt.database, config=rt.config, actor=actor, session_id=session_id

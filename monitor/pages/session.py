@@ -28,10 +28,11 @@ IN_NAV = False
 def layout(session_id: str = "", **_: Any) -> Any:
     rt = runtime.current()
     actor = auth.require(Action.VIEW_SESSION)
-    if not session_id.isdigit():
+    sid = auth.record_id(session_id)
+    if sid is None:
         return session_view.missing(session_id)
     try:
-        record = session_record(database=rt.database, actor=actor, session_id=int(session_id))
+        record = session_record(database=rt.database, actor=actor, session_id=sid)
     except NotFound:
         return session_view.missing(session_id)
     return session_view.page(record, rt.config.clinic.zone, uuid4().hex)
@@ -65,6 +66,8 @@ def _add(
 def _pdf(session_id: int) -> Response:
     rt = runtime.current()
     actor = auth.require(Action.EXPORT_RECORD)
+    if auth.record_id(session_id) is None:
+        auth.not_found()
     try:
         pdf = discharge_pdf(
             database=rt.database, config=rt.config, actor=actor, session_id=session_id
