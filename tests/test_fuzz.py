@@ -385,3 +385,51 @@ def test_routes_with_hostile_parameters(
         response = auditor.get(path)
         assert response.status_code < 500
         response.close()
+
+
+@FUZZ
+@given(weight=numberish, protocol=anything, patient=anything, weights=anything)
+def test_dose_preview_and_weight(
+    world: dict[str, Any], weight: Any, protocol: Any, patient: Any, weights: Any
+) -> None:
+    post(
+        world,
+        "nurse",
+        "bed-open-dose.children",
+        {"bed-open-weight.value": weight, "bed-open-protocol.value": protocol},
+    )
+    post(
+        world,
+        "nurse",
+        "bed-open-weight.value",
+        {"bed-open-patient.value": patient, "bed-open-weights.data": weights},
+    )
+
+
+@FUZZ
+@given(
+    scores=st.lists(anything, min_size=0, max_size=8),
+    items=st.lists(anything, max_size=8),
+    key=anything,
+)
+def test_cadss_form(
+    world: dict[str, Any], database: Database, scores: list[Any], items: list[Any], key: Any
+) -> None:
+    app: Dash = world["app"]
+    payload = body(
+        app,
+        callback_key(app, "bed-cadss-message.children"),
+        {
+            "bed-cadss-save.n_clicks": 1,
+            "bed-session-id.data": world["sid"],
+            "bed-cadss-key.data": key,
+        },
+    )
+    ids = [{"type": "bed-cadss-item", "item": item} for item in items]
+    payload["state"][0] = [
+        {"id": i, "property": "value", "value": v} for i, v in zip(ids, scores, strict=False)
+    ]
+    payload["state"][1] = [{"id": i, "property": "id", "value": i} for i in ids]
+    payload["outputs"][3] = [{"id": i, "property": "value"} for i in ids]
+    response = world["clients"]["nurse"].post(ENDPOINT, json=payload)
+    assert response.status_code < 500, response.get_data(as_text=True)[:300]
