@@ -37,6 +37,7 @@ from monitor.services import quality
 from tests import factories
 
 CHAIRS, PER_DAY, READINGS = 20, 8, 20
+SKIP_EXPORT = False
 END = datetime(2026, 11, 1, 14, 0, tzinfo=factories.T0.tzinfo)
 
 
@@ -211,6 +212,8 @@ def measure(database: Database) -> dict[str, tuple[float, float]]:
             )
         ),
     }
+    if SKIP_EXPORT:
+        return figures
     span = aq.HistoryFilter(start=END - timedelta(days=365), end=END)
     tracemalloc.start()
     started = time.perf_counter()
@@ -255,7 +258,10 @@ def run(label: str, url_factory: object, years: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--years", type=float, default=5.0, help="history length (default 5)")
+    parser.add_argument("--skip-export", action="store_true", help="leave out the CSV export")
     args = parser.parse_args()
+    global SKIP_EXPORT
+    SKIP_EXPORT = args.skip_export
     for label, make_url in backends():
         run(label, make_url, args.years)
 

@@ -195,6 +195,9 @@ def _base(f: HistoryFilter, now: datetime) -> Any:
     )
 
 
+COUNT_CAP = 10_000
+
+
 def history_page(
     db: Session,
     f: HistoryFilter,
@@ -204,21 +207,22 @@ def history_page(
     descending: bool = True,
     offset: int = 0,
     limit: int = 100,
-) -> tuple[list[HistoryRow], int]:
-    """One page of the session history and the number of sessions the filter matches."""
+) -> tuple[list[HistoryRow], int | None]:
+    """One page of the session history, and how many sessions match: exact up to
+    COUNT_CAP, None beyond (counting years of sessions on every page would make the
+    first page cost grow with the history)."""
     column = SORTABLE.get(sort, S.opened_at)
     order = [column.desc() if descending else column.asc(), S.session_id.desc()]
     rows = db.execute(_base(f, now).order_by(*order).offset(offset).limit(limit)).all()
-    total = (
-        db.scalar(
-            select(func.count())
-            .select_from(S)
-            .join(Patient, Patient.id == S.patient_id)
-            .where(*_conditions(f, now))
-        )
-        or 0
+    capped = (
+        select(S.session_id)
+        .join(Patient, Patient.id == S.patient_id)
+        .where(*_conditions(f, now))
+        .limit(COUNT_CAP + 1)
+        .subquery()
     )
-    return [HistoryRow(**row._mapping) for row in rows], total
+    counted = db.scalar(select(func.count()).select_from(capped)) or 0
+    return [HistoryRow(**row._mapping) for row in rows], (counted if counted <= COUNT_CAP else None)
 
 
 def history_stream(

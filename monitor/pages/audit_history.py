@@ -9,6 +9,7 @@ from dash import Dash, Input, Output, State, no_update
 from flask import Flask, Response, request, stream_with_context
 
 from monitor import auth, runtime
+from monitor.db.audit_queries import COUNT_CAP
 from monitor.db.types import utcnow
 from monitor.domain.permissions import Action
 from monitor.pages import audit_filters
@@ -79,9 +80,16 @@ def _rows(request_: Any) -> tuple[Any, Any]:
         offset=start,
         limit=end - start,
     )
+    # The grid learns where the list ends: from the count, or from a short last page.
+    known = total if total is not None else (start + len(rows) if len(rows) < end - start else -1)
+    words = (
+        f"{total:,} sessions match"
+        if total is not None
+        else f"more than {COUNT_CAP:,} sessions match"
+    )
     return (
-        {"rowData": audit_view.grid_rows(rows, rt.config.clinic.zone), "rowCount": total},
-        f"{total:,} sessions match",
+        {"rowData": audit_view.grid_rows(rows, rt.config.clinic.zone), "rowCount": known},
+        words,
     )
 
 

@@ -63,8 +63,9 @@ def history(
     offset: int,
     limit: int,
     now: datetime | None = None,
-) -> tuple[list[aq.HistoryRow], int]:
-    """One page of sessions matching the filter, and how many match in all."""
+) -> tuple[list[aq.HistoryRow], int | None]:
+    """One page of sessions matching the filter, and how many match (None: more than
+    `audit_queries.COUNT_CAP`)."""
     ensure_allowed(actor, Action.REVIEW)
     with database.session_scope() as db:
         return aq.history_page(

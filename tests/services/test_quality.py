@@ -260,3 +260,27 @@ def test_exports_stream_csv_and_are_audited(database: Database, config: Config) 
         quality.sessions_csv(
             database=database, config=config, actor=nurse, query=aq.HistoryFilter()
         )
+
+
+def test_count_is_exact_up_to_the_cap(
+    database: Database, config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    nurse = factories.user(database, Role.NURSE)
+    auditor = factories.user(database, Role.AUDITOR)
+    for chair in config.clinic.chairs[:3]:
+        factories.infusing(database, config, nurse, chair=chair)
+
+    def total() -> int | None:
+        return quality.history(
+            database=database,
+            actor=auditor,
+            query=aq.HistoryFilter(),
+            sort="opened_at",
+            descending=True,
+            offset=0,
+            limit=2,
+        )[1]
+
+    assert total() == 3
+    monkeypatch.setattr(aq, "COUNT_CAP", 2)
+    assert total() is None  # more than the cap: the page does not count years of sessions
