@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session, aliased
 from monitor.db.models import (
     Acknowledgement,
     Excursion,
-    InfusionSession,
     Patient,
     Reading,
     SessionSummary,
@@ -386,7 +385,3 @@ def staff(db: Session, role: str) -> list[tuple[int, str]]:
         (u.id, u.full_name)
         for u in db.scalars(select(User).where(User.role == role).order_by(User.full_name))
     ]
-
-
-def session_exists(db: Session, session_id: int) -> bool:
-    return db.get(InfusionSession, session_id) is not None

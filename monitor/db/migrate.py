@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine
 
 from monitor.config import REPO_ROOT
 
@@ -18,14 +17,6 @@ def alembic_config(url: str) -> AlembicConfig:
 def upgrade(url: str, revision: str = "head") -> None:
     """Bring the database at `url` up to `revision`."""
     command.upgrade(alembic_config(url), revision)
-
-
-def upgrade_engine(engine: Engine, revision: str = "head") -> None:
-    """Upgrade through an existing engine (e.g. a PostgreSQL schema set on its connections)."""
-    config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
 
 
 def check(url: str) -> None:

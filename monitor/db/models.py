@@ -411,13 +411,3 @@ class AuditChainHead(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_hash: Mapped[str] = mapped_column(String(64))
-
-
-APPEND_ONLY_TABLES = (
-    "readings",
-    "ratings",
-    "infusion_events",
-    "excursions",
-    "acknowledgements",
-    "audit_events",
-)

@@ -96,8 +96,3 @@ def evaluate(
                 )
                 break
     return sorted(flags, key=lambda flag: -PRIORITY_RANK[flag.priority])
-
-
-def highest_priority(priorities: Sequence[Priority]) -> Priority | None:
-    """The most urgent of several priorities, or None for none."""
-    return max(priorities, key=PRIORITY_RANK.__getitem__, default=None)

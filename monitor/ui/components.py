@@ -12,7 +12,7 @@ from dash import html
 
 from monitor.config import Priority
 from monitor.domain.excursions import PRIORITY_MARKS
-from monitor.domain.scales import CADSS_ITEM_MAX, CADSS_ITEM_MIN, MOAAS_LEVELS
+from monitor.domain.scales import CADSS_ITEM_MAX, CADSS_ITEM_MIN, MOAAS_LEVELS, describe_moaas
 from monitor.domain.vitals import LABELS
 from monitor.ui.ids import Bedside
 
@@ -71,7 +71,7 @@ def moaas_picker() -> html.Div:
             dbc.RadioItems(
                 id=Bedside.MOAAS,
                 options=[
-                    {"label": str(score), "value": score, "title": MOAAS_LEVELS[score]}
+                    {"label": str(score), "value": score, "title": describe_moaas(score)}
                     for score in sorted(MOAAS_LEVELS, reverse=True)
                 ],
                 inline=True,

@@ -15,7 +15,6 @@ from monitor.domain.excursions import (
     PRIORITY_RANK,
     Flag,
     evaluate,
-    highest_priority,
 )
 from monitor.domain.vitals import VitalSigns
 
@@ -284,19 +283,6 @@ def test_medium_rule_listed_first_in_config_still_comes_after_high(
 def test_priority_conventions() -> None:
     assert PRIORITY_MARKS == {HIGH: "***", MEDIUM: "**", Priority.LOW: "*"}
     assert PRIORITY_COLOURS == {HIGH: "red", MEDIUM: "yellow", Priority.LOW: "cyan"}
-
-
-@pytest.mark.parametrize(
-    ("priorities", "expected"),
-    [
-        pytest.param([], None, id="none"),
-        pytest.param([Priority.LOW], Priority.LOW, id="low"),
-        pytest.param([MEDIUM, Priority.LOW, MEDIUM], MEDIUM, id="medium"),
-        pytest.param([Priority.LOW, HIGH, MEDIUM], HIGH, id="high"),
-    ],
-)
-def test_highest_priority(priorities: list[Priority], expected: Priority | None) -> None:
-    assert highest_priority(priorities) == expected
 
 
 # --- property: inside every threshold, no flags ----------------------------------------
