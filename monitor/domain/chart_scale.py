@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 # Round steps, in minutes, a clock-time axis may be ticked at.
 TICK_STEPS_MINUTES = (5, 10, 15, 30, 60, 120, 240)
 MAX_TICKS = 8
+# A first or last point nearer the edge than this fraction of a step gets a step of room.
+EDGE = 0.1
 # A chart never spans less than this, so a short session is not stretched into false detail.
 MIN_WINDOW_MINUTES = 30.0
 # A session with no readings yet is shown over its first hour.
@@ -30,12 +32,15 @@ def spo2_axis(values: Iterable[float], configured: tuple[float, float]) -> tuple
 
 
 def minute_axis(first: float, last: float, *, minimum: float) -> tuple[float, float, int]:
-    """(start, end, step) in minutes: round ticks covering first..last and at least `minimum`
-    minutes, with the smallest step that needs no more than MAX_TICKS intervals."""
+    """(start, end, step) in minutes: round ticks covering first..last (not on the edge) and at
+    least `minimum` minutes, with the smallest step that needs no more than MAX_TICKS intervals."""
     want = max(last, first + minimum)
     for step in TICK_STEPS_MINUTES:
         start = math.floor(first / step) * step
         end = math.ceil(want / step) * step
+        # A point on the very edge is half hidden: leave a step of room beyond it.
+        start -= step if first - start < EDGE * step else 0
+        end += step if end - last < EDGE * step else 0
         if (end - start) / step <= MAX_TICKS:
             break
     return (float(start), float(end), step)

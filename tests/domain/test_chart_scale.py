@@ -40,7 +40,7 @@ def test_spo2_axis_follows_the_configured_range() -> None:
 
 @pytest.mark.parametrize(
     ("span", "step"),
-    [(3, 5), (40, 5), (41, 10), (80, 10), (81, 15), (120, 15), (180, 30), (240, 30), (241, 60)],
+    [(3, 5), (34, 5), (35, 10), (41, 10), (70, 15), (81, 15), (120, 30), (200, 30), (240, 60)],
 )
 def test_the_step_grows_with_the_span(span: float, step: int) -> None:
     assert minute_axis(0, span, minimum=0)[2] == step
@@ -50,15 +50,15 @@ def test_the_step_grows_with_the_span(span: float, step: int) -> None:
     ("first", "last", "expected"),
     [
         (147.2, 150.2, (145, 180, 5)),  # 3 minutes: at least 30 on 5-minute ticks
-        (147.2, 327.2, (120, 330, 30)),  # 3 hours: 30-minute ticks
-        (0, 0, (0, 30, 5)),
+        (147.2, 327.2, (120, 360, 30)),  # 3 hours: 30-minute ticks, 327 not on the edge
+        (0, 0, (-5, 30, 5)),  # a point on a tick is not left on the edge
         (-10, 125, (-30, 150, 30)),  # before dosing start too
     ],
 )
 def test_minute_axis(first: float, last: float, expected: tuple[float, float, int]) -> None:
     start, end, step = minute_axis(first, last, minimum=30)
     assert (start, end, step) == expected
-    assert start <= first and end >= last and (end - start) / step <= MAX_TICKS
+    assert start < first and end > last and (end - start) / step <= MAX_TICKS
 
 
 @pytest.mark.parametrize("minutes", [0, 1, 3, 29, 45, 90, 180, 360, 600])
@@ -86,7 +86,7 @@ def test_a_three_hour_session() -> None:
     window = time_window([AT, AT + timedelta(hours=3)])
     assert window is not None and window.step_minutes == 30
     assert window.start == datetime(2026, 3, 2, 2, 0, tzinfo=ZONE)
-    assert window.end == datetime(2026, 3, 2, 5, 30, tzinfo=ZONE)
+    assert window.end == datetime(2026, 3, 2, 6, 0, tzinfo=ZONE)
 
 
 def test_an_empty_session_shows_its_first_hour() -> None:
