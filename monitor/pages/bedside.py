@@ -74,7 +74,10 @@ def _refresh(_: Any, __: Any, session_id: Any) -> tuple[Any, ...]:
         else None
     )
     return render.refreshed(
-        view, recovery, rt.config.clinic.zone, rt.config.chart.spo2_range  # issue 9 (chart)
+        view,
+        recovery,
+        rt.config.clinic.zone,
+        rt.config.chart.spo2_range,  # issue 9 (chart)
     )
 
 
