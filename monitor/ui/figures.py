@@ -93,6 +93,8 @@ def session_trend(
             )
         )
     for trace in _priority_marks(readings, excursions, zone, acknowledged=None):
+        # On an overlay of the mmHg axis drawn above the SpO2 one, so no line hides a mark.
+        trace.update(yaxis="y3")
         figure.add_trace(trace)
     _mark_events(figure, events, zone)
     figure.update_layout(
@@ -112,6 +114,7 @@ def session_trend(
             "showgrid": False,
             "title": {"text": "SpO2 %"},
         },
+        yaxis3={"overlaying": "y", "matches": "y", "visible": False},
         uirevision="session",
     )
     if not readings:
@@ -195,6 +198,7 @@ def session_timeline(
         gridcolor=GRID, **_time_axis(moments, snap.events, zone, snap.header.opened_at)
     )
     figure.update_yaxes(gridcolor=GRID)
+    figure.update_yaxes(rangemode="tozero", row=3, col=1)  # MOAA/S and CADSS from 0
     figure.update_yaxes(
         range=list(spo2_axis([r.spo2 for r in snap.readings], spo2_range)), dtick=5, row=2, col=1
     )
@@ -271,8 +275,9 @@ def _time_axis(
     seen += [e.occurred_at.astimezone(zone) for e in events]
     window = time_window(seen, fallback_start=opened_at.astimezone(zone) if opened_at else None)
     if window is None:
-        return {"tickformat": "%H:%M", "showticklabels": False}
+        return {"type": "date", "tickformat": "%H:%M", "showticklabels": False}
     return {
+        "type": "date",
         "tickformat": "%H:%M",
         "range": [window.start, window.end],
         "tick0": window.start,

@@ -81,6 +81,9 @@ def test_one_mark_per_reading_at_its_highest_priority_red_last(chart: str) -> No
     assert list(high.x) == [READINGS[1].taken_at.astimezone(ZONE)]
     assert list(medium.x) == [READINGS[2].taken_at.astimezone(ZONE)]  # not reading 2 again
     assert "severe hypertension" in high.hovertext[0] and "rise over baseline" in high.hovertext[0]
+    if chart == "trend":  # above the SpO2 overlay too, which plotly draws over the mmHg axis
+        assert high.yaxis == medium.yaxis == "y3"
+        assert figure.layout.yaxis3.overlaying == "y" and figure.layout.yaxis3.matches == "y"
 
 
 def test_timeline_mark_is_filled_only_when_every_excursion_is_acknowledged() -> None:
@@ -143,7 +146,7 @@ def test_an_empty_chart_says_so_over_the_first_hour() -> None:
         session_timeline(record([]), ZONE),
     ):
         assert NO_READINGS in [a.text for a in figure.layout.annotations]
-        assert figure.layout.yaxis.visible is False
+        assert figure.layout.yaxis.visible is False and figure.layout.xaxis.type == "date"
         start, end = (datetime.fromisoformat(str(v)) for v in figure.layout.xaxis.range)
         assert start <= T0 and end - start >= timedelta(minutes=60)
 
