@@ -28,6 +28,7 @@ from monitor.domain.chart_scale import (
 )
 from monitor.domain.priority import DRAWING_ORDER, priority_by_reading
 from monitor.domain.rems import RemsSummary
+from monitor.domain.schedule import InfusionTimes, Pause, stops_early
 
 ACTIONS = {
     "observed": "observed",
@@ -342,8 +343,8 @@ def _events(record: FullRecord, zone: ZoneInfo) -> Any:
         if e.kind == "start":
             detail = _rate(e.rate_ml_per_h)
         elif e.kind == "rate_change":
-            detail = f"{_rate(rate)} -> {_rate(e.rate_ml_per_h)}"
-        elif e.kind == "stop" and e.reason:
+            detail = f"{_rate(rate)} → {_rate(e.rate_ml_per_h)}"
+        elif e.kind == "stop" and _stopped_early(record, e.occurred_at):
             word = "Infusion stopped early"
         rate = e.rate_ml_per_h if e.rate_ml_per_h is not None else rate
         rows.append((e.occurred_at, word, detail, e.reason or ""))
@@ -357,6 +358,20 @@ def _events(record: FullRecord, zone: ZoneInfo) -> Any:
     table: list[Sequence[Any]] = [("Time", "Event", "Rate / by", "Reason")]
     table += [(_t(at, zone, "%H:%M"), word, detail, why) for at, word, detail, why in rows]
     return _table(table, [16 * mm, 38 * mm, 40 * mm, 86 * mm])
+
+
+def _stopped_early(record: FullRecord, stop_at: datetime) -> bool:
+    """Whether the pump stopped before the planned dose had run (the rule that made the nurse
+    give a reason), its pauses counted."""
+    pauses: list[Pause] = []
+    for e in record.snapshot.events:
+        if e.kind == "pause" and e.occurred_at < stop_at:
+            pauses.append(Pause(e.occurred_at, None))
+        elif e.kind == "resume" and pauses and pauses[-1].resumed_at is None:
+            pauses[-1] = Pause(pauses[-1].paused_at, e.occurred_at)
+    h = record.snapshot.header
+    times = InfusionTimes(h.infusion_started_at, None, tuple(pauses))
+    return stops_early(times, h.infusion_minutes, stop_at)
 
 
 def _rate(value: float | None) -> str:
@@ -520,7 +535,7 @@ def _vitals(record: FullRecord, zone: ZoneInfo) -> Table:
                 notes,
             )
         )
-    return _table(rows, [14 * mm, 18 * mm, 18 * mm, 12 * mm, 12 * mm, 10 * mm, 14 * mm, 82 * mm])
+    return _table(rows, [14 * mm, 18 * mm, 18 * mm, 12 * mm, 12 * mm, 10 * mm, 16 * mm, 80 * mm])
 
 
 def _excursions(record: FullRecord, zone: ZoneInfo) -> Any:

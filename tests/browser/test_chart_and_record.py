@@ -97,7 +97,7 @@ def test_dis020_session_record_timeline_and_complete_pdf(
         "Infusion events",
         "Infusion paused Nausea",
         "Infusion resumed",
-        "Rate changed 60 mL/h -> 30 mL/h",
+        "Rate changed 60 mL/h → 30 mL/h",
         "Infusion stopped early",
         "Patient <anxious> & tearful",
         f"page 1 of {len(texts)}",

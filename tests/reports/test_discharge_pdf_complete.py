@@ -78,7 +78,7 @@ def test_events_with_reasons_and_the_planned_dose(database: Database, config: Co
         "Infusion paused",
         "Patient asked for a break",
         "Infusion resumed",
-        "Rate changed 60 mL/h -> 40 mL/h Nausea",
+        "Rate changed 60 mL/h → 40 mL/h Nausea",
         "Infusion stopped early",
         "Anxious & tearful <stopped>",
         "Planned dose 40 mg (40.0 mL)",
@@ -88,6 +88,21 @@ def test_events_with_reasons_and_the_planned_dose(database: Database, config: Co
     ):
         assert expected in text, expected
     keep_png(pdf, "events")
+
+
+def test_a_stop_after_the_planned_time_is_not_called_early(
+    database: Database, config: Config
+) -> None:
+    nurse = factories.user(database)
+    sid = factories.infusing(database, config, nurse)
+    factories.event(
+        database, nurse, sid, SessionEvent.STOP_INFUSION, T0 + timedelta(minutes=40),
+        reason="Bag empty",
+    )  # fmt: skip
+    text = " ".join(
+        pages(discharge_pdf(database=database, config=config, actor=nurse, session_id=sid))
+    )
+    assert "Infusion stopped Bag empty" in text and "stopped early" not in text
 
 
 def test_the_reason_a_session_ended_early(database: Database, config: Config) -> None:
