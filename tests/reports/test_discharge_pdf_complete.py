@@ -196,14 +196,19 @@ def test_markup_and_very_long_texts_render() -> None:
     keep_png(pdf, "markup")
 
 
-@pytest.mark.parametrize("length", [1, 5_000, 20_000])
-def test_a_reason_longer_than_a_page_splits_across_pages(length: int) -> None:
+@pytest.mark.parametrize(
+    ("reason", "at_least"),
+    [("word", 1), ("word " * 5_000, 2), ("word " * 20_000, 6), ("x" * 6_000, 2)],
+    ids=["short", "25k-chars", "100k-chars", "one-6k-word"],
+)
+def test_a_reason_longer_than_a_page_splits_across_pages(reason: str, at_least: int) -> None:
     record = long_record()
     signature = record.signatures[0]
     longer = SignatureRow(
-        *[getattr(signature, f) for f in SignatureRow.__dataclass_fields__][:-1],
-        ("word " * length)[: length * 5],
+        *[getattr(signature, f) for f in SignatureRow.__dataclass_fields__][:-1], reason
     )
     record = FullRecord(record.snapshot, {}, (), (longer,), record.addenda)
     pdf = render(record, REMS, clinic="Clinic", zone=ZONE, generated_at=datetime(2026, 1, 1))
-    assert len(pages(pdf)) >= (2 if length > 1 else 1)
+    texts = pages(pdf)
+    assert len(texts) >= at_least
+    assert all(f"page {n} of {len(texts)}" in t for n, t in enumerate(texts, start=1))
