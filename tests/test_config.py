@@ -372,7 +372,9 @@ def test_cadss23_needs_all_23_prompts(raw: Raw) -> None:
 @pytest.mark.parametrize(
     ("change", "named"),
     [
-        pytest.param(lambda f: f["items"].update({6: ""}), f"{CADSS_FORM}.items.6 = ''", id="empty"),
+        pytest.param(
+            lambda f: f["items"].update({6: ""}), f"{CADSS_FORM}.items.6 = ''", id="empty"
+        ),
         pytest.param(lambda f: f["items"].update({6: "   "}), f"{CADSS_FORM}.items", id="blank"),
         pytest.param(
             lambda f: f["items"].update({6: "x" * 121}), f"{CADSS_FORM}.items.6 = ", id="too-long"
@@ -384,7 +386,9 @@ def test_cadss23_needs_all_23_prompts(raw: Raw) -> None:
             lambda f: f["anchors"].append("Beyond"), f"{CADSS_FORM}.anchors = ", id="six-anchors"
         ),
         pytest.param(
-            lambda f: f["anchors"].__setitem__(2, ""), f"{CADSS_FORM}.anchors.2 = ''", id="empty-anchor"
+            lambda f: f["anchors"].__setitem__(2, ""),
+            f"{CADSS_FORM}.anchors.2 = ''",
+            id="empty-anchor",
         ),
         pytest.param(lambda f: f.pop("source"), f"{CADSS_FORM}.source = missing", id="no-source"),
         pytest.param(lambda f: f.update({"wording": 1}), f"{CADSS_FORM}.wording = 1", id="unknown"),

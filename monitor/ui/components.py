@@ -111,6 +111,10 @@ def cadss_legend(anchors: Sequence[str]) -> html.Div:
     )
 
 
+def _labelled_by(element_id: str) -> Any:
+    return {"aria-labelledby": element_id}
+
+
 def cadss_items(items: Sequence[CadssItem], anchors: Sequence[str]) -> list[html.Div]:
     """One item per row: its number and prompt, then 0–4 as large buttons each showing the
     score and its anchor word. The buttons form a radio group named by the item, so a screen
@@ -121,7 +125,7 @@ def cadss_items(items: Sequence[CadssItem], anchors: Sequence[str]) -> list[html
                 html.Div(
                     f"Item {item.number}: {item.prompt}",
                     id=f"bed-cadss-prompt-{item.number}",
-                    className="cadss-item-label",
+                    className="cadss-prompt",
                 ),
                 html.Div(
                     dbc.RadioItems(
@@ -143,10 +147,10 @@ def cadss_items(items: Sequence[CadssItem], anchors: Sequence[str]) -> list[html
                         labelCheckedClassName="active",
                     ),
                     role="radiogroup",
-                    **{"aria-labelledby": f"bed-cadss-prompt-{item.number}"},
+                    **_labelled_by(f"bed-cadss-prompt-{item.number}"),
                 ),
             ],
-            className="cadss-item mb-2",
+            className="cadss-row mb-2",
         )
         for item in items
     ]
