@@ -572,7 +572,7 @@ def _ack_status(x: Any, zone: ZoneInfo) -> str:
 def _ack_line(x: Any, text: str) -> Any:
     if x.acknowledged_at is None:
         return html.Div(
-            dbc.Badge(text, color="danger", className="ack-open-badge"),
+            dbc.Badge(text, color="danger", className="ack-open-badge fs-6"),
             className="ack-status ack-open mb-1",
         )
     return html.Div("✓ " + text, className="ack-status ack-done small mb-1")
