@@ -30,16 +30,29 @@ def local_time(moment: datetime | None, zone: ZoneInfo, fmt: str = "%H:%M") -> s
     return moment.astimezone(zone).strftime(fmt) if moment else "—"
 
 
-def alarm(priority: Priority | str, text: str) -> html.Div:
-    """One excursion in IEC 60601-1-8 style: colour, marks and the word, never colour alone."""
+def alarm(
+    priority: Priority | str, text: str, below: Sequence[tuple[Priority | str, str]] = ()
+) -> html.Div:
+    """One excursion in IEC 60601-1-8 style: colour, marks and the word, never colour alone.
+
+    `below`: the lower conditions of the same banner (priority, text), each a line under
+    the lead, with its own marks and word (monitor/domain/alarm_display.py)."""
     level = Priority(priority)
+    lines = [
+        html.Div(
+            f"{PRIORITY_MARKS[Priority(p)]} {PRIORITY_WORDS[Priority(p)]} {line}",
+            className="alarm-below",
+        )
+        for p, line in below
+    ]
     return html.Div(
         [
             html.Span(PRIORITY_MARKS[level], className="alarm-marks"),
             html.Span(PRIORITY_WORDS[level], className="alarm-word"),
             html.Span(text, className="alarm-text"),
+            *([html.Div(lines, className="alarm-lines w-100 small fw-normal")] if lines else []),
         ],
-        className=f"alarm alarm-{level.value}",
+        className=f"alarm alarm-{level.value}" + (" flex-wrap" if lines else ""),
         role="alert" if level is Priority.HIGH else "status",
     )
 
