@@ -11,17 +11,17 @@ from zoneinfo import ZoneInfo
 import dash_bootstrap_components as dbc
 from dash import Output, dcc, html
 
-from monitor.config import Config, Protocol
+from monitor.config import Config, Protocol, Ratings
 from monitor.domain.acknowledgement import action_label
 from monitor.domain.alarm_display import Banner, banners
 from monitor.domain.dose import DosePlan
 from monitor.domain.errors import InvalidEntry
 from monitor.domain.excursions import PRIORITY_RANK
-from monitor.domain.scales import cadss_item_numbers
 from monitor.domain.schedule import DueState
 from monitor.ui.components import (
     alarm,
     cadss_items,
+    cadss_legend,
     local_time,
     moaas_picker,
     readings_table,
@@ -216,7 +216,6 @@ def session_panel(
     keys: tuple[str, str, str, str],
 ) -> html.Div:
     reading_key, event_key, cadss_key, recovery_key = keys
-    protocol_items = cadss_item_numbers(protocol.ratings.cadss_version)
     return html.Div(
         [
             dcc.Store(id=B.SESSION, data=session_id),
@@ -241,7 +240,7 @@ def session_panel(
                     dbc.Col(
                         [
                             html.Div(id=B.RESULT, **ASSERTIVE),
-                            _cadss_card(protocol_items),
+                            _cadss_card(protocol.ratings),
                             dbc.Card(
                                 [
                                     dbc.CardHeader("Flags this session"),
@@ -362,15 +361,22 @@ def _infusion_card() -> dbc.Card:
     )
 
 
-def _cadss_card(items: Sequence[int]) -> dbc.Card:
+def _cadss_card(ratings: Ratings) -> dbc.Card:
+    """The protocol's CADSS as a form: each item's prompt and its 0–4 anchors, from config."""
+    form = ratings.cadss_form
     return dbc.Card(
         [
-            dbc.CardHeader(["CADSS ", html.Span(id="bed-cadss-banner")]),
+            dbc.CardHeader([f"{ratings.cadss_version} ", html.Span(id="bed-cadss-banner")]),
             dbc.CardBody(
                 [
-                    *cadss_items(items),
+                    cadss_legend(form.anchors),
+                    *cadss_items(form.prompts(ratings.cadss_version), form.anchors),
                     dbc.Button("Save CADSS", id=B.CADSS_SAVE, color="primary", className="mt-2"),
                     html.Div(id=B.CADSS_MESSAGE, className="mt-2"),
+                    html.Small(
+                        f"Item prompts: {form.source}",
+                        className="text-body-secondary d-block mt-2 cadss-source",
+                    ),
                 ]
             ),
         ],
