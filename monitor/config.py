@@ -108,6 +108,25 @@ class Board(Strict):
     sound_on_new_high: bool = False
 
 
+class Chart(Strict):
+    """How the vital-signs charts are scaled (screens and the PDF)."""
+
+    # SpO2 %: a fixed range, so a one-point change does not look like a desaturation.
+    spo2_range: tuple[
+        Annotated[float, Field(ge=0, le=100)], Annotated[float, Field(ge=0, le=100)]
+    ] = (
+        80,
+        100,
+    )
+
+    @field_validator("spo2_range")
+    @classmethod
+    def _ordered_range(cls, value: tuple[float, float]) -> tuple[float, float]:
+        if value[0] >= value[1]:
+            raise ValueError(f"the lower end ({value[0]:g}) must be below the upper ({value[1]:g})")
+        return value
+
+
 class Range(Strict):
     min: float
     max: float
@@ -274,6 +293,7 @@ class Config(Strict):
     app: AppSettings = AppSettings()
     board: Board = Board()
     security: Security = Security()
+    chart: Chart = Chart()  # issue 9 (chart)
     plausibility: Plausibility
     protocols: list[Protocol] = Field(min_length=1)
 

@@ -27,7 +27,7 @@ from monitor.ui.components import (
     readings_table,
     vital_input,
 )
-from monitor.ui.figures import session_trend
+from monitor.ui.figures import DEFAULT_SPO2_RANGE, session_trend
 from monitor.ui.ids import VITAL_INPUTS, Bedside, Recovery
 from monitor.ui.recovery_view import card as recovery_card
 from monitor.ui.recovery_view import status as recovery_status
@@ -417,7 +417,10 @@ def refresh_outputs() -> list[Output]:
 
 
 def refreshed(
-    view: BedsideView, recovery: RecoveryStatus | None, zone: ZoneInfo
+    view: BedsideView,
+    recovery: RecoveryStatus | None,
+    zone: ZoneInfo,
+    spo2_range: tuple[float, float] = DEFAULT_SPO2_RANGE,  # issue 9 (chart)
 ) -> tuple[Any, ...]:
     snap = view.snapshot
     state = snap.header.state
@@ -434,7 +437,14 @@ def refreshed(
         _header(view, zone),
         _due_data(view),
         _flags(snap.excursions, zone),
-        session_trend(snap.readings, snap.events, zone),
+        session_trend(  # issue 9 (chart): priority marks, fixed SpO2 range, clean ticks
+            snap.readings,
+            snap.events,
+            zone,
+            excursions=snap.excursions,
+            spo2_range=spo2_range,
+            opened_at=snap.header.opened_at,
+        ),
         readings_table(snap.readings, zone),
         *lasts,
         *[state not in ENABLED_IN[control] for control in CONTROLS],

@@ -11,7 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from monitor.ui.components import alarm, local_time, readings_table
-from monitor.ui.figures import session_timeline
+from monitor.ui.figures import DEFAULT_SPO2_RANGE, session_timeline
 from monitor.ui.ids import SessionPage as S
 
 if TYPE_CHECKING:
@@ -31,7 +31,12 @@ def missing(session_id: str) -> Any:
 
 
 def page(
-    record: SessionRecord, zone: ZoneInfo, addendum_key: str, *, read_only: bool = False
+    record: SessionRecord,
+    zone: ZoneInfo,
+    addendum_key: str,
+    *,
+    read_only: bool = False,
+    spo2_range: tuple[float, float] = DEFAULT_SPO2_RANGE,  # issue 9 (chart)
 ) -> html.Div:
     h = record.snapshot.header
     live = h.state not in ("discharged", "stopped_early")
@@ -84,7 +89,7 @@ def page(
                 "Timeline",
                 dcc.Graph(
                     id=S.TIMELINE,
-                    figure=session_timeline(record, zone),
+                    figure=session_timeline(record, zone, spo2_range=spo2_range),
                     config={"displayModeBar": False, "responsive": True},
                 ),
             ),
