@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, lazyload
 
 from monitor.db.models import (
@@ -21,20 +21,11 @@ from monitor.db.models import (
     Patient,
     Rating,
     Reading,
+    RecoveryAssessment,
     Signature,
     User,
 )
 from monitor.domain.audit_chain import Link
-
-
-@dataclass(frozen=True)
-class ChairRow:
-    chair: str
-    session_id: int
-    state: str
-    patient_initials: str
-    mrn: str
-    protocol_id: str
 
 
 @dataclass(frozen=True)
@@ -129,25 +120,21 @@ class SessionSnapshot:
     excursions: tuple[ExcursionRow, ...]
 
 
-def active_chairs(db: Session) -> list[ChairRow]:
-    """The chairs with a session in progress."""
-    rows = db.execute(
-        select(
-            InfusionSession.chair,
-            InfusionSession.id,
-            InfusionSession.state,
-            Patient.given_name,
-            Patient.family_name,
-            Patient.mrn,
-            InfusionSession.protocol_id,
+def awaiting_cosignature(db: Session) -> set[int]:
+    """Live sessions whose latest recovery assessment the nurse has signed as performed: the
+    physician's approval (which discharges the session) is what they wait for."""
+    latest = (
+        select(func.max(RecoveryAssessment.id))
+        .where(RecoveryAssessment.session_id.in_(select(InfusionSession.id).where(ACTIVE_SESSION)))
+        .group_by(RecoveryAssessment.session_id)
+    )
+    return set(
+        db.scalars(
+            select(Signature.session_id).where(
+                Signature.meaning == "performed", Signature.assessment_id.in_(latest)
+            )
         )
-        .join(Patient, Patient.id == InfusionSession.patient_id)
-        .where(ACTIVE_SESSION)
-    ).all()
-    return [
-        ChairRow(chair, sid, state, f"{given[:1]}{family[:1]}".upper(), mrn, protocol)
-        for chair, sid, state, given, family, mrn, protocol in rows
-    ]
+    )
 
 
 def patients_without_active_session(db: Session) -> list[PatientRow]:

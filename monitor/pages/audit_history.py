@@ -106,8 +106,8 @@ def _csv(kind: str) -> Response:
     if kind == "sessions":
         lines = quality.sessions_csv(database=rt.database, config=rt.config, actor=actor, query=flt)
     else:
-        lines = quality.readings_csv(database=rt.database, actor=actor, query=flt)
-    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+        lines = quality.readings_csv(database=rt.database, config=rt.config, actor=actor, query=flt)
+    stamp = utcnow().astimezone(rt.config.clinic.zone).strftime("%Y%m%dT%H%M%S%z")  # clinic time
     return Response(
         stream_with_context(lines),
         mimetype="text/csv",

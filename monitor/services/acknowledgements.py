@@ -97,7 +97,8 @@ def _write(
         first = next(iter(prior.values()))
         who = db.get(User, first.acknowledged_by)
         name = who.full_name if who else "another user"
-        raise Conflict(f"Already acknowledged by {name} at {first.acknowledged_at:%H:%M} UTC")
+        when = first.acknowledged_at.astimezone(config.clinic.zone)  # clinic time, as shown
+        raise Conflict(f"Already acknowledged by {name} at {when:%H:%M}")
     for excursion in todo:
         row = Acknowledgement(
             excursion_id=excursion.id,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from monitor.config import Config, Protocol
+from monitor.config import Config, Priority, Protocol
 from monitor.db import queries
 from monitor.db.engine import Database
 from monitor.db.repositories import build_infusion_times
@@ -14,6 +15,7 @@ from monitor.domain.dose import DosePlan, plan_dose
 from monitor.domain.errors import refuse
 from monitor.domain.permissions import Action
 from monitor.domain.schedule import (
+    DueState,
     DueStatus,
     RatingDue,
     SlotOutcome,
@@ -84,11 +86,62 @@ def bedside_view(
     )
 
 
-def chairs(*, database: Database, config: Config, actor: Actor) -> dict[str, queries.ChairRow]:
-    """Each configured chair's session in progress, by chair name."""
+@dataclass(frozen=True)
+class ChairStatus:
+    """A chair's session in progress and what needs someone there."""
+
+    chair: str
+    session_id: int
+    state: str
+    patient_initials: str
+    mrn: str
+    protocol_id: str
+    due: DueStatus
+    unacknowledged_high: int
+    awaiting_cosignature: bool
+
+    @property
+    def overdue(self) -> bool:
+        return self.due.state is DueState.OVERDUE
+
+    @property
+    def overdue_seconds(self) -> float:
+        return self.due.overdue_seconds if self.overdue else 0.0
+
+
+def chairs(
+    *, database: Database, config: Config, actor: Actor, now: datetime | None = None
+) -> dict[str, ChairStatus]:
+    """Each configured chair's session in progress, by chair name, with its state: a reading
+    overdue (the protocol's schedule, as the bedside countdown and the board work it out),
+    high excursions not yet acknowledged, a discharge the nurse signed awaiting co-signature."""
     ensure_allowed(actor, Action.VIEW_BEDSIDE)
+    at = now or utcnow()
     with database.session_scope() as db:
-        active = {row.chair: row for row in queries.active_chairs(db)}
+        data = queries.board_data(db)
+        cosign = queries.awaiting_cosignature(db)
+    readings: dict[int, list[datetime]] = defaultdict(list)
+    for reading in data.readings:
+        readings[reading.session_id].append(reading.taken_at)
+    pauses: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
+    for event in data.pause_events:
+        pauses[event.session_id].append((event.kind, event.occurred_at))
+    highs = Counter(x.session_id for x in data.unacknowledged if x.priority == Priority.HIGH)
+    active = {}
+    for s in data.sessions:
+        times = build_infusion_times(s.infusion_started_at, s.infusion_stopped_at, pauses[s.id])
+        due = next_due(times, config.protocol(s.protocol_id).schedule, readings[s.id], at)
+        active[s.chair] = ChairStatus(
+            chair=s.chair,
+            session_id=s.id,
+            state=s.state,
+            patient_initials=s.patient_initials,
+            mrn=s.mrn,
+            protocol_id=s.protocol_id,
+            due=due,
+            unacknowledged_high=highs[s.id],
+            awaiting_cosignature=s.id in cosign,
+        )
     return {chair: active[chair] for chair in config.clinic.chairs if chair in active}
 
 

@@ -9,6 +9,7 @@ import io
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -17,6 +18,7 @@ from monitor.db import audit_queries as aq
 from monitor.db import queries
 from monitor.db.engine import Database
 from monitor.db.types import utcnow
+from monitor.domain.clinic_time import clinic_iso
 from monitor.domain.permissions import Action, Role
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
@@ -129,8 +131,9 @@ def _csv_line(values: Any) -> str:
     return out.getvalue()
 
 
-def _time(moment: datetime | None) -> str:
-    return moment.isoformat() if moment else ""
+def _time(moment: datetime | None, zone: ZoneInfo) -> str:
+    """Every exported time: ISO 8601 in the clinic's zone with its offset, to the second."""
+    return clinic_iso(moment, zone)
 
 
 def sessions_csv(
@@ -140,7 +143,7 @@ def sessions_csv(
     before the first line leaves."""
     ensure_allowed(actor, Action.REVIEW)
     _export_audit(database, actor, "sessions.csv", {"filter": query.describe()})
-    now = utcnow()
+    now, zone = utcnow(), config.clinic.zone
 
     def lines() -> Iterator[str]:
         yield _csv_line(SESSION_COLUMNS)
@@ -150,7 +153,7 @@ def sessions_csv(
                 yield _csv_line(
                     (
                         r.session_id,
-                        _time(r.opened_at),
+                        _time(r.opened_at, zone),
                         r.patient,
                         r.mrn,
                         r.chair,
@@ -158,9 +161,9 @@ def sessions_csv(
                         r.physician or "",
                         r.protocol_id,
                         r.state,
-                        _time(r.infusion_started_at),
-                        _time(r.infusion_stopped_at),
-                        _time(r.ended_at),
+                        _time(r.infusion_started_at, zone),
+                        _time(r.infusion_stopped_at, zone),
+                        _time(r.ended_at, zone),
                         r.dose_mg,
                         r.high_count,
                         r.medium_count,
@@ -171,8 +174,8 @@ def sessions_csv(
                         r.readings_missed,
                         "" if rate is None else f"{rate:.3f}",
                         "" if r.minutes_to_ready is None else f"{r.minutes_to_ready:.0f}",
-                        _time(r.performed_at),
-                        _time(r.approved_at),
+                        _time(r.performed_at, zone),
+                        _time(r.approved_at, zone),
                         r.sign_off,
                     )
                 )
@@ -180,18 +183,21 @@ def sessions_csv(
     return lines()
 
 
-def readings_csv(*, database: Database, actor: Actor, query: aq.HistoryFilter) -> Iterator[str]:
+def readings_csv(
+    *, database: Database, config: Config, actor: Actor, query: aq.HistoryFilter
+) -> Iterator[str]:
     """Every reading of the matching sessions as CSV lines, streamed; audited first."""
     ensure_allowed(actor, Action.REVIEW)
     _export_audit(database, actor, "readings.csv", {"filter": query.describe()})
-    now = utcnow()
+    now, zone = utcnow(), config.clinic.zone
 
     def lines() -> Iterator[str]:
         yield _csv_line(aq.READING_COLUMNS)
         with database.session_scope() as db:
             for row in aq.readings_stream(db, query, now):
                 yield _csv_line(
-                    _time(v) if isinstance(v, datetime) else ("" if v is None else v) for v in row
+                    _time(v, zone) if isinstance(v, datetime) else ("" if v is None else v)
+                    for v in row
                 )
 
     return lines()
@@ -212,7 +218,7 @@ def rems_csv(*, database: Database, config: Config, actor: Actor, session_id: in
         ("session_id", header.id),
         ("patient", header.patient_name),
         ("mrn", header.mrn),
-        ("date", _time(header.infusion_started_at)),
+        ("date", _time(header.infusion_started_at, config.clinic.zone)),
         ("dose_mg", header.dose_mg),
         *[(k, "" if v is None else v) for k, v in rems.__dict__.items()],
     ]

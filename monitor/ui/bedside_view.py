@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -11,12 +11,13 @@ from zoneinfo import ZoneInfo
 import dash_bootstrap_components as dbc
 from dash import Output, dcc, html
 
-from monitor.config import Config, Protocol, Ratings
+from monitor.config import Config, Priority, Protocol, Ratings
 from monitor.domain.acknowledgement import action_label
 from monitor.domain.alarm_display import Banner, banners
+from monitor.domain.clinic_time import age_on, clinic_today
 from monitor.domain.dose import DosePlan
 from monitor.domain.errors import InvalidEntry
-from monitor.domain.excursions import PRIORITY_RANK
+from monitor.domain.excursions import PRIORITY_MARKS, PRIORITY_RANK
 from monitor.domain.schedule import DueState
 from monitor.ui.components import (
     alarm,
@@ -33,7 +34,7 @@ from monitor.ui.recovery_view import card as recovery_card
 from monitor.ui.recovery_view import status as recovery_status
 
 if TYPE_CHECKING:
-    from monitor.services.bedside import BedsideView
+    from monitor.services.bedside import BedsideView, ChairStatus
     from monitor.services.ratings import RatingSaved
     from monitor.services.readings import ReadingSaved
     from monitor.services.recovery import RecoveryStatus
@@ -66,19 +67,26 @@ STATE_COLOURS = {
 # ---- choosing a chair and opening a session ---------------------------------------------
 
 
-def chair_picker(chairs: Sequence[str], active: Mapping[str, Any]) -> html.Div:
+def chair_picker(chairs: Sequence[str], active: Mapping[str, ChairStatus]) -> html.Div:
+    """Each chair with its session's state and what needs a nurse there: an overdue reading,
+    an unacknowledged high excursion, a discharge awaiting the physician's co-signature
+    (each as words and marks, never colour alone)."""
     cards = []
     for chair in chairs:
         row = active.get(chair)
         detail = f"{row.patient_initials} · {row.mrn} · {STATE_WORDS[row.state]}" if row else "Free"
+        marks = _chair_marks(row) if row else []
         card = dbc.Card(
             dbc.CardBody(
                 [
                     html.H2(chair, className="h5 mb-1"),
                     html.Div(detail, className="small"),
+                    *marks,
                 ]
             ),
-            className="chair-card h-100" + (" chair-busy" if row else ""),
+            className="chair-card h-100"
+            + (" chair-busy" if row else "")
+            + (" chair-alert" if marks else ""),
         )
         cards.append(
             dbc.Col(
@@ -96,15 +104,42 @@ def chair_picker(chairs: Sequence[str], active: Mapping[str, Any]) -> html.Div:
     return html.Div([html.H1("Choose a chair", className="h3 mb-3"), dbc.Row(cards)])
 
 
-def _age(birth: date) -> int:
-    today = date.today()
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+def _chair_marks(row: ChairStatus) -> list[html.Div]:
+    marks = []
+    if row.unacknowledged_high:
+        count = f" ({row.unacknowledged_high})" if row.unacknowledged_high > 1 else ""
+        marks.append(
+            html.Div(
+                f"{PRIORITY_MARKS[Priority.HIGH]} HIGH unacknowledged{count}",
+                className="chair-state chair-state-high",
+            )
+        )
+    if row.overdue:
+        marks.append(
+            html.Div(
+                f"⚠ READING OVERDUE by {int(row.overdue_seconds // 60)} min",
+                className="chair-state chair-state-overdue",
+            )
+        )
+    if row.awaiting_cosignature:
+        marks.append(
+            html.Div(
+                "✍ Nurse signed — awaiting co-signature",
+                className="chair-state chair-state-cosign",
+            )
+        )
+    return marks
+
+
+def _age(birth: date, zone: ZoneInfo, now: datetime | None = None) -> int:
+    """Age in years on today's date at the clinic (not the server's date)."""
+    return age_on(birth, clinic_today(now or datetime.now(UTC), zone))
 
 
 def open_form(chair: str, patients: Sequence[Any], config: Config, key: str) -> html.Div:
     options = [
         {
-            "label": f"{p.name} · MRN {p.mrn} · {_age(p.birth_date)} y",
+            "label": f"{p.name} · MRN {p.mrn} · {_age(p.birth_date, config.clinic.zone)} y",
             "value": p.id,
             "weight": p.weight_kg,
         }
@@ -215,6 +250,10 @@ def session_panel(
     refresh_ms: float,
     keys: tuple[str, str, str, str],
 ) -> html.Div:
+    """One session at the bedside. The reading form is the first card in every phase (a
+    reading is what falls due, in recovery too), with the outcome of Save beside its
+    button, so a tablet in either orientation shows it without scrolling; then the recovery
+    card (in recovery), the pump and the flags, CADSS, the trend and the readings."""
     reading_key, event_key, cadss_key, recovery_key = keys
     return html.Div(
         [
@@ -230,29 +269,32 @@ def session_panel(
             dcc.Store(id=B.CADSS_DUE),
             dcc.Interval(id=B.REFRESH, interval=refresh_ms),
             dcc.Interval(id=B.TICK, interval=1000),
-            dcc.Link("← All chairs", href="/bedside"),
-            html.Div(id=B.HEADER, className="my-2"),
+            html.Div(
+                [
+                    html.Div(id=B.HEADER, className="flex-grow-1"),
+                    dcc.Link("← All chairs", href="/bedside", className="ms-2 text-nowrap"),
+                ],
+                className="d-flex align-items-start bed-top",
+            ),
             html.Div(id=B.COUNTDOWN, className="countdown", role="timer", **POLITE),
+            _reading_card(),
             recovery_card(protocol, recovery_key),
             dbc.Row(
                 [
-                    dbc.Col([_reading_card(), _infusion_card()], lg=7),
+                    dbc.Col(_infusion_card(), lg=7),
                     dbc.Col(
-                        [
-                            html.Div(id=B.RESULT, **ASSERTIVE),
-                            _cadss_card(protocol.ratings),
-                            dbc.Card(
-                                [
-                                    dbc.CardHeader("Flags this session"),
-                                    dbc.CardBody(html.Div(id=B.FLAGS)),
-                                ],
-                                className="mb-3",
-                            ),
-                        ],
+                        dbc.Card(
+                            [
+                                dbc.CardHeader("Flags this session"),
+                                dbc.CardBody(html.Div(id=B.FLAGS)),
+                            ],
+                            className="mb-3",
+                        ),
                         lg=5,
                     ),
                 ]
             ),
+            _cadss_card(protocol.ratings),
             dbc.Card(
                 [
                     dbc.CardHeader("Trend"),
@@ -268,23 +310,39 @@ def session_panel(
 
 
 def _reading_card() -> dbc.Card:
+    fields = [vital_input(name) for name in VITAL_INPUTS]
+    for field in fields:
+        field.lg = 2  # one row of six fields on a landscape tablet
     return dbc.Card(
         [
             dbc.CardHeader("New reading"),
             dbc.CardBody(
                 [
-                    dbc.Row([vital_input(name) for name in VITAL_INPUTS]),
+                    dbc.Row(fields),
                     moaas_picker(),
-                    dbc.Button(
-                        "Save reading",
-                        id=B.SAVE,
-                        color="primary",
-                        size="lg",
-                        className="w-100 mt-2",
+                    dbc.Row(
+                        [
+                            dbc.Col(
+                                dbc.Button(
+                                    "Save reading",
+                                    id=B.SAVE,
+                                    color="primary",
+                                    size="lg",
+                                    className="w-100",
+                                ),
+                                md=4,
+                                className="mb-2",
+                            ),
+                            # What Save did (saved with its flags, or why not) beside the button.
+                            dbc.Col(html.Div(id=B.RESULT, **ASSERTIVE), md=8),
+                        ],
+                        className="mt-2",
                     ),
-                ]
+                ],
+                className="pb-1",
             ),
         ],
+        id="bed-reading-card",
         className="mb-3",
     )
 
@@ -470,24 +528,35 @@ def _header(view: BedsideView, zone: ZoneInfo) -> Any:
         if view.expected_end and h.state in ("infusing", "paused")
         else ""
     )
+    # Compact (name, state and links on one line; small print under it) so that the reading
+    # form starts high on a portrait tablet.
     return html.Div(
         [
             html.Div(
                 [
-                    html.H1(f"{h.chair} · {h.patient_name}", className="h4 mb-0 me-3"),
+                    html.H1(f"{h.chair} · {h.patient_name}", className="h4 mb-0 me-2"),
                     dbc.Badge(
                         STATE_WORDS[h.state],
                         color=STATE_COLOURS[h.state],
                         id=B.STATE,
-                        className="state-badge",
+                        className="state-badge me-3",
                     ),
+                    dcc.Link(
+                        "Full session record",
+                        href=f"/session/{h.id}",
+                        id="bed-record-link",
+                        className="me-3",
+                    ),
+                    dcc.Link("Back to chairs", href="/bedside", className="btn btn-outline-light")
+                    if h.state in ("discharged", "stopped_early")
+                    else None,
                 ],
-                className="d-flex align-items-center flex-wrap",
+                className="d-flex align-items-center flex-wrap gap-1",
             ),
             html.Div(
                 f"MRN {h.mrn} · {h.protocol_name} · weight {h.weight_kg:g} kg · "
                 f"dose {h.dose_mg:g} mg · pump {h.rate_ml_per_h:g} mL/h{elapsed}{end}",
-                className="text-body-secondary",
+                className="small text-body-secondary",
             ),
             html.Div(
                 f"Scheduled readings: {view.on_time} on time · {view.late} late · "
@@ -496,15 +565,6 @@ def _header(view: BedsideView, zone: ZoneInfo) -> Any:
                 id="bed-timeliness",
             )
             if h.infusion_started_at
-            else None,
-            dcc.Link(
-                "Full session record",
-                href=f"/session/{h.id}",
-                id="bed-record-link",
-                className="me-3",
-            ),
-            dcc.Link("Back to chairs", href="/bedside", className="btn btn-outline-light mt-2")
-            if h.state in ("discharged", "stopped_early")
             else None,
         ]
     )

@@ -103,7 +103,7 @@ def page(
             _card("Signatures", _signatures(record, zone), S.SIGNATURES),
             _card(
                 "Addenda",
-                [_addenda(record, zone), None if read_only else addendum_form(record)],
+                [_addenda(record, zone), None if read_only else addendum_form(record, zone)],
                 S.ADDENDA,
             ),
             _card("Audit trail", _audit(record, zone), S.AUDIT),
@@ -174,11 +174,13 @@ FIELDS = [
 ]
 
 
-def addendum_form(record: SessionRecord) -> html.Div:
-    """Correct a reading's value, or add a note; the original stays as it was."""
+def addendum_form(record: SessionRecord, zone: ZoneInfo) -> html.Div:
+    """Correct a reading's value, or add a note; the original stays as it was. Readings are
+    listed at their clinic time, as every other screen shows them."""
     readings = [
         {
-            "label": f"{r.taken_at:%H:%M} UTC · {r.systolic}/{r.diastolic} · HR {r.heart_rate}",
+            "label": f"{local_time(r.taken_at, zone)} · {r.systolic}/{r.diastolic} "
+            f"· HR {r.heart_rate}",
             "value": r.id,
         }
         for r in record.snapshot.readings

@@ -239,7 +239,12 @@ def test_exports_stream_csv_and_are_audited(database: Database, config: Config) 
         csv.reader(
             io.StringIO(
                 "".join(
-                    quality.readings_csv(database=database, actor=auditor, query=aq.HistoryFilter())
+                    quality.readings_csv(
+                        database=database,
+                        config=config,
+                        actor=auditor,
+                        query=aq.HistoryFilter(),
+                    )
                 )
             )
         )
