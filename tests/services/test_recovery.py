@@ -27,6 +27,7 @@ from monitor.reports.discharge_pdf import first_page_png
 from monitor.services.acknowledgements import acknowledge_excursions
 from monitor.services.actors import Actor
 from monitor.services.addenda import add_addendum
+from monitor.services.board import board_view
 from monitor.services.errors import IllegalTransition, InvalidEntry, PermissionDenied
 from monitor.services.ratings import record_rating
 from monitor.services.recovery import (
@@ -557,3 +558,41 @@ def test_acknowledgement_on_a_locked_record_is_refused(
     with database.session_scope() as db:
         assert db.scalar(select(func.count()).select_from(Acknowledgement)) == 0
         assert db.scalar(select(func.count()).select_from(AuditEvent)) == before
+
+
+def test_the_board_shows_a_signed_discharge_awaiting_cosignature(
+    database: Database, config: Config, people: dict[str, Actor]
+) -> None:
+    nurse, doctor = people["nurse"], people["doctor"]
+    sid = recovered(database, config, nurse)
+    with database.session_scope() as db:  # its MEDIUM alerts seen, so only the co-sign is left
+        medium = list(db.scalars(select(Excursion.id).where(Excursion.session_id == sid)))
+    acknowledge_excursions(
+        database=database,
+        config=config,
+        actor=doctor,
+        excursion_ids=medium,
+        action="observed",
+        idempotency_key=factories.key(),
+        now=READY,
+    )
+    other = factories.infusing(  # running longer than ours: first among routine tiles
+        database, config, nurse, now=T0 - timedelta(minutes=30), chair=config.clinic.chairs[1]
+    )
+    factories.reading(database, config, nurse, other, READY - timedelta(minutes=2))
+
+    def tile() -> tuple[bool, list[int]]:
+        board = board_view(
+            database=database, config=config, actor=doctor, now=READY + timedelta(minutes=2)
+        )
+        mine = next(t for t in board.tiles if t.session_id == sid)
+        return mine.awaiting_cosignature, [t.session_id for t in board.tiles]
+
+    assess(database, config, nurse, sid)
+    assert tile() == (False, [other, sid])  # assessed, not signed: routine, longest running
+    sign_performed(
+        database=database, config=config, actor=nurse, session_id=sid, password=PASSWORD, now=READY
+    )
+    assert tile() == (True, [sid, other])
+    assess(database, config, nurse, sid, at=READY + timedelta(minutes=1))
+    assert tile()[0] is False  # a new assessment needs a new signature first
