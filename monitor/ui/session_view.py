@@ -31,7 +31,12 @@ def missing(session_id: str) -> Any:
 
 
 def page(
-    record: SessionRecord, zone: ZoneInfo, addendum_key: str, *, read_only: bool = False
+    record: SessionRecord,
+    zone: ZoneInfo,
+    addendum_key: str,
+    *,
+    read_only: bool = False,
+    approval: Any = None,
 ) -> html.Div:
     h = record.snapshot.header
     live = h.state not in ("discharged", "stopped_early")
@@ -80,6 +85,7 @@ def page(
                 ],
                 className="mb-2",
             ),
+            approval,  # the physician's co-signature, while the session is in recovery
             _card(
                 "Timeline",
                 dcc.Graph(
@@ -102,6 +108,20 @@ def page(
                 S.ADDENDA,
             ),
             _card("Audit trail", _audit(record, zone), S.AUDIT),
+        ]
+    )
+
+
+def approval_card(panel: Any, toast: Any) -> Any:
+    """The discharge sign-off near the top of the record: the physician co-signs here."""
+    return html.Div(
+        [
+            toast,
+            dbc.Card(
+                [dbc.CardHeader("Discharge sign-off"), dbc.CardBody(panel)],
+                className="mb-3 border-danger",
+                id="session-signoff",
+            ),
         ]
     )
 
