@@ -11,6 +11,7 @@ from uuid import uuid4
 
 from dash import Dash, Input, Output, State, no_update
 from dash.dependencies import DashDependency
+from dash.exceptions import PreventUpdate
 
 from monitor import auth, runtime
 from monitor.domain.errors import InvalidEntry
@@ -65,9 +66,17 @@ def _save(
     return render.notice("Assessment saved."), uuid4().hex, 1
 
 
-def _sign(_: int, session_id: Any, password: Any) -> tuple[Any, ...]:
+def _tapped(clicks: Any) -> None:
+    """Dash calls a callback when its button first appears (the role's panels are rendered
+    after the page): only a real tap signs or acknowledges."""
+    if not clicks:
+        raise PreventUpdate
+
+
+def _sign(clicks: int, session_id: Any, password: Any) -> tuple[Any, ...]:
     rt = runtime.current()
     actor = auth.require(Action.VIEW_BEDSIDE)
+    _tapped(clicks)
     try:
         sign_performed(
             database=rt.database,
@@ -117,9 +126,10 @@ def _panel(with_status: bool) -> Callable[..., tuple[Any, ...]]:
     return refresh
 
 
-def _approve(_: int, session_id: Any, password: Any, override: Any, version: Any) -> Any:
+def _approve(clicks: int, session_id: Any, password: Any, override: Any, version: Any) -> Any:
     rt = runtime.current()
     actor = auth.require(Action.DISCHARGE)
+    _tapped(clicks)
     sid = auth.int_arg(session_id)
     try:
         approve_discharge(
@@ -145,10 +155,11 @@ def _excursion_ids(value: Any) -> list[int]:
 
 
 def _acknowledge(
-    _: int, shown: Any, action: Any, note: Any, key: Any, version: Any
+    clicks: int, shown: Any, action: Any, note: Any, key: Any, version: Any
 ) -> tuple[Any, ...]:
     rt = runtime.current()
     actor = auth.require(Action.ACKNOWLEDGE)
+    _tapped(clicks)
     ids = _excursion_ids(shown)
     try:
         done = acknowledge_excursions(
