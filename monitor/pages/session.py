@@ -1,6 +1,7 @@
 """One session in full: timeline, readings (with their addenda), excursions and their
 acknowledgements, signatures, addenda and the audit trail; its PDF; corrections as addenda.
-Opened from the board or the bedside page."""
+Opened from the board or the bedside page. While the session is in recovery a physician
+co-signs the discharge here (the approval panel shared with the bedside card)."""
 
 from __future__ import annotations
 

@@ -190,7 +190,9 @@ def _cosign(tile: Tile, zone: ZoneInfo) -> Any:
         [
             html.Div(
                 [
-                    dbc.Badge(COSIGN_WORDS, color="info", className="awaiting-cosign"),
+                    dbc.Badge(
+                        COSIGN_WORDS, color="info", text_color="dark", className="awaiting-cosign"
+                    ),
                     html.Span(
                         f" at {local_time(tile.nurse_signed_at, zone)}", className="small ms-1"
                     ),

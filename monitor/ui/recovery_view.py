@@ -295,50 +295,60 @@ def approval_panel(
 ) -> html.Div:
     """The physician's co-signature: the open HIGH alerts to acknowledge first (same action
     choices and note as the board's dialog), then password, override reason and approval."""
-    return html.Div(
+    controls = [
+        html.H2("Physician: approve the discharge", className="h6"),
+        html.Div(id=ids.alerts),
+        html.Div(
+            [
+                dbc.Label("Action taken", html_for=ids.ack_action),
+                dbc.RadioItems(
+                    id=ids.ack_action,
+                    options=[{"label": t, "value": v} for v, t in ACTIONS],
+                    value="observed",
+                    className="mb-2 ack-actions",
+                ),
+                dbc.Label("Note (optional; required for Other)", html_for=ids.ack_note),
+                dbc.Textarea(id=ids.ack_note, maxLength=2000, rows=2),
+                dbc.Button(
+                    "Acknowledge these alerts", id=ids.ack, color="warning", className="mt-2"
+                ),
+                html.Div(id=ids.ack_message, className="mt-2", role="status"),
+            ],
+            id=ids.ack_section,
+            className="ack-from-approval mb-3",
+            style={"display": "none"},
+        ),
+        html.Div(
+            [
+                dbc.Label("Your password", html_for=ids.password),
+                dbc.Input(id=ids.password, type="password", autoComplete="off"),
+                dbc.Label(
+                    "Override reason (only to discharge with criteria unmet)",
+                    html_for=ids.override,
+                    className="mt-2",
+                ),
+                dbc.Textarea(id=ids.override, rows=2, maxLength=2000),
+                dbc.Button("Approve discharge", id=ids.approve, color="danger", className="mt-2"),
+            ],
+            id=ids.approve_section,
+        ),
+    ]
+    stores = [
+        dcc.Interval(id=ids.refresh, interval=refresh_ms),
+        dcc.Store(id=ids.version, data=0),
+        dcc.Store(id=ids.alert_ids, data=[]),
+        dcc.Store(id=ids.ack_key, data=ack_key),
+    ]
+    if not with_status:
+        return html.Div([*stores, *controls], className="approval-panel")
+    return html.Div(  # the criteria beside the controls: the approve button stays in view
         [
-            dcc.Interval(id=ids.refresh, interval=refresh_ms),
-            dcc.Store(id=ids.version, data=0),
-            dcc.Store(id=ids.alert_ids, data=[]),
-            dcc.Store(id=ids.ack_key, data=ack_key),
-            html.H2("Physician: approve the discharge", className="h6"),
-            html.Div(id=ids.status, className="mb-2") if with_status else None,
-            html.Div(id=ids.alerts),
-            html.Div(
+            *stores,
+            dbc.Row(
                 [
-                    dbc.Label("Action taken", html_for=ids.ack_action),
-                    dbc.RadioItems(
-                        id=ids.ack_action,
-                        options=[{"label": t, "value": v} for v, t in ACTIONS],
-                        value="observed",
-                        className="mb-2 ack-actions",
-                    ),
-                    dbc.Label("Note (optional; required for Other)", html_for=ids.ack_note),
-                    dbc.Textarea(id=ids.ack_note, maxLength=2000, rows=2),
-                    dbc.Button(
-                        "Acknowledge these alerts", id=ids.ack, color="warning", className="mt-2"
-                    ),
-                    html.Div(id=ids.ack_message, className="mt-2", role="status"),
-                ],
-                id=ids.ack_section,
-                className="ack-from-approval mb-3",
-                style={"display": "none"},
-            ),
-            html.Div(
-                [
-                    dbc.Label("Your password", html_for=ids.password),
-                    dbc.Input(id=ids.password, type="password", autoComplete="off"),
-                    dbc.Label(
-                        "Override reason (only to discharge with criteria unmet)",
-                        html_for=ids.override,
-                        className="mt-2",
-                    ),
-                    dbc.Textarea(id=ids.override, rows=2, maxLength=2000),
-                    dbc.Button(
-                        "Approve discharge", id=ids.approve, color="danger", className="mt-2"
-                    ),
-                ],
-                id=ids.approve_section,
+                    dbc.Col(html.Div(id=ids.status), lg=7, className="mb-2"),
+                    dbc.Col(controls, lg=5),
+                ]
             ),
         ],
         className="approval-panel",

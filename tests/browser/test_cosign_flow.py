@@ -124,8 +124,10 @@ def test_dis011_board_shows_awaiting_cosignature_and_the_record_page_approves(
     expect(signoff).to_contain_text("READY FOR DISCHARGE")
     expect(signoff).to_contain_text("Signed performed by Test Nurse")
     expect(doc.get_by_role("button", name="Sign as performed")).to_have_count(0)
+    approve = signoff.get_by_role("button", name="Approve discharge")
+    expect(approve).to_be_in_viewport()  # criteria beside the controls: no scrolling
     signoff.get_by_label("Your password").fill(PASSWORD)
-    signoff.get_by_role("button", name="Approve discharge").click()
+    approve.click()
     toast = doc.locator("#session-signoff-approve-outcome")
     expect(toast).to_contain_text("record is signed and locked")
     expect(toast).to_be_in_viewport()
