@@ -23,6 +23,8 @@ from tests.browser.test_discharge_flow import CHECKLIST, recovered_session
 from tests.factories import PASSWORD
 
 SLOW = 15_000  # a loaded machine: the first render of the bedside can take a while
+# Tests take `server` first: it is then stopped after both browser contexts have closed,
+# so a poll in flight never meets a stopped server.
 
 
 @pytest.fixture
@@ -43,7 +45,7 @@ def no_approval_panel(page: Page) -> None:
 
 
 def test_dis010_open_high_holds_the_approval_until_acknowledged_from_the_panel(
-    page: Page, physician_page: Page, server: Server, config: Config
+    server: Server, config: Config, page: Page, physician_page: Page
 ) -> None:
     sid = recovered_session(server, config)
     nurse = factories.user(server.database, username="nurse2")
@@ -102,7 +104,7 @@ def test_dis010_open_high_holds_the_approval_until_acknowledged_from_the_panel(
 
 
 def test_dis011_board_shows_awaiting_cosignature_and_the_record_page_approves(
-    page: Page, physician_page: Page, server: Server, config: Config
+    server: Server, config: Config, page: Page, physician_page: Page
 ) -> None:
     sid = recovered_session(server, config)
     factories.user(server.database, Role.PHYSICIAN, username="doctor")
