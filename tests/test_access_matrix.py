@@ -28,8 +28,12 @@ SIGNED_IN = EVERYONE - {ANON}
 CALLBACKS = {
     "_pages_content": EVERYONE,  # Dash's page router; each page guards itself
     "bed-": CLINICAL,
-    "rec-": CLINICAL,
+    "rec-message": CLINICAL,  # the assessment and the nurse's signature
+    "rec-signers": CLINICAL,  # which signature panels the role is shown
+    "rec-approve": {"physician"},  # the approval panel: co-sign, and its open alerts
+    "rec-ack": {"physician"},
     "session-add": CLINICAL,
+    "session-signoff": {"physician"},  # the same approval panel on the session record
     "board-": {"physician"},
     "audit-": {"auditor"},
     "measures-": {"auditor"},

@@ -343,6 +343,46 @@ def test_recovery_card(
 
 
 @FUZZ
+@given(shown=anything, action=anything, note=anything, key=anything, password=anything)
+def test_approval_panel(
+    world: dict[str, Any], shown: Any, action: Any, note: Any, key: Any, password: Any
+) -> None:
+    """The approval panel (bedside card and session record): acknowledge, then approve."""
+    for ids, session in (("rec", "bed-session-id"), ("session-signoff", "session-id")):
+        post(
+            world,
+            "physician",
+            f"{ids}-ack-message.children",
+            {
+                f"{ids}-ack.n_clicks": 1,
+                f"{ids}-approve-alert-ids.data": shown,
+                f"{ids}-ack-action.value": action,
+                f"{ids}-ack-note.value": note,
+                f"{ids}-ack-key.data": key,
+                f"{ids}-approve-version.data": 0,
+            },
+        )
+        post(
+            world,
+            "physician",
+            f"{ids}-approve-outcome.children",
+            {
+                f"{ids}-approve.n_clicks": 1,
+                f"{session}.data": world["sid"],
+                f"{ids}-approve-password.value": password,
+                f"{ids}-override.value": note,
+                f"{ids}-approve-version.data": shown,
+            },
+        )
+        post(
+            world,
+            "physician",
+            f"{ids}-approve-alerts.children",
+            {f"{ids}-approve-refresh.n_intervals": 1, f"{session}.data": shown},
+        )
+
+
+@FUZZ
 @given(start=anything, end=anything, period=anything)
 def test_measures_form(world: dict[str, Any], start: Any, end: Any, period: Any) -> None:
     post(

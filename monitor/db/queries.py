@@ -254,6 +254,7 @@ class BoardSession:
     infusion_started_at: datetime | None
     infusion_stopped_at: datetime | None
     infusion_minutes: float
+    nurse_signed_at: datetime | None = None  # latest assessment signed: awaiting co-signature
 
 
 @dataclass(frozen=True)
@@ -303,9 +304,27 @@ class BoardData:
     pause_events: list[BoardEvent]
 
 
+def _nurse_signed(db: Session, active: Any) -> dict[int, datetime]:
+    """When the nurse signed each active session's latest assessment (if they have)."""
+    latest = (
+        select(func.max(RecoveryAssessment.id).label("id"))
+        .where(RecoveryAssessment.session_id.in_(active))
+        .group_by(RecoveryAssessment.session_id)
+    )
+    return {
+        sid: at
+        for sid, at in db.execute(
+            select(Signature.session_id, Signature.signed_at).where(
+                Signature.assessment_id.in_(latest), Signature.meaning == "performed"
+            )
+        ).all()
+    }
+
+
 def board_data(db: Session) -> BoardData:
     """Everything the board shows, read for the active sessions only (indexed by session)."""
     active = select(InfusionSession.id).where(ACTIVE_SESSION)
+    signed = _nurse_signed(db, active)
     sessions = [
         BoardSession(
             s.id,
@@ -318,6 +337,7 @@ def board_data(db: Session) -> BoardData:
             s.infusion_started_at,
             s.infusion_stopped_at,
             s.infusion_minutes,
+            signed.get(s.id),
         )
         for s, given, family, mrn in db.execute(
             select(InfusionSession, Patient.given_name, Patient.family_name, Patient.mrn)

@@ -2,8 +2,10 @@
 
 Tiles are ordered by urgency: an unacknowledged high excursion first (escalated ones, then
 the oldest), then an overdue reading (longest overdue first), then an unacknowledged medium
-excursion, then the rest; within a group, the session whose infusion has run longest comes
-first, and sessions not yet dosing come last.
+excursion, then a discharge the nurse has signed and the physician has still to co-sign
+(longest waiting first: a patient and escort are waiting, but no alarm is), then the rest;
+within a group, the session whose infusion has run longest comes first, and sessions not
+yet dosing come last.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ class Urgency(IntEnum):
     UNACKNOWLEDGED_HIGH = 1
     OVERDUE = 2
     UNACKNOWLEDGED_MEDIUM = 3
-    ROUTINE = 4
+    AWAITING_COSIGNATURE = 4
+    ROUTINE = 5
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class TileState:
     overdue_seconds: float
     started_at: datetime | None
     opened_at: datetime
+    nurse_signed_at: datetime | None = None  # the nurse signed; the physician co-signs next
 
 
 def urgency(state: TileState) -> Urgency:
@@ -41,6 +45,8 @@ def urgency(state: TileState) -> Urgency:
         return Urgency.OVERDUE
     if state.highest_unacknowledged is Priority.MEDIUM:
         return Urgency.UNACKNOWLEDGED_MEDIUM
+    if state.nurse_signed_at is not None:
+        return Urgency.AWAITING_COSIGNATURE
     return Urgency.ROUTINE
 
 
@@ -64,9 +70,11 @@ def order(states: list[TileState], now: datetime, escalate_after_minutes: float)
             if state.oldest_unacknowledged_high_at
             else 0.0
         )
+        waiting = (now - state.nurse_signed_at).total_seconds() if state.nurse_signed_at else 0.0
         within = {
             Urgency.UNACKNOWLEDGED_HIGH: high_age,
             Urgency.OVERDUE: state.overdue_seconds,
+            Urgency.AWAITING_COSIGNATURE: waiting,
         }.get(level, 0.0)
         running = (now - (state.started_at or state.opened_at)).total_seconds()
         not_started = 0 if state.started_at else 1

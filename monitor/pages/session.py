@@ -1,6 +1,7 @@
 """One session in full: timeline, readings (with their addenda), excursions and their
 acknowledgements, signatures, addenda and the audit trail; its PDF; corrections as addenda.
-Opened from the board or the bedside page."""
+Opened from the board or the bedside page. While the session is in recovery a physician
+co-signs the discharge here (the approval panel shared with the bedside card)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from dash import Dash, Input, Output, State, no_update
 from flask import Flask, Response
 
 from monitor import auth, runtime
-from monitor.domain.permissions import Action
+from monitor.domain.permissions import Action, is_allowed
+from monitor.domain.session_state import SessionState
+from monitor.pages.bedside_recovery import register_approval
 from monitor.services.addenda import add_addendum
 from monitor.services.errors import Conflict, DomainError, NotFound
 from monitor.services.session_record import discharge_pdf, session_record
-from monitor.ui import session_view
+from monitor.ui import recovery_view, session_view
 from monitor.ui.bedside_view import notice, problem
 from monitor.ui.ids import SessionPage as S
 
@@ -35,8 +38,20 @@ def layout(session_id: str = "", **_: Any) -> Any:
         record = session_record(database=rt.database, actor=actor, session_id=sid)
     except NotFound:
         return session_view.missing(session_id)
+    approval = None
+    in_recovery = record.snapshot.header.state == SessionState.RECOVERY.value
+    if in_recovery and is_allowed(actor.role, Action.DISCHARGE):
+        ids, refresh_ms = recovery_view.RECORD, rt.config.app.bedside_refresh_seconds * 1000
+        approval = session_view.approval_card(
+            recovery_view.approval_panel(ids, refresh_ms, uuid4().hex, with_status=True),
+            recovery_view.outcome_toast(ids),
+        )
     return session_view.page(
-        record, rt.config.clinic.zone, uuid4().hex, spo2_range=rt.config.chart.spo2_range
+        record,
+        rt.config.clinic.zone,
+        uuid4().hex,
+        approval=approval,
+        spo2_range=rt.config.chart.spo2_range,
     )
 
 
@@ -92,6 +107,7 @@ def register_routes(server: Flask) -> None:
 
 def register_callbacks(app: Dash) -> None:
     register_routes(app.server)
+    register_approval(app, recovery_view.RECORD, State(S.SESSION, "data"), with_status=True)
     app.callback(
         Output(S.ADD_MESSAGE, "children"),
         Output(S.ADDENDUM_KEY, "data"),

@@ -1,4 +1,7 @@
-"""Acknowledge excursions: the physician records what was done; who and when are kept."""
+"""Acknowledge excursions: the physician records what was done; who and when are kept.
+
+A signed, locked record (discharged or ended) takes no more acknowledgements: what was
+missed is corrected by an addendum, so the signed record never changes afterwards."""
 
 from __future__ import annotations
 
@@ -16,10 +19,12 @@ from monitor.db.models import ACKNOWLEDGEMENT_ACTIONS, Acknowledgement, Excursio
 from monitor.db.types import utcnow
 from monitor.domain.errors import refuse
 from monitor.domain.permissions import Action
+from monitor.domain.session_state import SessionState, accepts_entries
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
-from monitor.services.errors import Conflict, NotFound
+from monitor.services.errors import Conflict, IllegalTransition, NotFound
 from monitor.services.idempotency import check_key
+from monitor.services.session_lifecycle import load_locked
 from monitor.services.summaries import refresh_summary
 
 ACTION_LABELS = {
@@ -92,6 +97,13 @@ def _write(
     }
     if prior and all(a.submission_key == key for a in prior.values()) and len(prior) == len(ids):
         return Acknowledged(tuple(ids), duplicate=True)
+    session = load_locked(db, excursions[0].session_id)  # waits for a discharge in progress
+    if not accepts_entries(SessionState(session.state)):
+        raise IllegalTransition(
+            f"This session is {session.state.replace('_', ' ')} and its record is signed and "
+            "locked: acknowledgements can no longer be added. Add an addendum to the record "
+            "to say what was seen and done."
+        )
     todo = [e for e in excursions if e.id not in prior]
     if not todo:
         first = next(iter(prior.values()))

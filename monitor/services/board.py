@@ -45,6 +45,11 @@ class Tile:
     due: DueStatus
     cadss_total: int | None
     cadss_version: str | None
+    nurse_signed_at: datetime | None = None  # the nurse signed: awaiting co-signature
+
+    @property
+    def awaiting_cosignature(self) -> bool:
+        return self.nurse_signed_at is not None
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,7 @@ def board_view(
             due=due,
             cadss_total=rating.total if rating else None,
             cadss_version=rating.version if rating else None,
+            nurse_signed_at=s.nurse_signed_at,
         )
         highs = [a.detected_at for a in own_alerts if a.priority is Priority.HIGH]
         states.append(
@@ -126,6 +132,7 @@ def board_view(
                 overdue_seconds=due.overdue_seconds if due.state is DueState.OVERDUE else 0.0,
                 started_at=s.infusion_started_at,
                 opened_at=s.opened_at,
+                nurse_signed_at=s.nurse_signed_at,
             )
         )
     ranked = order(states, at, after)

@@ -14,10 +14,19 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from monitor.config import Config, Protocol
+from monitor.config import Config, Priority, Protocol
 from monitor.db.engine import Database
-from monitor.db.models import InfusionSession, Rating, Reading, RecoveryAssessment, Signature
+from monitor.db.models import (
+    Acknowledgement,
+    Excursion,
+    InfusionSession,
+    Rating,
+    Reading,
+    RecoveryAssessment,
+    Signature,
+)
 from monitor.db.types import utcnow
+from monitor.domain.approval import OpenAlert, approval_problems, blocking_alerts
 from monitor.domain.discharge import (
     Criterion,
     NurseAssessment,
@@ -26,19 +35,17 @@ from monitor.domain.discharge import (
     check_assessment,
     evaluate,
 )
-from monitor.domain.errors import refuse
+from monitor.domain.errors import InvalidEntry, refuse
 from monitor.domain.permissions import Action
 from monitor.domain.session_state import SessionEvent, SessionState
 from monitor.domain.vitals import VitalSigns
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
-from monitor.services.errors import IllegalTransition, InvalidEntry, NotFound
+from monitor.services.errors import IllegalTransition, NotFound
 from monitor.services.idempotency import run_once, same_request, same_session
 from monitor.services.people import verify_password
 from monitor.services.session_lifecycle import load_locked, move
 from monitor.services.summaries import refresh_summary
-
-MIN_OVERRIDE_REASON = 10
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,7 @@ class RecoveryStatus:
     assessment_id: int | None
     assessment: NurseAssessment | None
     signatures: tuple[SignatureView, ...]
+    open_highs: tuple[OpenAlert, ...] = ()  # unacknowledged HIGH excursions: they hold approval
 
     @property
     def performed(self) -> SignatureView | None:
@@ -155,6 +163,21 @@ def _criteria(
     )
 
 
+def _open_alerts(db: Session, session_id: int) -> list[OpenAlert]:
+    """The session's excursions nobody has acknowledged yet, oldest first."""
+    acknowledged = select(Acknowledgement.excursion_id).where(
+        Acknowledgement.session_id == session_id
+    )
+    return [
+        OpenAlert(x.id, Priority(x.priority), x.message, x.detected_at)
+        for x in db.scalars(
+            select(Excursion)
+            .where(Excursion.session_id == session_id, Excursion.id.not_in(acknowledged))
+            .order_by(Excursion.detected_at, Excursion.id)
+        )
+    ]
+
+
 def _signatures(db: Session, session_id: int) -> tuple[SignatureView, ...]:
     return tuple(
         SignatureView(
@@ -198,6 +221,7 @@ def recovery_status(
             latest.id if latest else None,
             assessment,
             _signatures(db, session_id),
+            tuple(blocking_alerts(_open_alerts(db, session_id))),
         )
 
 
@@ -390,7 +414,8 @@ def approve_discharge(
     override_reason: str | None = None,
     now: datetime | None = None,
 ) -> int:
-    """The physician co-signs the discharge; refused while a criterion is unmet unless they
+    """The physician co-signs the discharge; refused while a HIGH alert of the session is
+    unacknowledged (whatever the override says), and while a criterion is unmet unless they
     override with a written reason. The session is then discharged and its record locked."""
     ensure_allowed(actor, Action.DISCHARGE)
     _check_password(database, actor, password)
@@ -400,26 +425,28 @@ def approve_discharge(
         session = load_locked(db, session_id)
         _in_recovery(session)
         latest = _latest_assessment(db, session_id)
-        signed = (
-            latest is not None
-            and db.scalars(
+        signed = latest is not None and (
+            db.scalars(
                 select(Signature).where(
                     Signature.assessment_id == latest.id, Signature.meaning == "performed"
                 )
             ).first()
+            is not None
         )
-        if latest is None or not signed:
-            raise refuse("signature", "The nurse signs the latest assessment first")
         criteria = _criteria(
             db, session, config.protocol(session.protocol_id), at, _as_assessment(latest)
         )
+        problems = approval_problems(
+            nurse_signed=signed,
+            criteria=criteria,
+            override_reason=reason,
+            open_alerts=_open_alerts(db, session_id),
+            zone=config.clinic.zone,
+        )
+        if problems:
+            raise InvalidEntry(problems)
+        assert latest is not None
         unmet = [c for c in criteria if not c.met]
-        if unmet and reason is None:
-            raise InvalidEntry(
-                [refuse("override", f"Not met: {c.label} ({c.detail})").problems[0] for c in unmet]
-            )
-        if unmet and reason is not None and len(reason) < MIN_OVERRIDE_REASON:
-            raise refuse("override", "Write the reason for discharging with criteria unmet")
         signature = _sign(
             db,
             session,

@@ -179,7 +179,37 @@ def _alert(tile: Tile) -> Any:
     )
 
 
-def tile_card(tile: Tile) -> dbc.Col:
+COSIGN_WORDS = "Nurse signed — awaiting co-signature"
+
+
+def _cosign(tile: Tile, zone: ZoneInfo) -> Any:
+    """The nurse has signed the discharge: the physician co-signs on the session record."""
+    if tile.nurse_signed_at is None:
+        return None
+    return html.Div(
+        [
+            html.Div(
+                [
+                    dbc.Badge(
+                        COSIGN_WORDS, color="info", text_color="dark", className="awaiting-cosign"
+                    ),
+                    html.Span(
+                        f" at {local_time(tile.nurse_signed_at, zone)}", className="small ms-1"
+                    ),
+                ]
+            ),
+            dcc.Link(
+                "Review and co-sign",
+                href=f"/session/{tile.session_id}",
+                className="btn btn-primary ms-auto",
+                id=f"tile-cosign-{tile.session_id}",
+            ),
+        ],
+        className="d-flex align-items-center flex-wrap gap-2 mb-2 tile-cosign",
+    )
+
+
+def tile_card(tile: Tile, zone: ZoneInfo) -> dbc.Col:
     minutes = (
         f"t+{tile.minutes_since_start:.0f} min"
         if tile.minutes_since_start is not None
@@ -207,6 +237,7 @@ def tile_card(tile: Tile) -> dbc.Col:
                 className="d-flex align-items-center mb-2",
             ),
             _alert(tile),
+            _cosign(tile, zone),
             _due(tile),
             _vitals(tile),
             html.Div(
@@ -217,7 +248,11 @@ def tile_card(tile: Tile) -> dbc.Col:
         ]
     )
     return dbc.Col(
-        dbc.Card(body, className=f"tile tile-{level}", id=f"tile-{tile.session_id}"),
+        dbc.Card(
+            body,
+            className=f"tile tile-{level}" + (" tile-cosign-due" if tile.nurse_signed_at else ""),
+            id=f"tile-{tile.session_id}",
+        ),
         xs=12,
         md=6,
         xxl=4,
@@ -227,7 +262,7 @@ def tile_card(tile: Tile) -> dbc.Col:
 
 def tiles(board: Board, zone: ZoneInfo) -> tuple[Any, str, list[int], dict[str, Any]]:
     """The tiles, the 'updated' text, the unacknowledged high ids, and each tile's alerts."""
-    cards = [tile_card(t) for t in board.tiles] or [
+    cards = [tile_card(t, zone) for t in board.tiles] or [
         dbc.Col(dbc.Alert("No active sessions.", color="secondary"))
     ]
     highs = sorted(

@@ -37,6 +37,7 @@ def page(
     *,
     read_only: bool = False,
     spo2_range: tuple[float, float] = DEFAULT_SPO2_RANGE,  # issue 9 (chart)
+    approval: Any = None,
 ) -> html.Div:
     h = record.snapshot.header
     live = h.state not in ("discharged", "stopped_early")
@@ -85,6 +86,7 @@ def page(
                 ],
                 className="mb-2",
             ),
+            approval,  # the physician's co-signature, while the session is in recovery
             _card(
                 "Timeline",
                 dcc.Graph(
@@ -107,6 +109,20 @@ def page(
                 S.ADDENDA,
             ),
             _card("Audit trail", _audit(record, zone), S.AUDIT),
+        ]
+    )
+
+
+def approval_card(panel: Any, toast: Any) -> Any:
+    """The discharge sign-off near the top of the record: the physician co-signs here."""
+    return html.Div(
+        [
+            toast,
+            dbc.Card(
+                [dbc.CardHeader("Discharge sign-off"), dbc.CardBody(panel)],
+                className="mb-3 border-danger",
+                id="session-signoff",
+            ),
         ]
     )
 

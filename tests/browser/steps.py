@@ -56,3 +56,19 @@ def save_reading(page: Page) -> None:
 
 def wait_saved(page: Page) -> None:
     expect(page.locator("#bed-saved")).to_be_visible()
+
+
+# issue 9 (cosign): the nurse's recovery assessment and signature, as in test_dis001
+def assess_and_sign(page: Page, confirm: tuple[str, ...]) -> None:
+    """Score Aldrete 2/2/2, confirm the given checklist items, save, and sign as performed."""
+    card = page.locator("#rec-card")
+    expect(card).to_be_visible(timeout=15_000)
+    for picker in ("#rec-activity", "#rec-respiration", "#rec-consciousness"):
+        page.locator(picker).get_by_text("2", exact=True).click()
+    for item in confirm:
+        card.get_by_text(item, exact=True).click()
+    page.get_by_role("button", name="Save assessment").click()
+    expect(page.locator("#rec-message")).to_contain_text("Assessment saved")
+    page.locator("#rec-sign-password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign as performed").click()
+    expect(page.locator("#rec-message")).to_contain_text("Assessment signed (performed)")

@@ -89,7 +89,9 @@ def test_dis001_recovery_to_locked_record(
     sign_in(doctor_page, server.url, "doctor", target=f"/bedside?chair={quote(chair)}")
     doctor_page.locator("#rec-approve-password").fill(PASSWORD)
     doctor_page.get_by_role("button", name="Approve discharge").click()
-    expect(doctor_page.locator("#rec-message")).to_contain_text("record is signed and locked")
+    expect(doctor_page.locator("#rec-approve-outcome")).to_contain_text(
+        "record is signed and locked"
+    )
     expect(doctor_page.locator("#bed-state")).to_have_text("Discharged")
     expect(doctor_page.get_by_role("button", name="Save reading")).to_be_disabled()
 

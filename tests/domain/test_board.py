@@ -19,6 +19,7 @@ def tile(
     high_since: float | None = None,
     overdue: float = 0,
     started: float | None = 30,
+    signed: float | None = None,
 ) -> TileState:
     return TileState(
         session_id=sid,
@@ -29,6 +30,7 @@ def tile(
         overdue_seconds=overdue,
         started_at=NOW - timedelta(minutes=started) if started is not None else None,
         opened_at=NOW - timedelta(minutes=(started or 0) + 15),
+        nurse_signed_at=NOW - timedelta(minutes=signed) if signed is not None else None,
     )
 
 
@@ -42,6 +44,12 @@ def tile(
         (tile(1, priority=Priority.MEDIUM), Urgency.UNACKNOWLEDGED_MEDIUM),
         (tile(1, priority=Priority.LOW), Urgency.ROUTINE),
         (tile(1), Urgency.ROUTINE),
+        # signed by the nurse, awaiting the physician's co-signature: after every alert
+        (tile(1, signed=0), Urgency.AWAITING_COSIGNATURE),
+        (tile(1, signed=30, priority=Priority.LOW), Urgency.AWAITING_COSIGNATURE),
+        (tile(1, signed=1, priority=Priority.MEDIUM), Urgency.UNACKNOWLEDGED_MEDIUM),
+        (tile(1, signed=1, overdue=1), Urgency.OVERDUE),
+        (tile(1, signed=1, priority=Priority.HIGH, high_since=1), Urgency.UNACKNOWLEDGED_HIGH),
     ],
 )
 def test_urgency_levels(state: TileState, expected: Urgency) -> None:
@@ -56,6 +64,22 @@ def test_order_follows_the_four_levels() -> None:
         tile(1, priority=Priority.HIGH, high_since=0.5),
     ]
     assert order(states, NOW, 5) == [1, 2, 3, 4]
+
+
+def test_awaiting_cosignature_comes_after_the_alerts_and_before_the_rest() -> None:
+    states = [
+        tile(5, started=150),
+        tile(4, signed=2, started=125),
+        tile(3, priority=Priority.MEDIUM),
+        tile(2, overdue=30),
+        tile(1, priority=Priority.HIGH, high_since=0.5),
+    ]
+    assert order(states, NOW, 5) == [1, 2, 3, 4, 5]
+
+
+def test_the_longest_waiting_for_cosignature_comes_first() -> None:
+    states = [tile(1, signed=1, started=200), tile(2, signed=12, started=121), tile(3, signed=5)]
+    assert order(states, NOW, 5) == [2, 3, 1]
 
 
 def test_routine_tiles_run_longest_first_and_unstarted_last() -> None:

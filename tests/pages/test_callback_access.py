@@ -13,7 +13,7 @@ from tests import factories
 from tests.pages.dash_http import ENDPOINT, body, prepare, sign_in
 
 PUBLIC = ("_pages_content",)  # Dash's page router: it serves the sign-in page itself
-PHYSICIAN_ONLY = ("board-",)
+PHYSICIAN_ONLY = ("board-", "rec-approve", "rec-ack", "session-signoff")  # and approval
 AUDITOR_ONLY = ("audit-", "measures-")
 
 

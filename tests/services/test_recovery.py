@@ -12,12 +12,22 @@ from sqlalchemy import func, select
 
 from monitor.config import Config
 from monitor.db.engine import Database
-from monitor.db.models import Addendum, AuditEvent, InfusionSession, Reading, Signature
+from monitor.db.models import (
+    Acknowledgement,
+    Addendum,
+    AuditEvent,
+    Excursion,
+    InfusionSession,
+    Reading,
+    Signature,
+)
 from monitor.domain.permissions import Role
 from monitor.domain.session_state import SessionEvent
 from monitor.reports.discharge_pdf import first_page_png
+from monitor.services.acknowledgements import acknowledge_excursions
 from monitor.services.actors import Actor
 from monitor.services.addenda import add_addendum
+from monitor.services.board import board_view
 from monitor.services.errors import IllegalTransition, InvalidEntry, PermissionDenied
 from monitor.services.ratings import record_rating
 from monitor.services.recovery import (
@@ -439,3 +449,150 @@ def test_pdf_carries_the_record(
             .where(AuditEvent.action == "record.exported", AuditEvent.session_id == sid)
         )
     assert exports == 1
+
+
+def signed_with_an_open_high(database: Database, config: Config, nurse: Actor) -> int:
+    """Recovered and signed by the nurse, with a HIGH (systolic 185) at 60 min unacknowledged."""
+    sid = recovered(database, config, nurse, cadss=CADSS_HIGH)  # and one criterion unmet
+    saved = factories.reading(
+        database, config, nurse, sid, T0 + timedelta(minutes=60), systolic=185, diastolic=95
+    )
+    assert any(f.priority == "high" for f in saved.flags)
+    assess(database, config, nurse, sid)
+    sign_performed(
+        database=database, config=config, actor=nurse, session_id=sid, password=PASSWORD, now=READY
+    )
+    return sid
+
+
+def open_highs(database: Database, sid: int) -> list[int]:
+    with database.session_scope() as db:
+        acknowledged = select(Acknowledgement.excursion_id)
+        return list(
+            db.scalars(
+                select(Excursion.id).where(
+                    Excursion.session_id == sid,
+                    Excursion.priority == "high",
+                    Excursion.id.not_in(acknowledged),
+                )
+            )
+        )
+
+
+def test_approval_refused_while_a_high_is_unacknowledged_even_with_an_override(
+    database: Database, config: Config, people: dict[str, Actor]
+) -> None:
+    nurse, doctor = people["nurse"], people["doctor"]
+    sid = signed_with_an_open_high(database, config, nurse)
+    highs = open_highs(database, sid)
+    assert len(highs) == 1
+    status = recovery_status(
+        database=database, config=config, actor=doctor, session_id=sid, now=READY
+    )
+    assert [a.excursion_id for a in status.open_highs] == highs
+    for reason in (None, "Calm, oriented; escort waiting"):
+        with pytest.raises(InvalidEntry, match="HIGH alert not acknowledged") as refused:
+            approve_discharge(
+                database=database,
+                config=config,
+                actor=doctor,
+                session_id=sid,
+                password=PASSWORD,
+                override_reason=reason,
+                now=READY,
+            )
+        alerts = [p.message for p in refused.value.problems if p.field == "alerts"]
+        assert len(alerts) == 1 and "Severe hypertension" in alerts[0]
+    assert state(database, sid) == "recovery"
+    with database.session_scope() as db:
+        assert db.scalars(select(Signature).where(Signature.meaning == "approved")).first() is None
+
+    acknowledge_excursions(
+        database=database,
+        config=config,
+        actor=doctor,
+        excursion_ids=highs,
+        action="observed",
+        idempotency_key=factories.key(),
+        now=READY + timedelta(minutes=1),
+    )
+    assert open_highs(database, sid) == []
+    approve_discharge(
+        database=database,
+        config=config,
+        actor=doctor,
+        session_id=sid,
+        password=PASSWORD,
+        override_reason="Calm, oriented; escort waiting",
+        now=READY + timedelta(minutes=2),
+    )
+    assert state(database, sid) == "discharged"
+
+
+def test_acknowledgement_on_a_locked_record_is_refused(
+    database: Database, config: Config, people: dict[str, Actor]
+) -> None:
+    nurse, doctor = people["nurse"], people["doctor"]
+    sid = recovered(database, config, nurse)  # its 165/95 at 40 min raised MEDIUM alerts
+    assess(database, config, nurse, sid)
+    sign_performed(
+        database=database, config=config, actor=nurse, session_id=sid, password=PASSWORD, now=READY
+    )
+    approve_discharge(
+        database=database, config=config, actor=doctor, session_id=sid, password=PASSWORD, now=READY
+    )
+    with database.session_scope() as db:
+        medium = list(db.scalars(select(Excursion.id).where(Excursion.session_id == sid)))
+        before = db.scalar(select(func.count()).select_from(AuditEvent))
+    assert medium
+    with pytest.raises(IllegalTransition, match="signed and locked.*addendum"):
+        acknowledge_excursions(
+            database=database,
+            config=config,
+            actor=doctor,
+            excursion_ids=medium,
+            action="observed",
+            idempotency_key=factories.key(),
+            now=READY + timedelta(minutes=5),
+        )
+    with database.session_scope() as db:
+        assert db.scalar(select(func.count()).select_from(Acknowledgement)) == 0
+        assert db.scalar(select(func.count()).select_from(AuditEvent)) == before
+
+
+def test_the_board_shows_a_signed_discharge_awaiting_cosignature(
+    database: Database, config: Config, people: dict[str, Actor]
+) -> None:
+    nurse, doctor = people["nurse"], people["doctor"]
+    sid = recovered(database, config, nurse)
+    with database.session_scope() as db:  # its MEDIUM alerts seen, so only the co-sign is left
+        medium = list(db.scalars(select(Excursion.id).where(Excursion.session_id == sid)))
+    acknowledge_excursions(
+        database=database,
+        config=config,
+        actor=doctor,
+        excursion_ids=medium,
+        action="observed",
+        idempotency_key=factories.key(),
+        now=READY,
+    )
+    other = factories.infusing(  # running longer than ours: first among routine tiles
+        database, config, nurse, now=T0 - timedelta(minutes=30), chair=config.clinic.chairs[1]
+    )
+    factories.reading(database, config, nurse, other, READY - timedelta(minutes=2))
+
+    def tile() -> tuple[bool, list[int]]:
+        board = board_view(
+            database=database, config=config, actor=doctor, now=READY + timedelta(minutes=2)
+        )
+        mine = next(t for t in board.tiles if t.session_id == sid)
+        return mine.awaiting_cosignature, [t.session_id for t in board.tiles]
+
+    assess(database, config, nurse, sid)
+    assert tile() == (False, [other, sid])  # assessed, not signed: routine, longest running
+    sign_performed(
+        database=database, config=config, actor=nurse, session_id=sid, password=PASSWORD, now=READY
+    )
+    assert tile() == (True, [sid, other])
+    assess(database, config, nurse, sid, at=READY + timedelta(minutes=1))
+    assert tile()[0] is False  # a new assessment needs a new signature first
