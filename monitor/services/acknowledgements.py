@@ -19,7 +19,7 @@ from monitor.domain.permissions import Action
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
 from monitor.services.errors import Conflict, NotFound
-from monitor.services.idempotency import check_key
+from monitor.services.idempotency import check_key, same_person
 from monitor.services.summaries import refresh_summary
 
 ACTION_LABELS = {
@@ -91,6 +91,8 @@ def _write(
         for a in db.scalars(select(Acknowledgement).where(Acknowledgement.excursion_id.in_(ids)))
     }
     if prior and all(a.submission_key == key for a in prior.values()) and len(prior) == len(ids):
+        for first in prior.values():
+            same_person(first.acknowledged_by, actor.id)
         return Acknowledged(tuple(ids), duplicate=True)
     todo = [e for e in excursions if e.id not in prior]
     if not todo:
