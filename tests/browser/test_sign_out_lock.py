@@ -10,7 +10,9 @@ from playwright.sync_api import Page, Request, expect
 from sqlalchemy import select
 
 from monitor.config import Config
-from monitor.db.models import InfusionSession, Patient, Reading, User
+from monitor.db.models import InfusionEvent, InfusionSession, Patient, Reading, User
+from monitor.db.types import utcnow
+from monitor.services.session_lifecycle import end_session_early
 from tests import factories
 from tests.browser.conftest import Server
 from tests.browser.steps import enter_reading, open_chair, save_reading, sign_in
@@ -75,7 +77,7 @@ def save_after_sign_out(page: Page, server: Server, config: Config, nurse: str) 
     chair = config.clinic.chairs[0]
     sign_in(page, server.url, nurse)
     open_chair(page, server.url, chair)
-    expect(page.locator("#bed-countdown")).to_contain_text("Next reading")
+    expect(page.locator("#bed-countdown")).to_contain_text("Next reading", timeout=20_000)
     enter_reading(page, systolic=142, diastolic=88)
     page.context.clear_cookies()
     save_reading(page)
@@ -183,4 +185,79 @@ def test_nrs022_entry_waits_for_its_nurse_when_another_signs_in(
     assert len(mine) == 1
     assert readings_by(server, "nurse2") == []
     expect(page.locator("#unsent-panel")).to_have_count(0)
+    only_sign_out_errors(console_errors)
+
+
+def test_nrs023_refused_on_sending_is_shown_until_dismissed(
+    page: Page,
+    serve: Callable[[Config], Server],
+    config: Config,
+    console_errors: list[str],
+) -> None:
+    server = serve(slow_polling(config))
+    nurse = factories.user(server.database, username="nurse")
+    sid = factories.session(server.database, config, nurse, now=utcnow())
+    before = count(server, Reading)
+    chair = config.clinic.chairs[0]
+    sign_in(page, server.url, nurse.username)
+    open_chair(page, server.url, chair)
+    countdown = page.locator("#bed-countdown")
+    expect(countdown).to_contain_text("Baseline reading needed", timeout=20_000)
+    enter_reading(page, systolic=142, diastolic=88)
+    page.context.clear_cookies()
+    save_reading(page)
+    expect(page.get_by_role("dialog", name="Signed out")).to_contain_text("waiting to be sent")
+    # Meanwhile the session is closed on another tablet: the reading can no longer be stored.
+    end_session_early(
+        database=server.database,
+        config=config,
+        actor=nurse,
+        session_id=sid,
+        reason="patient declined",
+    )
+    sign_in_from_lock(page, nurse.username, "/bedside")
+    refused = page.locator("#unsent-panel").get_by_role("alert")
+    expect(refused).to_contain_text("NOT SAVED: 1 reading typed by Test Nurse at")
+    page.wait_for_timeout(1000)
+    expect(refused).to_be_visible()  # stays until the nurse dismisses it
+    assert count(server, Reading) == before
+    refused.get_by_role("button", name="Dismiss").click()
+    expect(page.locator("#unsent-panel")).to_have_count(0)
+    assert page.evaluate("localStorage.getItem('monitor.unsent')") is None
+    only_sign_out_errors(console_errors)
+
+
+def test_nrs024_infusion_event_after_sign_out_is_sent_once_under_its_nurse(
+    page: Page,
+    serve: Callable[[Config], Server],
+    config: Config,
+    console_errors: list[str],
+) -> None:
+    server = serve(slow_polling(config))
+    nurse, sid = running_session(server, config)
+    sign_in(page, server.url, nurse)
+    open_chair(page, server.url, config.clinic.chairs[0])
+    expect(page.locator("#bed-state")).to_have_text("Infusing", timeout=20_000)
+    page.locator("#bed-event-reason").fill("patient asked for a break")
+    page.context.clear_cookies()
+    page.get_by_role("button", name="Pause").click()
+    lock = page.get_by_role("dialog", name="Signed out")
+    expect(lock).to_contain_text("1 infusion event (pause) typed by Test Nurse at")
+    sign_in_from_lock(page, nurse, "/bedside")
+    expect(page.locator("#offline-banner")).to_contain_text("has now been saved")
+
+    def pauses() -> list[InfusionEvent]:
+        with server.database.session_scope() as db:
+            rows = db.scalars(
+                select(InfusionEvent).where(
+                    InfusionEvent.session_id == sid, InfusionEvent.kind == "pause"
+                )
+            ).all()
+            db.expunge_all()
+            return list(rows)
+
+    wait_until(lambda: len(pauses()) == 1, page)
+    with server.database.session_scope() as db:
+        uid = db.scalar(select(User.id).where(User.username == nurse))
+    assert pauses()[0].entered_by == uid
     only_sign_out_errors(console_errors)
