@@ -178,8 +178,8 @@
         var mine = me.signed_in && me.user === entry.user;
         line.textContent = what(entry) + (mine
           ? " is being sent."
-          : " is waiting to be sent \u2014 sign in as " + (entry.user || "its author") +
-            " to send it.");
+          : " is NOT SAVED yet: it is waiting to be sent \u2014 sign in as " +
+            (entry.user || "its author") + " to send it.");
       }
       el.appendChild(line);
     });
@@ -321,7 +321,11 @@
       if (kind) { keep(url, init, request, kind); render(); }
       return Promise.resolve(nothing());
     }
-    if (kind) { return sendLive(keep(url, init, request, kind), init); }
+    if (kind) { // kept under the signed-in person, once the page knows who that is
+      return session().ready.then(function () {
+        return sendLive(keep(url, init, request, kind), init);
+      });
+    }
     return passThrough(input, init, request);
   };
 

@@ -43,9 +43,11 @@ def patient_of(server: Server, session_id: int) -> tuple[str, str]:
         return patient.family_name, patient.mrn
 
 
-def only_sign_out_errors(console_errors: list[str]) -> None:
+def only_sign_out_errors(page: Page, console_errors: list[str]) -> None:
     """A request answered 401 is logged by Chromium itself ("Failed to load resource");
-    nothing else may be (no 'body stream already read', no Dash error)."""
+    nothing else may be (no 'body stream already read', no Dash error). The page settles
+    first, so no request is in flight when the server stops."""
+    page.wait_for_load_state("networkidle")
     console_errors[:] = [e for e in console_errors if "status of 401" not in e]
 
 
@@ -119,7 +121,7 @@ def test_nrs020_idle_warning_then_lock_hides_the_patient(
     page.on("request", lambda r: sent.append(r) if CALLBACKS in r.url else None)
     page.wait_for_timeout(3000)
     assert sent == []
-    only_sign_out_errors(console_errors)
+    only_sign_out_errors(page, console_errors)
 
 
 def test_nrs021_reading_saved_after_sign_out_is_sent_when_she_signs_in(
@@ -136,7 +138,8 @@ def test_nrs021_reading_saved_after_sign_out_is_sent_when_she_signs_in(
     lock = page.get_by_role("dialog", name="Signed out")
     expect(lock).to_be_visible()
     expect(lock).to_contain_text("1 reading typed by Test Nurse at")
-    expect(lock).to_contain_text("is waiting to be sent — sign in as nurse to send it")
+    expect(lock).to_contain_text("NOT SAVED yet")
+    expect(lock).to_contain_text("waiting to be sent — sign in as nurse to send it")
     expect(page.get_by_text(mrn)).not_to_be_visible()
     page.wait_for_timeout(1000)
     assert count(server, Reading) == before
@@ -151,7 +154,7 @@ def test_nrs021_reading_saved_after_sign_out_is_sent_when_she_signs_in(
     page.reload()
     expect(page.locator("#bed-readings")).to_contain_text("142/88")
     assert count(server, Reading) == before + 1
-    only_sign_out_errors(console_errors)
+    only_sign_out_errors(page, console_errors)
 
 
 def test_nrs022_entry_waits_for_its_nurse_when_another_signs_in(
@@ -185,7 +188,7 @@ def test_nrs022_entry_waits_for_its_nurse_when_another_signs_in(
     assert len(mine) == 1
     assert readings_by(server, "nurse2") == []
     expect(page.locator("#unsent-panel")).to_have_count(0)
-    only_sign_out_errors(console_errors)
+    only_sign_out_errors(page, console_errors)
 
 
 def test_nrs023_refused_on_sending_is_shown_until_dismissed(
@@ -224,7 +227,7 @@ def test_nrs023_refused_on_sending_is_shown_until_dismissed(
     refused.get_by_role("button", name="Dismiss").click()
     expect(page.locator("#unsent-panel")).to_have_count(0)
     assert page.evaluate("localStorage.getItem('monitor.unsent')") is None
-    only_sign_out_errors(console_errors)
+    only_sign_out_errors(page, console_errors)
 
 
 def test_nrs024_infusion_event_after_sign_out_is_sent_once_under_its_nurse(
@@ -260,4 +263,4 @@ def test_nrs024_infusion_event_after_sign_out_is_sent_once_under_its_nurse(
     with server.database.session_scope() as db:
         uid = db.scalar(select(User.id).where(User.username == nurse))
     assert pauses()[0].entered_by == uid
-    only_sign_out_errors(console_errors)
+    only_sign_out_errors(page, console_errors)
