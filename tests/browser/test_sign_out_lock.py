@@ -264,3 +264,29 @@ def test_nrs024_infusion_event_after_sign_out_is_sent_once_under_its_nurse(
         uid = db.scalar(select(User.id).where(User.username == nurse))
     assert pauses()[0].entered_by == uid
     only_sign_out_errors(page, console_errors)
+
+
+def test_nrs025_revoked_sign_in_locks_at_the_next_poll(
+    page: Page,
+    serve: Callable[[Config], Server],
+    config: Config,
+    console_errors: list[str],
+) -> None:
+    fast = config.model_copy(
+        update={"app": config.app.model_copy(update={"bedside_refresh_seconds": 2})}
+    )
+    server = serve(fast)
+    nurse, sid = running_session(server, config)
+    _, mrn = patient_of(server, sid)
+    sign_in(page, server.url, nurse)
+    open_chair(page, server.url, config.clinic.chairs[0])
+    expect(page.locator("#bed-header")).to_contain_text(mrn, timeout=20_000)
+    page.context.clear_cookies()  # the sign-in ends elsewhere (revoked, expired)
+    lock = page.get_by_role("dialog", name="Signed out")
+    expect(lock).to_contain_text("This sign-in has ended", timeout=10_000)
+    expect(page.get_by_text(mrn)).not_to_be_visible()
+    sent: list[Request] = []
+    page.on("request", lambda r: sent.append(r) if CALLBACKS in r.url else None)
+    page.wait_for_timeout(5000)  # two more poll periods: nothing is sent, nothing logged
+    assert sent == []
+    only_sign_out_errors(page, console_errors)
