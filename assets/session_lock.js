@@ -90,7 +90,7 @@
   function stayIn() {
     ask("POST", "/auth/stay").then(function (state) {
       learn(state);
-      if (state.signed_in) { warning(null); } else { lock("idle"); }
+      if (state.signed_in) { warning(null); } else { lock("ended"); }
     }, function () { /* offline: the next tick tries again */ });
   }
 
@@ -169,6 +169,20 @@
     activity: activity,
     clock: clock,
   };
+
+  /* A tap or a key on the page is use, even when it sends nothing (a reading being typed):
+     it keeps the sign-in, at most once a minute, and always while the warning shows. */
+  var lastStay = Date.now();
+  function touched() {
+    if (!me.signed_in || locked) { return; }
+    var warned = document.getElementById("idle-warning") !== null;
+    if (warned || Date.now() - lastStay > 60000) {
+      lastStay = Date.now();
+      stayIn();
+    }
+  }
+  document.addEventListener("pointerdown", touched, true);
+  document.addEventListener("keydown", touched, true);
 
   ask("GET", "/auth/me").then(learn, function () { return me; }).then(resolveReady);
   setInterval(tick, 1000);
