@@ -12,6 +12,7 @@ from flask import (
     abort,
     current_app,
     has_request_context,
+    jsonify,
     redirect,
     request,
     session,
@@ -40,6 +41,8 @@ PUBLIC_PREFIXES = (
     "/healthz",
 )
 CALLBACK_PATH = "/_dash-update-component"
+ME_PATH = "/auth/me"  # who is signed in, for the page's sign-in lock and idle warning
+STAY_PATH = "/auth/stay"  # "Stay signed in": a person's tap, so it keeps the sign-in
 SEEN = "seen_at"  # last time a person (not a timer) used this sign-in
 HOME_BY_ROLE = {
     Role.NURSE: "/bedside",
@@ -183,8 +186,40 @@ def _logout() -> WerkzeugResponse:
     return redirect(LOGIN_PAGE)
 
 
+def _signed_in_state() -> Response:
+    """Who is signed in and how long the sign-in lasts without a tap: the page warns a
+    minute before an idle sign-out, locks itself when signed out, and keeps unsent entries
+    under the person who typed them. Answered 200 either way (no console error)."""
+    rt = runtime.current()
+    security = rt.config.security
+    limit = security.idle_timeout_minutes * 60
+    state: dict[str, Any] = {
+        "signed_in": False,
+        "idle_seconds": limit,
+        "warning_seconds": security.idle_warning_seconds,
+        "zone": rt.config.clinic.time_zone,
+    }
+    actor = current_actor()
+    if actor is not None:
+        seen = session.get(SEEN)
+        idle = time.time() - seen if isinstance(seen, (int, float)) else 0.0
+        state |= {
+            "signed_in": True,
+            "user": actor.username,
+            "name": actor.full_name,
+            "role": actor.role.value,
+            "seconds_left": round(max(limit - idle, 0.0), 1),
+        }
+    response = jsonify(state)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _is_polling() -> bool:
-    """A callback fired by a timer, not by a person: it must not keep a tablet signed in."""
+    """A callback fired by a timer, or the page asking who is signed in, not a person: it
+    must not keep a tablet signed in."""
+    if request.path == ME_PATH:
+        return True
     if request.path != CALLBACK_PATH:
         return False
     body = request.get_json(silent=True)
@@ -202,6 +237,8 @@ def _idle_out() -> Any:
     if isinstance(seen, (int, float)) and now - seen > limit:
         logout_user()
         session.clear()
+        if request.path in (ME_PATH, STAY_PATH):
+            return None  # answered as signed out, so the page locks itself
         if request.method == "GET" and request.path != CALLBACK_PATH:
             return redirect(f"{LOGIN_PAGE}?{urlencode({'error': 'idle'})}")
         return Response("Signed out after inactivity", status=401)
@@ -255,4 +292,6 @@ def init_auth(server: Flask) -> None:
     manager.session_protection = "strong"
     server.add_url_rule("/auth/login", "login", _login, methods=["POST"])
     server.add_url_rule("/auth/logout", "logout", _logout, methods=["POST"])
+    server.add_url_rule(ME_PATH, "me", _signed_in_state, methods=["GET"])
+    server.add_url_rule(STAY_PATH, "stay", _signed_in_state, methods=["POST"])
     server.before_request(_guard)

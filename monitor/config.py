@@ -96,7 +96,8 @@ class AppSettings(Strict):
 
 
 class Security(Strict):
-    idle_timeout_minutes: float = Field(default=15, gt=0, le=24 * 60)
+    idle_timeout_minutes: float = Field(default=30, gt=0, le=24 * 60)
+    idle_warning_seconds: float = Field(default=60, gt=0, le=600)
     login_max_failures: int = Field(default=5, ge=1, le=100)
     login_window_minutes: float = Field(default=15, gt=0, le=24 * 60)
     lockout_minutes: float = Field(default=15, gt=0, le=24 * 60)

@@ -42,6 +42,9 @@ CALLBACKS = {
 ROUTES: dict[str, tuple[str, str, set[str]]] = {
     "/healthz": ("GET", "/healthz", EVERYONE),
     "/auth/logout": ("POST", "/auth/logout", EVERYONE),
+    # who is signed in (or that no one is), for the page's lock: issue 9 (lock)
+    "/auth/me": ("GET", "/auth/me", EVERYONE),
+    "/auth/stay": ("POST", "/auth/stay", EVERYONE),
     "/": ("GET", "/", SIGNED_IN),
     "/<path:path>": ("GET", "/bedside", SIGNED_IN),  # pages: the page itself checks the role
     "/_dash-layout": ("GET", "/_dash-layout", EVERYONE),

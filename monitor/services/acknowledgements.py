@@ -23,7 +23,7 @@ from monitor.domain.session_state import SessionState, accepts_entries
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
 from monitor.services.errors import Conflict, IllegalTransition, NotFound
-from monitor.services.idempotency import check_key
+from monitor.services.idempotency import check_key, same_person
 from monitor.services.session_lifecycle import load_locked
 from monitor.services.summaries import refresh_summary
 
@@ -96,6 +96,8 @@ def _write(
         for a in db.scalars(select(Acknowledgement).where(Acknowledgement.excursion_id.in_(ids)))
     }
     if prior and all(a.submission_key == key for a in prior.values()) and len(prior) == len(ids):
+        for first in prior.values():
+            same_person(first.acknowledged_by, actor.id)
         return Acknowledged(tuple(ids), duplicate=True)
     session = load_locked(db, excursions[0].session_id)  # waits for a discharge in progress
     if not accepts_entries(SessionState(session.state)):

@@ -18,7 +18,7 @@ from monitor.domain.vitals import LABELS, VitalSigns, plausibility_problems
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
 from monitor.services.errors import InvalidEntry, NotFound
-from monitor.services.idempotency import run_once, same_request, same_session
+from monitor.services.idempotency import run_once, same_person, same_request, same_session
 
 READING_FIELDS = (
     "systolic",
@@ -124,6 +124,7 @@ def add_addendum(
 
     def replay(db: Session, prior: Addendum) -> AddendumSaved:
         same_session(prior.session_id, session_id)
+        same_person(prior.author_id, actor.id)
         same_request((prior.target_id, prior.field, prior.reason) == (reading_id, field, why))
         return AddendumSaved(prior.id, duplicate=True)
 

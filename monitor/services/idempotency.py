@@ -69,3 +69,13 @@ def same_request(matches: bool) -> None:
             "This form was already saved with other values: check what is recorded, "
             "then enter the new values again"
         )
+
+
+def same_person(first_by: int, actor_id: int) -> None:
+    """A key belongs to the person who first sent it: an entry is stored under the one who
+    typed it, so another user's replay of it (a tablet handed over) is refused, not stored."""
+    if first_by != actor_id:
+        raise Conflict(
+            "This entry was first sent by another user: it is kept under their name only. "
+            "Nothing was stored for you"
+        )

@@ -19,7 +19,7 @@ from monitor.domain.session_state import SessionState, accepts_entries
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
 from monitor.services.errors import IllegalTransition
-from monitor.services.idempotency import run_once, same_request, same_session
+from monitor.services.idempotency import run_once, same_person, same_request, same_session
 from monitor.services.session_lifecycle import load_locked
 
 
@@ -109,6 +109,7 @@ def record_rating(
 
     def replay(db: Session, prior: Rating) -> RatingSaved:
         same_session(prior.session_id, session_id)
+        same_person(prior.entered_by, actor.id)
         same_request(prior.items == {str(k): v for k, v in answers.items() if v is not None})
         session = db.get(InfusionSession, prior.session_id)
         assert session is not None

@@ -42,7 +42,7 @@ from monitor.domain.vitals import VitalSigns
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
 from monitor.services.errors import IllegalTransition, NotFound
-from monitor.services.idempotency import run_once, same_request, same_session
+from monitor.services.idempotency import run_once, same_person, same_request, same_session
 from monitor.services.people import verify_password
 from monitor.services.session_lifecycle import load_locked, move
 from monitor.services.summaries import refresh_summary
@@ -295,6 +295,7 @@ def record_assessment(
 
     def replay(db: Session, prior: RecoveryAssessment) -> int:
         same_session(prior.session_id, session_id)
+        same_person(prior.assessed_by, actor.id)
         same_request(
             (
                 prior.activity,

@@ -21,7 +21,7 @@ from monitor.domain.vitals import parse_weight
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
 from monitor.services.errors import Conflict, FieldProblem, InvalidEntry, NotFound
-from monitor.services.idempotency import run_once, same_request, same_session
+from monitor.services.idempotency import run_once, same_person, same_request, same_session
 from monitor.services.summaries import refresh_summary
 
 MAX_RATE_ML_PER_H = 1000.0
@@ -114,6 +114,7 @@ def open_session(
         return SessionOpened(row.id, SessionState.PLANNED, duplicate=False)
 
     def replay(db: Session, prior: InfusionSession) -> SessionOpened:
+        same_person(prior.opened_by, actor.id)
         same_request(
             (prior.patient_id, prior.chair, prior.protocol_id, prior.weight_kg)
             == (patient_id, chair, protocol.id, weight)
@@ -254,6 +255,7 @@ def record_infusion_event(
 
     def replay(db: Session, prior: InfusionEvent) -> EventRecorded:
         same_session(prior.session_id, session_id)
+        same_person(prior.entered_by, actor.id)
         same_request(
             prior.kind == _KINDS[event]
             and (event is not SessionEvent.RATE_CHANGE or prior.rate_ml_per_h == rate_ml_per_h)

@@ -1,0 +1,51 @@
+"""What the page learns about its sign-in (GET /auth/me) and "Stay signed in"
+(POST /auth/stay): asking never keeps a tablet signed in; the button does."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from dash import Dash
+
+from monitor.app import create_app
+from monitor.config import Config, Settings
+from monitor.db.engine import Database
+from tests import factories
+from tests.pages.dash_http import prepare, sign_in
+
+
+@pytest.fixture
+def app(settings: Settings) -> Dash:
+    return create_app(settings)
+
+
+def test_signed_out_page_learns_it_without_an_error(app: Dash, config: Config) -> None:
+    answer = prepare(app).get("/auth/me")
+    assert answer.status_code == 200 and answer.headers["Cache-Control"] == "no-store"
+    assert answer.json == {
+        "signed_in": False,
+        "idle_seconds": config.security.idle_timeout_minutes * 60,
+        "warning_seconds": config.security.idle_warning_seconds,
+        "zone": config.clinic.time_zone,
+    }
+
+
+def test_asking_does_not_keep_the_sign_in_but_stay_does(
+    app: Dash, database: Database, config: Config
+) -> None:
+    nurse = factories.user(database)
+    client = prepare(app)
+    sign_in(client, nurse.username)
+    idle = config.security.idle_timeout_minutes * 60
+    with client.session_transaction() as session:
+        session["seen_at"] = time.time() - idle + 40
+    me = client.get("/auth/me").json
+    assert me["signed_in"] and me["user"] == nurse.username and me["name"] == nurse.full_name
+    assert 30 < me["seconds_left"] <= 40  # asked, not extended
+    stayed = client.post("/auth/stay").json
+    assert stayed["signed_in"] and stayed["seconds_left"] > idle - 5
+    with client.session_transaction() as session:
+        session["seen_at"] = time.time() - idle - 1
+    assert client.get("/auth/me").json["signed_in"] is False  # idle: signed out, told so
+    assert client.post("/auth/stay").json["signed_in"] is False
