@@ -10,11 +10,12 @@ from sqlalchemy import func, select
 
 from monitor.config import Config
 from monitor.db.engine import Database
-from monitor.db.models import AuditEvent, InfusionEvent, InfusionSession
+from monitor.db.models import AuditEvent, InfusionEvent, InfusionSession, Signature
 from monitor.domain.permissions import Role
-from monitor.domain.session_state import SessionEvent, SessionState
+from monitor.domain.session_state import ExitKind, SessionEvent, SessionState
 from monitor.services.errors import Conflict, IllegalTransition, InvalidEntry, PermissionDenied
 from monitor.services.actors import Actor
+from monitor.services.exits import ExitSigned, sign_exit
 from monitor.services.session_lifecycle import (
     EndedEarly,
     end_session_early,
@@ -22,7 +23,7 @@ from monitor.services.session_lifecycle import (
     record_infusion_event,
 )
 from tests import factories
-from tests.factories import T0
+from tests.factories import PASSWORD, T0
 
 
 def session_row(database: Database, sid: int) -> InfusionSession:
@@ -395,3 +396,79 @@ def test_concurrent_opens_of_one_chair_open_one(database: Database, config: Conf
     assert sorted(outcomes) == ["opened"] + ["refused"] * 5
     with database.session_scope() as db:
         assert db.scalar(select(func.count()).select_from(InfusionSession)) == 1
+
+
+def _in_recovery(database: Database, config: Config, nurse: Actor) -> int:
+    sid = factories.infusing(database, config, nurse)
+    _end_early(database, config, nurse, sid, T0 + timedelta(minutes=12), "BP 190/110")
+    return sid
+
+
+def _sign_exit(
+    database: Database, config: Config, actor: Actor, sid: int, **changes: str
+) -> ExitSigned:
+    args = {"kind": "transfer", "reason": "to the ED for chest pain", "password": PASSWORD}
+    args.update(changes)
+    return sign_exit(
+        database=database,
+        config=config,
+        actor=actor,
+        session_id=sid,
+        now=T0 + timedelta(minutes=30),
+        **args,
+    )
+
+
+def test_physician_signs_a_transfer_out_of_recovery(database: Database, config: Config) -> None:
+    nurse = factories.user(database)
+    physician = factories.user(database, Role.PHYSICIAN)
+    sid = _in_recovery(database, config, nurse)
+    signed = _sign_exit(database, config, physician, sid)
+    assert (signed.kind, signed.state) == (ExitKind.TRANSFER, SessionState.STOPPED_EARLY)
+    row = session_row(database, sid)
+    assert (row.state, row.exit_kind, row.end_reason) == (
+        "stopped_early",
+        "transfer",
+        "to the ED for chest pain",
+    )
+    assert row.ended_at == T0 + timedelta(minutes=30)
+    with database.session_scope() as db:
+        signature = db.get(Signature, signed.signature_id)
+        assert signature is not None
+        assert (signature.meaning, signature.signer_id, signature.assessment_id) == (
+            "exit",
+            physician.id,
+            None,
+        )
+        assert signature.printed_name == physician.full_name and signature.criteria
+        actions = set(
+            db.scalars(select(AuditEvent.action).where(AuditEvent.session_id == sid)).all()
+        )
+    assert {"signature.exit", "session.exit_signed"} <= actions
+    # the record is closed: no more readings, no second exit
+    with pytest.raises(IllegalTransition):
+        factories.reading(database, config, nurse, sid, T0 + timedelta(minutes=31))
+    with pytest.raises(IllegalTransition):
+        _sign_exit(database, config, physician, sid)
+
+
+def test_signed_exit_refusals(database: Database, config: Config) -> None:
+    nurse = factories.user(database)
+    physician = factories.user(database, Role.PHYSICIAN)
+    sid = _in_recovery(database, config, nurse)
+    with pytest.raises(PermissionDenied):
+        _sign_exit(database, config, nurse, sid)
+    with pytest.raises(InvalidEntry, match="Password not recognised"):
+        _sign_exit(database, config, physician, sid, password="wrong")
+    with pytest.raises(InvalidEntry, match="why"):
+        _sign_exit(database, config, physician, sid, reason=" ")
+    with pytest.raises(InvalidEntry, match="transfer or against"):
+        _sign_exit(database, config, physician, sid, kind="home")
+    assert session_row(database, sid).state == "recovery"
+    infusing = factories.infusing(database, config, nurse, chair=config.clinic.chairs[1])
+    with pytest.raises(IllegalTransition, match="in recovery"):
+        _sign_exit(database, config, physician, infusing)
+    with database.session_scope() as db:
+        assert db.scalar(select(func.count()).select_from(Signature)) == 0
+    signed = _sign_exit(database, config, physician, sid, kind="against_medical_advice")
+    assert session_row(database, sid).exit_kind == "against_medical_advice" and signed.signature_id
