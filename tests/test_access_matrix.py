@@ -29,6 +29,7 @@ CALLBACKS = {
     "_pages_content": EVERYONE,  # Dash's page router; each page guards itself
     "bed-": CLINICAL,
     "rec-": CLINICAL,
+    "exit-": {"physician"},  # the signed exit from recovery (issue 9): the physician's alone
     "session-add": CLINICAL,
     "board-": {"physician"},
     "audit-": {"auditor"},

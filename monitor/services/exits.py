@@ -9,14 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
+
 from monitor.config import Config
 from monitor.db.engine import Database
+from monitor.db.models import InfusionSession
 from monitor.db.types import utcnow
 from monitor.domain.errors import refuse
 from monitor.domain.permissions import Action, is_allowed
 from monitor.domain.session_state import EXIT_WORDS, ExitKind, SessionEvent, SessionState
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
+from monitor.services.errors import NotFound
 from monitor.services.recovery import (
     _as_assessment,
     _check_password,
@@ -111,6 +115,18 @@ def sign_exit(
         return ExitSigned(signature.id, exit_kind, state)
 
 
-def exit_offered(actor: Actor, state: str) -> bool:
-    """Whether the bedside offers this person the signed exit for a session in this state."""
-    return is_allowed(actor.role, Action.SIGN_EXIT) and state == SessionState.RECOVERY.value
+@dataclass(frozen=True)
+class ExitControl:
+    in_recovery: bool
+    may_sign: bool  # the signed exit is offered to this person (a physician)
+
+
+def exit_control(*, database: Database, actor: Actor, session_id: int) -> ExitControl:
+    """Whether the session is in recovery, and whether this person may sign it out."""
+    ensure_allowed(actor, Action.VIEW_BEDSIDE)
+    with database.session_scope() as db:
+        state = db.scalar(select(InfusionSession.state).where(InfusionSession.id == session_id))
+    if state is None:
+        raise NotFound(f"Session {session_id} does not exist")
+    in_recovery = state == SessionState.RECOVERY.value
+    return ExitControl(in_recovery, in_recovery and is_allowed(actor.role, Action.SIGN_EXIT))
