@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from monitor.domain.session_state import EXIT_WORDS, ExitKind
 from monitor.ui.components import alarm, local_time, readings_table
 from monitor.ui.figures import session_timeline
 from monitor.ui.ids import SessionPage as S
@@ -54,13 +55,14 @@ def page(
                 f"state {h.state.replace('_', ' ')}",
                 className="text-body-secondary mb-2",
             ),
+            _dose_and_ending(h),
             dbc.Badge(
                 "Signed and locked: corrections are addenda",
                 color="secondary",
                 className="mb-2",
                 id="session-locked",
             )
-            if h.state == "discharged"
+            if h.state == "discharged" or h.exit_kind
             else None,
             html.Div(
                 [
@@ -103,6 +105,34 @@ def page(
             ),
             _card("Audit trail", _audit(record, zone), S.AUDIT),
         ]
+    )
+
+
+def _dose_and_ending(h: Any) -> Any:
+    """Planned against delivered dose (stored when the pump stopped), and how the session
+    ended if not by discharge (issue 9)."""
+    planned = f"Dose planned {h.dose_mg:g} mg ({h.planned_ml:.1f} mL)"
+    if h.delivered_mg is not None and h.delivered_ml is not None:
+        share = f", {100 * h.delivered_mg / h.dose_mg:.0f} % of planned" if h.dose_mg else ""
+        given = f"given {h.delivered_mg:.1f} mg ({h.delivered_ml:.1f} mL{share})"
+    elif h.infusion_started_at is None:
+        given = "none given"
+    elif h.infusion_stopped_at is None:
+        given = "infusion running"
+    else:
+        given = "given: not recorded"
+    ending = None
+    if h.exit_kind:
+        words = EXIT_WORDS[ExitKind(h.exit_kind)]
+        ending = f"{words} (physician-signed exit): {h.end_reason or ''}"
+    elif h.state == "stopped_early":
+        ending = f"Ended early: {h.end_reason or ''}"
+    return html.Div(
+        [
+            html.Div(f"{planned} · {given}", id="session-dose"),
+            html.Div(ending, id="session-ending", className="fw-bold") if ending else None,
+        ],
+        className="mb-2",
     )
 
 
