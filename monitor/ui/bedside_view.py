@@ -703,8 +703,7 @@ def _dose_cue(h: Any, given: DeliveredDose | None) -> Any:
         [html.Strong("Planned dose delivered — stop the pump"), f" ({h.dose_mg:g} mg)"],
         color="danger",
         id=B.DOSE_CUE,
-        className="dose-cue fs-5 my-2 py-2",
-        **ASSERTIVE,
+        className="dose-cue fs-5 my-2 py-2",  # an alert: announced by screen readers
     )
 
 

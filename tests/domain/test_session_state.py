@@ -22,8 +22,8 @@ S, E = SessionState, SessionEvent
 
 # The documented machine: planned → baseline → infusing (paused) → recovery → discharged.
 # Ending early closes a session only before dosing; once dosing has started it stops the
-# pump and leads to recovery; recovery is left only by discharge or a physician-signed exit. Written out here, not imported, so a change to the
-# code's table fails a test.
+# pump and leads to recovery; recovery is left only by discharge or a physician-signed exit.
+# Written out here, not imported, so a change to the code's table fails a test.
 ALLOWED = {
     (S.PLANNED, E.BASELINE_RECORDED): S.BASELINE,
     (S.BASELINE, E.BASELINE_RECORDED): S.BASELINE,

@@ -13,8 +13,8 @@ from monitor.db.engine import Database
 from monitor.db.models import AuditEvent, InfusionEvent, InfusionSession, Signature
 from monitor.domain.permissions import Role
 from monitor.domain.session_state import ExitKind, SessionEvent, SessionState
-from monitor.services.errors import Conflict, IllegalTransition, InvalidEntry, PermissionDenied
 from monitor.services.actors import Actor
+from monitor.services.errors import Conflict, IllegalTransition, InvalidEntry, PermissionDenied
 from monitor.services.exits import ExitSigned, sign_exit
 from monitor.services.session_lifecycle import (
     EndedEarly,
