@@ -321,7 +321,7 @@ def _infusion_card() -> dbc.Card:
                             dbc.Col(
                                 [
                                     dbc.Label(
-                                        "Reason (to pause, stop early or end)",
+                                        "Reason (to pause or stop early)",
                                         html_for=B.EVENT_REASON,
                                     ),
                                     dbc.Input(id=B.EVENT_REASON, type="text", maxLength=2000),
