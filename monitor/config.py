@@ -10,7 +10,23 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from monitor.domain.scales import (
+    CADSS_ANCHOR_COUNT,
+    CADSS_ITEMS,
+    CadssItem,
+    cadss_form,
+    missing_cadss_prompts,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_PATH = REPO_ROOT / "config.yaml"
@@ -92,6 +108,25 @@ class Board(Strict):
     sound_on_new_high: bool = False
 
 
+class Chart(Strict):
+    """How the vital-signs charts are scaled (screens and the PDF)."""
+
+    # SpO2 %: a fixed range, so a one-point change does not look like a desaturation.
+    spo2_range: tuple[
+        Annotated[float, Field(ge=0, le=100)], Annotated[float, Field(ge=0, le=100)]
+    ] = (
+        80,
+        100,
+    )
+
+    @field_validator("spo2_range")
+    @classmethod
+    def _ordered_range(cls, value: tuple[float, float]) -> tuple[float, float]:
+        if value[0] >= value[1]:
+            raise ValueError(f"the lower end ({value[0]:g}) must be below the upper ({value[1]:g})")
+        return value
+
+
 class Range(Strict):
     min: float
     max: float
@@ -124,6 +159,30 @@ class Schedule(Strict):
 
 
 CadssVersion = Literal["CADSS-6", "CADSS-23"]
+CADSS_PROMPT_MAX = 120
+CADSS_ANCHOR_MAX = 24
+CadssPrompt = Annotated[str, Field(min_length=1, max_length=CADSS_PROMPT_MAX)]
+CadssAnchor = Annotated[str, Field(min_length=1, max_length=CADSS_ANCHOR_MAX)]
+
+
+class CadssForm(Strict):
+    """What the bedside form shows: a prompt per CADSS item and a word per score 0–4."""
+
+    source: str = Field(min_length=1, max_length=500)
+    anchors: list[CadssAnchor] = Field(min_length=CADSS_ANCHOR_COUNT, max_length=CADSS_ANCHOR_COUNT)
+    items: dict[Annotated[int, Field(ge=1, le=max(CADSS_ITEMS["CADSS-23"]))], CadssPrompt]
+
+    @field_validator("anchors", "items", mode="after")
+    @classmethod
+    def _not_blank(cls, value: Any) -> Any:
+        words = value.values() if isinstance(value, dict) else value
+        if any(not word.strip() for word in words):
+            raise ValueError("must not be blank")
+        return value
+
+    def prompts(self, version: str) -> tuple[CadssItem, ...]:
+        """The version's items in order, each with its prompt."""
+        return cadss_form(version, self.items)
 
 
 class Ratings(Strict):
@@ -131,6 +190,19 @@ class Ratings(Strict):
     cadss_at_minutes: list[Annotated[float, Field(ge=0, le=24 * 60)]]
     cadss_dissociation_cutoff: Annotated[float, Field(ge=0, le=92)]
     moaas_with_every_reading: bool
+    cadss_form: CadssForm
+
+    @field_validator("cadss_form")
+    @classmethod
+    def _every_item_has_a_prompt(cls, value: CadssForm, info: ValidationInfo) -> CadssForm:
+        version = info.data.get("cadss_version")
+        if version is None:
+            return value  # the version itself is refused; its error is reported
+        missing = missing_cadss_prompts(version, value.items)
+        if missing:
+            keys = ", ".join(f"items.{n}" for n in missing)
+            raise ValueError(f"{version} asks item(s) with no prompt: add {keys}")
+        return value
 
     @field_validator("cadss_at_minutes")
     @classmethod
@@ -221,6 +293,7 @@ class Config(Strict):
     app: AppSettings = AppSettings()
     board: Board = Board()
     security: Security = Security()
+    chart: Chart = Chart()  # issue 9 (chart)
     plausibility: Plausibility
     protocols: list[Protocol] = Field(min_length=1)
 

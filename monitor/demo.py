@@ -2,14 +2,21 @@
 
 Blood pressure is simulated as ketamine's: a rise that peaks near 40 minutes and falls
 back over recovery; some sessions cross the excursion thresholds. One session is still
-infusing and one is in recovery, so every screen has something live to show.
+infusing and one is in recovery, so every screen has something live to show. The day is
+written in time order (see `Timeline`), so every record and the audit trail are coherent:
+each flag acknowledged minutes after its reading, each assessment after the minimum
+observation, the nurse's signature after it and the physician's approval after that.
+tests/test_demo.py checks these invariants on what `monitor seed-demo` stores.
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import math
 import os
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -19,6 +26,7 @@ from monitor.config import Config
 from monitor.db.engine import Database
 from monitor.db.models import Excursion, User
 from monitor.db.types import utcnow
+from monitor.domain.scales import cadss_item_numbers
 from monitor.domain.session_state import SessionEvent
 from monitor.domain.vitals import VitalSigns
 from monitor.services.acknowledgements import acknowledge_excursions
@@ -30,6 +38,10 @@ from monitor.services.recovery import approve_discharge, record_assessment, sign
 from monitor.services.session_lifecycle import open_session, record_infusion_event
 
 DEFAULT_DEMO_PASSWORD = "monitor-demo"
+# The session is opened this long before dosing starts; the physician acknowledges a
+# flagged reading this long after it was taken, well before the sign-off.
+OPENED_BEFORE_START = 12
+ACKNOWLEDGED_AFTER_MINUTES = 2.5
 OVERRIDE = "Escort waiting; CADSS slightly above cut-off but patient calm, oriented, steady"
 STAFF = (
     ("nurse", "Jordan Avery, RN", "nurse"),
@@ -102,33 +114,157 @@ def _cadss(
     return {item: max(0, min(4, round(rng.gauss(level, spread)))) for item in items}
 
 
-def _run(
-    database: Database,
-    config: Config,
-    nurse: Actor,
-    physician: Actor,
-    patient_id: int,
-    plan: Plan,
-    now: datetime,
-    rng: random.Random,
-) -> None:
-    protocol = config.default_protocol
-    schedule = protocol.schedule
-    start = now - timedelta(minutes=plan.minutes_ago)
-    opened_at = start - timedelta(minutes=12)
-    tag = f"demo{patient_id:04d}"
+class Timeline:
+    """The demo's day, written in the order it happened.
+
+    Every write is a step at its moment; steps run earliest first (ties in the order they
+    were planned), so each record and the audit trail read as the day went: a reading
+    before the flag it raised, the flag before its acknowledgement, the assessment before
+    the nurse's signature and that before the physician's. A step later than `now` never
+    runs, so nothing is written in the future.
+    """
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self._steps: list[tuple[datetime, int, Callable[[], None]]] = []
+        self._order = itertools.count()
+
+    def at(self, moment: datetime, step: Callable[[], None]) -> None:
+        if moment <= self.now:
+            heapq.heappush(self._steps, (moment, next(self._order), step))
+
+    def run(self) -> None:
+        while self._steps:
+            _, _, step = heapq.heappop(self._steps)
+            step()
+
+
+@dataclass
+class _Chair:
+    """One demo session as it unfolds: the staff, the plan and, once opened, its id."""
+
+    database: Database
+    config: Config
+    nurse: Actor
+    physician: Actor
+    patient_id: int
+    plan: Plan
+    timeline: Timeline
+    start: datetime
+    session_id: int = 0
+
+    @property
+    def tag(self) -> str:
+        return f"demo{self.patient_id:04d}"
+
+    def open(self, weight: float) -> None:
+        protocol = self.config.default_protocol
+        self.session_id = open_session(
+            database=self.database,
+            config=self.config,
+            actor=self.nurse,
+            patient_id=self.patient_id,
+            chair=self.plan.chair,
+            protocol_id=protocol.id,
+            weight_kg=round(weight, 1),
+            idempotency_key=f"{self.tag}-open",
+            now=self.start - timedelta(minutes=OPENED_BEFORE_START),
+        ).session_id
+
+    def reading(self, at: datetime, vitals: VitalSigns, key: str) -> None:
+        saved = record_reading(
+            database=self.database,
+            config=self.config,
+            actor=self.nurse,
+            session_id=self.session_id,
+            vitals=vitals,
+            idempotency_key=f"{self.tag}-{key}",
+            taken_at=at,
+            now=at,
+        )
+        if saved.flags and self.plan.finish:
+            seen = at + timedelta(minutes=ACKNOWLEDGED_AFTER_MINUTES)
+            self.timeline.at(seen, lambda: self.acknowledge(saved.reading_id, seen))
+
+    def acknowledge(self, reading_id: int, at: datetime) -> None:
+        """The supervising physician saw the flags a reading raised, a few minutes later."""
+        with self.database.session_scope() as db:
+            ids = list(db.scalars(select(Excursion.id).where(Excursion.reading_id == reading_id)))
+        acknowledge_excursions(
+            database=self.database,
+            config=self.config,
+            actor=self.physician,
+            excursion_ids=ids,
+            action="observed",
+            note="Reviewed at the chair; repeat readings trending down",
+            idempotency_key=f"demo-ack-{reading_id:06d}",
+            now=at,
+        )
+
+    def rating(self, at: datetime, answers: dict[int, int], minute: float) -> None:
+        record_rating(
+            database=self.database,
+            config=self.config,
+            actor=self.nurse,
+            session_id=self.session_id,
+            answers=answers,
+            idempotency_key=f"{self.tag}-cadss{minute:g}",
+            now=at,
+        )
+
+    def pump(self, at: datetime, event: SessionEvent, key: str) -> None:
+        record_infusion_event(
+            database=self.database,
+            config=self.config,
+            actor=self.nurse,
+            session_id=self.session_id,
+            event=event,
+            idempotency_key=f"{self.tag}-{key}",
+            now=at,
+        )
+
+    def assess(self, at: datetime) -> None:
+        record_assessment(
+            database=self.database,
+            config=self.config,
+            actor=self.nurse,
+            session_id=self.session_id,
+            activity=2,
+            respiration=2,
+            consciousness=2,
+            confirmed=self.config.default_protocol.discharge.checklist,
+            idempotency_key=f"{self.tag}-assess",
+            now=at,
+        )
+
+    def sign(self, at: datetime) -> None:
+        sign_performed(
+            database=self.database,
+            config=self.config,
+            actor=self.nurse,
+            session_id=self.session_id,
+            password=demo_password(),
+            now=at,
+        )
+
+    def approve(self, at: datetime) -> None:
+        approve_discharge(
+            database=self.database,
+            config=self.config,
+            actor=self.physician,
+            session_id=self.session_id,
+            password=demo_password(),
+            override_reason=OVERRIDE if self.plan.override else None,
+            now=at,
+        )
+
+
+def _plan_session(chair: _Chair, rng: random.Random) -> None:
+    """Put one session's steps on the timeline: open, baseline, CADSS, infusion with its
+    readings, stop, recovery readings, and for a finished session the sign-off."""
+    protocol = chair.config.default_protocol
+    schedule, plan, start, at = protocol.schedule, chair.plan, chair.start, chair.timeline.at
     weight = 60 + rng.random() * 40
-    session = open_session(
-        database=database,
-        config=config,
-        actor=nurse,
-        patient_id=patient_id,
-        chair=plan.chair,
-        protocol_id=protocol.id,
-        weight_kg=round(weight, 1),
-        idempotency_key=f"{tag}-open",
-        now=opened_at,
-    ).session_id
     base = VitalSigns(
         systolic=rng.randint(114, 136),
         diastolic=rng.randint(70, 86),
@@ -137,122 +273,45 @@ def _run(
         resp_rate=rng.randint(12, 16),
         moaas=5,
     )
-    items = (1, 2, 6, 7, 15, 22)
+    items = cadss_item_numbers(protocol.ratings.cadss_version)
+
+    def minutes(m: float) -> datetime:
+        return start + timedelta(minutes=m)
 
     def reading(minute: float, key: str) -> None:
-        at = start + timedelta(minutes=minute + rng.uniform(-1.0, 0.4))
-        if at > now:
-            return
+        # Taken near its due time: up to a minute early or 24 s late.
+        when = minutes(minute + rng.uniform(-1.0, 0.4))
         vitals = base if minute < 0 else _vitals(rng, base, minute, plan.rise)
-        record_reading(
-            database=database,
-            config=config,
-            actor=nurse,
-            session_id=session,
-            vitals=vitals,
-            idempotency_key=f"{tag}-{key}",
-            taken_at=at,
-            now=at,
-        )
+        at(when, lambda: chair.reading(when, vitals, key))
 
-    def rating(minute: float) -> None:
-        at = start + timedelta(minutes=minute + (1 if minute else -4))
-        if at <= now:
-            record_rating(
-                database=database,
-                config=config,
-                actor=nurse,
-                session_id=session,
-                answers=_cadss(rng, items, minute, plan.override),
-                idempotency_key=f"{tag}-cadss{minute:g}",
-                now=at,
-            )
+    def rating(minute: float, after: float) -> None:
+        answers = _cadss(rng, items, minute, plan.override)
+        at(minutes(after), lambda: chair.rating(minutes(after), answers, minute))
 
+    at(minutes(-OPENED_BEFORE_START), lambda: chair.open(weight))
     reading(-6, "baseline")
-    rating(0)
-    record_infusion_event(
-        database=database,
-        config=config,
-        actor=nurse,
-        session_id=session,
-        event=SessionEvent.START_INFUSION,
-        idempotency_key=f"{tag}-start",
-        now=start,
-    )
+    rating(0, after=-4)  # the baseline CADSS, before dosing
+    at(start, lambda: chair.pump(start, SessionEvent.START_INFUSION, "start"))
     stop_at = protocol.infusion_minutes
     minute = schedule.infusion_interval_minutes
     while minute <= stop_at:
         reading(minute, f"i{minute:g}")
         minute += schedule.infusion_interval_minutes
-    rating(40)
-    if plan.minutes_ago < stop_at:
-        return
-    record_infusion_event(
-        database=database,
-        config=config,
-        actor=nurse,
-        session_id=session,
-        event=SessionEvent.STOP_INFUSION,
-        idempotency_key=f"{tag}-stop",
-        now=start + timedelta(minutes=stop_at, seconds=30),
-    )
+    stopped = minutes(stop_at + 0.5)  # the planned dose has run
+    at(stopped, lambda: chair.pump(stopped, SessionEvent.STOP_INFUSION, "stop"))
+    rating(40, after=stop_at + 1)
     minute = stop_at + schedule.recovery_interval_minutes
     while minute <= schedule.min_observation_minutes:
         reading(minute, f"r{minute:g}")
         minute += schedule.recovery_interval_minutes
-    rating(120)
+    rating(120, after=schedule.min_observation_minutes + 1)
     if plan.finish:
-        acknowledge_all(database, config, physician, session, start + timedelta(minutes=50))
-        ready = start + timedelta(minutes=schedule.min_observation_minutes + 2)
         reading(schedule.min_observation_minutes + 1, "final")
-        record_assessment(
-            database=database,
-            config=config,
-            actor=nurse,
-            session_id=session,
-            activity=2,
-            respiration=2,
-            consciousness=2,
-            confirmed=protocol.discharge.checklist,
-            idempotency_key=f"{tag}-assess",
-            now=ready,
-        )
-        sign_performed(
-            database=database,
-            config=config,
-            actor=nurse,
-            session_id=session,
-            password=demo_password(),
-            now=ready + timedelta(minutes=1),
-        )
-        approve_discharge(
-            database=database,
-            config=config,
-            actor=physician,
-            session_id=session,
-            password=demo_password(),
-            override_reason=OVERRIDE if plan.override else None,
-            now=ready + timedelta(minutes=4),
-        )
-
-
-def acknowledge_all(
-    database: Database, config: Config, physician: Actor, session_id: int, at: datetime
-) -> None:
-    """The supervising physician saw and acknowledged each finished session's excursions."""
-    with database.session_scope() as db:
-        ids = list(db.scalars(select(Excursion.id).where(Excursion.session_id == session_id)))
-    if ids:
-        acknowledge_excursions(
-            database=database,
-            config=config,
-            actor=physician,
-            excursion_ids=ids,
-            action="observed",
-            note="Reviewed at the chair; repeat readings trending down",
-            idempotency_key=f"demo-ack-{session_id:05d}",
-            now=at,
-        )
+        ready = minutes(schedule.min_observation_minutes + 2)
+        signed, approved = ready + timedelta(minutes=1), ready + timedelta(minutes=4)
+        at(ready, lambda: chair.assess(ready))
+        at(signed, lambda: chair.sign(signed))
+        at(approved, lambda: chair.approve(approved))
 
 
 def seed_demo(
@@ -298,15 +357,18 @@ def seed_demo(
         Plan(5, chairs[3 % len(chairs)], 75, 30, False),  # in recovery now
         Plan(6, chairs[4 % len(chairs)], 25, 45, False),  # infusing now
     ]
+    timeline = Timeline(at)
     for plan in plans:
-        _run(
+        chair = _Chair(
             database,
             config,
             staff["nurse"],
             staff["physician"],
             patient_ids[plan.patient],
             plan,
-            at,
-            rng,
+            timeline,
+            start=at - timedelta(minutes=plan.minutes_ago),
         )
+        _plan_session(chair, rng)
+    timeline.run()
     return {username: actor.role.value for username, actor in staff.items()}

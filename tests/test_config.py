@@ -329,3 +329,84 @@ def test_production_accepts_a_32_char_secret(raw: Raw, length: int) -> None:
 def test_other_environments_run_without_a_secret(raw: Raw, environment: str) -> None:
     raw["app"]["environment"] = environment
     assert parse_config(raw, environ={}).app.secret_key is None
+
+
+# --- the CADSS form: a prompt for every item the version asks, five anchor words ---------
+
+CADSS_FORM = "protocols.0.ratings.cadss_form"
+
+
+def _form(raw: Raw) -> Any:
+    return raw["protocols"][0]["ratings"]["cadss_form"]
+
+
+def test_repo_cadss_form_has_every_item_and_the_bremner_anchors() -> None:
+    form = load_config(environ={}).default_protocol.ratings.cadss_form
+    assert [item.number for item in form.prompts("CADSS-6")] == [1, 2, 6, 7, 15, 22]
+    assert [item.number for item in form.prompts("CADSS-23")] == list(range(1, 24))
+    assert form.anchors == ["Not at all", "Slightly", "Moderately", "Considerably", "Extremely"]
+    assert "Bremner" in form.source and "Rodrigues" in form.source
+
+
+@pytest.mark.parametrize("number", [1, 2, 6, 7, 15, 22])
+def test_cadss6_item_without_prompt_names_the_key(raw: Raw, number: int) -> None:
+    del _form(raw)["items"][number]
+    message = refusal(raw)
+    assert f"{CADSS_FORM} = " in message
+    assert f"CADSS-6 asks item(s) with no prompt: add items.{number}" in message
+
+
+def test_cadss6_needs_only_its_own_items(raw: Raw) -> None:
+    items = _form(raw)["items"]
+    _form(raw)["items"] = {n: items[n] for n in (1, 2, 6, 7, 15, 22)}
+    assert parse_config(raw, environ={}).default_protocol.ratings.cadss_version == "CADSS-6"
+
+
+def test_cadss23_needs_all_23_prompts(raw: Raw) -> None:
+    raw["protocols"][0]["ratings"]["cadss_version"] = "CADSS-23"
+    del _form(raw)["items"][3]
+    del _form(raw)["items"][23]
+    assert "CADSS-23 asks item(s) with no prompt: add items.3, items.23" in refusal(raw)
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        pytest.param(
+            lambda f: f["items"].update({6: ""}), f"{CADSS_FORM}.items.6 = ''", id="empty"
+        ),
+        pytest.param(lambda f: f["items"].update({6: "   "}), f"{CADSS_FORM}.items", id="blank"),
+        pytest.param(
+            lambda f: f["items"].update({6: "x" * 121}), f"{CADSS_FORM}.items.6 = ", id="too-long"
+        ),
+        pytest.param(lambda f: f["items"].update({24: "extra"}), f"{CADSS_FORM}.items.24", id="24"),
+        pytest.param(lambda f: f["items"].update({0: "zero"}), f"{CADSS_FORM}.items.0", id="0"),
+        pytest.param(lambda f: f["anchors"].pop(), f"{CADSS_FORM}.anchors = ", id="four-anchors"),
+        pytest.param(
+            lambda f: f["anchors"].append("Beyond"), f"{CADSS_FORM}.anchors = ", id="six-anchors"
+        ),
+        pytest.param(
+            lambda f: f["anchors"].__setitem__(2, ""),
+            f"{CADSS_FORM}.anchors.2 = ''",
+            id="empty-anchor",
+        ),
+        pytest.param(lambda f: f.pop("source"), f"{CADSS_FORM}.source = missing", id="no-source"),
+        pytest.param(lambda f: f.update({"wording": 1}), f"{CADSS_FORM}.wording = 1", id="unknown"),
+    ],
+)
+def test_bad_cadss_form_names_the_key(raw: Raw, change: Callable[[Any], None], named: str) -> None:
+    change(_form(raw))
+    message = refusal(raw)
+    assert message.startswith("invalid config:")
+    assert named in message
+
+
+def test_missing_cadss_form_names_the_key(raw: Raw) -> None:
+    del raw["protocols"][0]["ratings"]["cadss_form"]
+    assert f"{CADSS_FORM} = missing" in refusal(raw)
+
+
+def test_clinic_can_load_its_licensed_wording(raw: Raw) -> None:
+    _form(raw)["items"][6] = "Licensed wording of item 6, as the clinic's licence gives it"
+    form = parse_config(raw, environ={}).default_protocol.ratings.cadss_form
+    assert form.prompts("CADSS-6")[2].prompt.startswith("Licensed wording of item 6")

@@ -124,6 +124,12 @@ class ExcursionRow:
     priority: str
     message: str
     detected_at: datetime
+    # issue 9 (alarms): the measure shown (its banner group) and the acknowledgement, if any.
+    measure: str = ""
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = None
+    ack_action: str | None = None
+    ack_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -237,10 +243,27 @@ def session_snapshot(db: Session, session_id: int) -> SessionSnapshot | None:
         )
     )
     excursions = tuple(
-        ExcursionRow(x.id, x.reading_id, x.rule_code, x.label, x.priority, x.message, x.detected_at)
-        for x in db.scalars(
-            select(Excursion).where(Excursion.session_id == session_id).order_by(Excursion.id)
+        ExcursionRow(
+            x.id,
+            x.reading_id,
+            x.rule_code,
+            x.label,
+            x.priority,
+            x.message,
+            x.detected_at,
+            x.measure,
+            a.acknowledged_at if a else None,
+            by,
+            a.action if a else None,
+            a.note if a else None,
         )
+        for x, a, by in db.execute(
+            select(Excursion, Acknowledgement, User.full_name)
+            .outerjoin(Acknowledgement, Acknowledgement.excursion_id == Excursion.id)
+            .outerjoin(User, User.id == Acknowledgement.acknowledged_by)
+            .where(Excursion.session_id == session_id)
+            .order_by(Excursion.id)
+        ).all()
     )
     return SessionSnapshot(header, readings, ratings, events, excursions)
 

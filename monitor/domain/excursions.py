@@ -20,11 +20,41 @@ _OPS: dict[str, Callable[[float, float], bool]] = {
     "<=": operator.le,
     "<": operator.lt,
 }
+# How a comparison reads on screen.
+OP_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+
+
+@dataclass(frozen=True)
+class Crossing:
+    """One condition of a rule that holds: the measure, its value and the threshold crossed."""
+
+    measure: str
+    value: float
+    threshold: float
+    op: str
+    basis: str
+    baseline: float | None
+
+    @property
+    def text(self) -> str:
+        """'Systolic 194 mmHg (≥ 180)', or with the change: 'Systolic 165 mmHg, +45 from
+        baseline 120 (≥ +40)'."""
+        name, unit = LABELS[self.measure]
+        sign = OP_SIGNS[self.op]
+        if self.basis == "absolute" or self.baseline is None:
+            return f"{name} {self.value:g} {unit} ({sign} {self.threshold:g})"
+        change = self.value - self.baseline
+        return (
+            f"{name} {self.value:g} {unit}, {change:+g} from baseline {self.baseline:g} "
+            f"({sign} {self.threshold:+g})"
+        )
 
 
 @dataclass(frozen=True)
 class Flag:
-    """One rule that fired on one reading, with the value and threshold that made it fire."""
+    """One rule that fired on one reading. `measure`, `value`, `threshold`, `basis` and
+    `baseline` describe the rule's first condition that holds (what is stored per excursion);
+    `crossings` lists every condition that holds, and the message names each of them."""
 
     rule_code: str
     label: str
@@ -35,64 +65,72 @@ class Flag:
     basis: str
     baseline: float | None
     message: str
+    crossings: tuple[Crossing, ...] = ()
 
     @property
     def marks(self) -> str:
         return PRIORITY_MARKS[self.priority]
 
+    @property
+    def measures(self) -> tuple[str, ...]:
+        """Every measure that crossed, in the rule's order, each once."""
+        return tuple(dict.fromkeys(c.measure for c in self.crossings)) or (self.measure,)
 
-def _compared_value(
+
+def _crossing(
     condition: Condition, vitals: VitalSigns, baseline: VitalSigns | None
-) -> tuple[float, float, float | None] | None:
+) -> Crossing | None:
+    """The condition as a crossing if it holds; None if it does not or cannot be judged."""
     value = vitals.value(condition.measure)
     if value is None:
         return None
-    if condition.basis == "absolute":
-        return value, value, None
-    base = baseline.value(condition.measure) if baseline else None
-    if base is None:
+    base: float | None = None
+    subject = value
+    if condition.basis != "absolute":
+        base = baseline.value(condition.measure) if baseline else None
+        if base is None:
+            return None
+        subject = value - base
+    if not _OPS[condition.op](subject, condition.value):
         return None
-    return value - base, value, base
-
-
-def _message(condition: Condition, value: float, base: float | None) -> str:
-    name, unit = LABELS[condition.measure]
-    if condition.basis == "absolute":
-        return f"{name} {value:g} {unit} ({condition.op} {condition.value:g})"
-    change = value - (base or 0)
-    return (
-        f"{name} {value:g} {unit}, {change:+g} from baseline {base:g} "
-        f"({condition.op} {condition.value:+g})"
+    return Crossing(
+        measure=str(condition.measure),
+        value=value,
+        threshold=condition.value,
+        op=condition.op,
+        basis=condition.basis,
+        baseline=base,
     )
 
 
 def evaluate(
     vitals: VitalSigns, baseline: VitalSigns | None, rules: Sequence[ExcursionRule]
 ) -> list[Flag]:
-    """Every rule the reading breaks, highest priority first; one flag per rule.
+    """Every rule the reading breaks, highest priority first; one flag per rule, naming
+    every condition of the rule that holds (systolic and diastolic alike).
 
     Baseline-relative conditions are skipped while there is no baseline reading.
     """
     flags: list[Flag] = []
     for rule in rules:
-        for condition in rule.any_of:
-            compared = _compared_value(condition, vitals, baseline)
-            if compared is None:
-                continue
-            subject, value, base = compared
-            if _OPS[condition.op](subject, condition.value):
-                flags.append(
-                    Flag(
-                        rule_code=rule.code,
-                        label=rule.label,
-                        priority=rule.priority,
-                        measure=condition.measure,
-                        value=value,
-                        threshold=condition.value,
-                        basis=condition.basis,
-                        baseline=base,
-                        message=f"{rule.label}: {_message(condition, value, base)}",
-                    )
-                )
-                break
+        crossings = tuple(
+            c for c in (_crossing(cond, vitals, baseline) for cond in rule.any_of) if c is not None
+        )
+        if not crossings:
+            continue
+        first = crossings[0]
+        flags.append(
+            Flag(
+                rule_code=rule.code,
+                label=rule.label,
+                priority=rule.priority,
+                measure=first.measure,
+                value=first.value,
+                threshold=first.threshold,
+                basis=first.basis,
+                baseline=first.baseline,
+                message=f"{rule.label}: " + ", ".join(c.text for c in crossings),
+                crossings=crossings,
+            )
+        )
     return sorted(flags, key=lambda flag: -PRIORITY_RANK[flag.priority])

@@ -18,6 +18,9 @@ MOAAS_LEVELS: dict[int, str] = {
 }
 
 CADSS_ITEM_MIN, CADSS_ITEM_MAX = 0, 4
+# One anchor word per score 0–4 (Bremner 1998: not at all, slightly, moderately, considerably,
+# extremely); the words themselves come from config.yaml.
+CADSS_ANCHOR_COUNT = CADSS_ITEM_MAX - CADSS_ITEM_MIN + 1
 # Item numbers of the 23-item CADSS and of CADSS-6 (Rodrigues 2021).
 CADSS_ITEMS: dict[str, tuple[int, ...]] = {
     "CADSS-23": tuple(range(1, 24)),
@@ -30,6 +33,14 @@ def describe_moaas(score: int) -> str:
     if isinstance(score, bool) or score not in MOAAS_LEVELS:
         raise InvalidEntry([FieldProblem("moaas", "MOAA/S must be a whole number from 0 to 5")])
     return MOAAS_LEVELS[score]
+
+
+@dataclass(frozen=True)
+class CadssItem:
+    """One CADSS item as the nurse reads it: its number and its prompt."""
+
+    number: int
+    prompt: str
 
 
 @dataclass(frozen=True)
@@ -53,6 +64,21 @@ def cadss_item_numbers(version: str) -> tuple[int, ...]:
         raise InvalidEntry(
             [FieldProblem("version", f"Unknown CADSS version {version!r}")]
         ) from None
+
+
+def missing_cadss_prompts(version: str, prompts: Mapping[int, str]) -> tuple[int, ...]:
+    """The items of a version that have no prompt, in order (empty when all are there)."""
+    return tuple(n for n in cadss_item_numbers(version) if not (prompts.get(n) or "").strip())
+
+
+def cadss_form(version: str, prompts: Mapping[int, str]) -> tuple[CadssItem, ...]:
+    """The items a version asks, in order, each with its prompt; a missing prompt is refused."""
+    missing = missing_cadss_prompts(version, prompts)
+    if missing:
+        raise InvalidEntry(
+            [FieldProblem(f"item-{n}", f"{version} item {n} has no prompt") for n in missing]
+        )
+    return tuple(CadssItem(n, prompts[n].strip()) for n in cadss_item_numbers(version))
 
 
 def score_cadss(version: str, answers: Mapping[int, int | None]) -> CadssScore:

@@ -30,7 +30,9 @@ def layout(session_id: str = "", **_: Any) -> Any:
         record = quality.review_session(database=rt.database, actor=actor, session_id=sid)
     except NotFound:
         return session_view.missing(session_id)
-    return session_view.page(record, rt.config.clinic.zone, "", read_only=True)
+    return session_view.page(
+        record, rt.config.clinic.zone, "", read_only=True, spo2_range=rt.config.chart.spo2_range
+    )
 
 
 def _rems(session_id: int) -> Response:

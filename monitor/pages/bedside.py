@@ -74,7 +74,12 @@ def _refresh(_: Any, __: Any, session_id: Any) -> tuple[Any, ...]:
         if in_recovery
         else None
     )
-    return render.refreshed(view, recovery, rt.config.clinic.zone)
+    return render.refreshed(
+        view,
+        recovery,
+        rt.config.clinic.zone,
+        rt.config.chart.spo2_range,  # issue 9 (chart)
+    )
 
 
 def _save_reading(_: int, session_id: Any, key: Any, *values: Any) -> tuple[Any, ...]:

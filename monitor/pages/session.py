@@ -35,7 +35,9 @@ def layout(session_id: str = "", **_: Any) -> Any:
         record = session_record(database=rt.database, actor=actor, session_id=sid)
     except NotFound:
         return session_view.missing(session_id)
-    return session_view.page(record, rt.config.clinic.zone, uuid4().hex)
+    return session_view.page(
+        record, rt.config.clinic.zone, uuid4().hex, spo2_range=rt.config.chart.spo2_range
+    )
 
 
 def _add(

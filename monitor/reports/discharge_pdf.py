@@ -3,6 +3,7 @@ with the Spravato REMS monitoring form's fields."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import datetime
 from io import BytesIO
@@ -10,17 +11,24 @@ from typing import Any
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
-from reportlab.graphics.charts.legends import LineLegend
-from reportlab.graphics.charts.lineplots import LinePlot
-from reportlab.graphics.shapes import Drawing, Line, String
+from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, PolyLine, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from monitor.db.queries import FullRecord
+from monitor.db.queries import FullRecord, ReadingRow
+from monitor.domain.chart_scale import (
+    EMPTY_WINDOW_MINUTES,
+    MIN_WINDOW_MINUTES,
+    minute_axis,
+    spo2_axis,
+)
+from monitor.domain.priority import DRAWING_ORDER, priority_by_reading
 from monitor.domain.rems import RemsSummary
+from monitor.domain.schedule import InfusionTimes, Pause, stops_early
 
 ACTIONS = {
     "observed": "observed",
@@ -39,6 +47,29 @@ GRID = TableStyle(
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]
 )
+MARGIN = 15 * mm
+# Room above the frame for the running header (patient, MRN, session) on every page.
+TOP_MARGIN = 22 * mm
+SERIES = (
+    ("systolic", "Systolic", colors.HexColor("#c92a2a")),
+    ("diastolic", "Diastolic", colors.HexColor("#e8590c")),
+    ("heart_rate", "HR", colors.HexColor("#1971c2")),
+)
+SPO2_COLOUR = colors.HexColor("#2b8a3e")
+PRIORITY_INK = {
+    "high": colors.HexColor("#e03131"),
+    "medium": colors.HexColor("#f5c518"),
+    "low": colors.HexColor("#22b8cf"),
+}
+EVENT_WORDS = {
+    "start": "Infusion started",
+    "pause": "Infusion paused",
+    "resume": "Infusion resumed",
+    "rate_change": "Rate changed",
+    "stop": "Infusion stopped",
+}
+# Session moves that no pump event shows: how the session ended.
+EXIT_WORDS = {"stopped_early": "Session ended early", "discharged": "Discharged"}
 
 
 def _t(moment: datetime | None, zone: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -49,88 +80,343 @@ def _yes(value: bool | None) -> str:
     return {True: "Yes", False: "No", None: "—"}[value]
 
 
+def _p(text: object, style: ParagraphStyle = SMALL) -> Paragraph:
+    """Text as a Paragraph, escaped: a name like "Smith <Jr" or a note with & prints as typed."""
+    return Paragraph(escape(str(text)), style)
+
+
 def _table(rows: Sequence[Sequence[Any]], widths: Sequence[float] | None = None) -> Table:
-    cells = [[Paragraph(escape(str(c)), SMALL) for c in row] for row in rows]
-    table = Table(cells, colWidths=widths, repeatRows=1)
+    cells = [[_p(c) for c in row] for row in rows]
+    # splitInRow: a row with a very long text continues on the next page instead of
+    # overflowing the frame (reportlab's LayoutError).
+    table = Table(cells, colWidths=widths, repeatRows=1, splitInRow=1)
     table.setStyle(GRID)
     return table
 
 
-def _chart(record: FullRecord) -> Drawing:
-    """Systolic, diastolic and heart rate against minutes from the start of dosing."""
-    start = record.snapshot.header.infusion_started_at or record.snapshot.header.opened_at
-    readings = record.snapshot.readings
-    drawing = Drawing(170 * mm, 62 * mm)
-    plot = LinePlot()
-    plot.x, plot.y, plot.width, plot.height = 12 * mm, 10 * mm, 150 * mm, 45 * mm
+class _Panel:
+    """One plotting area of the trend drawing: maps minutes and values to points."""
 
-    def series(field: str) -> list[tuple[float, float]]:
-        return [((r.taken_at - start).total_seconds() / 60, getattr(r, field)) for r in readings]
+    def __init__(
+        self,
+        x: float,
+        y: float,
+        width: float,
+        height: float,
+        xs: tuple[float, float],
+        ys: tuple[float, float],
+    ) -> None:
+        self.x, self.y, self.width, self.height = x, y, width, height
+        self.xs, self.ys = xs, ys
 
-    plot.data = [series("systolic"), series("diastolic"), series("heart_rate")]
-    xs = [x for line in plot.data for x, _ in line] or [0.0, 1.0]
-    plot.xValueAxis.valueMin, plot.xValueAxis.valueMax = min(xs), max(max(xs), min(xs) + 1)
-    palette = (colors.HexColor("#c92a2a"), colors.HexColor("#e8590c"), colors.HexColor("#1971c2"))
-    for index, colour in enumerate(palette):
-        plot.lines[index].strokeColor = colour
-        plot.lines[index].strokeWidth = 1.2
-    plot.yValueAxis.valueMin = 0
-    plot.yValueAxis.valueMax = 220
-    plot.yValueAxis.valueStep = 40
-    plot.xValueAxis.labelTextFormat = "%d min"
-    drawing.add(plot)
-    header = record.snapshot.header
+    def px(self, minutes: float) -> float:
+        lo, hi = self.xs
+        return self.x + (minutes - lo) / (hi - lo) * self.width
+
+    def py(self, value: float) -> float:
+        lo, hi = self.ys
+        return self.y + (value - lo) / (hi - lo) * self.height
+
+    def frame(self, drawing: Drawing, ticks: Sequence[float], y_step: float, unit: str) -> None:
+        drawing.add(
+            Rect(
+                self.x,
+                self.y,
+                self.width,
+                self.height,
+                fillColor=None,
+                strokeColor=colors.grey,
+                strokeWidth=0.5,
+            )
+        )
+        for minute in ticks:
+            x = self.px(minute)
+            drawing.add(
+                Line(
+                    x,
+                    self.y,
+                    x,
+                    self.y + self.height,
+                    strokeColor=colors.HexColor("#dee2e6"),
+                    strokeWidth=0.3,
+                )
+            )
+        lo, hi = self.ys
+        value = lo
+        while value <= hi + 1e-9:
+            y = self.py(value)
+            drawing.add(
+                Line(
+                    self.x,
+                    y,
+                    self.x + self.width,
+                    y,
+                    strokeColor=colors.HexColor("#dee2e6"),
+                    strokeWidth=0.3,
+                )
+            )
+            drawing.add(String(self.x - 2, y - 2.5, f"{value:g}", fontSize=6, textAnchor="end"))
+            value += y_step
+        drawing.add(String(self.x, self.y + self.height + 3, unit, fontSize=6, textAnchor="start"))
+
+    def series(self, drawing: Drawing, points: list[tuple[float, float]], colour: Any) -> None:
+        coords = [(self.px(m), self.py(v)) for m, v in points]
+        if len(coords) >= 2:  # a polyline needs two points; one reading is a dot alone
+            drawing.add(
+                PolyLine([c for xy in coords for c in xy], strokeColor=colour, strokeWidth=1.2)
+            )
+        for x, y in coords:
+            drawing.add(Circle(x, y, 1.3, fillColor=colour, strokeColor=colour, strokeWidth=0.3))
+
+
+def _triangle(x: float, y: float, colour: Any) -> Polygon:
+    """A downward triangle whose tip is at (x, y)."""
+    return Polygon(
+        [x, y, x - 3, y + 5, x + 3, y + 5],
+        fillColor=colour,
+        strokeColor=colors.black,
+        strokeWidth=0.4,
+    )
+
+
+def _chart(record: FullRecord, spo2_range: tuple[float, float] = (80.0, 100.0)) -> Drawing:
+    """BP and heart rate, and SpO2 on its fixed range, against minutes from the start of
+    dosing; each reading that crossed a limit marked once in its highest priority's colour
+    (high drawn last); start, stop and pauses shown."""
+    snap = record.snapshot
+    header = snap.header
+    start = header.infusion_started_at or header.opened_at
+    readings = snap.readings
+
+    def minutes(moment: datetime) -> float:
+        return (moment - start).total_seconds() / 60
+
+    moments = [minutes(r.taken_at) for r in readings] + [
+        minutes(e.occurred_at) for e in snap.events
+    ]
+    if moments:
+        lo, hi, step = minute_axis(min(moments), max(moments), minimum=MIN_WINDOW_MINUTES)
+    else:
+        lo, hi, step = minute_axis(0, 0, minimum=EMPTY_WINDOW_MINUTES)
+    ticks = [lo + i * step for i in range(round((hi - lo) / step) + 1)]
+    top = priority_by_reading((x.reading_id, x.priority) for x in snap.excursions)
+    vitals_top = max([220] + [_mark_height(r) + 8 for r in readings])
+    drawing = Drawing(180 * mm, 86 * mm)
+    vitals = _Panel(
+        14 * mm, 34 * mm, 150 * mm, 42 * mm, (lo, hi), (0, math.ceil(vitals_top / 40) * 40)
+    )
+    spo2 = _Panel(
+        14 * mm,
+        9 * mm,
+        150 * mm,
+        18 * mm,
+        (lo, hi),
+        spo2_axis([r.spo2 for r in readings], spo2_range),
+    )
+    vitals.frame(drawing, ticks, 40, "mmHg · /min")
+    spo2_span = spo2.ys[1] - spo2.ys[0]
+    spo2.frame(drawing, ticks, 5 if spo2_span <= 25 else 10, "SpO2 %")
+    for minute in ticks:
+        drawing.add(
+            String(spo2.px(minute), spo2.y - 8, f"{minute:g} min", fontSize=6, textAnchor="middle")
+        )
+    _shade_pauses(drawing, record, (vitals, spo2), minutes)
+    if not readings:
+        drawing.add(
+            String(
+                vitals.x + vitals.width / 2,
+                vitals.y + vitals.height / 2,
+                "No readings yet",
+                fontSize=11,
+                textAnchor="middle",
+                fillColor=colors.grey,
+            )
+        )
+    for field, _, colour in SERIES:
+        vitals.series(drawing, [(minutes(r.taken_at), getattr(r, field)) for r in readings], colour)
+    spo2.series(drawing, [(minutes(r.taken_at), r.spo2) for r in readings], SPO2_COLOUR)
+    for priority in DRAWING_ORDER:  # lowest first: a high mark is drawn last, on top
+        for r in readings:
+            if top.get(r.id) == priority:
+                x, y = vitals.px(minutes(r.taken_at)), vitals.py(_mark_height(r) + 4)
+                drawing.add(_triangle(x, y, PRIORITY_INK[priority.value]))
     for moment, label in (
         (header.infusion_started_at, "start"),
         (header.infusion_stopped_at, "stop"),
     ):
-        if moment is None or not readings:
+        if moment is None:
             continue
-        minutes = (moment - start).total_seconds() / 60
-        lo, hi = plot.xValueAxis.valueMin, plot.xValueAxis.valueMax
-        if hi is None or lo is None or hi == lo:
-            continue
-        x = plot.x + (minutes - lo) / (hi - lo) * plot.width
+        x = vitals.px(minutes(moment))
+        for panel in (vitals, spo2):
+            drawing.add(
+                Line(
+                    x,
+                    panel.y,
+                    x,
+                    panel.y + panel.height,
+                    strokeColor=colors.grey,
+                    strokeDashArray=[2, 2],
+                )
+            )
+        near_right = x > vitals.x + vitals.width - 20
         drawing.add(
-            Line(
-                x, plot.y, x, plot.y + plot.height, strokeColor=colors.grey, strokeDashArray=[2, 2]
+            String(
+                x - 2 if near_right else x + 2,
+                vitals.y + vitals.height - 7,
+                label,
+                fontSize=7,
+                textAnchor="end" if near_right else "start",
             )
         )
-        drawing.add(String(x + 2, plot.y + plot.height - 6, label, fontSize=7))
-    legend = LineLegend()
-    legend.x, legend.y = 120 * mm, 60 * mm
-    legend.fontSize = 7
-    legend.colorNamePairs = list(zip(palette, ("Systolic", "Diastolic", "HR"), strict=True))
-    drawing.add(legend)
+    _legend(drawing, 40 * mm, 82 * mm, present=set(top.values()))
     return drawing
 
 
+def _mark_height(r: ReadingRow) -> float:
+    return float(max(r.systolic, r.diastolic, r.heart_rate))
+
+
+def _shade_pauses(
+    drawing: Drawing, record: FullRecord, panels: Sequence[_Panel], minutes: Any
+) -> None:
+    paused_at: datetime | None = None
+    for event in record.snapshot.events:
+        if event.kind == "pause":
+            paused_at = event.occurred_at
+        elif event.kind in ("resume", "stop") and paused_at is not None:
+            for panel in panels:
+                x0, x1 = panel.px(minutes(paused_at)), panel.px(minutes(event.occurred_at))
+                drawing.add(
+                    Rect(
+                        x0,
+                        panel.y,
+                        max(x1 - x0, 0.5),
+                        panel.height,
+                        strokeColor=None,
+                        fillColor=colors.Color(0.5, 0.5, 0.5, alpha=0.18),
+                    )
+                )
+            paused_at = None
+
+
+def _legend(drawing: Drawing, x: float, y: float, *, present: set[Any]) -> None:
+    entries: list[tuple[str, Any, bool]] = [(name, colour, False) for _, name, colour in SERIES]
+    entries.append(("SpO2", SPO2_COLOUR, False))
+    entries += [
+        (f"{p.value} excursion", PRIORITY_INK[p.value], True)
+        for p in reversed(DRAWING_ORDER)
+        if p in present
+    ]
+    for name, colour, is_mark in entries:
+        if is_mark:
+            drawing.add(_triangle(x + 4, y - 1, colour))
+        else:
+            drawing.add(Line(x, y + 1.5, x + 8, y + 1.5, strokeColor=colour, strokeWidth=1.5))
+        drawing.add(String(x + 10, y, name, fontSize=7))
+        x += 10 + 4.2 * len(name) + 8
+
+
+def _dose_rows(record: FullRecord) -> list[tuple[str, str]]:
+    """The dose section's rows. The planned dose now; the integrator adds the delivered dose
+    (mg, mL and % of planned) here once the session carries it."""
+    h = record.snapshot.header
+    planned_ml = h.dose_mg / h.concentration_mg_per_ml
+    planned_rate = planned_ml / (h.infusion_minutes / 60)
+    return [
+        ("", "Value"),
+        (
+            "Planned dose",
+            f"{h.dose_mg:g} mg ({planned_ml:.1f} mL): {h.dose_mg_per_kg:g} mg/kg × "
+            f"{h.weight_kg:g} kg, {h.concentration_mg_per_ml:g} mg/mL",
+        ),
+        ("Planned rate", f"{planned_rate:.1f} mL/h over {h.infusion_minutes:g} min"),
+    ]
+
+
+def _events(record: FullRecord, zone: ZoneInfo) -> Any:
+    """Every pump event with its reason (a rate change as old → new), and how the session
+    ended (early, with why)."""
+    rows: list[tuple[datetime, str, str, str]] = []
+    rate: float | None = None
+    for e in record.snapshot.events:
+        word, detail = EVENT_WORDS.get(e.kind, e.kind.replace("_", " ")), ""
+        if e.kind == "start":
+            detail = _rate(e.rate_ml_per_h)
+        elif e.kind == "rate_change":
+            detail = f"{_rate(rate)} → {_rate(e.rate_ml_per_h)}"
+        elif e.kind == "stop" and _stopped_early(record, e.occurred_at):
+            word = "Infusion stopped early"
+        rate = e.rate_ml_per_h if e.rate_ml_per_h is not None else rate
+        rows.append((e.occurred_at, word, detail, e.reason or ""))
+    for a in record.audit:
+        state = str((a.new or {}).get("state", ""))
+        if a.action == "session.state_changed" and state in EXIT_WORDS:
+            rows.append((a.at, EXIT_WORDS[state], f"by {a.by}", a.reason or ""))
+    if not rows:
+        return Paragraph("None.", SMALL)
+    rows.sort(key=lambda row: row[0])
+    table: list[Sequence[Any]] = [("Time", "Event", "Rate / by", "Reason")]
+    table += [(_t(at, zone, "%H:%M"), word, detail, why) for at, word, detail, why in rows]
+    return _table(table, [16 * mm, 38 * mm, 40 * mm, 86 * mm])
+
+
+def _stopped_early(record: FullRecord, stop_at: datetime) -> bool:
+    """Whether the pump stopped before the planned dose had run (the rule that made the nurse
+    give a reason), its pauses counted."""
+    pauses: list[Pause] = []
+    for e in record.snapshot.events:
+        if e.kind == "pause" and e.occurred_at < stop_at:
+            pauses.append(Pause(e.occurred_at, None))
+        elif e.kind == "resume" and pauses and pauses[-1].resumed_at is None:
+            pauses[-1] = Pause(pauses[-1].paused_at, e.occurred_at)
+    h = record.snapshot.header
+    times = InfusionTimes(h.infusion_started_at, None, tuple(pauses))
+    return stops_early(times, h.infusion_minutes, stop_at)
+
+
+def _rate(value: float | None) -> str:
+    return "—" if value is None else f"{value:g} mL/h"
+
+
 def render(
-    record: FullRecord, rems: RemsSummary, *, clinic: str, zone: ZoneInfo, generated_at: datetime
+    record: FullRecord,
+    rems: RemsSummary,
+    *,
+    clinic: str,
+    zone: ZoneInfo,
+    generated_at: datetime,
+    spo2_range: tuple[float, float] = (80.0, 100.0),
 ) -> bytes:
-    """The PDF's bytes."""
+    """The PDF's bytes: every page carries the patient's name, MRN and "page n of m"."""
     h = record.snapshot.header
     story: list[Any] = []
     title, heading, body = STYLES["Title"], STYLES["Heading2"], STYLES["BodyText"]
     story += [
-        Paragraph(f"{escape(clinic)}: ketamine infusion session record", title),
+        _p(f"{clinic}: ketamine infusion session record", title),
         Paragraph(
-            f"<b>{h.patient_name}</b> · MRN {h.mrn} · born {h.birth_date:%Y-%m-%d} · "
-            f"session {h.id} · {h.chair} · state: {h.state.replace('_', ' ')}",
+            f"<b>{escape(h.patient_name)}</b> · "
+            + escape(
+                f"MRN {h.mrn} · born {h.birth_date:%Y-%m-%d} · session {h.id} · {h.chair} · "
+                f"state: {h.state.replace('_', ' ')}"
+            ),
             body,
         ),
-        Paragraph(
-            f"{h.protocol_name} · weight {h.weight_kg:g} kg · dose {h.dose_mg:g} mg "
-            f"({h.dose_mg_per_kg:g} mg/kg) · {h.concentration_mg_per_ml:g} mg/mL at "
-            f"{h.rate_ml_per_h:g} mL/h",
+        _p(
+            f"{h.protocol_name} · weight {h.weight_kg:g} kg · planned dose {h.dose_mg:g} mg "
+            f"({h.dose_mg_per_kg:g} mg/kg) · {h.concentration_mg_per_ml:g} mg/mL",
             body,
         ),
-        Paragraph(
+        _p(
             f"Opened {_t(h.opened_at, zone)} · infusion started "
             f"{_t(h.infusion_started_at, zone)} · stopped {_t(h.infusion_stopped_at, zone)}"
             f" · ended {_t(h.ended_at, zone)} (times {zone.key})",
             body,
         ),
+        KeepTogether([Paragraph("Trend", heading), _chart(record, spo2_range)]),
+        Paragraph("Dose", heading),
+        _table(_dose_rows(record), [70 * mm, 110 * mm]),
+        Paragraph("Infusion events", heading),
+        _events(record, zone),
         Paragraph("REMS patient monitoring", heading),
         _table(
             [
@@ -149,10 +435,8 @@ def render(
                 ("Dissociation occurred", _yes(rems.dissociation)),
                 ("Respiratory depression occurred", _yes(rems.respiratory_depression)),
             ],
-            [70 * mm, 100 * mm],
+            [70 * mm, 110 * mm],
         ),
-        Paragraph("Trend", heading),
-        _chart(record),
         Paragraph("Vital signs", heading),
         _vitals(record, zone),
         Paragraph("Excursions and acknowledgements", heading),
@@ -166,36 +450,70 @@ def render(
         Paragraph("Addenda", heading),
         _addenda(record, zone),
         Spacer(1, 4 * mm),
-        Paragraph(
+        _p(
             f"Generated {_t(generated_at, zone, '%Y-%m-%d %H:%M:%S')} from the "
-            "append-only record; corrections appear only as addenda.",
-            SMALL,
+            "append-only record; corrections appear only as addenda."
         ),
     ]
     buffer = BytesIO()
     document = SimpleDocTemplate(
         buffer,
         pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=TOP_MARGIN,
+        bottomMargin=MARGIN,
         title=f"Session {h.id} record",
         author=clinic,
     )
-    document.build(story, onFirstPage=_footer, onLaterPages=_footer)
+    running = f"{h.patient_name} · MRN {h.mrn} · born {h.birth_date:%Y-%m-%d} · session {h.id}"
+
+    def on_page(canvas: Canvas, _: Any) -> None:
+        canvas.saveState()
+        canvas.setFont("Helvetica-Bold", 8)
+        canvas.drawString(MARGIN, A4[1] - 12 * mm, _fit(canvas, running, A4[0] * 0.6))
+        canvas.setFont("Helvetica", 7)
+        canvas.drawRightString(A4[0] - MARGIN, A4[1] - 12 * mm, _fit(canvas, clinic, A4[0] * 0.3))
+        canvas.setStrokeColor(colors.grey)
+        canvas.line(MARGIN, A4[1] - 14 * mm, A4[0] - MARGIN, A4[1] - 14 * mm)
+        canvas.restoreState()
+
+    document.build(story, onFirstPage=on_page, onLaterPages=on_page, canvasmaker=_NumberedCanvas)
     return buffer.getvalue()
+
+
+def _fit(canvas: Canvas, text: str, width: float) -> str:
+    """The text cut (with an ellipsis) to fit the width in the canvas's current font."""
+    if canvas.stringWidth(text) <= width:
+        return text
+    while text and canvas.stringWidth(text + "…") > width:
+        text = text[:-1]
+    return text + "…"
+
+
+class _NumberedCanvas(Canvas):  # type: ignore[misc]
+    """Holds each page until the end, so every footer can say "page n of m"."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._held: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+        self._held.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._held)
+        for number, state in enumerate(self._held, start=1):
+            self.__dict__.update(state)
+            self.setFont("Helvetica", 7)
+            self.drawRightString(A4[0] - MARGIN, 8 * mm, f"page {number} of {total}")
+            super().showPage()
+        super().save()
 
 
 def _num(value: float | None) -> str:
     return "—" if value is None else f"{value:g}"
-
-
-def _footer(canvas: Any, document: Any) -> None:
-    canvas.saveState()
-    canvas.setFont("Helvetica", 7)
-    canvas.drawRightString(A4[0] - 15 * mm, 8 * mm, f"page {document.page}")
-    canvas.restoreState()
 
 
 def _vitals(record: FullRecord, zone: ZoneInfo) -> Table:
@@ -217,7 +535,7 @@ def _vitals(record: FullRecord, zone: ZoneInfo) -> Table:
                 notes,
             )
         )
-    return _table(rows, [14 * mm, 18 * mm, 18 * mm, 12 * mm, 12 * mm, 10 * mm, 14 * mm, 82 * mm])
+    return _table(rows, [14 * mm, 18 * mm, 18 * mm, 12 * mm, 12 * mm, 10 * mm, 16 * mm, 80 * mm])
 
 
 def _excursions(record: FullRecord, zone: ZoneInfo) -> Any:

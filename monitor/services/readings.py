@@ -37,6 +37,7 @@ class FlagRaised:
     label: str
     priority: Priority
     message: str
+    measure: str = ""  # issue 9 (alarms): groups the flags into one banner per measure
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,8 @@ class ReadingSaved:
 
 def _saved(row: Reading, excursions: list[Excursion], *, duplicate: bool) -> ReadingSaved:
     flags = tuple(
-        FlagRaised(e.rule_code, e.label, Priority(e.priority), e.message) for e in excursions
+        FlagRaised(e.rule_code, e.label, Priority(e.priority), e.message, e.measure)
+        for e in excursions
     )
     return ReadingSaved(row.id, row.session_id, row.phase, row.taken_at, flags, duplicate)
 

@@ -300,7 +300,7 @@ def _add_event(
         rate_ml_per_h=row.rate_ml_per_h,
         reason=reason,
         entered_by=actor.id,
-        entered_at=utcnow(),
+        entered_at=at,  # as readings are: the service's `now` (the wall clock by default)
         idempotency_key=key,
     )
     db.add(record)

@@ -82,6 +82,7 @@ def discharge_pdf(
         clinic=config.clinic.name,
         zone=config.clinic.zone,
         generated_at=at,
+        spo2_range=config.chart.spo2_range,  # issue 9 (chart)
     )
     with database.session_scope() as db:
         add_audit(

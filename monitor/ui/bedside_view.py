@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo
 import dash_bootstrap_components as dbc
 from dash import Output, dcc, html
 
-from monitor.config import Config, Protocol
+from monitor.config import Config, Protocol, Ratings
+from monitor.domain.acknowledgement import action_label
+from monitor.domain.alarm_display import Banner, banners
 from monitor.domain.delivered_dose import (
     DeliveredDose,
     PumpEvent,
@@ -22,18 +24,19 @@ from monitor.domain.delivered_dose import (
 )
 from monitor.domain.dose import DosePlan
 from monitor.domain.errors import IllegalTransition, InvalidEntry
-from monitor.domain.scales import cadss_item_numbers
+from monitor.domain.excursions import PRIORITY_RANK
 from monitor.domain.schedule import DueState
 from monitor.domain.session_state import EXIT_WORDS, ExitKind
 from monitor.ui.components import (
     alarm,
     cadss_items,
+    cadss_legend,
     local_time,
     moaas_picker,
     readings_table,
     vital_input,
 )
-from monitor.ui.figures import session_trend
+from monitor.ui.figures import DEFAULT_SPO2_RANGE, session_trend
 from monitor.ui.ids import VITAL_INPUTS, Bedside, Recovery
 from monitor.ui.recovery_view import card as recovery_card
 from monitor.ui.recovery_view import status as recovery_status
@@ -223,7 +226,6 @@ def session_panel(
     keys: tuple[str, str, str, str],
 ) -> html.Div:
     reading_key, event_key, cadss_key, recovery_key = keys
-    protocol_items = cadss_item_numbers(protocol.ratings.cadss_version)
     return html.Div(
         [
             dcc.Store(id=B.SESSION, data=session_id),
@@ -248,7 +250,7 @@ def session_panel(
                     dbc.Col(
                         [
                             html.Div(id=B.RESULT, **ASSERTIVE),
-                            _cadss_card(protocol_items),
+                            _cadss_card(protocol.ratings),
                             dbc.Card(
                                 [
                                     dbc.CardHeader("Flags this session"),
@@ -514,15 +516,22 @@ def exit_signed(kind: ExitKind) -> Any:
     )
 
 
-def _cadss_card(items: Sequence[int]) -> dbc.Card:
+def _cadss_card(ratings: Ratings) -> dbc.Card:
+    """The protocol's CADSS as a form: each item's prompt and its 0–4 anchors, from config."""
+    form = ratings.cadss_form
     return dbc.Card(
         [
-            dbc.CardHeader(["CADSS ", html.Span(id="bed-cadss-banner")]),
+            dbc.CardHeader([f"{ratings.cadss_version} ", html.Span(id="bed-cadss-banner")]),
             dbc.CardBody(
                 [
-                    *cadss_items(items),
+                    cadss_legend(form.anchors),
+                    *cadss_items(form.prompts(ratings.cadss_version), form.anchors),
                     dbc.Button("Save CADSS", id=B.CADSS_SAVE, color="primary", className="mt-2"),
                     html.Div(id=B.CADSS_MESSAGE, className="mt-2"),
+                    html.Small(
+                        f"Item prompts: {form.source}",
+                        className="text-body-secondary d-block mt-2 cadss-source",
+                    ),
                 ]
             ),
         ],
@@ -564,7 +573,10 @@ def refresh_outputs() -> list[Output]:
 
 
 def refreshed(
-    view: BedsideView, recovery: RecoveryStatus | None, zone: ZoneInfo
+    view: BedsideView,
+    recovery: RecoveryStatus | None,
+    zone: ZoneInfo,
+    spo2_range: tuple[float, float] = DEFAULT_SPO2_RANGE,  # issue 9 (chart)
 ) -> tuple[Any, ...]:
     snap = view.snapshot
     state = snap.header.state
@@ -581,7 +593,14 @@ def refreshed(
         _header(view, zone),
         _due_data(view),
         _flags(snap.excursions, zone),
-        session_trend(snap.readings, snap.events, zone),
+        session_trend(  # issue 9 (chart): priority marks, fixed SpO2 range, clean ticks
+            snap.readings,
+            snap.events,
+            zone,
+            excursions=snap.excursions,
+            spo2_range=spo2_range,
+            opened_at=snap.header.opened_at,
+        ),
         readings_table(snap.readings, zone),
         *lasts,
         *[state not in ENABLED_IN[control] for control in CONTROLS],
@@ -728,11 +747,67 @@ def _due_data(view: BedsideView) -> dict[str, Any]:
 
 
 def _flags(excursions: Sequence[Any], zone: ZoneInfo) -> Any:
+    """The session's stored excursions shown per reading, one banner per measure group,
+    each with its acknowledgement: open ones (awaiting the physician) first, then by
+    priority, newest first."""
     if not excursions:
         return html.Div("No flags.", className="text-body-secondary")
-    rank = {"high": 0, "medium": 1, "low": 2}
-    ordered = sorted(excursions, key=lambda x: (rank[x.priority], -x.id))
-    return [alarm(x.priority, f"{local_time(x.detected_at, zone)} {x.message}") for x in ordered]
+    per_reading: dict[int, list[Any]] = {}
+    for x in sorted(excursions, key=lambda x: x.id):
+        per_reading.setdefault(x.reading_id, []).append(x)
+    shown = [banner for flags in per_reading.values() for banner in banners(flags)]
+    ordered = sorted(
+        shown,
+        key=lambda b: (
+            all(x.acknowledged_at for x in b.flags),
+            -PRIORITY_RANK[b.priority],
+            -b.lead.id,
+        ),
+    )
+    return [_flag_banner(b, zone) for b in ordered]
+
+
+def _flag_banner(banner: Banner[Any], zone: ZoneInfo) -> Any:
+    """A reading's banner with whether it was acknowledged, by whom, when and the action."""
+    lead = banner.lead
+    statuses = [_ack_status(x, zone) for x in banner.flags]
+    one_status = len(set(statuses)) == 1
+    status_lines = (
+        [_ack_line(banner.lead, statuses[0])]
+        if one_status
+        else [_ack_line(x, f"{x.label}: {s}") for x, s in zip(banner.flags, statuses, strict=True)]
+    )
+    acknowledged = all(x.acknowledged_at for x in banner.flags)
+    return html.Div(
+        [
+            alarm(
+                banner.priority,
+                f"{local_time(lead.detected_at, zone)} {lead.message}",
+                [(x.priority, x.message) for x in banner.below],
+            ),
+            *status_lines,
+        ],
+        className="flag-banner mb-3 " + ("flag-acknowledged" if acknowledged else "flag-open"),
+    )
+
+
+def _ack_status(x: Any, zone: ZoneInfo) -> str:
+    if x.acknowledged_at is None:
+        return "OPEN — awaiting physician"
+    note = f" ({x.ack_note})" if x.ack_note else ""
+    return (
+        f"Acknowledged {local_time(x.acknowledged_at, zone)} by {x.acknowledged_by} — "
+        f"{action_label(x.ack_action or '')}{note}"
+    )
+
+
+def _ack_line(x: Any, text: str) -> Any:
+    if x.acknowledged_at is None:
+        return html.Div(
+            dbc.Badge(text, color="danger", className="ack-open-badge fs-6"),
+            className="ack-status ack-open mb-1",
+        )
+    return html.Div("✓ " + text, className="ack-status ack-done small mb-1")
 
 
 def _cadss_banner(cadss: Any) -> Any:
@@ -794,7 +869,11 @@ def problem(message: str | Exception) -> Any:
 def saved(result: ReadingSaved, zone: ZoneInfo) -> Any:
     when = local_time(result.taken_at, zone)
     head = dbc.Alert(f"Reading saved at {when}.", color="success", id="bed-saved", className="mb-2")
-    flags = [alarm(flag.priority, flag.message) for flag in result.flags]
+    # One banner per measure group; every rule that fired is still stored and audited.
+    flags = [
+        alarm(b.priority, b.lead.message, [(f.priority, f.message) for f in b.below])
+        for b in banners(result.flags)
+    ]
     return html.Div([head, *flags], id="bed-saved-result")
 
 

@@ -12,7 +12,13 @@ from dash import html
 
 from monitor.config import Priority
 from monitor.domain.excursions import PRIORITY_MARKS
-from monitor.domain.scales import CADSS_ITEM_MAX, CADSS_ITEM_MIN, MOAAS_LEVELS, describe_moaas
+from monitor.domain.scales import (
+    CADSS_ITEM_MAX,
+    CADSS_ITEM_MIN,
+    MOAAS_LEVELS,
+    CadssItem,
+    describe_moaas,
+)
 from monitor.domain.vitals import LABELS
 from monitor.ui.ids import Bedside
 
@@ -24,16 +30,29 @@ def local_time(moment: datetime | None, zone: ZoneInfo, fmt: str = "%H:%M") -> s
     return moment.astimezone(zone).strftime(fmt) if moment else "—"
 
 
-def alarm(priority: Priority | str, text: str) -> html.Div:
-    """One excursion in IEC 60601-1-8 style: colour, marks and the word, never colour alone."""
+def alarm(
+    priority: Priority | str, text: str, below: Sequence[tuple[Priority | str, str]] = ()
+) -> html.Div:
+    """One excursion in IEC 60601-1-8 style: colour, marks and the word, never colour alone.
+
+    `below`: the lower conditions of the same banner (priority, text), each a line under
+    the lead, with its own marks and word (monitor/domain/alarm_display.py)."""
     level = Priority(priority)
+    lines = [
+        html.Div(
+            f"{PRIORITY_MARKS[Priority(p)]} {PRIORITY_WORDS[Priority(p)]} {line}",
+            className="alarm-below",
+        )
+        for p, line in below
+    ]
     return html.Div(
         [
             html.Span(PRIORITY_MARKS[level], className="alarm-marks"),
             html.Span(PRIORITY_WORDS[level], className="alarm-word"),
             html.Span(text, className="alarm-text"),
+            *([html.Div(lines, className="alarm-lines w-100 small fw-normal")] if lines else []),
         ],
-        className=f"alarm alarm-{level.value}",
+        className=f"alarm alarm-{level.value}" + (" flex-wrap" if lines else ""),
         role="alert" if level is Priority.HIGH else "status",
     )
 
@@ -87,28 +106,66 @@ def moaas_picker() -> html.Div:
     )
 
 
-def cadss_items(numbers: Sequence[int]) -> list[html.Div]:
-    """One 0–4 picker per CADSS item of the protocol's version."""
+def cadss_legend(anchors: Sequence[str]) -> html.Div:
+    """The 0–4 anchors once, above the items: '0 Not at all · 1 Slightly · …'."""
+    return html.Div(
+        [
+            html.Span("Scores: ", className="fw-semibold"),
+            *(
+                html.Span(
+                    [html.B(str(score)), f" {word}"],
+                    className="cadss-legend-entry",
+                )
+                for score, word in enumerate(anchors, start=CADSS_ITEM_MIN)
+            ),
+        ],
+        id="bed-cadss-legend",
+        className="cadss-legend mb-2",
+    )
+
+
+def _labelled_by(element_id: str) -> Any:
+    return {"aria-labelledby": element_id}
+
+
+def cadss_items(items: Sequence[CadssItem], anchors: Sequence[str]) -> list[html.Div]:
+    """One item per row: its number and prompt, then 0–4 as large buttons each showing the
+    score and its anchor word. The buttons form a radio group named by the item, so a screen
+    reader says 'Item 6: <prompt>, 2 Moderately'."""
     return [
         html.Div(
             [
-                dbc.Label(f"CADSS item {number} (0–4)", className="me-2 cadss-item-label"),
-                dbc.RadioItems(
-                    id={"type": Bedside.CADSS_ITEM, "item": number},
-                    options=[
-                        {"label": str(v), "value": v}
-                        for v in range(CADSS_ITEM_MIN, CADSS_ITEM_MAX + 1)
-                    ],
-                    inline=True,
-                    className="btn-group scale-picker",
-                    inputClassName="btn-check",
-                    labelClassName="btn btn-outline-secondary",
-                    labelCheckedClassName="active",
+                html.Div(
+                    f"Item {item.number}: {item.prompt}",
+                    id=f"bed-cadss-prompt-{item.number}",
+                    className="cadss-prompt",
+                ),
+                html.Div(
+                    dbc.RadioItems(
+                        id={"type": Bedside.CADSS_ITEM, "item": item.number},
+                        options=[
+                            {
+                                "label": [
+                                    html.Span(str(score), className="cadss-score"),
+                                    html.Span(anchors[score], className="cadss-anchor"),
+                                ],
+                                "value": score,
+                            }
+                            for score in range(CADSS_ITEM_MIN, CADSS_ITEM_MAX + 1)
+                        ],
+                        inline=True,
+                        className="btn-group scale-picker cadss-scale",
+                        inputClassName="btn-check",
+                        labelClassName="btn btn-outline-secondary",
+                        labelCheckedClassName="active",
+                    ),
+                    role="radiogroup",
+                    **_labelled_by(f"bed-cadss-prompt-{item.number}"),
                 ),
             ],
-            className="cadss-item mb-1",
+            className="cadss-row mb-2",
         )
-        for number in numbers
+        for item in items
     ]
 
 

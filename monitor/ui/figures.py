@@ -10,8 +10,13 @@ from zoneinfo import ZoneInfo
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from monitor.domain.chart_scale import spo2_axis, time_window
+from monitor.domain.priority import DRAWING_ORDER, priority_by_reading
+
 
 class ReadingRow(Protocol):
+    @property
+    def id(self) -> int: ...
     @property
     def taken_at(self) -> datetime: ...
     @property
@@ -31,6 +36,17 @@ class EventRow(Protocol):
     def occurred_at(self) -> datetime: ...
 
 
+class ExcursionRow(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def reading_id(self) -> int: ...
+    @property
+    def priority(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+
+
 # Readable on the low-light and the light theme alike.
 INK = "#9aa7b8"
 GRID = "rgba(154,167,184,0.18)"
@@ -40,12 +56,22 @@ COLOURS = {
     "heart_rate": "#74c0fc",
     "spo2": "#8ce99a",
 }
+PRIORITY_COLOURS = {"high": "#e03131", "medium": "#f5c518", "low": "#22b8cf"}
+DEFAULT_SPO2_RANGE = (80.0, 100.0)
+NO_READINGS = "No readings yet"
 
 
 def session_trend(
-    readings: Sequence[ReadingRow], events: Sequence[EventRow], zone: ZoneInfo
+    readings: Sequence[ReadingRow],
+    events: Sequence[EventRow],
+    zone: ZoneInfo,
+    *,
+    excursions: Sequence[ExcursionRow] = (),
+    spo2_range: tuple[float, float] = DEFAULT_SPO2_RANGE,
+    opened_at: datetime | None = None,
 ) -> go.Figure:
-    """BP, HR and SpO2 over the session, with infusion start, pauses and stop marked."""
+    """BP, HR and SpO2 over the session, with infusion start, pauses and stop marked, and each
+    reading that crossed a limit marked once, in the colour of its highest priority."""
     figure = go.Figure()
     times = [r.taken_at.astimezone(zone) for r in readings]
     series = (
@@ -66,6 +92,10 @@ def session_trend(
                 marker={"size": 7},
             )
         )
+    for trace in _priority_marks(readings, excursions, zone, acknowledged=None):
+        # On an overlay of the mmHg axis drawn above the SpO2 one, so no line hides a mark.
+        trace.update(yaxis="y3")
+        figure.add_trace(trace)
     _mark_events(figure, events, zone)
     figure.update_layout(
         margin={"l": 40, "r": 40, "t": 24, "b": 30},
@@ -74,27 +104,30 @@ def session_trend(
         plot_bgcolor="rgba(0,0,0,0)",
         font={"color": INK},
         legend={"orientation": "h", "y": -0.18},
-        xaxis={"gridcolor": GRID, "tickformat": "%H:%M"},
+        xaxis={"gridcolor": GRID, **_time_axis(readings, events, zone, opened_at)},
         yaxis={"gridcolor": GRID, "title": {"text": "mmHg · /min"}, "rangemode": "tozero"},
         yaxis2={
             "overlaying": "y",
             "side": "right",
-            "range": [70, 100],
+            "range": list(spo2_axis([r.spo2 for r in readings], spo2_range)),
             "dtick": 5,
             "showgrid": False,
             "title": {"text": "SpO2 %"},
         },
+        yaxis3={"overlaying": "y", "matches": "y", "visible": False},
         uirevision="session",
     )
+    if not readings:
+        _say_empty(figure)
     return figure
 
 
-PRIORITY_COLOURS = {"high": "#e03131", "medium": "#f5c518", "low": "#22b8cf"}
-
-
-def session_timeline(record: Any, zone: ZoneInfo) -> go.Figure:
+def session_timeline(
+    record: Any, zone: ZoneInfo, *, spo2_range: tuple[float, float] = DEFAULT_SPO2_RANGE
+) -> go.Figure:
     """The whole session: vitals, SpO2, MOAA/S and CADSS on one time axis, with infusion
-    events, and each excursion marked (filled once acknowledged, open while not)."""
+    events, and each reading that crossed a limit marked once at its highest priority (filled
+    once all its excursions are acknowledged, open while any is not)."""
     snap = record.snapshot
     figure = make_subplots(
         rows=3,
@@ -146,36 +179,10 @@ def session_timeline(record: Any, zone: ZoneInfo) -> go.Figure:
         row=3,
         col=1,
     )
-    by_reading = {r.id: r for r in snap.readings}
-    for priority in ("high", "medium", "low"):
-        marks = [
-            x for x in snap.excursions if x.priority == priority and x.reading_id in by_reading
-        ]
-        if not marks:
-            continue
-        acked = [record.acknowledgements.get(x.id) for x in marks]
-        figure.add_trace(
-            go.Scatter(
-                x=[by_reading[x.reading_id].taken_at.astimezone(zone) for x in marks],
-                y=[by_reading[x.reading_id].systolic + 8 for x in marks],
-                name=f"{priority} excursion",
-                mode="markers",
-                marker={
-                    "symbol": ["triangle-down" if a else "triangle-down-open" for a in acked],
-                    "size": 14,
-                    "color": PRIORITY_COLOURS[priority],
-                    "line": {"width": 2, "color": PRIORITY_COLOURS[priority]},
-                },
-                hovertext=[
-                    f"{x.message}<br>"
-                    + (f"acknowledged by {a.by}: {a.action}" if a else "UNACKNOWLEDGED")
-                    for x, a in zip(marks, acked, strict=True)
-                ],
-                hoverinfo="text",
-            ),
-            row=1,
-            col=1,
-        )
+    for trace in _priority_marks(
+        snap.readings, snap.excursions, zone, acknowledged=record.acknowledgements
+    ):
+        figure.add_trace(trace, row=1, col=1)
     _mark_events(figure, snap.events, zone)
     figure.update_layout(
         height=620,
@@ -186,9 +193,111 @@ def session_timeline(record: Any, zone: ZoneInfo) -> go.Figure:
         legend={"orientation": "h", "y": -0.08},
         uirevision="timeline",
     )
-    figure.update_xaxes(gridcolor=GRID, tickformat="%H:%M")
+    moments = [*snap.readings, *snap.ratings]
+    figure.update_xaxes(
+        gridcolor=GRID, **_time_axis(moments, snap.events, zone, snap.header.opened_at)
+    )
     figure.update_yaxes(gridcolor=GRID)
+    figure.update_yaxes(rangemode="tozero", row=3, col=1)  # MOAA/S and CADSS from 0
+    figure.update_yaxes(
+        range=list(spo2_axis([r.spo2 for r in snap.readings], spo2_range)), dtick=5, row=2, col=1
+    )
+    if not snap.readings:
+        _say_empty(figure)
     return figure
+
+
+def _priority_marks(
+    readings: Sequence[ReadingRow],
+    excursions: Sequence[ExcursionRow],
+    zone: ZoneInfo,
+    *,
+    acknowledged: dict[int, Any] | None,
+) -> list[go.Scatter]:
+    """One marker per reading that raised excursions, in its highest priority's colour; traces
+    lowest priority first, so a high (red) mark is drawn last, on top."""
+    by_reading = {r.id: r for r in readings}
+    own = [x for x in excursions if x.reading_id in by_reading]
+    top = priority_by_reading((x.reading_id, x.priority) for x in own)
+    traces = []
+    for priority in DRAWING_ORDER:
+        marked = [by_reading[rid] for rid in by_reading if top.get(rid) == priority]
+        if not marked:
+            continue
+        colour = PRIORITY_COLOURS[priority.value]
+        of = {r.id: [x for x in own if x.reading_id == r.id] for r in marked}
+        if acknowledged is None:
+            symbols: str | list[str] = "triangle-down"
+            hover = ["<br>".join(x.message for x in of[r.id]) for r in marked]
+        else:
+            symbols = [
+                "triangle-down"
+                if all(x.id in acknowledged for x in of[r.id])
+                else "triangle-down-open"
+                for r in marked
+            ]
+            hover = [
+                "<br>".join(
+                    f"{x.message}: "
+                    + (
+                        f"acknowledged by {acknowledged[x.id].by}: {acknowledged[x.id].action}"
+                        if x.id in acknowledged
+                        else "UNACKNOWLEDGED"
+                    )
+                    for x in of[r.id]
+                )
+                for r in marked
+            ]
+        traces.append(
+            go.Scatter(
+                x=[r.taken_at.astimezone(zone) for r in marked],
+                y=[max(r.systolic, r.diastolic, r.heart_rate) + 8 for r in marked],
+                name=f"{priority.value} excursion",
+                mode="markers",
+                marker={
+                    "symbol": symbols,
+                    "size": 14,
+                    "color": colour,
+                    "line": {"width": 2, "color": colour},
+                },
+                hovertext=hover,
+                hoverinfo="text",
+            )
+        )
+    return traces
+
+
+def _time_axis(
+    moments: Sequence[Any], events: Sequence[EventRow], zone: ZoneInfo, opened_at: datetime | None
+) -> dict[str, Any]:
+    """Clock-time ticks at a round step chosen from the session's span, never repeating."""
+    seen = [m.taken_at.astimezone(zone) for m in moments]
+    seen += [e.occurred_at.astimezone(zone) for e in events]
+    window = time_window(seen, fallback_start=opened_at.astimezone(zone) if opened_at else None)
+    if window is None:
+        return {"type": "date", "tickformat": "%H:%M", "showticklabels": False}
+    return {
+        "type": "date",
+        "tickformat": "%H:%M",
+        "range": [window.start, window.end],
+        "tick0": window.start,
+        "dtick": window.step_minutes * 60_000,
+    }
+
+
+def _say_empty(figure: go.Figure) -> None:
+    """No readings: say so in the middle of the chart, with no invented value axes."""
+    figure.update_yaxes(visible=False)
+    figure.update_layout(showlegend=False)
+    figure.add_annotation(
+        text=NO_READINGS,
+        xref="paper",
+        yref="paper",
+        x=0.5,
+        y=0.5,
+        showarrow=False,
+        font={"color": INK, "size": 16},
+    )
 
 
 def _mark_events(figure: go.Figure, events: Sequence[EventRow], zone: ZoneInfo) -> None:

@@ -12,7 +12,7 @@ from dash import dcc, html
 
 from monitor.domain.session_state import EXIT_WORDS, ExitKind
 from monitor.ui.components import alarm, local_time, readings_table
-from monitor.ui.figures import session_timeline
+from monitor.ui.figures import DEFAULT_SPO2_RANGE, session_timeline
 from monitor.ui.ids import SessionPage as S
 
 if TYPE_CHECKING:
@@ -32,7 +32,12 @@ def missing(session_id: str) -> Any:
 
 
 def page(
-    record: SessionRecord, zone: ZoneInfo, addendum_key: str, *, read_only: bool = False
+    record: SessionRecord,
+    zone: ZoneInfo,
+    addendum_key: str,
+    *,
+    read_only: bool = False,
+    spo2_range: tuple[float, float] = DEFAULT_SPO2_RANGE,  # issue 9 (chart)
 ) -> html.Div:
     h = record.snapshot.header
     live = h.state not in ("discharged", "stopped_early")
@@ -86,7 +91,7 @@ def page(
                 "Timeline",
                 dcc.Graph(
                     id=S.TIMELINE,
-                    figure=session_timeline(record, zone),
+                    figure=session_timeline(record, zone, spo2_range=spo2_range),
                     config={"displayModeBar": False, "responsive": True},
                 ),
             ),

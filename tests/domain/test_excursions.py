@@ -251,6 +251,59 @@ def test_a_rule_with_two_conditions_flags_once(rules: list[ExcursionRule]) -> No
     assert sorted(f.rule_code for f in flags) == sorted(
         ["severe-hypertension", "bp-rise-over-baseline", "hypertension"]
     )
+    for flag in flags:
+        assert flag.measures == ("systolic", "diastolic")
+
+
+def test_194_over_118_names_systolic_and_diastolic(rules: list[ExcursionRule]) -> None:
+    flags = evaluate(reading(systolic=194, diastolic=118), None, rules)
+    severe = flags[0]
+    assert severe.rule_code == "severe-hypertension"
+    assert severe.message == (
+        "Severe hypertension: Systolic 194 mmHg (≥ 180), Diastolic 118 mmHg (≥ 110)"
+    )
+    # The stored columns keep describing the first condition that holds.
+    assert (severe.measure, severe.value, severe.threshold) == ("systolic", 194, 180)
+    assert [(c.measure, c.value, c.threshold) for c in severe.crossings] == [
+        ("systolic", 194, 180),
+        ("diastolic", 118, 110),
+    ]
+    assert flags[1].message == (
+        "Hypertension: Systolic 194 mmHg (≥ 160), Diastolic 118 mmHg (≥ 100)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("systolic", "diastolic", "named"),
+    [
+        pytest.param(185, 95, ["Systolic 185"], id="systolic-only"),
+        pytest.param(150, 112, ["Diastolic 112"], id="diastolic-only"),
+        pytest.param(180, 110, ["Systolic 180", "Diastolic 110"], id="both-at-threshold"),
+        pytest.param(179, 110, ["Diastolic 110"], id="systolic-one-below"),
+    ],
+)
+def test_message_names_only_the_values_that_crossed(
+    rules: list[ExcursionRule], systolic: int, diastolic: int, named: list[str]
+) -> None:
+    [severe] = [
+        f
+        for f in evaluate(reading(systolic=systolic, diastolic=diastolic), None, rules)
+        if f.rule_code == "severe-hypertension"
+    ]
+    assert [c.text.split(" mmHg")[0] for c in severe.crossings] == named
+    for text in named:
+        assert text in severe.message
+    assert ("Systolic" in severe.message) == ("Systolic" in " ".join(named))
+    assert ("Diastolic" in severe.message) == ("Diastolic" in " ".join(named))
+
+
+def test_rise_over_baseline_names_both_rises(rules: list[ExcursionRule]) -> None:
+    vitals = reading(LOW_BASELINE, systolic=145, diastolic=90)  # +45, +30; below 160/100
+    [rise] = evaluate(vitals, LOW_BASELINE, rules)
+    assert rise.message == (
+        "BP rise over baseline: Systolic 145 mmHg, +45 from baseline 100 (≥ +40), "
+        "Diastolic 90 mmHg, +30 from baseline 60 (≥ +25)"
+    )
 
 
 # --- ordering and priorities -----------------------------------------------------------

@@ -7,9 +7,12 @@ import pytest
 from monitor.config import load_config
 from monitor.domain.errors import InvalidEntry
 from monitor.domain.scales import (
+    CadssItem,
+    cadss_form,
     cadss_item_numbers,
     describe_moaas,
     dissociation_present,
+    missing_cadss_prompts,
     score_cadss,
 )
 
@@ -182,3 +185,51 @@ def test_configured_cutoff_applies_to_scored_cadss() -> None:
     assert at_cutoff.total == cutoff
     assert not dissociation_present(at_cutoff.total, cutoff)
     assert dissociation_present(above.total, cutoff)
+
+
+# --- the CADSS form: a prompt for every item the version asks -----------------------------
+
+SIX = {1: "one", 2: "two", 6: "six", 7: "seven", 15: "fifteen", 22: "twenty-two"}
+
+
+@pytest.mark.parametrize(
+    ("version", "prompts", "missing"),
+    [
+        pytest.param("CADSS-6", SIX, (), id="six-complete"),
+        pytest.param("CADSS-6", {**SIX, 3: "three"}, (), id="extra-items-ignored"),
+        pytest.param("CADSS-6", {k: v for k, v in SIX.items() if k != 22}, (22,), id="no-22"),
+        pytest.param("CADSS-6", {**SIX, 1: "  "}, (1,), id="blank-is-missing"),
+        pytest.param("CADSS-6", {}, (1, 2, 6, 7, 15, 22), id="none"),
+        pytest.param(
+            "CADSS-23",
+            SIX,
+            (3, 4, 5, 8, 9, 10, 11, 12, 13, 14, 16, 17, 18, 19, 20, 21, 23),
+            id="23-from-6",
+        ),
+        pytest.param("CADSS-23", {n: f"p{n}" for n in range(1, 24)}, (), id="23-complete"),
+    ],
+)
+def test_missing_cadss_prompts(
+    version: str, prompts: dict[int, str], missing: tuple[int, ...]
+) -> None:
+    assert missing_cadss_prompts(version, prompts) == missing
+
+
+def test_cadss_form_is_the_versions_items_in_order_with_trimmed_prompts() -> None:
+    form = cadss_form("CADSS-6", {**SIX, 6: "  six  ", 3: "not asked"})
+    assert form[0] == CadssItem(1, "one")
+    assert [item.number for item in form] == [1, 2, 6, 7, 15, 22]
+    assert form[2].prompt == "six"
+
+
+def test_cadss_form_refuses_a_missing_prompt_naming_the_item() -> None:
+    with pytest.raises(InvalidEntry) as refused:
+        cadss_form("CADSS-6", {k: v for k, v in SIX.items() if k != 15})
+    assert [(p.field, p.message) for p in refused.value.problems] == [
+        ("item-15", "CADSS-6 item 15 has no prompt")
+    ]
+
+
+def test_cadss_form_refuses_an_unknown_version() -> None:
+    with pytest.raises(InvalidEntry):
+        cadss_form("CADSS-12", SIX)
