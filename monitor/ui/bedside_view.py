@@ -648,11 +648,13 @@ def _header(view: BedsideView, zone: ZoneInfo) -> Any:
                 className="d-flex align-items-center flex-wrap",
             ),
             html.Div(
-                f"MRN {h.mrn} · {h.protocol_name} · weight {h.weight_kg:g} kg · "
-                f"dose {h.dose_mg:g} mg · pump {h.rate_ml_per_h:g} mL/h{elapsed}{end}",
+                [
+                    f"MRN {h.mrn} · {h.protocol_name} · weight {h.weight_kg:g} kg · "
+                    f"dose {h.dose_mg:g} mg · pump {h.rate_ml_per_h:g} mL/h{elapsed}{end}",
+                    _dose_given(h, given),
+                ],
                 className="text-body-secondary",
             ),
-            _dose_given(h, given),
             _dose_cue(h, given),
             html.Div(
                 f"{EXIT_WORDS[ExitKind(h.exit_kind)]}: {h.end_reason or ''}",
@@ -705,9 +707,10 @@ def _dose_given(h: Any, given: DeliveredDose | None) -> Any:
     ml = h.delivered_ml if h.delivered_ml is not None and given.stopped else given.ml
     percent = percent_of_planned(mg, h.dose_mg)
     share = f" ({percent:.0f} %)" if percent is not None else ""
-    return html.Div(
+    return html.Span(  # on the header's line: the page below does not move down
         [
-            html.Strong(f"given {mg:.1f} of {h.dose_mg:g} mg{share}"),
+            " · ",
+            html.Strong(f"given {mg:.1f} of {h.dose_mg:g} mg{share}", className="text-body"),
             f" · {ml:.1f} mL" + (" (pump stopped)" if given.stopped else ""),
         ],
         id=B.DOSE_GIVEN,
