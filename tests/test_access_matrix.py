@@ -32,6 +32,7 @@ CALLBACKS = {
     "rec-signers": CLINICAL,  # which signature panels the role is shown
     "rec-approve": {"physician"},  # the approval panel: co-sign, and its open alerts
     "rec-ack": {"physician"},
+    "exit-": {"physician"},  # the signed exit from recovery (issue 9): the physician's alone
     "session-add": CLINICAL,
     "session-signoff": {"physician"},  # the same approval panel on the session record
     "board-": {"physician"},

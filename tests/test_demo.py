@@ -38,6 +38,7 @@ from monitor.db.models import (
     Signature,
 )
 from monitor.db.types import UTCDateTime, utcnow
+from monitor.domain.delivered_dose import PumpEvent, delivered_dose
 from monitor.domain.session_state import SessionState
 from tests.conftest import BACKENDS, POSTGRES_URL, schema_url
 
@@ -375,8 +376,31 @@ def live_sessions_as_described(record: Record) -> Verdict:
     return v
 
 
-# The integrator adds "delivered dose consistent with events" here once sessions carry
-# delivered_mg / delivered_ml (computed from the infusion events by the domain).
+def delivered_dose_consistent_with_events(record: Record) -> Verdict:
+    """A stopped infusion stored the dose its events give (rate × running time, by the
+    domain rule) to 0.01 mL and mg, not far over the plan; a running one stored none."""
+    v = Verdict()
+    for s in record.sessions:
+        where = f"session {s.id}"
+        if s.infusion_stopped_at is None:
+            v.expect(s.delivered_ml is None and s.delivered_mg is None, f"{where}: dose early")
+            continue
+        events = [PumpEvent(e.kind, e.occurred_at, e.rate_ml_per_h) for e in record.events[s.id]]
+        given = delivered_dose(
+            events, concentration_mg_per_ml=s.concentration_mg_per_ml, now=s.infusion_stopped_at
+        )
+        stored = (s.delivered_ml, s.delivered_mg)
+        v.expect(
+            None not in stored
+            and abs((s.delivered_ml or 0) - given.ml) <= 0.01
+            and abs((s.delivered_mg or 0) - given.mg) <= 0.01,
+            f"{where}: stored {stored}, events give {given.ml:.2f} mL {given.mg:.2f} mg",
+        )
+        planned = s.dose_mg / s.concentration_mg_per_ml
+        v.expect(given.ml <= 1.1 * planned, f"{where}: {given.ml:.1f} of {planned:.1f} mL")
+    return v
+
+
 INVARIANTS: list[Invariant] = [
     readings_inside_their_sessions,
     ratings_inside_their_sessions,
@@ -388,6 +412,7 @@ INVARIANTS: list[Invariant] = [
     nothing_in_the_future,
     audit_trail_in_time_order,
     live_sessions_as_described,
+    delivered_dose_consistent_with_events,
 ]
 
 
@@ -402,12 +427,6 @@ def test_demo_record_holds(seeded: Seeded, config: Config, invariant: Invariant)
     assert verdict.problems == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="session_lifecycle._add_event stamps entered_at with the wall clock (utcnow()) "
-    "instead of the `now` it is given, so a pump event of a morning session reads as "
-    "entered after the session ended; remove this mark when that is fixed",
-)
 def test_demo_pump_events_entered_when_they_happened(seeded: Seeded, config: Config) -> None:
     test_demo_record_holds(seeded, config, infusion_events_entered_when_they_happened)
 

@@ -473,3 +473,38 @@ def test_cadss_form(
     payload["outputs"][3] = [{"id": i, "property": "value"} for i in ids]
     response = world["clients"]["nurse"].post(ENDPOINT, json=payload)
     assert response.status_code < 500, response.get_data(as_text=True)[:300]
+
+
+@FUZZ
+@given(reason=anything, session=anything)
+def test_end_early_dialog(world: dict[str, Any], reason: Any, session: Any) -> None:
+    post(
+        world,
+        "nurse",
+        "bed-end-result.children",
+        {
+            "bed-end-confirm.n_clicks": 1,
+            "bed-session-id.data": session,
+            "bed-chair.data": "Chair 1",
+            "bed-end-reason.value": reason,
+        },
+    )
+
+
+@FUZZ
+@given(kind=anything, reason=anything, password=anything, session=anything)
+def test_signed_exit_dialog(
+    world: dict[str, Any], kind: Any, reason: Any, password: Any, session: Any
+) -> None:
+    post(
+        world,
+        "physician",
+        "exit-result.children",
+        {
+            "exit-confirm.n_clicks": 1,
+            "bed-session-id.data": session if session else world["sid"],
+            "exit-kind.value": kind,
+            "exit-reason.value": reason,
+            "exit-password.value": password,
+        },
+    )

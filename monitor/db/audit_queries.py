@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, aliased
 from monitor.db.models import (
     Acknowledgement,
     Excursion,
+    InfusionSession,
     Patient,
     Reading,
     SessionSummary,
@@ -140,6 +141,10 @@ class HistoryRow:
     approved_at: datetime | None
     override: bool
     stopped_early: bool
+    # issue 9 (dose): the dose given, as stored at the stop, and a signed exit's kind
+    delivered_mg: float | None = None
+    delivered_ml: float | None = None
+    exit_kind: str | None = None
 
     @property
     def on_time_rate(self) -> float | None:
@@ -186,8 +191,12 @@ def _base(f: HistoryFilter, now: datetime) -> Any:
             S.approved_at,
             S.override,
             S.stopped_early,
+            InfusionSession.delivered_mg,
+            InfusionSession.delivered_ml,
+            InfusionSession.exit_kind,
         )
         .join(Patient, Patient.id == S.patient_id)
+        .join(InfusionSession, InfusionSession.id == S.session_id)
         .join(nurse, nurse.id == S.nurse_id)
         .outerjoin(physician, physician.id == S.physician_id)
         .where(*_conditions(f, now))

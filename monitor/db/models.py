@@ -39,6 +39,7 @@ SESSION_STATES = (
     "discharged",
     "stopped_early",
 )
+EXIT_KINDS = ("transfer", "against_medical_advice")
 PHASES = ("baseline", "infusion", "recovery")
 INFUSION_EVENT_KINDS = ("start", "pause", "resume", "rate_change", "stop")
 PRIORITIES = ("high", "medium", "low")
@@ -87,6 +88,7 @@ class InfusionSession(Base):
     __tablename__ = "sessions"
     __table_args__ = (
         CheckConstraint(_one_of("state", SESSION_STATES), name="state"),
+        CheckConstraint(_one_of("exit_kind", EXIT_KINDS), name="exit_kind"),
         Index("ix_sessions_state", "state"),
         Index("ix_sessions_patient_id", "patient_id"),
         Index(
@@ -123,6 +125,11 @@ class InfusionSession(Base):
     concentration_mg_per_ml: Mapped[float] = mapped_column(Float)
     rate_ml_per_h: Mapped[float] = mapped_column(Float)
     infusion_minutes: Mapped[float] = mapped_column(Float)
+    # What the pump actually gave, computed from the infusion events when it stopped.
+    delivered_ml: Mapped[float | None] = mapped_column(Float)
+    delivered_mg: Mapped[float | None] = mapped_column(Float)
+    # How a session in recovery left without discharge (a physician-signed exit).
+    exit_kind: Mapped[str | None] = mapped_column(String(32))
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
 
     patient: Mapped[Patient] = relationship(lazy="joined")
@@ -265,7 +272,7 @@ class RecoveryAssessment(Base):
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
 
 
-SIGNATURE_MEANINGS = ("performed", "approved")
+SIGNATURE_MEANINGS = ("performed", "approved", "exit")
 
 
 class Signature(Base):
@@ -275,12 +282,16 @@ class Signature(Base):
     __tablename__ = "signatures"
     __table_args__ = (
         CheckConstraint(_one_of("meaning", SIGNATURE_MEANINGS), name="meaning"),
+        # A discharge signature signs an assessment; an exit may come before any.
+        CheckConstraint(
+            "assessment_id IS NOT NULL OR meaning = 'exit'", name="assessment_unless_exit"
+        ),
         Index("ix_signatures_session_id", "session_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"))
-    assessment_id: Mapped[int] = mapped_column(ForeignKey("recovery_assessments.id"))
+    assessment_id: Mapped[int | None] = mapped_column(ForeignKey("recovery_assessments.id"))
     signer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     printed_name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))

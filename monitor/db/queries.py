@@ -59,6 +59,18 @@ class SessionHeader:
     concentration_mg_per_ml: float
     rate_ml_per_h: float
     infusion_minutes: float
+    # issue 9 (dose): what the pump gave, stored at its stop (None while it runs, or for a
+    # session stopped before this was recorded); how and why a session ended without
+    # discharge (exit_kind: None, "transfer" or "against_medical_advice").
+    delivered_ml: float | None = None
+    delivered_mg: float | None = None
+    exit_kind: str | None = None
+    end_reason: str | None = None
+
+    @property
+    def planned_ml(self) -> float:
+        """The volume that carries the planned dose (dose_mg at the concentration)."""
+        return self.dose_mg / self.concentration_mg_per_ml
 
 
 @dataclass(frozen=True)
@@ -175,6 +187,10 @@ def session_snapshot(db: Session, session_id: int) -> SessionSnapshot | None:
         concentration_mg_per_ml=row.concentration_mg_per_ml,
         rate_ml_per_h=row.rate_ml_per_h,
         infusion_minutes=row.infusion_minutes,
+        delivered_ml=row.delivered_ml,
+        delivered_mg=row.delivered_mg,
+        exit_kind=row.exit_kind,
+        end_reason=row.end_reason,
     )
     readings = tuple(
         ReadingRow(

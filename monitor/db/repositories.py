@@ -22,6 +22,7 @@ from monitor.db.models import (
     RecoveryAssessment,
     User,
 )
+from monitor.domain.delivered_dose import PumpEvent
 from monitor.domain.schedule import InfusionTimes, Pause
 
 ACTIVE_STATES = ACTIVE_SESSION_STATES
@@ -103,6 +104,18 @@ def infusion_times(db: Session, row: InfusionSession) -> InfusionTimes:
         .order_by(InfusionEvent.occurred_at, InfusionEvent.id)
     ).all()
     return build_infusion_times(row.infusion_started_at, row.infusion_stopped_at, kinds)
+
+
+def pump_events(db: Session, session_id: int) -> list[PumpEvent]:
+    """Every infusion event of a session, in time order, for the delivered-dose rule."""
+    return [
+        PumpEvent(kind, at, rate)
+        for kind, at, rate in db.execute(
+            select(InfusionEvent.kind, InfusionEvent.occurred_at, InfusionEvent.rate_ml_per_h)
+            .where(InfusionEvent.session_id == session_id)
+            .order_by(InfusionEvent.occurred_at, InfusionEvent.id)
+        ).all()
+    ]
 
 
 def build_infusion_times(

@@ -20,6 +20,7 @@ class Action(StrEnum):
     INFUSION_EVENT = "infusion_event"
     END_SESSION_EARLY = "end_session_early"
     DISCHARGE = "discharge"
+    SIGN_EXIT = "sign_exit"
     VIEW_BOARD = "view_board"
     VIEW_SESSION = "view_session"
     ACKNOWLEDGE = "acknowledge"
@@ -43,6 +44,9 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.END_SESSION_EARLY: CLINICAL,
     # Discharge is approved by the physician (CLINICAL.md: the physician co-signs).
     Action.DISCHARGE: frozenset({Role.PHYSICIAN}),
+    # Leaving recovery without discharge (transfer, against medical advice) is the
+    # physician's decision, signed like the discharge (issue 9: ending early is deliberate).
+    Action.SIGN_EXIT: frozenset({Role.PHYSICIAN}),
     # Acknowledging is the physician's (Joint Commission NPSG.06.01.01 EP3: set by role).
     Action.VIEW_BOARD: frozenset({Role.PHYSICIAN}),
     Action.VIEW_SESSION: CLINICAL,

@@ -34,6 +34,11 @@ class RemsSummary:
     sedation: bool
     dissociation: bool
     respiratory_depression: bool
+    # The dose given (stored when the pump stopped; None while unknown), and as a share of
+    # the planned dose: the form asks for the dose administered.
+    dose_given_mg: float | None = None
+    dose_given_ml: float | None = None
+    dose_given_percent_of_planned: float | None = None
 
 
 def _bp(o: Observation | None) -> str | None:
@@ -54,6 +59,9 @@ def summarize(
     cadss_after_dosing: Sequence[int],
     cadss_cutoff: float,
     rules: Rems,
+    delivered_mg: float | None = None,
+    delivered_ml: float | None = None,
+    planned_mg: float | None = None,
 ) -> RemsSummary:
     """Answer each REMS field; None where the record cannot yet say."""
     ordered = sorted(observations, key=lambda o: o.taken_at)
@@ -88,5 +96,12 @@ def summarize(
             o.spo2 < rules.respiratory_depression_spo2_below
             or o.resp_rate < rules.respiratory_depression_rr_below
             for o in dosed
+        ),
+        dose_given_mg=None if delivered_mg is None else round(delivered_mg, 1),
+        dose_given_ml=None if delivered_ml is None else round(delivered_ml, 1),
+        dose_given_percent_of_planned=(
+            round(100 * delivered_mg / planned_mg)
+            if delivered_mg is not None and planned_mg
+            else None
         ),
     )

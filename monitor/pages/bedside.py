@@ -14,6 +14,7 @@ from monitor.domain.session_state import SessionEvent
 from monitor.pages import bedside_recovery
 from monitor.services import bedside as views
 from monitor.services.errors import Conflict, DomainError, InvalidEntry, NotFound
+from monitor.services.exits import exit_control, sign_exit
 from monitor.services.ratings import record_rating
 from monitor.services.readings import record_entered_reading
 from monitor.services.recovery import recovery_status
@@ -126,14 +127,9 @@ def _infusion_event(*args: Any) -> tuple[Any, ...]:
     rt = runtime.current()
     actor = auth.require(Action.INFUSION_EVENT)
     sid, text = auth.int_arg(session_id), str(reason or "")
-    if ctx.triggered_id not in (*EVENTS, Bedside.END_EARLY):
+    if ctx.triggered_id not in EVENTS:
         auth.bad_request()
     try:
-        if ctx.triggered_id == Bedside.END_EARLY:
-            end_session_early(
-                database=rt.database, config=rt.config, actor=actor, session_id=sid, reason=text
-            )
-            return render.problem("Session ended early."), new_key(), new_key(), ""
         event = EVENTS[ctx.triggered_id]
         recorded = record_infusion_event(
             database=rt.database,
@@ -150,6 +146,75 @@ def _infusion_event(*args: Any) -> tuple[Any, ...]:
     except DomainError as error:
         return render.problem(error), KEEP, KEEP, KEEP
     return render.event_done(recorded.kind), new_key(), new_key(), ""
+
+
+def _end_dialog(_: Any, __: Any, session_id: Any) -> tuple[Any, ...]:
+    """Open the end-early dialog saying what will happen in this state; Cancel closes it."""
+    rt = runtime.current()
+    actor = auth.require(Action.END_SESSION_EARLY)
+    if ctx.triggered_id != Bedside.END_EARLY:
+        return False, KEEP, KEEP, "", ""
+    try:
+        view = views.bedside_view(
+            database=rt.database, config=rt.config, actor=actor, session_id=auth.int_arg(session_id)
+        )
+    except NotFound:
+        auth.not_found()
+    explained, offered = render.end_explained(view.snapshot.header.state)
+    return True, explained, not offered, "", ""
+
+
+def _end_early(_: Any, session_id: Any, chair: Any, reason: Any) -> tuple[Any, ...]:
+    """Confirm: end the session early with the reason (the service decides what that means)."""
+    rt = runtime.current()
+    actor = auth.require(Action.END_SESSION_EARLY)
+    try:
+        ended = end_session_early(
+            database=rt.database,
+            config=rt.config,
+            actor=actor,
+            session_id=auth.int_arg(session_id),
+            reason=reason if isinstance(reason, str) else "",
+        )
+    except DomainError as error:
+        return KEEP, True, render.problem(error), KEEP, KEEP
+    return render.ended_early(ended, str(chair or "")), False, "", new_key(), ""
+
+
+def _exit_control(_: Any, __: Any, session_id: Any) -> tuple[Any, Any]:
+    """The physician sees the signed exit in recovery; the nurse is told how recovery ends."""
+    rt = runtime.current()
+    actor = auth.require(Action.VIEW_BEDSIDE)
+    try:
+        control = exit_control(
+            database=rt.database, actor=actor, session_id=auth.int_arg(session_id)
+        )
+    except NotFound:
+        auth.not_found()
+    shown, hidden = {"display": "inline-block"}, {"display": "none"}
+    return (
+        shown if control.may_sign else hidden,
+        {"display": "block"} if control.in_recovery and not control.may_sign else hidden,
+    )
+
+
+def _sign_exit(_: Any, session_id: Any, kind: Any, reason: Any, password: Any) -> tuple[Any, ...]:
+    """The physician signs the exit (password re-entered); refusals stay in the dialog."""
+    rt = runtime.current()
+    actor = auth.require(Action.SIGN_EXIT)
+    try:
+        signed = sign_exit(
+            database=rt.database,
+            config=rt.config,
+            actor=actor,
+            session_id=auth.int_arg(session_id),
+            kind=str(kind or ""),
+            reason=reason if isinstance(reason, str) else "",
+            password=password if isinstance(password, str) else "",
+        )
+    except DomainError as error:
+        return KEEP, True, render.problem(error), "", KEEP
+    return render.exit_signed(signed.kind), False, "", "", new_key()
 
 
 def _save_cadss(
@@ -248,7 +313,7 @@ def register_callbacks(app: Dash) -> None:
         Output(B.EVENT_KEY, "data"),
         Output(B.VERSION, "data", allow_duplicate=True),
         Output(B.EVENT_REASON, "value"),
-        *[Input(button, "n_clicks") for button in (*EVENTS, B.END_EARLY)],
+        *[Input(button, "n_clicks") for button in EVENTS],
         State(B.SESSION, "data"),
         State(B.EVENT_KEY, "data"),
         State(B.EVENT_REASON, "value"),
@@ -267,6 +332,7 @@ def register_callbacks(app: Dash) -> None:
         State(B.CADSS_KEY, "data"),
         prevent_initial_call=True,
     )(_save_cadss)
+    register_end_early(app)
     app.callback(
         Output(B.OPEN_DOSE, "children"),
         Input(B.OPEN_WEIGHT, "value"),
@@ -301,3 +367,61 @@ def register_callbacks(app: Dash) -> None:
         Input(B.TICK, "n_intervals"),
         Input(B.DUE_CLOCK, "data"),
     )
+
+
+def register_end_early(app: Dash) -> None:
+    """issue 9 (dose): ending early through a dialog; the physician's signed exit."""
+    B = Bedside
+    app.callback(
+        Output(B.END_MODAL, "is_open"),
+        Output(B.END_EXPLAIN, "children"),
+        Output(B.END_CONFIRM, "disabled"),
+        Output(B.END_REASON, "value"),
+        Output(B.END_PROBLEM, "children"),
+        Input(B.END_EARLY, "n_clicks"),
+        Input(B.END_CANCEL, "n_clicks"),
+        State(B.SESSION, "data"),
+        prevent_initial_call=True,
+    )(_end_dialog)
+    app.callback(
+        Output(B.END_RESULT, "children"),
+        Output(B.END_MODAL, "is_open", allow_duplicate=True),
+        Output(B.END_PROBLEM, "children", allow_duplicate=True),
+        Output(B.VERSION, "data", allow_duplicate=True),
+        Output(B.END_REASON, "value", allow_duplicate=True),
+        Input(B.END_CONFIRM, "n_clicks"),
+        State(B.SESSION, "data"),
+        State(B.CHAIR, "data"),
+        State(B.END_REASON, "value"),
+        prevent_initial_call=True,
+    )(_end_early)
+    app.callback(
+        Output(B.EXIT_OPEN, "style"),
+        Output(B.EXIT_HINT, "style"),
+        Input(B.REFRESH, "n_intervals"),
+        Input(B.VERSION, "data"),
+        State(B.SESSION, "data"),
+    )(_exit_control)
+    app.clientside_callback(  # type: ignore[no-untyped-call]
+        """function(open, cancel) {
+            const t = dash_clientside.callback_context.triggered.map(x => x.prop_id);
+            return t.includes("bed-exit-open.n_clicks");
+        }""",
+        Output(B.EXIT_MODAL, "is_open"),
+        Input(B.EXIT_OPEN, "n_clicks"),
+        Input(B.EXIT_CANCEL, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    app.callback(
+        Output(B.EXIT_RESULT, "children"),
+        Output(B.EXIT_MODAL, "is_open", allow_duplicate=True),
+        Output(B.EXIT_PROBLEM, "children"),
+        Output(B.EXIT_PASSWORD, "value"),
+        Output(B.VERSION, "data", allow_duplicate=True),
+        Input(B.EXIT_CONFIRM, "n_clicks"),
+        State(B.SESSION, "data"),
+        State(B.EXIT_KIND, "value"),
+        State(B.EXIT_REASON, "value"),
+        State(B.EXIT_PASSWORD, "value"),
+        prevent_initial_call=True,
+    )(_sign_exit)

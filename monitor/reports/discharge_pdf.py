@@ -26,9 +26,12 @@ from monitor.domain.chart_scale import (
     minute_axis,
     spo2_axis,
 )
+from monitor.domain.delivered_dose import describe_given
 from monitor.domain.priority import DRAWING_ORDER, priority_by_reading
 from monitor.domain.rems import RemsSummary
 from monitor.domain.schedule import InfusionTimes, Pause, stops_early
+from monitor.domain.session_state import EXIT_WORDS as EXIT_KIND_WORDS
+from monitor.domain.session_state import ExitKind
 
 ACTIONS = {
     "observed": "observed",
@@ -316,12 +319,23 @@ def _legend(drawing: Drawing, x: float, y: float, *, present: set[Any]) -> None:
         x += 10 + 4.2 * len(name) + 8
 
 
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _dose_rows(record: FullRecord) -> list[tuple[str, str]]:
-    """The dose section's rows. The planned dose now; the integrator adds the delivered dose
-    (mg, mL and % of planned) here once the session carries it."""
+    """The dose section's rows: planned against given (stored when the pump stopped), and how
+    the session ended when it was not by discharge."""
     h = record.snapshot.header
     planned_ml = h.dose_mg / h.concentration_mg_per_ml
     planned_rate = planned_ml / (h.infusion_minutes / 60)
+    given = describe_given(
+        planned_mg=h.dose_mg,
+        delivered_mg=h.delivered_mg,
+        delivered_ml=h.delivered_ml,
+        started=h.infusion_started_at is not None,
+        stopped=h.infusion_stopped_at is not None,
+    )
     return [
         ("", "Value"),
         (
@@ -330,6 +344,12 @@ def _dose_rows(record: FullRecord) -> list[tuple[str, str]]:
             f"{h.weight_kg:g} kg, {h.concentration_mg_per_ml:g} mg/mL",
         ),
         ("Planned rate", f"{planned_rate:.1f} mL/h over {h.infusion_minutes:g} min"),
+        ("Dose given", _sentence(given)),
+        *(
+            [("Ended by", f"{EXIT_KIND_WORDS[ExitKind(h.exit_kind)]} (physician-signed exit)")]
+            if h.exit_kind
+            else []
+        ),
     ]
 
 

@@ -52,6 +52,11 @@ SESSION_COLUMNS = (
     "nurse_signed_at",
     "physician_cosigned_at",
     "sign_off",
+    # issue 9 (dose): the dose given against dose_mg (planned), and a signed exit's kind
+    "dose_given_mg",
+    "dose_given_ml",
+    "dose_given_percent",
+    "exit_kind",
 )
 
 
@@ -177,10 +182,20 @@ def sessions_csv(
                         _time(r.performed_at, zone),
                         _time(r.approved_at, zone),
                         r.sign_off,
+                        *_given(r.delivered_mg, r.delivered_ml, r.dose_mg),
+                        r.exit_kind or "",
                     )
                 )
 
     return lines()
+
+
+def _given(mg: float | None, ml: float | None, planned_mg: float) -> tuple[str, str, str]:
+    """Delivered mg and mL (two decimals, as stored) and % of planned; blank when unknown."""
+    if mg is None or ml is None:
+        return "", "", ""
+    percent = f"{100 * mg / planned_mg:.0f}" if planned_mg else ""
+    return f"{mg:.2f}", f"{ml:.2f}", percent
 
 
 def readings_csv(
@@ -220,6 +235,7 @@ def rems_csv(*, database: Database, config: Config, actor: Actor, session_id: in
         ("mrn", header.mrn),
         ("date", _time(header.infusion_started_at, config.clinic.zone)),
         ("dose_mg", header.dose_mg),
+        ("exit_kind", header.exit_kind or ""),
         *[(k, "" if v is None else v) for k, v in rems.__dict__.items()],
     ]
     return "".join(_csv_line(r) for r in rows)

@@ -57,7 +57,7 @@ class SignatureView:
     signed_at: datetime
     all_criteria_met: bool
     override_reason: str | None
-    assessment_id: int
+    assessment_id: int | None  # None only for a physician-signed exit (services.exits)
 
 
 @dataclass(frozen=True)
@@ -323,7 +323,7 @@ def _sign(
     actor: Actor,
     *,
     meaning: str,
-    assessment_id: int,
+    assessment_id: int | None,
     criteria: list[Criterion],
     at: datetime,
     override_reason: str | None,

@@ -1,4 +1,5 @@
-"""Open a session, and move it through its states: infusion start, pause, resume, rate, stop."""
+"""Open a session, and move it through its states: infusion start, pause, resume, rate, stop,
+and ending early (which, once dosing has started, stops the pump and leads to recovery)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,23 @@ from monitor.db import repositories as repo
 from monitor.db.engine import Database
 from monitor.db.models import InfusionEvent, InfusionSession
 from monitor.db.types import utcnow
+from monitor.domain.delivered_dose import (
+    STOP,
+    DeliveredDose,
+    PumpEvent,
+    delivered_dose,
+    planned_dose_has_run,
+    planned_volume_ml,
+)
 from monitor.domain.dose import plan_dose
 from monitor.domain.permissions import Action
-from monitor.domain.schedule import stops_early
-from monitor.domain.session_state import SessionEvent, SessionState, next_state
+from monitor.domain.session_state import (
+    DOSING_STATES,
+    SessionEvent,
+    SessionState,
+    ends_early_into,
+    next_state,
+)
 from monitor.domain.vitals import parse_weight
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
@@ -223,7 +237,8 @@ def record_infusion_event(
 
     def write(db: Session) -> EventRecorded:
         row = load_locked(db, session_id)
-        if event is SessionEvent.STOP_INFUSION and text is None and _stops_early(db, row, at):
+        given = _given_at_stop(db, row, at) if event is SessionEvent.STOP_INFUSION else None
+        if given is not None and text is None and not _planned_dose_ran(row, given):
             raise InvalidEntry(
                 [
                     FieldProblem(
@@ -236,8 +251,8 @@ def record_infusion_event(
         state = move(db, row, event, actor=actor, at=at, reason=text)
         if event is SessionEvent.START_INFUSION:
             row.infusion_started_at = at
-        elif event is SessionEvent.STOP_INFUSION:
-            row.infusion_stopped_at = at
+        elif event is SessionEvent.STOP_INFUSION and given is not None:
+            _store_stop(row, at, given)
         elif event is SessionEvent.RATE_CHANGE and rate_ml_per_h is not None:
             row.rate_ml_per_h = rate_ml_per_h
         record = _add_event(
@@ -278,7 +293,8 @@ def _add_event(
     key: str,
     old_rate: float,
 ) -> InfusionEvent:
-    """Store one pump event with its audit entry (old and new rate when it changed)."""
+    """Store one pump event with its audit entry (old and new rate when it changed; the
+    delivered dose on a stop)."""
     record = InfusionEvent(
         session_id=row.id,
         kind=kind,
@@ -286,7 +302,7 @@ def _add_event(
         rate_ml_per_h=row.rate_ml_per_h,
         reason=reason,
         entered_by=actor.id,
-        entered_at=utcnow(),
+        entered_at=at,  # as readings are: the service's `now` (the wall clock by default)
         idempotency_key=key,
     )
     db.add(record)
@@ -301,13 +317,46 @@ def _add_event(
         at=at,
         reason=reason,
         old={"rate_ml_per_h": old_rate} if old_rate != row.rate_ml_per_h else None,
-        new={"kind": kind, "rate_ml_per_h": row.rate_ml_per_h},
+        new={
+            "kind": kind,
+            "rate_ml_per_h": row.rate_ml_per_h,
+            **(
+                {"delivered_ml": row.delivered_ml, "delivered_mg": row.delivered_mg}
+                if kind == STOP
+                else {}
+            ),
+        },
     )
     return record
 
 
-def _stops_early(db: Session, row: InfusionSession, at: datetime) -> bool:
-    return stops_early(repo.infusion_times(db, row), row.infusion_minutes, at)
+def _given_at_stop(db: Session, row: InfusionSession, at: datetime) -> DeliveredDose:
+    """What the pump will have given when it stops at `at`."""
+    events = [*repo.pump_events(db, row.id), PumpEvent(STOP, at, row.rate_ml_per_h)]
+    return delivered_dose(events, concentration_mg_per_ml=row.concentration_mg_per_ml, now=at)
+
+
+def _planned_dose_ran(row: InfusionSession, given: DeliveredDose) -> bool:
+    planned_ml = planned_volume_ml(row.dose_mg, row.concentration_mg_per_ml)
+    return planned_dose_has_run(given.ml, planned_ml)
+
+
+def _store_stop(row: InfusionSession, at: datetime, given: DeliveredDose) -> None:
+    """The pump's stop, and the dose it gave, on the session (to 0.01 mL and mg)."""
+    row.infusion_stopped_at = at
+    row.delivered_ml = round(given.ml, 2)
+    row.delivered_mg = round(given.mg, 2)
+
+
+@dataclass(frozen=True)
+class EndedEarly:
+    state: SessionState  # recovery once dosing had started; stopped early before it
+    delivered_ml: float | None
+    delivered_mg: float | None
+    duplicate: bool
+
+
+END_EARLY_KEY = "end-early-{}"
 
 
 def end_session_early(
@@ -318,8 +367,12 @@ def end_session_early(
     session_id: int,
     reason: str,
     now: datetime | None = None,
-) -> SessionState:
-    """End a session before discharge (declined, transferred, stopped for safety), with why."""
+) -> EndedEarly:
+    """End a session early, with why. Before dosing (declined, not fit, no-show) the session
+    closes as stopped early. Once dosing has started, the pump stops (a stop event with the
+    reason and the delivered dose) and the patient is observed in recovery, with readings and
+    the discharge sign-off as usual. A session in recovery is refused: it leaves through the
+    discharge sign-off or a physician-signed exit (monitor.services.exits)."""
     ensure_allowed(actor, Action.END_SESSION_EARLY)
     at = now or utcnow()
     text = _clean_reason(reason)
@@ -327,22 +380,33 @@ def end_session_early(
         raise InvalidEntry([FieldProblem("reason", "Say why the session ends early")])
     with database.session_scope() as db:
         row = load_locked(db, session_id)
-        if row.state == SessionState.STOPPED_EARLY.value:
-            return SessionState.STOPPED_EARLY  # a repeated request: already done
-        state = move(db, row, SessionEvent.END_EARLY, actor=actor, at=at, reason=text)
-        row.ended_at = at
-        row.end_reason = text
-        if row.infusion_started_at and not row.infusion_stopped_at:
-            row.infusion_stopped_at = at  # the pump stops with the session: record it too
+        stop_key = END_EARLY_KEY.format(row.id)
+        repeated = repo.by_idempotency_key(db, InfusionEvent, stop_key) is not None or (
+            row.state == SessionState.STOPPED_EARLY.value and row.exit_kind is None
+        )
+        if repeated:  # a repeated request: already done
+            return EndedEarly(
+                SessionState(row.state), row.delivered_ml, row.delivered_mg, duplicate=True
+            )
+        old = SessionState(row.state)
+        ends_early_into(old)  # refused from recovery and from an ended session, saying why
+        if old in DOSING_STATES:
+            given = _given_at_stop(db, row, at)
+            state = move(db, row, SessionEvent.END_EARLY, actor=actor, at=at, reason=text)
+            _store_stop(row, at, given)
             _add_event(
                 db,
                 row,
-                "stop",
+                STOP,
                 actor=actor,
                 at=at,
                 reason=text,
-                key=f"end-early-{row.id}",
+                key=stop_key,
                 old_rate=row.rate_ml_per_h,
             )
+        else:
+            state = move(db, row, SessionEvent.END_EARLY, actor=actor, at=at, reason=text)
+            row.ended_at = at
+            row.end_reason = text
         refresh_summary(db, config, row.id, at)
-        return state
+        return EndedEarly(state, row.delivered_ml, row.delivered_mg, duplicate=False)

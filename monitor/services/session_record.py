@@ -54,6 +54,9 @@ def rems_summary(record: SessionRecord, protocol: Protocol) -> RemsSummary:
         ],
         cadss_cutoff=protocol.ratings.cadss_dissociation_cutoff,
         rules=protocol.rems,
+        delivered_mg=header.delivered_mg,
+        delivered_ml=header.delivered_ml,
+        planned_mg=header.dose_mg,
     )
 
 

@@ -15,10 +15,19 @@ from monitor.config import Config, Priority, Protocol, Ratings
 from monitor.domain.acknowledgement import action_label
 from monitor.domain.alarm_display import Banner, banners
 from monitor.domain.clinic_time import age_on, clinic_today
+from monitor.domain.delivered_dose import (
+    DeliveredDose,
+    PumpEvent,
+    delivered_dose,
+    percent_of_planned,
+    planned_dose_has_run,
+    planned_dose_runs_out_at,
+)
 from monitor.domain.dose import DosePlan
-from monitor.domain.errors import InvalidEntry
+from monitor.domain.errors import IllegalTransition, InvalidEntry
 from monitor.domain.excursions import PRIORITY_MARKS, PRIORITY_RANK
 from monitor.domain.schedule import DueState
+from monitor.domain.session_state import EXIT_WORDS, ExitKind
 from monitor.ui.components import (
     alarm,
     cadss_items,
@@ -38,6 +47,7 @@ if TYPE_CHECKING:
     from monitor.services.ratings import RatingSaved
     from monitor.services.readings import ReadingSaved
     from monitor.services.recovery import RecoveryStatus
+    from monitor.services.session_lifecycle import EndedEarly
 
 B = Bedside
 # Screen readers announce changes in these regions.
@@ -371,7 +381,7 @@ def _infusion_card() -> dbc.Card:
                             dbc.Col(
                                 [
                                     dbc.Label(
-                                        "Reason (to pause, stop early or end)",
+                                        "Reason (to pause or stop early)",
                                         html_for=B.EVENT_REASON,
                                     ),
                                     dbc.Input(id=B.EVENT_REASON, type="text", maxLength=2000),
@@ -408,14 +418,159 @@ def _infusion_card() -> dbc.Card:
                         id=B.END_EARLY,
                         color="danger",
                         outline=True,
-                        className="mt-3",
+                        className="mt-3 me-2",
                         disabled=True,
                     ),
+                    dbc.Button(
+                        "Sign exit: transfer or against advice",
+                        id=B.EXIT_OPEN,
+                        color="danger",
+                        className="mt-3",
+                        style={"display": "none"},
+                    ),
+                    html.Div(
+                        "In recovery the session ends through the discharge sign-off, or a "
+                        "transfer or against-advice exit that the physician signs.",
+                        id=B.EXIT_HINT,
+                        className="small text-body-secondary mt-2",
+                        style={"display": "none"},
+                    ),
                     html.Div(id=B.EVENT_MESSAGE, className="mt-2"),
+                    _end_dialog(),
+                    _exit_dialog(),
+                    html.Div(id=B.END_RESULT, style=FLOATING, **ASSERTIVE),
+                    html.Div(id=B.EXIT_RESULT, style=FLOATING, **ASSERTIVE),
                 ]
             ),
         ],
         className="mb-3",
+    )
+
+
+# An outcome shown over the page, near its top, so it is read without scrolling.
+FLOATING: Any = {
+    "position": "fixed",
+    "top": "4.5rem",
+    "left": "50%",
+    "transform": "translateX(-50%)",
+    "zIndex": 1060,
+    "width": "min(40rem, 94vw)",
+}
+
+
+def _end_dialog() -> dbc.Modal:
+    """Ending early, confirmed: what will happen in this state, and why (required)."""
+    return dbc.Modal(
+        [
+            dbc.ModalHeader(dbc.ModalTitle("End session early?")),
+            dbc.ModalBody(
+                [
+                    html.Div(id=B.END_EXPLAIN, className="mb-3"),
+                    dbc.Label("Reason (required)", html_for=B.END_REASON),
+                    dbc.Textarea(id=B.END_REASON, maxLength=2000, rows=2),
+                    html.Div(id=B.END_PROBLEM, className="mt-2"),
+                ]
+            ),
+            dbc.ModalFooter(
+                [
+                    dbc.Button("Cancel", id=B.END_CANCEL, color="secondary", size="lg"),
+                    dbc.Button("Confirm: end early", id=B.END_CONFIRM, color="danger", size="lg"),
+                ]
+            ),
+        ],
+        id=B.END_MODAL,
+        is_open=False,
+        backdrop="static",
+    )
+
+
+def _exit_dialog() -> dbc.Modal:
+    """The physician's signed exit from recovery: kind, reason, password (a signature)."""
+    return dbc.Modal(
+        [
+            dbc.ModalHeader(dbc.ModalTitle("Sign the patient out of recovery")),
+            dbc.ModalBody(
+                [
+                    html.P(
+                        "The patient leaves recovery without a discharge. Monitoring ends, "
+                        "the record is locked, and your signature records the kind of exit, "
+                        "the reason and the discharge criteria as they stand now."
+                    ),
+                    dbc.Label("Exit", html_for=B.EXIT_KIND),
+                    dbc.RadioItems(
+                        id=B.EXIT_KIND,
+                        options=[{"label": EXIT_WORDS[k], "value": k.value} for k in ExitKind],
+                        value=ExitKind.TRANSFER.value,
+                        className="mb-3",
+                        inputClassName="me-2",
+                    ),
+                    dbc.Label("Reason (required)", html_for=B.EXIT_REASON),
+                    dbc.Textarea(id=B.EXIT_REASON, maxLength=2000, rows=2, className="mb-3"),
+                    dbc.Label("Your password, to sign", html_for=B.EXIT_PASSWORD),
+                    dbc.Input(id=B.EXIT_PASSWORD, type="password", autocomplete="off"),
+                    html.Div(id=B.EXIT_PROBLEM, className="mt-2"),
+                ]
+            ),
+            dbc.ModalFooter(
+                [
+                    dbc.Button("Cancel", id=B.EXIT_CANCEL, color="secondary", size="lg"),
+                    dbc.Button("Sign exit", id=B.EXIT_CONFIRM, color="danger", size="lg"),
+                ]
+            ),
+        ],
+        id=B.EXIT_MODAL,
+        is_open=False,
+        backdrop="static",
+    )
+
+
+END_EXPLAINED = {
+    "planned": "Nothing has been given. The session closes now as ended early (declined, "
+    "not fit for treatment, no-show) and the chair is freed.",
+    "infusing": "The pump stops now: a stop is recorded with your reason and the dose given "
+    "so far. The patient then stays in recovery observation: readings continue, and "
+    "discharge needs the usual sign-off by the nurse and the physician.",
+    "recovery": "A session in recovery does not end early: it ends through the discharge "
+    "sign-off, or a transfer or against-advice exit that the physician signs.",
+    "ended": "This session has already ended.",
+}
+
+
+def end_explained(state: str) -> tuple[Any, bool]:
+    """The dialog's explanation for a session in `state`, and whether Confirm is offered."""
+    case = {"baseline": "planned", "paused": "infusing"}.get(state, state)
+    if case not in END_EXPLAINED:
+        case = "ended"
+    return (
+        html.P(END_EXPLAINED[case], id="bed-end-explained", className="mb-0"),
+        case in ("planned", "infusing"),
+    )
+
+
+def ended_early(result: EndedEarly, chair: str) -> Any:
+    """What ending early did, in words (from the service's result)."""
+    if result.state == "recovery":
+        given = (
+            f" with {result.delivered_mg:.1f} mg ({result.delivered_ml:.1f} mL) given"
+            if result.delivered_mg is not None
+            else ""
+        )
+        text = (
+            f"Infusion stopped{given}. {chair} is now in recovery observation: keep taking "
+            "readings; discharge needs the usual sign-off."
+        )
+    else:
+        text = f"Session ended early. {chair} is free."
+    return dbc.Alert(text, color="info", id="bed-end-done", dismissable=True, className="shadow")
+
+
+def exit_signed(kind: ExitKind) -> Any:
+    return dbc.Alert(
+        f"Exit signed: {EXIT_WORDS[kind]}. Monitoring has ended and the record is locked.",
+        color="info",
+        id="exit-done",
+        dismissable=True,
+        className="shadow",
     )
 
 
@@ -452,7 +607,8 @@ ENABLED_IN = {
     B.RESUME: {"paused"},
     B.STOP: {"infusing", "paused"},
     B.RATE_CHANGE: {"infusing"},
-    B.END_EARLY: {"planned", "baseline", "infusing", "paused", "recovery"},
+    # issue 9 (dose): a session in recovery leaves by discharge or a physician-signed exit
+    B.END_EARLY: {"planned", "baseline", "infusing", "paused"},
 }
 
 
@@ -523,9 +679,16 @@ def _header(view: BedsideView, zone: ZoneInfo) -> Any:
         if started and h.state in ("infusing", "paused", "recovery")
         else ""
     )
+    given = _given(view)
+    ends_at = (
+        planned_dose_runs_out_at(given, h.planned_ml, view.now)
+        if given and h.state in ("infusing", "paused")
+        else None
+    )
     end = (
-        f" · expected end {local_time(view.expected_end, zone)}"
-        if view.expected_end and h.state in ("infusing", "paused")
+        f" · expected end {local_time(ends_at, zone)}"
+        + (" if resumed now" if h.state == "paused" else "")
+        if ends_at
         else ""
     )
     # Compact (name, state and links on one line; small print under it) so that the reading
@@ -554,10 +717,21 @@ def _header(view: BedsideView, zone: ZoneInfo) -> Any:
                 className="d-flex align-items-center flex-wrap gap-1",
             ),
             html.Div(
-                f"MRN {h.mrn} · {h.protocol_name} · weight {h.weight_kg:g} kg · "
-                f"dose {h.dose_mg:g} mg · pump {h.rate_ml_per_h:g} mL/h{elapsed}{end}",
+                [
+                    f"MRN {h.mrn} · {h.protocol_name} · weight {h.weight_kg:g} kg · "
+                    f"dose {h.dose_mg:g} mg · pump {h.rate_ml_per_h:g} mL/h{elapsed}{end}",
+                    _dose_given(h, given),
+                ],
                 className="small text-body-secondary",
             ),
+            _dose_cue(h, given),
+            html.Div(
+                f"{EXIT_WORDS[ExitKind(h.exit_kind)]}: {h.end_reason or ''}",
+                id="bed-exit-kind",
+                className="fw-bold",
+            )
+            if h.exit_kind in set(ExitKind)
+            else None,
             html.Div(
                 f"Scheduled readings: {view.on_time} on time · {view.late} late · "
                 f"{view.missed} missed",
@@ -567,6 +741,51 @@ def _header(view: BedsideView, zone: ZoneInfo) -> Any:
             if h.infusion_started_at
             else None,
         ]
+    )
+
+
+def _given(view: BedsideView) -> DeliveredDose | None:
+    """The dose the pump has given by now (None before the start, or if the events cannot
+    be counted: the header then says nothing rather than something wrong)."""
+    h = view.snapshot.header
+    if h.infusion_started_at is None:
+        return None
+    events = [PumpEvent(e.kind, e.occurred_at, e.rate_ml_per_h) for e in view.snapshot.events]
+    try:
+        return delivered_dose(
+            events, concentration_mg_per_ml=h.concentration_mg_per_ml, now=view.now
+        )
+    except IllegalTransition:
+        return None
+
+
+def _dose_given(h: Any, given: DeliveredDose | None) -> Any:
+    """'given 12.4 of 32.2 mg (38 %) · 12.4 mL': stored at the stop, live while running."""
+    if given is None:
+        return None
+    mg = h.delivered_mg if h.delivered_mg is not None and given.stopped else given.mg
+    ml = h.delivered_ml if h.delivered_ml is not None and given.stopped else given.ml
+    percent = percent_of_planned(mg, h.dose_mg)
+    share = f" ({percent:.0f} %)" if percent is not None else ""
+    return html.Span(  # on the header's line: the page below does not move down
+        [
+            " · ",
+            html.Strong(f"given {mg:.1f} of {h.dose_mg:g} mg{share}", className="text-body"),
+            f" · {ml:.1f} mL" + (" (pump stopped)" if given.stopped else ""),
+        ],
+        id=B.DOSE_GIVEN,
+    )
+
+
+def _dose_cue(h: Any, given: DeliveredDose | None) -> Any:
+    """The cue to stop the pump once the planned volume has run."""
+    if given is None or h.state != "infusing" or not planned_dose_has_run(given.ml, h.planned_ml):
+        return None
+    return dbc.Alert(
+        [html.Strong("Planned dose delivered — stop the pump"), f" ({h.dose_mg:g} mg)"],
+        color="danger",
+        id=B.DOSE_CUE,
+        className="dose-cue fs-5 my-2 py-2",  # an alert: announced by screen readers
     )
 
 

@@ -69,6 +69,28 @@ class Bedside:
     def last(name: str) -> str:
         return f"bed-last-{name.replace('_', '-')}"
 
+    # issue 9 (dose): ending early through a dialog, the physician's signed exit, the dose
+    END_MODAL = "bed-end-modal"
+    END_EXPLAIN = "bed-end-explain"
+    END_REASON = "bed-end-reason"
+    END_PROBLEM = "bed-end-problem"
+    END_CONFIRM = "bed-end-confirm"
+    END_CANCEL = "bed-end-cancel"
+    END_RESULT = "bed-end-result"
+    EXIT_OPEN = "bed-exit-open"
+    EXIT_HINT = "bed-exit-hint"
+    # the signed exit's own callbacks are the physician's: a prefix of their own
+    EXIT_MODAL = "exit-modal"
+    EXIT_KIND = "exit-kind"
+    EXIT_REASON = "exit-reason"
+    EXIT_PASSWORD = "exit-password"
+    EXIT_PROBLEM = "exit-problem"
+    EXIT_CONFIRM = "exit-confirm"
+    EXIT_CANCEL = "exit-cancel"
+    EXIT_RESULT = "exit-result"
+    DOSE_GIVEN = "bed-dose-given"
+    DOSE_CUE = "bed-dose-cue"
+
 
 class Board:
     REFRESH = "board-refresh"

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from monitor.domain.delivered_dose import describe_given
+from monitor.domain.session_state import EXIT_WORDS, ExitKind
 from monitor.ui.components import alarm, local_time, readings_table
 from monitor.ui.figures import DEFAULT_SPO2_RANGE, session_timeline
 from monitor.ui.ids import SessionPage as S
@@ -60,13 +62,14 @@ def page(
                 f"state {h.state.replace('_', ' ')}",
                 className="text-body-secondary mb-2",
             ),
+            _dose_and_ending(h),
             dbc.Badge(
                 "Signed and locked: corrections are addenda",
                 color="secondary",
                 className="mb-2",
                 id="session-locked",
             )
-            if h.state == "discharged"
+            if h.state == "discharged" or h.exit_kind
             else None,
             html.Div(
                 [
@@ -124,6 +127,32 @@ def approval_card(panel: Any, toast: Any) -> Any:
                 id="session-signoff",
             ),
         ]
+    )
+
+
+def _dose_and_ending(h: Any) -> Any:
+    """Planned against delivered dose (stored when the pump stopped), and how the session
+    ended if not by discharge (issue 9)."""
+    planned = f"Dose planned {h.dose_mg:g} mg ({h.planned_ml:.1f} mL)"
+    given = describe_given(
+        planned_mg=h.dose_mg,
+        delivered_mg=h.delivered_mg,
+        delivered_ml=h.delivered_ml,
+        started=h.infusion_started_at is not None,
+        stopped=h.infusion_stopped_at is not None,
+    )
+    ending = None
+    if h.exit_kind:
+        words = EXIT_WORDS[ExitKind(h.exit_kind)]
+        ending = f"{words} (physician-signed exit): {h.end_reason or ''}"
+    elif h.state == "stopped_early":
+        ending = f"Ended early: {h.end_reason or ''}"
+    return html.Div(
+        [
+            html.Div(f"{planned} · {given}", id="session-dose"),
+            html.Div(ending, id="session-ending", className="fw-bold") if ending else None,
+        ],
+        className="mb-2",
     )
 
 

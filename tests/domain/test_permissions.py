@@ -20,6 +20,7 @@ EXPECTED: dict[Action, set[Role]] = {
     A.INFUSION_EVENT: {NURSE, PHYSICIAN},
     A.END_SESSION_EARLY: {NURSE, PHYSICIAN},
     A.DISCHARGE: {PHYSICIAN},  # the physician approves the discharge
+    A.SIGN_EXIT: {PHYSICIAN},  # a transfer or against-advice exit from recovery
     A.VIEW_BOARD: {PHYSICIAN},
     A.VIEW_SESSION: {NURSE, PHYSICIAN},
     A.ACKNOWLEDGE: {PHYSICIAN},  # a nurse may not acknowledge on a physician's behalf

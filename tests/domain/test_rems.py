@@ -323,3 +323,27 @@ def test_respiratory_depression(
 ) -> None:
     observations = [*CALM, obs(minutes, **changes)]
     assert summary(rules, observations).respiratory_depression is depression
+
+
+@pytest.mark.parametrize(
+    ("delivered", "planned", "expected"),
+    [
+        pytest.param((12.44, 12.44), 32.2, (12.4, 12.4, 39), id="stopped-early"),
+        pytest.param((32.2, 32.2), 32.2, (32.2, 32.2, 100), id="full-dose"),
+        pytest.param((None, None), 32.2, (None, None, None), id="not-recorded"),
+        pytest.param((5.0, 2.5), 0.0, (5.0, 2.5, None), id="nothing-planned"),
+    ],
+)
+def test_dose_given(
+    rules: Rems,
+    delivered: tuple[float | None, float | None],
+    planned: float,
+    expected: tuple[float | None, float | None, int | None],
+) -> None:
+    mg, ml = delivered
+    result = summary(rules, CALM, delivered_mg=mg, delivered_ml=ml, planned_mg=planned)
+    assert (
+        result.dose_given_mg,
+        result.dose_given_ml,
+        result.dose_given_percent_of_planned,
+    ) == expected

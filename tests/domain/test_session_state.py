@@ -8,18 +8,22 @@ import pytest
 
 from monitor.domain.errors import IllegalTransition
 from monitor.domain.session_state import (
+    DOSING_STATES,
+    ExitKind,
     SessionEvent,
     SessionState,
     accepts_entries,
+    ends_early_into,
     next_state,
     phase_of,
 )
 
 S, E = SessionState, SessionEvent
 
-# The documented machine: planned → baseline → infusing (paused) → recovery → discharged,
-# or ended early from any live state. Written out here, not imported, so a change to the
-# code's table fails a test.
+# The documented machine: planned → baseline → infusing (paused) → recovery → discharged.
+# Ending early closes a session only before dosing; once dosing has started it stops the
+# pump and leads to recovery; recovery is left only by discharge or a physician-signed exit.
+# Written out here, not imported, so a change to the code's table fails a test.
 ALLOWED = {
     (S.PLANNED, E.BASELINE_RECORDED): S.BASELINE,
     (S.BASELINE, E.BASELINE_RECORDED): S.BASELINE,
@@ -32,9 +36,9 @@ ALLOWED = {
     (S.RECOVERY, E.DISCHARGE): S.DISCHARGED,
     (S.PLANNED, E.END_EARLY): S.STOPPED_EARLY,
     (S.BASELINE, E.END_EARLY): S.STOPPED_EARLY,
-    (S.INFUSING, E.END_EARLY): S.STOPPED_EARLY,
-    (S.PAUSED, E.END_EARLY): S.STOPPED_EARLY,
-    (S.RECOVERY, E.END_EARLY): S.STOPPED_EARLY,
+    (S.INFUSING, E.END_EARLY): S.RECOVERY,
+    (S.PAUSED, E.END_EARLY): S.RECOVERY,
+    (S.RECOVERY, E.SIGNED_EXIT): S.STOPPED_EARLY,
 }
 
 PAIRS = [
@@ -56,7 +60,7 @@ def test_every_state_event_pair(state: SessionState, event: SessionEvent) -> Non
 
 
 def test_cross_product_is_not_empty() -> None:
-    assert len(PAIRS) == len(SessionState) * len(SessionEvent) == 56
+    assert len(PAIRS) == len(SessionState) * len(SessionEvent) == 63
 
 
 def test_enum_values_are_stable() -> None:
@@ -79,7 +83,9 @@ def test_enum_values_are_stable() -> None:
         "stop",
         "discharge",
         "end_early",
+        "signed_exit",
     ]
+    assert [k.value for k in ExitKind] == ["transfer", "against_medical_advice"]
 
 
 def test_a_full_session_runs_through() -> None:
@@ -101,8 +107,33 @@ def test_a_full_session_runs_through() -> None:
 def test_refusal_says_why() -> None:
     with pytest.raises(IllegalTransition, match="only after a baseline reading"):
         next_state(S.PLANNED, E.START_INFUSION)
-    with pytest.raises(IllegalTransition, match="already ended"):
+    with pytest.raises(IllegalTransition, match="cannot end again"):
         next_state(S.DISCHARGED, E.END_EARLY)
+    with pytest.raises(IllegalTransition, match="leaves through the discharge sign-off"):
+        next_state(S.RECOVERY, E.END_EARLY)
+    with pytest.raises(IllegalTransition, match="is for a session in recovery"):
+        next_state(S.INFUSING, E.SIGNED_EXIT)
+
+
+@pytest.mark.parametrize(
+    ("state", "into"),
+    [
+        (S.PLANNED, S.STOPPED_EARLY),  # declined, not fit, no-show: nothing given
+        (S.BASELINE, S.STOPPED_EARLY),
+        (S.INFUSING, S.RECOVERY),  # dosing started: observe in recovery
+        (S.PAUSED, S.RECOVERY),
+    ],
+    ids=lambda v: v.value,
+)
+def test_ending_early_before_and_after_dosing(state: SessionState, into: SessionState) -> None:
+    assert ends_early_into(state) is into
+    assert (state in DOSING_STATES) is (into is S.RECOVERY)
+
+
+@pytest.mark.parametrize("state", [S.RECOVERY, S.DISCHARGED, S.STOPPED_EARLY], ids=str)
+def test_no_early_end_from_recovery_or_an_ended_session(state: SessionState) -> None:
+    with pytest.raises(IllegalTransition):
+        ends_early_into(state)
 
 
 @pytest.mark.parametrize(

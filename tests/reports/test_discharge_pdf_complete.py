@@ -28,6 +28,7 @@ from monitor.domain.permissions import Role
 from monitor.domain.rems import RemsSummary
 from monitor.domain.session_state import SessionEvent
 from monitor.reports.discharge_pdf import first_page_png, render
+from monitor.services.exits import sign_exit
 from monitor.services.session_lifecycle import end_session_early
 from monitor.services.session_record import discharge_pdf
 from tests import factories
@@ -83,6 +84,8 @@ def test_events_with_reasons_and_the_planned_dose(database: Database, config: Co
         "Anxious & tearful <stopped>",
         "Planned dose 40 mg (40.0 mL)",
         "Planned rate 60.0 mL/h over 40 min",
+        # 10 min at 60 mL/h, paused 4 min, 6 min at 60, 5 min at 40: 19.3 mL of 1 mg/mL.
+        "Dose given Given 19.3 mg (19.3 mL, 48 % of planned)",
         "high excursion",
         "page 1 of",
     ):
@@ -121,6 +124,38 @@ def test_the_reason_a_session_ended_early(database: Database, config: Config) ->
         pages(discharge_pdf(database=database, config=config, actor=nurse, session_id=sid))
     )
     assert "Session ended early" in text and "Patient declined today's dose" in text
+
+
+def test_a_physician_signed_exit_shows_how_it_ended_and_the_dose_given(
+    database: Database, config: Config
+) -> None:
+    nurse = factories.user(database)
+    doctor = factories.user(database, Role.PHYSICIAN)
+    sid = factories.infusing(database, config, nurse)
+    end_session_early(
+        database=database,
+        config=config,
+        actor=nurse,
+        session_id=sid,
+        reason="BP 190/110 despite a pause",
+        now=T0 + timedelta(minutes=12),
+    )
+    sign_exit(
+        database=database,
+        config=config,
+        actor=doctor,
+        session_id=sid,
+        kind="transfer",
+        reason="To the ED for chest pain",
+        password=factories.PASSWORD,
+        now=T0 + timedelta(minutes=30),
+    )
+    text = " ".join(
+        pages(discharge_pdf(database=database, config=config, actor=doctor, session_id=sid))
+    )
+    assert "Dose given Given 12.0 mg (12.0 mL, 30 % of planned)" in text
+    assert "Ended by Transferred" in text and "(physician-signed exit)" in text
+    assert "To the ED for chest pain" in text
 
 
 def test_a_session_with_no_readings_renders(database: Database, config: Config) -> None:

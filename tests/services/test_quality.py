@@ -289,3 +289,32 @@ def test_count_is_exact_up_to_the_cap(
     assert total() == 3
     monkeypatch.setattr(aq, "COUNT_CAP", 2)
     assert total() is None  # more than the cap: the page does not count years of sessions
+
+
+def test_exports_carry_the_dose_given(database: Database, config: Config) -> None:
+    nurse = factories.user(database, Role.NURSE)
+    auditor = factories.user(database, Role.AUDITOR)
+    sid = factories.infusing(database, config, nurse)  # 40 mg planned at 60 mL/h, 1 mg/mL
+    end_session_early(
+        database=database,
+        config=config,
+        actor=nurse,
+        session_id=sid,
+        reason="chest pain",
+        now=T0 + timedelta(minutes=12),
+    )
+    lines = "".join(
+        quality.sessions_csv(
+            database=database, config=config, actor=auditor, query=aq.HistoryFilter()
+        )
+    )
+    header, values = list(csv.reader(io.StringIO(lines)))
+    row = dict(zip(header, values, strict=True))
+    assert (row["dose_mg"], row["dose_given_mg"], row["dose_given_ml"]) == (
+        "40.0",
+        "12.00",
+        "12.00",
+    )
+    assert (row["dose_given_percent"], row["exit_kind"], row["state"]) == ("30", "", "recovery")
+    rems = quality.rems_csv(database=database, config=config, actor=auditor, session_id=sid)
+    assert "dose_given_mg,12.0" in rems and "dose_given_percent_of_planned,30" in rems

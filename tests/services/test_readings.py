@@ -205,7 +205,7 @@ def test_auditor_cannot_record(database: Database, config: Config) -> None:
 
 def test_ended_session_takes_no_readings(database: Database, config: Config) -> None:
     nurse = factories.user(database)
-    sid = factories.infusing(database, config, nurse)
+    sid = factories.session(database, config, nurse)  # ended before dosing: closed
     end_session_early(
         database=database,
         config=config,

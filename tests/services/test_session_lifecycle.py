@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from monitor.config import Config
 from monitor.db.engine import Database
-from monitor.db.models import AuditEvent, InfusionEvent, InfusionSession
+from monitor.db.models import AuditEvent, InfusionEvent, InfusionSession, Signature
 from monitor.domain.permissions import Role
-from monitor.domain.session_state import SessionEvent, SessionState
+from monitor.domain.session_state import ExitKind, SessionEvent, SessionState
+from monitor.services.actors import Actor
 from monitor.services.errors import Conflict, IllegalTransition, InvalidEntry, PermissionDenied
+from monitor.services.exits import ExitSigned, sign_exit
 from monitor.services.session_lifecycle import (
+    EndedEarly,
     end_session_early,
     open_session,
     record_infusion_event,
 )
 from tests import factories
-from tests.factories import T0
+from tests.factories import PASSWORD, T0
 
 
 def session_row(database: Database, sid: int) -> InfusionSession:
@@ -107,10 +110,20 @@ def test_full_infusion_run(database: Database, config: Config) -> None:
         T0 + timedelta(minutes=21),
         rate_ml_per_h=45.0,
     )
-    factories.event(database, nurse, sid, SessionEvent.STOP_INFUSION, T0 + timedelta(minutes=48))
+    # 12 mL, paused 8 min, 1 mL, then 27 min at 45 mL/h: 33.25 of the 40 mL planned, so
+    # stopping at the planned time (pause counted) still needs a reason after the lower rate
+    factories.event(
+        database,
+        nurse,
+        sid,
+        SessionEvent.STOP_INFUSION,
+        T0 + timedelta(minutes=48),
+        reason="physician: stop at the planned time",
+    )
     row = session_row(database, sid)
     assert (row.state, row.rate_ml_per_h) == ("recovery", 45.0)
     assert row.infusion_stopped_at == T0 + timedelta(minutes=48)
+    assert (row.delivered_ml, row.delivered_mg) == (33.25, 33.25)
     with database.session_scope() as db:
         kinds = db.scalars(
             select(InfusionEvent.kind)
@@ -188,31 +201,101 @@ def test_auditor_cannot_run_the_pump(database: Database, config: Config) -> None
         factories.event(database, auditor, sid, SessionEvent.PAUSE, T0, reason="x")
 
 
-def test_end_early_needs_a_reason_and_ends(database: Database, config: Config) -> None:
-    nurse = factories.user(database)
-    sid = factories.infusing(database, config, nurse)
-    with pytest.raises(InvalidEntry):
-        end_session_early(
-            database=database, config=config, actor=nurse, session_id=sid, reason="  "
-        )
-    end_session_early(
-        database=database,
-        config=config,
-        actor=nurse,
-        session_id=sid,
-        reason="to the ED",
-        now=T0 + timedelta(minutes=7),
+def _end_early(
+    database: Database, config: Config, actor: Actor, sid: int, at: datetime, reason: str
+) -> EndedEarly:
+    return end_session_early(
+        database=database, config=config, actor=actor, session_id=sid, reason=reason, now=at
     )
+
+
+def test_end_early_while_infusing_stops_the_pump_and_goes_to_recovery(
+    database: Database, config: Config
+) -> None:
+    nurse = factories.user(database)
+    sid = factories.infusing(database, config, nurse)  # 40 mg at 60 mL/h, 1 mg/mL
+    with pytest.raises(InvalidEntry):
+        _end_early(database, config, nurse, sid, T0 + timedelta(minutes=1), "  ")
+    at = T0 + timedelta(minutes=7)
+    ended = _end_early(database, config, nurse, sid, at, "chest pain")
+    assert (ended.state, ended.duplicate) == (SessionState.RECOVERY, False)
+    assert ended.delivered_ml == pytest.approx(7.0) and ended.delivered_mg == pytest.approx(7.0)
     row = session_row(database, sid)
-    assert (row.state, row.end_reason) == ("stopped_early", "to the ED")
-    assert row.infusion_stopped_at == T0 + timedelta(minutes=7)
+    assert (row.state, row.ended_at, row.end_reason) == ("recovery", None, None)
+    assert row.infusion_stopped_at == at
+    assert (row.delivered_ml, row.delivered_mg) == (pytest.approx(7.0), pytest.approx(7.0))
     with database.session_scope() as db:
         stop = db.scalars(
             select(InfusionEvent).where(
                 InfusionEvent.session_id == sid, InfusionEvent.kind == "stop"
             )
         ).one()
-    assert stop.occurred_at == T0 + timedelta(minutes=7) and stop.reason == "to the ED"
+        audit = db.scalars(select(AuditEvent).where(AuditEvent.action == "infusion.stop")).one()
+    assert stop.occurred_at == at and stop.reason == "chest pain"
+    assert audit.reason == "chest pain"
+    assert audit.new_values is not None and audit.new_values["delivered_mg"] == pytest.approx(7.0)
+    # a repeated tap changes nothing; readings still go in, as recovery readings
+    again = _end_early(database, config, nurse, sid, at + timedelta(seconds=5), "chest pain")
+    assert again.duplicate and again.state is SessionState.RECOVERY
+    saved = factories.reading(database, config, nurse, sid, at + timedelta(minutes=5))
+    assert saved.reading_id > 0
+
+
+def test_end_early_while_paused_counts_only_running_time(
+    database: Database, config: Config
+) -> None:
+    nurse = factories.user(database)
+    sid = factories.infusing(database, config, nurse)
+    factories.event(database, nurse, sid, SessionEvent.PAUSE, T0 + timedelta(minutes=5), reason="x")
+    ended = _end_early(database, config, nurse, sid, T0 + timedelta(minutes=30), "nausea")
+    assert ended.state is SessionState.RECOVERY and ended.delivered_ml == pytest.approx(5.0)
+
+
+def test_end_early_before_dosing_closes_the_session(database: Database, config: Config) -> None:
+    nurse = factories.user(database)
+    sid = factories.session(database, config, nurse)
+    ended = _end_early(database, config, nurse, sid, T0 + timedelta(minutes=2), "declined")
+    assert ended.state is SessionState.STOPPED_EARLY and ended.delivered_ml is None
+    row = session_row(database, sid)
+    assert (row.state, row.end_reason, row.ended_at) == (
+        "stopped_early",
+        "declined",
+        T0 + timedelta(minutes=2),
+    )
+    assert _end_early(database, config, nurse, sid, T0 + timedelta(minutes=3), "x").duplicate
+
+
+@pytest.mark.parametrize("role", [Role.NURSE, Role.PHYSICIAN])
+def test_nobody_ends_a_session_in_recovery_early(
+    database: Database, config: Config, role: Role
+) -> None:
+    nurse = factories.user(database)
+    sid = factories.infusing(database, config, nurse)
+    factories.event(database, nurse, sid, SessionEvent.STOP_INFUSION, T0 + timedelta(minutes=40))
+    with pytest.raises(IllegalTransition, match="discharge sign-off"):
+        _end_early(
+            database, config, factories.user(database, role), sid, T0 + timedelta(minutes=50), "x"
+        )
+    assert session_row(database, sid).state == "recovery"
+
+
+def test_stop_stores_the_delivered_dose_after_a_rate_change(
+    database: Database, config: Config
+) -> None:
+    nurse = factories.user(database)
+    sid = factories.infusing(database, config, nurse)  # 40 mL planned at 60 mL/h
+    factories.event(
+        database, nurse, sid, SessionEvent.RATE_CHANGE, T0 + timedelta(minutes=10), rate_ml_per_h=30
+    )
+    # at the planned 40 minutes only 10 + 15 = 25 mL have run: stopping needs a reason
+    with pytest.raises(InvalidEntry, match="planned dose has not run"):
+        factories.event(
+            database, nurse, sid, SessionEvent.STOP_INFUSION, T0 + timedelta(minutes=40)
+        )
+    # 10 mL, then 30 mL at 30 mL/h: the planned volume has run at 70 minutes
+    factories.event(database, nurse, sid, SessionEvent.STOP_INFUSION, T0 + timedelta(minutes=70))
+    row = session_row(database, sid)
+    assert (row.delivered_ml, row.delivered_mg) == (pytest.approx(40.0), pytest.approx(40.0))
 
 
 def test_rate_change_audits_old_and_new(database: Database, config: Config) -> None:
@@ -313,3 +396,79 @@ def test_concurrent_opens_of_one_chair_open_one(database: Database, config: Conf
     assert sorted(outcomes) == ["opened"] + ["refused"] * 5
     with database.session_scope() as db:
         assert db.scalar(select(func.count()).select_from(InfusionSession)) == 1
+
+
+def _in_recovery(database: Database, config: Config, nurse: Actor) -> int:
+    sid = factories.infusing(database, config, nurse)
+    _end_early(database, config, nurse, sid, T0 + timedelta(minutes=12), "BP 190/110")
+    return sid
+
+
+def _sign_exit(
+    database: Database, config: Config, actor: Actor, sid: int, **changes: str
+) -> ExitSigned:
+    args = {"kind": "transfer", "reason": "to the ED for chest pain", "password": PASSWORD}
+    args.update(changes)
+    return sign_exit(
+        database=database,
+        config=config,
+        actor=actor,
+        session_id=sid,
+        now=T0 + timedelta(minutes=30),
+        **args,
+    )
+
+
+def test_physician_signs_a_transfer_out_of_recovery(database: Database, config: Config) -> None:
+    nurse = factories.user(database)
+    physician = factories.user(database, Role.PHYSICIAN)
+    sid = _in_recovery(database, config, nurse)
+    signed = _sign_exit(database, config, physician, sid)
+    assert (signed.kind, signed.state) == (ExitKind.TRANSFER, SessionState.STOPPED_EARLY)
+    row = session_row(database, sid)
+    assert (row.state, row.exit_kind, row.end_reason) == (
+        "stopped_early",
+        "transfer",
+        "to the ED for chest pain",
+    )
+    assert row.ended_at == T0 + timedelta(minutes=30)
+    with database.session_scope() as db:
+        signature = db.get(Signature, signed.signature_id)
+        assert signature is not None
+        assert (signature.meaning, signature.signer_id, signature.assessment_id) == (
+            "exit",
+            physician.id,
+            None,
+        )
+        assert signature.printed_name == physician.full_name and signature.criteria
+        actions = set(
+            db.scalars(select(AuditEvent.action).where(AuditEvent.session_id == sid)).all()
+        )
+    assert {"signature.exit", "session.exit_signed"} <= actions
+    # the record is closed: no more readings, no second exit
+    with pytest.raises(IllegalTransition):
+        factories.reading(database, config, nurse, sid, T0 + timedelta(minutes=31))
+    with pytest.raises(IllegalTransition):
+        _sign_exit(database, config, physician, sid)
+
+
+def test_signed_exit_refusals(database: Database, config: Config) -> None:
+    nurse = factories.user(database)
+    physician = factories.user(database, Role.PHYSICIAN)
+    sid = _in_recovery(database, config, nurse)
+    with pytest.raises(PermissionDenied):
+        _sign_exit(database, config, nurse, sid)
+    with pytest.raises(InvalidEntry, match="Password not recognised"):
+        _sign_exit(database, config, physician, sid, password="wrong")
+    with pytest.raises(InvalidEntry, match="why"):
+        _sign_exit(database, config, physician, sid, reason=" ")
+    with pytest.raises(InvalidEntry, match="transfer or against"):
+        _sign_exit(database, config, physician, sid, kind="home")
+    assert session_row(database, sid).state == "recovery"
+    infusing = factories.infusing(database, config, nurse, chair=config.clinic.chairs[1])
+    with pytest.raises(IllegalTransition, match="in recovery"):
+        _sign_exit(database, config, physician, infusing)
+    with database.session_scope() as db:
+        assert db.scalar(select(func.count()).select_from(Signature)) == 0
+    signed = _sign_exit(database, config, physician, sid, kind="against_medical_advice")
+    assert session_row(database, sid).exit_kind == "against_medical_advice" and signed.signature_id
