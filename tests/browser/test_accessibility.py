@@ -1,0 +1,143 @@
+"""Every screen, as the role that uses it, in the low-light and the light theme: no serious or
+critical WCAG 2 A/AA violation found by axe-core (contrast, labels, names, landmarks).
+
+Every other browser test runs the same check on the pages it leaves open (tests/browser/
+conftest.py); this one walks through all the screens and states in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from urllib.parse import quote
+
+from playwright.sync_api import BrowserContext, Page, expect
+
+from monitor.config import Config
+from monitor.db.types import utcnow
+from monitor.domain.permissions import Role
+from monitor.domain.session_state import SessionEvent
+from monitor.services.ratings import record_rating
+from tests import factories
+from tests.browser.accessibility import check_both_themes
+from tests.browser.conftest import LANDSCAPE, Server
+from tests.browser.steps import sign_in
+
+
+def clinic_floor(server: Server, config: Config) -> dict[str, int]:
+    """Chair 1 planned (baseline needed), Chair 2 infusing with an unacknowledged HIGH,
+    Chair 3 in recovery with its discharge card; a patient waiting for Chair 4."""
+    db, now = server.database, utcnow()
+    nurse = factories.user(db, username="nurse")
+    chairs = config.clinic.chairs
+    planned = factories.session(db, config, nurse, chair=chairs[0], now=now - timedelta(minutes=3))
+    infusing = factories.infusing(
+        db, config, nurse, now=now - timedelta(minutes=20), chair=chairs[1]
+    )
+    factories.reading(
+        db, config, nurse, infusing, now - timedelta(minutes=2), systolic=190, diastolic=112
+    )
+    start = now - timedelta(minutes=125)
+    recovery = factories.infusing(db, config, nurse, now=start, chair=chairs[2])
+    factories.reading(db, config, nurse, recovery, start + timedelta(minutes=40), systolic=150)
+    factories.event(db, nurse, recovery, SessionEvent.STOP_INFUSION, start + timedelta(minutes=40))
+    factories.reading(db, config, nurse, recovery, now - timedelta(minutes=2), systolic=124)
+    record_rating(
+        database=db,
+        config=config,
+        actor=nurse,
+        session_id=recovery,
+        answers={1: 0, 2: 1, 6: 0, 7: 0, 15: 0, 22: 0},
+        idempotency_key=factories.key(),
+        now=now - timedelta(minutes=1),
+    )
+    factories.patient(db, config, weight=72)
+    for role in (Role.PHYSICIAN, Role.AUDITOR, Role.ADMIN):
+        factories.user(db, role, username=role.value)
+    return {"planned": planned, "infusing": infusing, "recovery": recovery}
+
+
+def test_a11y001_every_screen_in_both_themes(
+    page: Page, new_context: Callable[..., BrowserContext], server: Server, config: Config
+) -> None:
+    sessions = clinic_floor(server, config)
+    chairs = config.clinic.chairs
+    found: dict[str, dict[str, list[str]]] = {}
+
+    def check(p: Page, label: str) -> None:
+        found[label] = check_both_themes(p)
+
+    def browser_of(role: Role, target: str) -> Page:
+        other = new_context(viewport=LANDSCAPE, has_touch=True).new_page()
+        sign_in(other, server.url, role.value, target=target)
+        return other
+
+    # nurse: sign-in, chair picker, open-session form, bedside in each phase, the record
+    page.goto(f"{server.url}/login")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    check(page, "login")
+    sign_in(page, server.url, "nurse")
+    expect(page.get_by_role("heading", name="Choose a chair")).to_be_visible()
+    check(page, "bedside: chair picker")
+
+    page.goto(f"{server.url}/bedside?chair={quote(chairs[3])}")
+    expect(page.get_by_role("heading", name=f"{chairs[3]}: open a session")).to_be_visible()
+    page.locator("#bed-open-patient").click()
+    page.keyboard.type("Family")
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Weight today (kg)")).to_have_value("72")
+    check(page, "bedside: open-session form, patient chosen")
+
+    for chair, phase, state in (
+        (chairs[0], "baseline", "Planned"),
+        (chairs[1], "infusing", "Infusing"),
+        (chairs[2], "recovery with discharge card", "Recovery"),
+    ):
+        page.goto(f"{server.url}/bedside?chair={quote(chair)}")
+        expect(page.locator("#bed-state")).to_contain_text(state)
+        if phase.startswith("recovery"):
+            expect(page.locator("#rec-card")).to_be_visible()
+        check(page, f"bedside: {phase}")
+
+    page.goto(f"{server.url}/session/{sessions['infusing']}")
+    expect(page.locator("#session-timeline .main-svg").first).to_be_visible()
+    check(page, "session record")
+
+    # physician: the live board, a tile, and the acknowledgement dialog
+    board = browser_of(Role.PHYSICIAN, "/board")
+    tile = board.locator(f"#tile-{sessions['infusing']}")
+    expect(tile.locator(".alarm-high").first).to_be_visible()
+    check(board, "board")
+    tile.get_by_role("button", name="Acknowledge").click()
+    dialog = board.locator("#board-ack-modal")
+    expect(dialog).to_contain_text("Systolic 190")
+    board.wait_for_timeout(400)  # the dialog's fade-in
+    check(board, "board: acknowledgement dialog")
+
+    # auditor: history, a session's review, the measures
+    auditor = browser_of(Role.AUDITOR, "/audit/sessions")
+    expect(auditor.locator("#audit-count")).to_contain_text("sessions match")
+    check(auditor, "audit: session history")
+    auditor.goto(f"{server.url}/audit/session/{sessions['recovery']}")
+    expect(auditor.locator("#session-audit")).to_contain_text("reading.recorded")
+    check(auditor, "audit: session review")
+    auditor.goto(f"{server.url}/audit/measures")
+    expect(auditor.get_by_role("heading").first).to_be_visible()
+    auditor.wait_for_load_state("networkidle")
+    check(auditor, "audit: measures")
+
+    # admin: the home page
+    admin = browser_of(Role.ADMIN, "/")
+    expect(admin.get_by_role("heading", name="Welcome, Test Admin")).to_be_visible()
+    check(admin, "admin: home")
+
+    problems = [
+        f"{label} [{theme}] {line}"
+        for label, themes in found.items()
+        for theme, lines in themes.items()
+        for line in lines
+    ]
+    for label, themes in found.items():
+        print(f"axe {label}: " + ", ".join(f"{t} {len(lines)}" for t, lines in themes.items()))
+    assert len(found) == 13
+    assert not problems, f"{len(problems)} serious/critical axe violations:\n" + "\n".join(problems)
