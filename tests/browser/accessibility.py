@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from monitor.config import REPO_ROOT
@@ -70,7 +71,7 @@ def violations(page: Page) -> list[dict[str, Any]]:
         assert version == AXE_VERSION, f"axe-core {version} loaded, {AXE_VERSION} pinned"
     # Bootstrap drops its colour transitions under reduced motion, so axe reads final colours.
     page.emulate_media(reduced_motion="reduce")
-    result = page.evaluate("options => window.axe.run(document, options)", RUN_OPTIONS)
+    result = _run(page)
     found = []
     for violation in result["violations"]:
         nodes = [n for n in violation["nodes"] if not _known(violation["id"], n)]
@@ -83,6 +84,15 @@ def violations(page: Page) -> list[dict[str, Any]]:
         if nodes:
             found.append({**review, "id": "color-contrast (review)", "nodes": nodes})
     return found
+
+
+def _run(page: Page) -> dict[str, Any]:
+    """axe.run, once more if the page re-rendered under it (a poll may replace nodes)."""
+    try:
+        return dict(page.evaluate("o => window.axe.run(document, o)", RUN_OPTIONS))
+    except PlaywrightError:
+        page.wait_for_timeout(500)
+        return dict(page.evaluate("o => window.axe.run(document, o)", RUN_OPTIONS))
 
 
 def _known(rule: str, node: dict[str, Any]) -> bool:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from urllib.parse import quote
 
+import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from monitor.config import Config
@@ -19,7 +20,7 @@ from monitor.domain.permissions import Role
 from monitor.domain.session_state import SessionEvent
 from monitor.services.ratings import record_rating
 from tests import factories
-from tests.browser.accessibility import check_both_themes
+from tests.browser.accessibility import assert_accessible, check_both_themes
 from tests.browser.conftest import LANDSCAPE, Server
 from tests.browser.steps import sign_in
 
@@ -76,6 +77,11 @@ def test_a11y001_every_screen_in_both_themes(
     page.goto(f"{server.url}/login")
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     check(page, "login")
+    toggle, root = page.locator("#shell-theme-toggle"), page.locator("html")
+    toggle.click()  # the real switch sets the attribute the checks set
+    expect(root).to_have_attribute("data-bs-theme", "light")
+    toggle.click()
+    expect(root).to_have_attribute("data-bs-theme", "dark")
     sign_in(page, server.url, "nurse")
     expect(page.get_by_role("heading", name="Choose a chair")).to_be_visible()
     check(page, "bedside: chair picker")
@@ -141,3 +147,29 @@ def test_a11y001_every_screen_in_both_themes(
         print(f"axe {label}: " + ", ".join(f"{t} {len(lines)}" for t, lines in themes.items()))
     assert len(found) == 13
     assert not problems, f"{len(problems)} serious/critical axe violations:\n" + "\n".join(problems)
+
+
+UNREADABLE = """() => {
+    const add = (html) => { const d = document.createElement('div');
+        d.className = 'a11y-probe'; d.innerHTML = html; document.body.prepend(d); };
+    add('<span style="color:#fff;background:#fff">white on white</span>');
+    add('<button style="color:#0dcaf0;background:#fff;border:1px solid">5</button>');
+    add('<button style="color:#6c757d;background:#10161e">Sign out</button>');
+}"""
+
+
+def test_a11y002_the_check_catches_unreadable_text(page: Page, server: Server) -> None:
+    """The check itself: text at 1:1, a single digit at 1.95:1 and a grey button at 3.9:1
+    all fail it, in whichever theme they appear."""
+    page.goto(f"{server.url}/login")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    assert_accessible(page, "login")
+    page.evaluate(UNREADABLE)
+    with pytest.raises(AssertionError) as failed:
+        assert_accessible(page, "login with probes")
+    message = str(failed.value)
+    for contrast in ("contrast 1:1", "contrast 1.95:1", "contrast of 3.87"):
+        assert contrast in message, message
+    assert "[dark]" in message and "[light]" in message
+    page.evaluate("() => document.querySelectorAll('.a11y-probe').forEach(e => e.remove())")
+    assert_accessible(page, "login again")
