@@ -117,8 +117,12 @@ class Server:
 
 
 @pytest.fixture
-def serve(tmp_path: Path, sqlite_template: Path) -> Iterator[Callable[[Config], Server]]:
-    """Start the app on a fresh migrated SQLite file with the given config."""
+def serve(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> Iterator[Callable[[Config], Server]]:
+    """Start the app on a fresh migrated SQLite file with the given config. Pages (the
+    `contexts` fixture) are closed before this stops the servers; any context still open
+    then, from a fixture that does not go through `contexts`, is closed here first."""
     servers: list[Server] = []
 
     def start(config: Config) -> Server:
@@ -131,6 +135,8 @@ def serve(tmp_path: Path, sqlite_template: Path) -> Iterator[Callable[[Config], 
         return servers[-1]
 
     yield start
+    if "browser" in request.fixturenames:
+        close_quietly(request.getfixturevalue("browser"))
     for server in servers:
         server.stop()
 
@@ -183,14 +189,28 @@ class Contexts:
     def close_all(self, check_accessibility: bool) -> list[str]:
         """Close every open context; the accessibility problems found on their pages."""
         problems: list[str] = []
-        for context in list(self.browser.contexts):
-            for page in context.pages:
-                if check_accessibility and page.url.startswith("http"):
-                    for name, lines in check_both_themes(page).items():
-                        problems += [f"[{name}] {page.url} {line}" for line in lines]
-                page.goto("about:blank")
-            context.close()
+        try:
+            for context in list(self.browser.contexts):
+                for page in context.pages:
+                    if check_accessibility and page.url.startswith("http"):
+                        for name, lines in check_both_themes(page).items():
+                            problems += [f"[{name}] {page.url} {line}" for line in lines]
+                    page.goto("about:blank")
+                context.close()
+        finally:
+            close_quietly(self.browser)  # whatever went wrong above, none is left open
         return problems
+
+
+def close_quietly(browser: Browser) -> None:
+    """Stop every page's polling (about:blank) and close its context."""
+    for context in list(browser.contexts):
+        for page in context.pages:
+            try:
+                page.goto("about:blank")
+            except Exception:  # noqa: BLE001 - closing anyway
+                pass
+        context.close()
 
 
 @pytest.fixture

@@ -7,12 +7,12 @@ conftest.py); this one walks through all the screens and states in one place.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from monitor.config import Config
 from monitor.db.types import utcnow
@@ -173,3 +173,34 @@ def test_a11y002_the_check_catches_unreadable_text(page: Page, server: Server) -
     assert "[dark]" in message and "[light]" in message
     page.evaluate("() => document.querySelectorAll('.a11y-probe').forEach(e => e.remove())")
     assert_accessible(page, "login again")
+
+
+@pytest.fixture
+def stops() -> Iterator[list[int]]:
+    """Set up first, torn down last: how many browser contexts were open at each server stop."""
+    seen: list[int] = []
+    yield seen
+    assert seen == [0], f"browser contexts still open when the server stopped: {seen}"
+
+
+def test_a11y003_pages_close_before_their_server_stops(
+    stops: list[int],
+    browser: Browser,
+    page: Page,
+    new_context: Callable[..., BrowserContext],
+    server: Server,
+) -> None:
+    """A poll in flight when the server stops is a console error (ERR_CONNECTION_RESET), so
+    every context closes first: the page's, new_context()'s, and one opened directly."""
+    stop = server.stop
+
+    def counted_stop() -> None:
+        stops.append(len(browser.contexts))
+        stop()
+
+    server.stop = counted_stop  # type: ignore[method-assign]
+    untracked = browser.new_context(viewport=LANDSCAPE)
+    for p in (page, new_context().new_page(), untracked.new_page()):
+        p.goto(f"{server.url}/login")
+        expect(p.get_by_role("button", name="Sign in")).to_be_visible()
+    assert len(browser.contexts) == 3
