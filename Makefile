@@ -68,7 +68,7 @@ pytest: install chromium axe-core
 	@tmp=$$(mktemp -d /tmp/monitor-test.XXXXXX) && echo "TMPDIR=$$tmp" && \
 	TMPDIR=$$tmp $(BIN)/pytest $(PYTEST_ARGS); status=$$?; rm -rf "$$tmp"; exit $$status
 
-## make test: install, chromium, ruff, mypy, then the whole suite (browser tests included)
+## make test: install, chromium, axe-core, ruff, mypy, then the whole suite (browser tests included)
 test: lint pytest
 
 bench: install
