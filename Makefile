@@ -3,10 +3,15 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
-TMP    := $(CURDIR)/.tmp
 CHROMIUM ?= $(or $(MONITOR_CHROMIUM),/usr/bin/chromium)
+# axe-core, the accessibility engine the browser tests inject into every page. Pinned; the
+# version must match AXE_VERSION in tests/browser/accessibility.py. npm checks the tarball
+# against the registry's integrity; we check it against the one pinned here.
+AXE_VERSION   := 4.10.3
+AXE_INTEGRITY := sha512-Xm7bpRXnDSX2YE2YFfBk2FnF0ep6tmG7xPh8iHee8MIcrgq762Nkce856dYtJYLkuIoYZvGfTs/PbZhideTcEg==
+AXE_DIR       := $(VENV)/axe-core-$(AXE_VERSION)
 
-.PHONY: run test install chromium lint pytest bench bench-board bench-audit clean
+.PHONY: run test install chromium axe-core lint pytest bench bench-board bench-audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,17 +43,32 @@ chromium:
 	  exit 1; \
 	fi
 
+## axe-core from the npm registry (once; kept in .venv), served to the test browser from disk
+axe-core: $(AXE_DIR)/axe.min.js
+
+$(AXE_DIR)/axe.min.js:
+	@command -v npm >/dev/null || { \
+	  echo "npm is missing: the browser tests need axe-core $(AXE_VERSION) from the npm registry."; \
+	  echo "Install it with: sudo apt-get install npm   (then run make test again)"; exit 1; }
+	rm -rf $(AXE_DIR).part && mkdir -p $(AXE_DIR).part
+	cd $(AXE_DIR).part && npm pack --silent --json axe-core@$(AXE_VERSION) > pack.json
+	grep -q '"integrity": "$(AXE_INTEGRITY)"' $(AXE_DIR).part/pack.json || \
+	  { echo "axe-core $(AXE_VERSION): integrity differs from the pinned one"; exit 1; }
+	tar -xzf $(AXE_DIR).part/axe-core-$(AXE_VERSION).tgz -C $(AXE_DIR).part package/axe.min.js package/LICENSE
+	rm -rf $(AXE_DIR) && mv $(AXE_DIR).part/package $(AXE_DIR) && rm -rf $(AXE_DIR).part
+
 lint: install
 	$(BIN)/ruff check monitor tests bench migrations
 	$(BIN)/ruff format --check monitor tests bench migrations
 	$(BIN)/mypy
 
-pytest: install chromium
-	mkdir -p $(TMP)
-	TMPDIR=$(TMP) $(BIN)/pytest $(PYTEST_ARGS)
-	rm -rf $(TMP)
+# A short temporary folder outside the checkout, whatever its path: Unix socket paths
+# (Chromium's among them) must stay under 108 bytes. Removed after, pass or fail.
+pytest: install chromium axe-core
+	@tmp=$$(mktemp -d /tmp/monitor-test.XXXXXX) && echo "TMPDIR=$$tmp" && \
+	TMPDIR=$$tmp $(BIN)/pytest $(PYTEST_ARGS); status=$$?; rm -rf "$$tmp"; exit $$status
 
-## make test: install, chromium, ruff, mypy, then the whole suite (browser tests included)
+## make test: install, chromium, axe-core, ruff, mypy, then the whole suite (browser tests included)
 test: lint pytest
 
 bench: install
@@ -61,4 +81,4 @@ bench-audit: install
 	$(BIN)/python -m bench.bench_audit
 
 clean:
-	rm -rf $(VENV) $(TMP) .pytest_cache .mypy_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -311,9 +311,10 @@ def measure_table(frame: pd.DataFrame) -> Any:
     body = html.Tbody(
         [html.Tr([html.Td(_cell(v)) for v in row]) for row in shown.itertuples(index=False)]
     )
-    return dbc.Table(
-        [head, body], size="sm", striped=True, responsive=True, id="measures-table-data"
-    )
+    table = dbc.Table([head, body], size="sm", striped=True, id="measures-table-data")
+    # scrolls sideways on a tablet: focusable, so a keyboard can scroll it too
+    named: dict[str, Any] = {"aria-label": "Measures by period"}
+    return html.Div(table, className="table-responsive", tabIndex="0", role="region", **named)
 
 
 def _cell(value: Any) -> str:

@@ -64,6 +64,7 @@ def navbar(clinic_name: str, actor: Actor | None) -> dbc.Navbar:
         ),
         className="mb-3 shell-navbar",
         color="body-tertiary",
+        dark=False,  # text colours follow data-bs-theme (navbar-dark was white on light grey)
     )
 
 
