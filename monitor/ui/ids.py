@@ -141,9 +141,6 @@ class Recovery:
     SAVE = "rec-save"
     SIGN_PASSWORD = "rec-sign-password"
     SIGN = "rec-sign"
-    APPROVE_PASSWORD = "rec-approve-password"
-    OVERRIDE = "rec-override"
-    APPROVE = "rec-approve"
     MESSAGE = "rec-message"
 
 

@@ -44,7 +44,7 @@ CHROMIUM_ARGS = [
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 # One patience for actions and assertions: a busy machine (eight test runs on two cores) must
 # not turn a slow render into a failure.
-expect.set_options(timeout=10_000)
+expect.set_options(timeout=15_000)
 LANDSCAPE: ViewportSize = {"width": 1024, "height": 768}
 PORTRAIT: ViewportSize = {"width": 768, "height": 1024}
 

@@ -7,11 +7,11 @@ acknowledged.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, expect
 from sqlalchemy import select
 
 from monitor.config import Config
@@ -70,11 +70,8 @@ def test_nrs050_one_banner_per_measure_naming_every_value(
     expect(lines).to_have_count(2)
     expect(lines.nth(0)).to_contain_text("** MEDIUM BP rise over baseline: Systolic 185 mmHg, +65")
     expect(lines.nth(1)).to_contain_text("** MEDIUM Hypertension: Systolic 185 mmHg")
-    # The outcome is on screen without scrolling. In portrait, on this branch, the result
-    # card is still below the fold (y ≈ 1140 of 1024): item 3 of issue 9 moves it into
-    # view, and the integrator turns this check on for PORTRAIT with that merge.
-    if viewport == LANDSCAPE:
-        assert in_viewport(page, high), f"banner off screen at {viewport}: {high.bounding_box()}"
+    # The outcome is on screen without scrolling, in portrait as in landscape.
+    assert in_viewport(page, high), f"banner off screen at {viewport}: {high.bounding_box()}"
 
     # Every rule is still stored, one excursion each.
     with server.database.session_scope() as db:
@@ -92,19 +89,14 @@ def test_nrs050_one_banner_per_measure_naming_every_value(
         "Severe hypertension: Systolic 194 mmHg (≥ 180), Diastolic 118 mmHg (≥ 110)"
     )
     expect(result.locator(".alarm")).to_have_count(1)
-    if viewport == LANDSCAPE:
-        assert in_viewport(page, result.locator(".alarm-high"))
+    assert in_viewport(page, result.locator(".alarm-high"))
 
 
 @pytest.fixture
-def second_page(browser: Browser, console_errors: list[str]) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: console_errors.append(str(e)))
-    yield page
-    context.close()
+def second_page(new_context: Callable[..., BrowserContext]) -> Page:
+    """Another person's browser, tracked like `page` (console errors, axe, closed first)."""
+    page = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    return page
 
 
 def test_nrs051_bedside_flag_shows_its_acknowledgement(

@@ -4,12 +4,12 @@ approval panel, and co-signs at the bedside or on the session record."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import select
 
 from monitor.config import Config
@@ -28,14 +28,11 @@ SLOW = 15_000  # a loaded machine: the first render of the bedside can take a wh
 
 
 @pytest.fixture
-def physician_page(browser: Browser, console_errors: list[str]) -> Iterator[Page]:
-    context = browser.new_context(viewport=LANDSCAPE)
-    page = context.new_page()
+def physician_page(new_context: Callable[..., BrowserContext]) -> Page:
+    """Another person's browser, tracked like `page` (console errors, axe, closed first)."""
+    page = new_context(viewport=LANDSCAPE).new_page()
     page.set_default_timeout(SLOW)
-    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: console_errors.append(str(e)))
-    yield page
-    context.close()
+    return page
 
 
 def no_approval_panel(page: Page) -> None:

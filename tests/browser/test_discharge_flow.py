@@ -3,12 +3,12 @@ the physician approves, and the record is locked."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import select
 
 from monitor.config import Config
@@ -33,13 +33,10 @@ CHECKLIST = (
 
 
 @pytest.fixture
-def doctor_page(browser: Browser, console_errors: list[str]) -> Iterator[Page]:
-    context = browser.new_context(viewport=LANDSCAPE)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
-    yield page
-    context.close()
+def doctor_page(new_context: Callable[..., BrowserContext]) -> Page:
+    """Another person's browser, tracked like `page` (console errors, axe, closed first)."""
+    page = new_context(viewport=LANDSCAPE).new_page()
+    return page
 
 
 def recovered_session(server: Server, config: Config) -> int:

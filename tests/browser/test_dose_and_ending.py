@@ -4,11 +4,11 @@ only by a physician-signed exit, and the dose actually given shown live with its
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import select
 
 from monitor.config import Config
@@ -22,23 +22,11 @@ from tests.browser.conftest import LANDSCAPE, PORTRAIT, Server
 from tests.browser.steps import enter_reading, open_chair, save_reading, sign_in, wait_saved
 
 
-@pytest.fixture(autouse=True)
-def patient_expectations() -> Iterator[None]:
-    """Two cores shared by many runs: give each expectation longer than the 5 s default."""
-    expect.set_options(timeout=15_000)
-    yield
-    expect.set_options(timeout=5_000)
-
-
 @pytest.fixture
-def second_page(browser: Browser, console_errors: list[str]) -> Iterator[Page]:
-    context = browser.new_context(viewport=LANDSCAPE)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: console_errors.append(str(e)))
-    yield page
-    context.close()
+def second_page(new_context: Callable[..., BrowserContext]) -> Page:
+    """Another person's browser, tracked like `page` (console errors, axe, closed first)."""
+    page = new_context(viewport=LANDSCAPE).new_page()
+    return page
 
 
 def session_row(server: Server, sid: int) -> InfusionSession:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import select
 
 from monitor.config import Config
@@ -26,13 +26,10 @@ window.AudioContext = function (...args) { window.__sounds += 1; return new Real
 
 
 @pytest.fixture
-def second_page(browser: Browser, console_errors: list[str]) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
-    yield page
-    context.close()
+def second_page(new_context: Callable[..., BrowserContext]) -> Page:
+    """Another person's browser, tracked like `page` (console errors, axe, closed first)."""
+    page = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    return page
 
 
 def start_session(server: Server, config: Config, chair: str, minutes_ago: float) -> int:
