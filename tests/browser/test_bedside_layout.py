@@ -80,7 +80,7 @@ def test_nrs030_save_outcome_in_view_without_scrolling(
 
     # Further down the page, an action's outcome is brought into view too: the Pause button
     # at the very bottom of the screen, its message appears below it and is scrolled to.
-    page.get_by_label("Reason (to pause, stop early or end)").fill("Patient asked for a break")
+    page.get_by_label("Reason (to pause or stop early)").fill("Patient asked for a break")
     pause = page.get_by_role("button", name="Pause", exact=True)
     box = pause.bounding_box()
     assert box is not None
