@@ -211,7 +211,7 @@ def register_approval(
         Output(ids.outcome, "children"),
         Output(ids.outcome, "is_open"),
         Output(ids.outcome, "header"),
-        Output(ids.outcome, "icon"),
+        Output(ids.outcome, "className"),
         Output(ids.password, "value"),
         Output(ids.version, "data"),
         *extra,

@@ -386,12 +386,13 @@ def panel_state(view: RecoveryStatus, zone: ZoneInfo) -> tuple[Any, list[int], A
 
 
 def outcome(message: Any, approved: bool) -> tuple[Any, bool, str, str]:
-    """The toast's body, open, header and icon."""
+    """The toast's body, open, header and outline (the words say it; the colour repeats it,
+    with no unlabelled icon for a screen reader to trip on)."""
     return (
         message,
         True,
         "Discharge approved" if approved else "Discharge NOT approved",
-        "success" if approved else "danger",
+        "approval-outcome border border-2 " + ("border-success" if approved else "border-danger"),
     )
 
 
