@@ -27,7 +27,7 @@ from monitor.domain.dose import DosePlan
 from monitor.domain.errors import IllegalTransition, InvalidEntry
 from monitor.domain.excursions import PRIORITY_MARKS, PRIORITY_RANK
 from monitor.domain.schedule import DueState
-from monitor.domain.session_state import EXIT_WORDS, ExitKind
+from monitor.domain.session_state import EXIT_WORDS, ExitKind, SessionState, ends_early_into
 from monitor.ui.components import (
     alarm,
     cadss_items,
@@ -524,32 +524,34 @@ def _exit_dialog() -> dbc.Modal:
     )
 
 
+# What ending early does, keyed by where the state machine says it leads.
 END_EXPLAINED = {
-    "planned": "Nothing has been given. The session closes now as ended early (declined, "
-    "not fit for treatment, no-show) and the chair is freed.",
-    "infusing": "The pump stops now: a stop is recorded with your reason and the dose given "
-    "so far. The patient then stays in recovery observation: readings continue, and "
-    "discharge needs the usual sign-off by the nurse and the physician.",
-    "recovery": "A session in recovery does not end early: it ends through the discharge "
-    "sign-off, or a transfer or against-advice exit that the physician signs.",
-    "ended": "This session has already ended.",
+    SessionState.STOPPED_EARLY: "Nothing has been given. The session closes now as ended "
+    "early (declined, not fit for treatment, no-show) and the chair is freed.",
+    SessionState.RECOVERY: "The pump stops now: a stop is recorded with your reason and the "
+    "dose given so far. The patient then stays in recovery observation: readings continue, "
+    "and discharge needs the usual sign-off by the nurse and the physician.",
+}
+NO_END_EARLY = {
+    SessionState.RECOVERY: "A session in recovery does not end early: it ends through the "
+    "discharge sign-off, or a transfer or against-advice exit that the physician signs.",
 }
 
 
 def end_explained(state: str) -> tuple[Any, bool]:
-    """The dialog's explanation for a session in `state`, and whether Confirm is offered."""
-    case = {"baseline": "planned", "paused": "infusing"}.get(state, state)
-    if case not in END_EXPLAINED:
-        case = "ended"
-    return (
-        html.P(END_EXPLAINED[case], id="bed-end-explained", className="mb-0"),
-        case in ("planned", "infusing"),
-    )
+    """The dialog's explanation for a session in `state`, and whether Confirm is offered
+    (both from the state machine: where ending early leads, or that it cannot)."""
+    current = SessionState(state)
+    try:
+        text, offered = END_EXPLAINED[ends_early_into(current)], True
+    except IllegalTransition:
+        text, offered = NO_END_EARLY.get(current, "This session has already ended."), False
+    return html.P(text, id="bed-end-explained", className="mb-0"), offered
 
 
 def ended_early(result: EndedEarly, chair: str) -> Any:
     """What ending early did, in words (from the service's result)."""
-    if result.state == "recovery":
+    if result.state is SessionState.RECOVERY:
         given = (
             f" with {result.delivered_mg:.1f} mg ({result.delivered_ml:.1f} mL) given"
             if result.delivered_mg is not None

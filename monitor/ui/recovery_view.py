@@ -16,6 +16,7 @@ from dash import dcc, html
 from monitor.config import Protocol
 from monitor.domain.discharge import CHECKLIST_LABELS
 from monitor.domain.permissions import Action, is_allowed
+from monitor.domain.session_state import SessionState
 from monitor.ui.board_view import ACTIONS
 from monitor.ui.components import alarm, local_time
 from monitor.ui.ids import Recovery as R
@@ -376,7 +377,7 @@ def open_alerts(alerts: Sequence[OpenAlert], zone: ZoneInfo) -> Any:
 def panel_state(view: RecoveryStatus, zone: ZoneInfo) -> tuple[Any, list[int], Any, Any]:
     """The open alerts, their ids (what an acknowledgement covers), and which sections show."""
     alerts = list(view.open_highs)
-    in_recovery = view.state.value == "recovery"
+    in_recovery = view.state is SessionState.RECOVERY
     return (
         open_alerts(alerts, zone) if in_recovery else "",
         [a.excursion_id for a in alerts],

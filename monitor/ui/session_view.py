@@ -11,7 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from monitor.domain.delivered_dose import describe_given
-from monitor.domain.session_state import EXIT_WORDS, ExitKind
+from monitor.domain.session_state import EXIT_WORDS, ExitKind, SessionState, accepts_entries
 from monitor.ui.components import alarm, local_time, readings_table
 from monitor.ui.figures import DEFAULT_SPO2_RANGE, session_timeline
 from monitor.ui.ids import SessionPage as S
@@ -42,7 +42,7 @@ def page(
     approval: Any = None,
 ) -> html.Div:
     h = record.snapshot.header
-    live = h.state not in ("discharged", "stopped_early")
+    live = accepts_entries(SessionState(h.state))
     corrections = {
         r.id: [
             f"{a.field} {a.original_value} → {a.corrected_value}: {a.reason} "
@@ -69,7 +69,7 @@ def page(
                 className="mb-2",
                 id="session-locked",
             )
-            if h.state == "discharged" or h.exit_kind
+            if h.state == SessionState.DISCHARGED or h.exit_kind
             else None,
             html.Div(
                 [
@@ -145,7 +145,7 @@ def _dose_and_ending(h: Any) -> Any:
     if h.exit_kind:
         words = EXIT_WORDS[ExitKind(h.exit_kind)]
         ending = f"{words} (physician-signed exit): {h.end_reason or ''}"
-    elif h.state == "stopped_early":
+    elif h.state == SessionState.STOPPED_EARLY:
         ending = f"Ended early: {h.end_reason or ''}"
     return html.Div(
         [
