@@ -15,6 +15,7 @@ from monitor.db.engine import Database
 from monitor.db.models import LoginFailure, Patient, User
 from monitor.db.types import utcnow
 from monitor.domain.errors import refuse
+from monitor.domain.passwords import password_problem
 from monitor.domain.permissions import Action, Role
 from monitor.domain.vitals import parse_weight
 from monitor.services.actors import Actor, ensure_allowed
@@ -23,7 +24,6 @@ from monitor.services.errors import Conflict, DomainError
 
 HASHER = PasswordHasher()
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
-MIN_PASSWORD = 10
 # Verifying against this keeps an unknown username as slow as a wrong password.
 _DUMMY_HASH = HASHER.hash("not-a-real-password")
 
@@ -54,8 +54,7 @@ def create_user(
         chosen = Role(role)
     except ValueError:
         raise refuse("role", f"Role must be one of {', '.join(r.value for r in Role)}") from None
-    if len(password) < MIN_PASSWORD:
-        raise refuse("password", f"Use at least {MIN_PASSWORD} characters")
+    check_new_password(password, username=username)
     with database.session_scope() as db:
         if repo.user_by_username(db, username):
             raise Conflict(f"User {username!r} already exists")
@@ -79,6 +78,13 @@ def create_user(
             new={"username": username, "full_name": user.full_name, "role": chosen.value},
         )
         return actor_of(user)
+
+
+def check_new_password(password: str, *, username: str) -> None:
+    """Refuse a password a person may not choose (creating a user, changing a password)."""
+    problem = password_problem(password, username=username)
+    if problem is not None:
+        raise refuse("password", problem)
 
 
 def verify_password(*, database: Database, username: str, password: str) -> Actor | None:
