@@ -55,6 +55,16 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_unlock(args: argparse.Namespace) -> int:
+    from monitor.services.password_attempts import unlock
+
+    cleared = unlock(
+        database=Database.from_url(load_settings().database_url), username=args.username
+    )
+    print(f"unlocked {args.username}: {cleared} failures cleared (kept, no longer counted)")
+    return 0
+
+
 def cmd_seed_demo(args: argparse.Namespace) -> int:
     from monitor.demo import demo_password, is_empty, seed_demo
 
@@ -164,6 +174,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--role", required=True, choices=[r.value for r in Role])
     p.add_argument("--full-name", required=True, help="printed name, as on signatures")
     p.set_defaults(func=cmd_create_user)
+    p = sub.add_parser("unlock", help="lift a sign-in lock on a username (audited)")
+    p.add_argument("username")
+    p.set_defaults(func=cmd_unlock)
     sub.add_parser(
         "seed-demo", help="add demo users, patients and sessions to an empty database"
     ).set_defaults(func=cmd_seed_demo)

@@ -101,6 +101,14 @@ class Security(Strict):
     login_max_failures: int = Field(default=5, ge=1, le=100)
     login_window_minutes: float = Field(default=15, gt=0, le=24 * 60)
     lockout_minutes: float = Field(default=15, gt=0, le=24 * 60)
+    login_max_failures_per_username: int = Field(default=50, ge=1, le=10_000)
+    login_max_usernames_per_source: int = Field(default=5, ge=1, le=1_000)
+
+    @model_validator(mode="after")
+    def _ceiling_above_per_address_limit(self) -> Security:
+        if self.login_max_failures_per_username < self.login_max_failures:
+            raise ValueError("login_max_failures_per_username must be at least login_max_failures")
+        return self
 
 
 class Board(Strict):

@@ -367,15 +367,25 @@ class SessionSummary(Base):
 
 
 class LoginFailure(Base):
-    """A failed sign-in, kept to throttle guessing across every worker."""
+    """A failed sign-in or signing password, kept to throttle guessing across every worker.
+
+    A row is written before the password is verified (a reservation) and removed if the
+    password was right, so concurrent guesses cannot all pass the count. An administrator's
+    unlock sets `cleared_at`; cleared rows stay, for the record, but no longer count."""
 
     __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_username_at", "username", "at"),)
+    __table_args__ = (
+        Index("ix_login_failures_username_at", "username", "at"),
+        Index("ix_login_failures_remote_addr_at", "remote_addr", "at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(64))
     remote_addr: Mapped[str | None] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # "sign_in" (the sign-in form) or "signature" (a password re-entered to sign)
+    purpose: Mapped[str] = mapped_column(String(16), default="sign_in", server_default="sign_in")
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AuditEvent(Base):

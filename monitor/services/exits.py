@@ -73,7 +73,7 @@ def sign_exit(
     ensure_allowed(actor, Action.SIGN_EXIT)
     exit_kind = _exit_kind(kind)
     text = _exit_reason(reason)
-    _check_password(database, actor, password)
+    _check_password(database, config, actor, password, session_id=session_id, now=now)
     at = now or utcnow()
     with database.session_scope() as db:
         session = load_locked(db, session_id)

@@ -3,27 +3,27 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
 
 from monitor.config import Config
 from monitor.db import repositories as repo
 from monitor.db.engine import Database
-from monitor.db.models import LoginFailure, Patient, User
+from monitor.db.models import Patient, User
 from monitor.db.types import utcnow
 from monitor.domain.errors import refuse
+from monitor.domain.passwords import password_problem
 from monitor.domain.permissions import Action, Role
 from monitor.domain.vitals import parse_weight
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
 from monitor.services.errors import Conflict, DomainError
+from monitor.services.password_attempts import Attempt, AttemptRefused, Purpose, attempt_password
 
 HASHER = PasswordHasher()
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
-MIN_PASSWORD = 10
 # Verifying against this keeps an unknown username as slow as a wrong password.
 _DUMMY_HASH = HASHER.hash("not-a-real-password")
 
@@ -54,8 +54,7 @@ def create_user(
         chosen = Role(role)
     except ValueError:
         raise refuse("role", f"Role must be one of {', '.join(r.value for r in Role)}") from None
-    if len(password) < MIN_PASSWORD:
-        raise refuse("password", f"Use at least {MIN_PASSWORD} characters")
+    check_new_password(password, username=username)
     with database.session_scope() as db:
         if repo.user_by_username(db, username):
             raise Conflict(f"User {username!r} already exists")
@@ -79,6 +78,13 @@ def create_user(
             new={"username": username, "full_name": user.full_name, "role": chosen.value},
         )
         return actor_of(user)
+
+
+def check_new_password(password: str, *, username: str) -> None:
+    """Refuse a password a person may not choose (creating a user, changing a password)."""
+    problem = password_problem(password, username=username)
+    if problem is not None:
+        raise refuse("password", problem)
 
 
 def verify_password(*, database: Database, username: str, password: str) -> Actor | None:
@@ -166,49 +172,50 @@ def sign_in(
     remote_addr: str | None,
     now: datetime | None = None,
 ) -> Actor:
-    """Check credentials, refusing a username with too many recent failures; every failure
-    is kept (shared by all workers) and audited."""
-    at = now or utcnow()
-    rules = config.security
+    """Check credentials under the throttle (services/password_attempts.py): refused
+    unverified while a lock is in force for this username and address; every failure is
+    kept (shared by all workers) and audited."""
     name = username.strip().lower()[:64]
-    with database.session_scope() as db:
-        since = at - timedelta(minutes=max(rules.login_window_minutes, rules.lockout_minutes))
-        recent = list(
-            db.scalars(
-                select(LoginFailure.at)
-                .where(LoginFailure.username == name, LoginFailure.at >= since)
-                .order_by(LoginFailure.at.desc())
-                .limit(rules.login_max_failures)
-            )
+    try:
+        actor = attempt_password(
+            database=database,
+            rules=config.security,
+            attempt=Attempt(name, remote_addr, Purpose.SIGN_IN, now or utcnow()),
+            verify=lambda: verify_password(database=database, username=name, password=password),
         )
-    locked = (
-        len(recent) >= rules.login_max_failures
-        and recent[-1] >= at - timedelta(minutes=rules.login_window_minutes)
-        and recent[0] >= at - timedelta(minutes=rules.lockout_minutes)
-    )
-    actor = None if locked else verify_password(database=database, username=name, password=password)
-    with database.session_scope() as db:
-        if actor is None:
-            db.add(LoginFailure(username=name, remote_addr=remote_addr, at=at))
-            add_audit(
-                db,
-                actor=None,
-                action="auth.locked_out" if locked else "auth.failed",
-                entity_type="user",
-                entity_id=None,
-                at=at,
-                new={"username": name, "remote_addr": remote_addr},
-            )
-        else:
-            add_audit(
-                db,
-                actor=actor,
-                action="auth.signed_in",
-                entity_type="user",
-                entity_id=actor.id,
-                at=at,
-                new={"remote_addr": remote_addr},
-            )
+    except AttemptRefused:
+        raise SignInRefused(locked=True) from None
     if actor is None:
-        raise SignInRefused(locked)
+        raise SignInRefused(locked=False)
     return actor
+
+
+def confirm_password(
+    *,
+    database: Database,
+    config: Config,
+    actor: Actor,
+    password: str,
+    now: datetime | None = None,
+) -> None:
+    """21 CFR 11.200: a signing is made with the signer's own password, re-entered. Under
+    the same throttle as sign-in: a wrong one is kept, audited and counts toward the lock
+    (11.300(d)); while locked, no password is verified."""
+
+    def same_person() -> Actor | None:
+        again = verify_password(database=database, username=actor.username, password=password)
+        return again if again is not None and again.id == actor.id else None
+
+    try:
+        again = attempt_password(
+            database=database,
+            rules=config.security,
+            attempt=Attempt(actor.username, None, Purpose.SIGNATURE, now or utcnow(), actor),
+            verify=same_person,
+        )
+    except AttemptRefused:
+        raise refuse(
+            "password", "Locked for a while after repeated failures: the signature was not applied"
+        ) from None
+    if again is None:
+        raise refuse("password", "Password not recognised: the signature was not applied")

@@ -43,7 +43,7 @@ from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
 from monitor.services.errors import IllegalTransition, NotFound
 from monitor.services.idempotency import run_once, same_person, same_request, same_session
-from monitor.services.people import verify_password
+from monitor.services.people import confirm_password
 from monitor.services.session_lifecycle import load_locked, move
 from monitor.services.summaries import refresh_summary
 
@@ -310,11 +310,26 @@ def record_assessment(
     return run_once(database, RecoveryAssessment, idempotency_key, write=write, replay=replay)
 
 
-def _check_password(database: Database, actor: Actor, password: str) -> None:
-    """21 CFR 11.200: each signing is made with the signer's own password, re-entered."""
-    again = verify_password(database=database, username=actor.username, password=password)
-    if again is None or again.id != actor.id:
-        raise refuse("password", "Password not recognised: the signature was not applied")
+def _check_password(
+    database: Database,
+    config: Config,
+    actor: Actor,
+    password: str,
+    *,
+    session_id: int,
+    now: datetime | None,
+) -> None:
+    """21 CFR 11.200: each signing is made with the signer's own password, re-entered.
+
+    The session is checked first, so a request refused anyway (no such session, not in
+    recovery) gets the same answer with a wrong or a right password; the password is then
+    verified under the sign-in throttle (people.confirm_password)."""
+    with database.session_scope() as db:
+        session = db.get(InfusionSession, session_id)
+        if session is None:
+            raise NotFound(f"Session {session_id} does not exist")
+        _in_recovery(session)
+    confirm_password(database=database, config=config, actor=actor, password=password, now=now)
 
 
 def _sign(
@@ -373,7 +388,7 @@ def sign_performed(
 ) -> int:
     """The nurse signs the latest assessment as performed (whatever the criteria show)."""
     ensure_allowed(actor, Action.SIGN_PERFORMED)
-    _check_password(database, actor, password)
+    _check_password(database, config, actor, password, session_id=session_id, now=now)
     at = now or utcnow()
     with database.session_scope() as db:
         session = load_locked(db, session_id)
@@ -419,7 +434,7 @@ def approve_discharge(
     unacknowledged (whatever the override says), and while a criterion is unmet unless they
     override with a written reason. The session is then discharged and its record locked."""
     ensure_allowed(actor, Action.DISCHARGE)
-    _check_password(database, actor, password)
+    _check_password(database, config, actor, password, session_id=session_id, now=now)
     at = now or utcnow()
     reason = (override_reason or "").strip() or None
     with database.session_scope() as db:
