@@ -101,6 +101,8 @@ class Security(Strict):
     login_max_failures: int = Field(default=5, ge=1, le=100)
     login_window_minutes: float = Field(default=15, gt=0, le=24 * 60)
     lockout_minutes: float = Field(default=15, gt=0, le=24 * 60)
+    # A sign-in ends this long after it began, however busy (finding 7): at most a week.
+    session_lifetime_hours: float = Field(default=12, gt=0, le=7 * 24)
 
 
 class Board(Strict):
