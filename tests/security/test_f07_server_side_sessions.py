@@ -223,3 +223,38 @@ def test_ended_sign_ins_are_cleared_at_the_next_sign_in(
             .where(AuditEvent.action == "auth.session_opened")
         )
     assert opened == 2
+
+
+def test_an_idle_sign_out_ends_the_sign_in_for_every_worker(
+    settings: Settings, database: Database, config: Config
+) -> None:
+    from tests.sign_in_time import idle_for, rows_of
+
+    first, second = create_app(settings), create_app(settings)
+    nurse = factories.user(database)
+    client = prepare(first)
+    sign_in(client, nurse.username)
+    copy = cookie_of(client)
+    idle_for(database, nurse.id, config.security.idle_timeout_minutes * 60 + 1)
+    assert client.get("/bedside").headers["Location"] == "/login?error=idle"
+    idle_for(database, nurse.id, 0)  # even if a later request looked like use
+    assert not signed_in(replaying(second, copy))
+    [row] = rows_of(database, nurse.id)
+    assert row.revoked_reason == "idle"
+    [event] = audited(database, "auth.signed_out")
+    assert event.new_values == {"reason": "idle"} and event.actor_id == nurse.id
+
+
+def test_only_an_administrator_changes_someone_else_s_password(database: Database) -> None:
+    from monitor.services.errors import PermissionDenied
+    from monitor.services.passwords import change_password
+
+    nurse, admin = factories.user(database), factories.user(database, Role.ADMIN)
+    with pytest.raises(PermissionDenied):
+        change_password(
+            database=database, username=admin.username, password=NEW_PASSWORD, actor=nurse
+        )
+    assert audited(database, "user.password_changed") == []
+    change_password(database=database, username=nurse.username, password=NEW_PASSWORD, actor=admin)
+    [event] = audited(database, "user.password_changed")
+    assert event.actor_id == admin.id and event.entity_id == nurse.id
