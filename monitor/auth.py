@@ -189,6 +189,9 @@ def _login() -> WerkzeugResponse:
         )
     except SignInRefused as refused:
         return _back_to_login("locked" if refused.locked else "1", target)
+    previous = session.get(TOKEN)
+    if isinstance(previous, str) and previous:  # signed in again on this browser
+        sign_out(database=rt.database, token=previous, actor=current_actor(), reason="replaced")
     token = open_sign_in(
         database=rt.database,
         config=rt.config,

@@ -176,9 +176,15 @@ def _end_idle(
 
 
 def sign_out(
-    *, database: Database, token: str, actor: Actor | None, now: datetime | None = None
+    *,
+    database: Database,
+    token: str,
+    actor: Actor | None,
+    reason: str = "signed_out",
+    now: datetime | None = None,
 ) -> bool:
-    """End the sign-in this token opens (the person signed out); False if none was open."""
+    """End the sign-in this token opens: the person signed out, or signed in again on the
+    same browser ("replaced"); False if none was open."""
     at = now or utcnow()
     with database.session_scope() as db:
         ended = db.execute(
@@ -187,7 +193,7 @@ def sign_out(
                 SignInSession.token_hash == token_hash(token),
                 SignInSession.revoked_at.is_(None),
             )
-            .values(revoked_at=at, revoked_reason="signed_out")
+            .values(revoked_at=at, revoked_reason=reason)
         )
         if not _rowcount(ended):
             return False
@@ -201,7 +207,7 @@ def sign_out(
             entity_type=ENTITY,
             entity_id=row_id,
             at=at,
-            new={"reason": "signed_out"},
+            new={"reason": reason},
         )
         return True
 

@@ -196,9 +196,12 @@ def test_each_sign_in_gets_a_new_token_and_a_planted_cookie_stays_signed_out(
     planted = cookie_of(victim)  # the attacker's cookie, planted before the victim signs in
     sign_in(victim, nurse.username)
     assert signed_in(victim) and not signed_in(replaying(app, planted))
-    sign_in(victim, nurse.username)
+    before = cookie_of(victim)
+    sign_in(victim, nurse.username)  # again, on the same browser: the first sign-in ends
     rows = rows_of(database, nurse.id)
     assert len(rows) == 2 and rows[0].token_hash != rows[1].token_hash
+    assert [r.revoked_reason for r in rows] == ["replaced", None]
+    assert not signed_in(replaying(app, before)) and signed_in(victim)
     assert all(len(r.token_hash) == 64 for r in rows)  # sha256: the token itself is not kept
 
 
