@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any, NoReturn
 from urllib.parse import urlencode, urlparse
 
@@ -11,6 +10,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    g,
     has_request_context,
     jsonify,
     redirect,
@@ -23,10 +23,11 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import ValidationError
 
 from monitor import runtime
-from monitor.db.models import User
+from monitor.db.types import utcnow
 from monitor.domain.permissions import Action, Role, is_allowed
 from monitor.services.actors import Actor
-from monitor.services.people import SignInRefused, actor_of, sign_in
+from monitor.services.people import SignInRefused, sign_in
+from monitor.services.sign_in_sessions import Ended, Open, open_sign_in, resume, sign_out
 
 LOGIN_PAGE = "/login"
 # Paths anyone may load: the login page and the files every page needs.
@@ -43,7 +44,7 @@ PUBLIC_PREFIXES = (
 CALLBACK_PATH = "/_dash-update-component"
 ME_PATH = "/auth/me"  # who is signed in, for the page's sign-in lock and idle warning
 STAY_PATH = "/auth/stay"  # "Stay signed in": a person's tap, so it keeps the sign-in
-SEEN = "seen_at"  # last time a person (not a timer) used this sign-in
+TOKEN = "sign_in"  # the cookie's only key to a sign-in: its row lives on the server
 HOME_BY_ROLE = {
     Role.NURSE: "/bedside",
     Role.PHYSICIAN: "/board",
@@ -138,14 +139,28 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+def _sign_in_state() -> Open | Ended:
+    """This request's sign-in, looked up once on the server: open, or why not. A person's
+    request counts as use; a timer's poll does not."""
+    if "sign_in_state" not in g:
+        token = session.get(TOKEN)
+        rt = runtime.current()
+        g.sign_in_state = (
+            resume(database=rt.database, config=rt.config, token=token, renew=not _is_polling())
+            if isinstance(token, str) and token
+            else Ended.UNKNOWN
+        )
+    state: Open | Ended = g.sign_in_state
+    return state
+
+
 def _load_user(user_id: str) -> SignedIn | None:
-    if not user_id.isdigit():
-        return None
-    with runtime.current().database.session_scope() as db:
-        user = db.get(User, int(user_id))
-        if user is None or not user.active:
-            return None
-        return SignedIn(actor_of(user))
+    """Flask-Login's loader: the user only while the server-side sign-in is open, so neither
+    a replayed cookie nor a "remember me" cookie (never issued) brings anyone back."""
+    state = _sign_in_state()
+    if isinstance(state, Open) and str(state.actor.id) == user_id:
+        return SignedIn(state.actor)
+    return None
 
 
 def _back_to_login(error: str, target: str | None) -> WerkzeugResponse:
@@ -174,13 +189,26 @@ def _login() -> WerkzeugResponse:
         )
     except SignInRefused as refused:
         return _back_to_login("locked" if refused.locked else "1", target)
-    session.clear()
+    previous = session.get(TOKEN)
+    if isinstance(previous, str) and previous:  # signed in again on this browser
+        sign_out(database=rt.database, token=previous, actor=current_actor(), reason="replaced")
+    token = open_sign_in(
+        database=rt.database,
+        config=rt.config,
+        actor=actor,
+        remote_addr=request.remote_addr,
+        user_agent=request.user_agent.string,
+    )
+    session.clear()  # nothing from before the sign-in is carried into it
     login_user(SignedIn(actor))
-    session[SEEN] = time.time()
+    session[TOKEN] = token
     return redirect(target or HOME_BY_ROLE[actor.role])
 
 
 def _logout() -> WerkzeugResponse:
+    token = session.get(TOKEN)
+    if isinstance(token, str) and token:
+        sign_out(database=runtime.current().database, token=token, actor=current_actor())
     logout_user()
     session.clear()
     return redirect(LOGIN_PAGE)
@@ -200,9 +228,9 @@ def _signed_in_state() -> Response:
         "zone": rt.config.clinic.time_zone,
     }
     actor = current_actor()
-    if actor is not None:
-        seen = session.get(SEEN)
-        idle = time.time() - seen if isinstance(seen, (int, float)) else 0.0
+    sign_in_state = _sign_in_state()
+    if actor is not None and isinstance(sign_in_state, Open):
+        idle = (utcnow() - sign_in_state.last_seen_at).total_seconds()
         state |= {
             "signed_in": True,
             "user": actor.username,
@@ -229,22 +257,21 @@ def _is_polling() -> bool:
     return all(str(p).endswith(".n_intervals") for p in changed)
 
 
-def _idle_out() -> Any:
-    """Sign out a tablet left idle longer than `security.idle_timeout_minutes`."""
-    limit = runtime.current().config.security.idle_timeout_minutes * 60
-    seen = session.get(SEEN)
-    now = time.time()
-    if isinstance(seen, (int, float)) and now - seen > limit:
-        logout_user()
-        session.clear()
-        if request.path in (ME_PATH, STAY_PATH):
-            return None  # answered as signed out, so the page locks itself
-        if request.method == "GET" and request.path != CALLBACK_PATH:
-            return redirect(f"{LOGIN_PAGE}?{urlencode({'error': 'idle'})}")
-        return Response("Signed out after inactivity", status=401)
-    if not _is_polling():
-        session[SEEN] = now
-    return None
+def _signed_out() -> Any:
+    """Forget a sign-in the server has ended (signed out elsewhere, idle, expired, password
+    changed); a tablet left idle longer than `security.idle_timeout_minutes` is told so."""
+    state = _sign_in_state()
+    if isinstance(state, Open) or TOKEN not in session:
+        return None
+    logout_user()
+    session.clear()
+    if state is not Ended.IDLE:
+        return None  # answered as anyone signed out: the page, or 401 for a callback
+    if request.path in (ME_PATH, STAY_PATH):
+        return None  # answered as signed out, so the page locks itself
+    if request.method == "GET" and request.path != CALLBACK_PATH:
+        return redirect(f"{LOGIN_PAGE}?{urlencode({'error': 'idle'})}")
+    return Response("Signed out after inactivity", status=401)
 
 
 def _well_formed_callback() -> bool:
@@ -271,10 +298,9 @@ def reject_malformed_callbacks() -> Any:
 
 def _guard() -> Any:
     path = request.path
-    if current_actor() is not None:
-        idle = _idle_out()
-        if idle is not None:
-            return idle
+    ended = _signed_out()
+    if ended is not None:
+        return ended
     if path == LOGIN_PAGE or path.startswith(PUBLIC_PREFIXES) or path == CALLBACK_PATH:
         return None  # callbacks check the role themselves, in `require`
     if current_actor() is not None:

@@ -65,6 +65,18 @@ def cmd_unlock(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_set_password(args: argparse.Namespace) -> int:
+    from monitor.services.passwords import change_password
+
+    password = os.environ.get("MONITOR_NEW_USER_PASSWORD") or getpass.getpass("New password: ")
+    settings = load_settings()
+    ended = change_password(
+        database=Database.from_url(settings.database_url), username=args.username, password=password
+    )
+    print(f"password set for {args.username}; {ended} open sign-in(s) ended")
+    return 0
+
+
 def cmd_seed_demo(args: argparse.Namespace) -> int:
     from monitor.demo import demo_password, is_empty, seed_demo
 
@@ -177,6 +189,13 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("unlock", help="lift a sign-in lock on a username (audited)")
     p.add_argument("username")
     p.set_defaults(func=cmd_unlock)
+    p = sub.add_parser(
+        "set-password",
+        help="set a user's password (from MONITOR_NEW_USER_PASSWORD or prompted); "
+        "ends every open sign-in of that user",
+    )
+    p.add_argument("username")
+    p.set_defaults(func=cmd_set_password)
     sub.add_parser(
         "seed-demo", help="add demo users, patients and sessions to an empty database"
     ).set_defaults(func=cmd_seed_demo)

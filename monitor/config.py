@@ -103,6 +103,8 @@ class Security(Strict):
     lockout_minutes: float = Field(default=15, gt=0, le=24 * 60)
     login_max_failures_per_username: int = Field(default=50, ge=1, le=10_000)
     login_max_usernames_per_source: int = Field(default=5, ge=1, le=1_000)
+    # A sign-in ends this long after it began, however busy (finding 7): at most a week.
+    session_lifetime_hours: float = Field(default=12, gt=0, le=7 * 24)
 
     @model_validator(mode="after")
     def _ceiling_above_per_address_limit(self) -> Security:

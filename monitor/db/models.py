@@ -388,6 +388,29 @@ class LoginFailure(Base):
     cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class SignInSession(Base):
+    """A sign-in, kept on the server so every worker agrees when it ends: the cookie carries
+    only a random token, stored here as its SHA-256. Ended by sign-out, idleness, a password
+    change, or its absolute lifetime; rows past that lifetime are deleted at a sign-in."""
+
+    __tablename__ = "sign_in_sessions"
+    __table_args__ = (
+        Index("ix_sign_in_sessions_user_id", "user_id"),
+        Index("ix_sign_in_sessions_expires_at", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)  # a person's last request
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)  # absolute: never extended
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_reason: Mapped[str | None] = mapped_column(String(32))
+    remote_addr: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+
+
 class AuditEvent(Base):
     """An append-only record of one write: who, when, what, and the values."""
 

@@ -3,8 +3,6 @@ the database, so every worker agrees), idle sign-out, cookies and security heade
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from dash import Dash
 from sqlalchemy import func, select
@@ -15,6 +13,7 @@ from monitor.db.engine import Database
 from monitor.db.models import AuditEvent
 from tests import factories
 from tests.pages.dash_http import ENDPOINT, body, callback_key, login_token, prepare, sign_in
+from tests.sign_in_time import idle_for, rows_of
 
 
 @pytest.fixture
@@ -105,12 +104,12 @@ def test_idle_tablet_is_signed_out_but_polling_does_not_keep_it_alive(
     )
     refresh["changedPropIds"] = ["bed-refresh.n_intervals"]  # what Dash sends for a timer
     idle = config.security.idle_timeout_minutes * 60
-    with client.session_transaction() as session:
-        session["seen_at"] = time.time() - idle + 30  # idle for nearly the limit
+    idle_for(database, nurse.id, idle - 30)  # idle for nearly the limit
+    [before] = rows_of(database, nurse.id)
     client.post(ENDPOINT, json=refresh)  # a timer's poll: not a person
-    with client.session_transaction() as session:
-        assert session["seen_at"] < time.time() - idle + 60
-        session["seen_at"] = time.time() - idle - 1
+    [after] = rows_of(database, nurse.id)
+    assert after.last_seen_at == before.last_seen_at
+    idle_for(database, nurse.id, idle + 1)
     response = client.post(ENDPOINT, json=refresh)
     assert response.status_code == 401
     assert client.get("/bedside").headers["Location"].startswith("/login")

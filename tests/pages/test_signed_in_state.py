@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from dash import Dash
 
@@ -13,6 +11,7 @@ from monitor.config import Config, Settings
 from monitor.db.engine import Database
 from tests import factories
 from tests.pages.dash_http import prepare, sign_in
+from tests.sign_in_time import idle_for
 
 
 @pytest.fixture
@@ -38,14 +37,12 @@ def test_asking_does_not_keep_the_sign_in_but_stay_does(
     client = prepare(app)
     sign_in(client, nurse.username)
     idle = config.security.idle_timeout_minutes * 60
-    with client.session_transaction() as session:
-        session["seen_at"] = time.time() - idle + 40
+    idle_for(database, nurse.id, idle - 40)
     me = client.get("/auth/me").json
     assert me["signed_in"] and me["user"] == nurse.username and me["name"] == nurse.full_name
     assert 30 < me["seconds_left"] <= 40  # asked, not extended
     stayed = client.post("/auth/stay").json
     assert stayed["signed_in"] and stayed["seconds_left"] > idle - 5
-    with client.session_transaction() as session:
-        session["seen_at"] = time.time() - idle - 1
+    idle_for(database, nurse.id, idle + 1)
     assert client.get("/auth/me").json["signed_in"] is False  # idle: signed out, told so
     assert client.post("/auth/stay").json["signed_in"] is False
