@@ -147,7 +147,7 @@ NOTE = "Patient reported mild nausea at 30 min, settled without treatment"
 
 
 def _vitals_changed() -> dict[str, Values]:
-    other = {
+    other: dict[str, Any] = {
         "systolic": 143,
         "diastolic": 81,
         "heart_rate": 73,
@@ -173,8 +173,7 @@ def _entered_changed() -> dict[str, Values]:
         "moaas": "4",
     }
     return {
-        f"entered.{field}": {"entered": {**ENTERED, field: value}}
-        for field, value in other.items()
+        f"entered.{field}": {"entered": {**ENTERED, field: value}} for field, value in other.items()
     }
 
 
@@ -403,9 +402,7 @@ WRITES = (
             "activity": {"activity": 1},
             "respiration": {"respiration": 1},
             "consciousness": {"consciousness": 1},
-            "confirmed": {
-                "confirmed": list(c["config"].default_protocol.discharge.checklist)[:-1]
-            },
+            "confirmed": {"confirmed": list(c["config"].default_protocol.discharge.checklist)[:-1]},
             "session_id": {"session_id": c["other"]},
             "actor": {"actor": c["b"]},
         },
@@ -463,7 +460,7 @@ def snapshot(database: Database) -> dict[str, list[str]]:
 
 def _replayed(first: Any, again: Any) -> bool:
     if dataclasses.is_dataclass(first) and not isinstance(first, type):
-        return bool(again == dataclasses.replace(first, duplicate=True))  # type: ignore[type-var]
+        return bool(again == dataclasses.replace(first, duplicate=True))
     return bool(again == first)
 
 
