@@ -23,7 +23,7 @@ from monitor.domain.session_state import SessionState, accepts_entries
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
 from monitor.services.errors import Conflict, IllegalTransition, NotFound
-from monitor.services.idempotency import check_key, same_person
+from monitor.services.idempotency import check_key, same_person, same_values
 from monitor.services.session_lifecycle import load_locked
 from monitor.services.summaries import refresh_summary
 
@@ -95,10 +95,9 @@ def _write(
         a.excursion_id: a
         for a in db.scalars(select(Acknowledgement).where(Acknowledgement.excursion_id.in_(ids)))
     }
-    if prior and all(a.submission_key == key for a in prior.values()) and len(prior) == len(ids):
-        for first in prior.values():
-            same_person(first.acknowledged_by, actor.id)
-        return Acknowledged(tuple(ids), duplicate=True)
+    keyed = list(db.scalars(select(Acknowledgement).where(Acknowledgement.submission_key == key)))
+    if keyed:
+        return _replay(keyed, prior, actor, ids, action, note)
     session = load_locked(db, excursions[0].session_id)  # waits for a discharge in progress
     if not accepts_entries(SessionState(session.state)):
         raise IllegalTransition(
@@ -145,3 +144,27 @@ def _write(
         )
     refresh_summary(db, config, todo[0].session_id, at)
     return Acknowledged(tuple(e.id for e in todo), duplicate=False)
+
+
+def _replay(
+    keyed: list[Acknowledgement],
+    prior: dict[int, Acknowledgement],
+    actor: Actor,
+    ids: list[int],
+    action: str,
+    note: str | None,
+) -> Acknowledged:
+    """A key already used: the same request again replays what it stored; any other
+    excursions, action or note under that key is a Conflict. Excursions the first request
+    named that someone else had already acknowledged were not stored under the key, so
+    they are left out of the comparison, as they were left out of the write."""
+    for row in keyed:
+        same_person(row.acknowledged_by, actor.id)
+    first = keyed[0]
+    mine = sorted(row.excursion_id for row in keyed)
+    sent = [i for i in ids if i not in prior or prior[i].submission_key == first.submission_key]
+    same_values(
+        {"excursions": mine, "action": first.action, "note": first.note},
+        {"excursions": sent, "action": action, "note": note},
+    )
+    return Acknowledged(tuple(mine), duplicate=True)

@@ -18,7 +18,7 @@ from monitor.domain.vitals import LABELS, VitalSigns, plausibility_problems
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
 from monitor.services.errors import InvalidEntry, NotFound
-from monitor.services.idempotency import run_once, same_person, same_request, same_session
+from monitor.services.idempotency import run_once, same_person, same_session, same_values
 
 READING_FIELDS = (
     "systolic",
@@ -57,6 +57,26 @@ def _corrected_reading_value(row: Reading, field: str, text: str, config: Config
     return str(current[field])
 
 
+def _as_stored(
+    db: Session,
+    config: Config,
+    session_id: int,
+    reading_id: int | None,
+    field: str | None,
+    text: str,
+) -> tuple[str | None, str]:
+    """The original and the corrected value as an addendum stores them: a note as written
+    (stripped); a reading's value parsed and judged with the rest of that reading."""
+    if reading_id is None or field is None:
+        return None, text
+    row = db.get(Reading, reading_id)
+    if row is None or row.session_id != session_id:
+        raise refuse("reading", "That reading is not part of this session")
+    original = getattr(row, field)
+    value = _corrected_reading_value(row, field, text, config)
+    return None if original is None else str(original), value
+
+
 def add_addendum(
     *,
     database: Database,
@@ -87,19 +107,14 @@ def add_addendum(
         session = db.get(InfusionSession, session_id)
         if session is None:
             raise NotFound(f"Session {session_id} does not exist")
-        original, value, target = None, text, "session"
-        if reading_id is not None and field is not None:
-            row = db.get(Reading, reading_id)
-            if row is None or row.session_id != session_id:
-                raise refuse("reading", "That reading is not part of this session")
-            original, target = getattr(row, field), "reading"
-            value = _corrected_reading_value(row, field, text, config)
+        original, value = _as_stored(db, config, session_id, reading_id, field, text)
+        target = "session" if reading_id is None else "reading"
         addendum = Addendum(
             session_id=session_id,
             target_type=target,
             target_id=reading_id,
             field=field,
-            original_value=None if original is None else str(original),
+            original_value=original,
             corrected_value=value,
             reason=why,
             author_id=actor.id,
@@ -125,7 +140,12 @@ def add_addendum(
     def replay(db: Session, prior: Addendum) -> AddendumSaved:
         same_session(prior.session_id, session_id)
         same_person(prior.author_id, actor.id)
-        same_request((prior.target_id, prior.field, prior.reason) == (reading_id, field, why))
+        same_values(
+            {"reading": prior.target_id, "field": prior.field, "reason": prior.reason},
+            {"reading": reading_id, "field": field, "reason": why},
+        )
+        _, value = _as_stored(db, config, session_id, reading_id, field, text)
+        same_values({"corrected_value": prior.corrected_value}, {"corrected_value": value})
         return AddendumSaved(prior.id, duplicate=True)
 
     return run_once(database, Addendum, idempotency_key, write=write, replay=replay)

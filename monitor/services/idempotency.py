@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 from sqlalchemy.exc import IntegrityError
@@ -69,6 +69,14 @@ def same_request(matches: bool) -> None:
             "This form was already saved with other values: check what is recorded, "
             "then enter the new values again"
         )
+
+
+def same_values(stored: Mapping[str, object], sent: Mapping[str, object]) -> None:
+    """The replay check of every keyed write: each value the request carries, normalised as
+    the write stores it (stripped text, parsed numbers), must equal what the first request
+    stored under the key; one value different, missing or extra is a Conflict. Name every
+    value the request carries, or a changed one is answered "saved" and silently dropped."""
+    same_request(dict(stored) == dict(sent))
 
 
 def same_person(first_by: int, actor_id: int) -> None:

@@ -19,7 +19,7 @@ from monitor.domain.session_state import SessionState, accepts_entries
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
 from monitor.services.errors import IllegalTransition
-from monitor.services.idempotency import run_once, same_person, same_request, same_session
+from monitor.services.idempotency import run_once, same_person, same_session, same_values
 from monitor.services.session_lifecycle import load_locked
 
 
@@ -110,10 +110,13 @@ def record_rating(
     def replay(db: Session, prior: Rating) -> RatingSaved:
         same_session(prior.session_id, session_id)
         same_person(prior.entered_by, actor.id)
-        same_request(prior.items == {str(k): v for k, v in answers.items() if v is not None})
         session = db.get(InfusionSession, prior.session_id)
         assert session is not None
-        cutoff = config.protocol(session.protocol_id).ratings.cadss_dissociation_cutoff
+        ratings = config.protocol(session.protocol_id).ratings
+        same_values({"version": prior.version}, {"version": version or ratings.cadss_version})
+        score = score_cadss(prior.version, answers)  # the answers as the write scores them
+        same_values({"items": prior.items}, {"items": {str(k): v for k, v in score.items.items()}})
+        cutoff = ratings.cadss_dissociation_cutoff
         return _saved(prior, cutoff, duplicate=True)
 
     return run_once(database, Rating, idempotency_key, write=write, replay=replay)

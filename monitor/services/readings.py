@@ -21,7 +21,7 @@ from monitor.domain.vitals import VitalSigns, check_plausible, parse_vitals
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
 from monitor.services.errors import IllegalTransition, NotFound
-from monitor.services.idempotency import run_once, same_person, same_request, same_session
+from monitor.services.idempotency import run_once, same_person, same_session, same_values
 from monitor.services.session_lifecycle import load_locked, move
 from monitor.services.summaries import refresh_summary
 
@@ -180,7 +180,17 @@ def record_reading(
     def replay(db: Session, prior: Reading) -> ReadingSaved:
         same_session(prior.session_id, session_id)
         same_person(prior.entered_by, actor.id)
-        same_request(_as_vitals(prior) == vitals)
+        # The time is the request's own only when it names one; otherwise it is the clock's,
+        # and a retry comes later by nature.
+        named = taken_at is not None
+        same_values(
+            {
+                "vitals": _as_vitals(prior),
+                "source": prior.source,
+                "taken_at": prior.taken_at if named else None,
+            },
+            {"vitals": vitals, "source": source, "taken_at": taken_at},
+        )
         return _saved(prior, repo.excursions_of_reading(db, prior.id), duplicate=True)
 
     return run_once(database, Reading, idempotency_key, write=write, replay=replay)

@@ -35,7 +35,7 @@ from monitor.domain.vitals import parse_weight
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
 from monitor.services.errors import Conflict, FieldProblem, InvalidEntry, NotFound
-from monitor.services.idempotency import run_once, same_person, same_request, same_session
+from monitor.services.idempotency import run_once, same_person, same_session, same_values
 from monitor.services.summaries import refresh_summary
 
 MAX_RATE_ML_PER_H = 1000.0
@@ -129,9 +129,14 @@ def open_session(
 
     def replay(db: Session, prior: InfusionSession) -> SessionOpened:
         same_person(prior.opened_by, actor.id)
-        same_request(
-            (prior.patient_id, prior.chair, prior.protocol_id, prior.weight_kg)
-            == (patient_id, chair, protocol.id, weight)
+        same_values(
+            {
+                "patient": prior.patient_id,
+                "chair": prior.chair,
+                "protocol": prior.protocol_id,
+                "weight_kg": prior.weight_kg,
+            },
+            {"patient": patient_id, "chair": chair, "protocol": protocol.id, "weight_kg": weight},
         )
         return SessionOpened(prior.id, SessionState(prior.state), duplicate=True)
 
@@ -271,9 +276,16 @@ def record_infusion_event(
     def replay(db: Session, prior: InfusionEvent) -> EventRecorded:
         same_session(prior.session_id, session_id)
         same_person(prior.entered_by, actor.id)
-        same_request(
-            prior.kind == _KINDS[event]
-            and (event is not SessionEvent.RATE_CHANGE or prior.rate_ml_per_h == rate_ml_per_h)
+        # The rate is the request's own only on a rate change; any other event stores the
+        # session's current rate, whatever the form's rate box held.
+        rated = event is SessionEvent.RATE_CHANGE
+        same_values(
+            {
+                "event": prior.kind,
+                "reason": prior.reason,
+                "rate": prior.rate_ml_per_h if rated else None,
+            },
+            {"event": _KINDS[event], "reason": text, "rate": rate_ml_per_h if rated else None},
         )
         row = db.get(InfusionSession, prior.session_id)
         assert row is not None
