@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from monitor.config import ConfigError, load_config, load_settings
 from monitor.db import migrate
 from monitor.db.engine import Database
+from monitor.domain.audit_chain import Anchor, AnchorFileError, Verdict, parse_anchors
 from monitor.domain.errors import DomainError
 from monitor.domain.permissions import Role
 
@@ -120,18 +121,64 @@ def cmd_session_pdf(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit_broken(verdict: Verdict) -> int:
+    """Exit 3, naming where the walk stopped: at a broken event, or after the last one."""
+    if verdict.broken_at is None:
+        where = ""
+    elif verdict.last is not None and verdict.broken_at == verdict.last.id:
+        where = f" after event {verdict.broken_at}"
+    else:
+        where = f" at event {verdict.broken_at}"
+    print(f"audit trail BROKEN{where}: {verdict.reason} ({verdict.checked:,} events checked)")
+    return 3
+
+
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     from monitor.services.audit_trail import verify_chain
 
-    verdict = verify_chain(database=Database.from_url(load_settings().database_url))
-    if verdict.intact:
-        print(f"audit trail intact: {verdict.checked:,} events, every link holds")
-        return 0
-    print(
-        f"audit trail BROKEN at event {verdict.broken_at}: {verdict.reason} "
-        f"({verdict.checked:,} events checked)"
+    anchors: list[Anchor] = []
+    if args.anchors:
+        try:
+            with open(args.anchors, encoding="utf-8") as lines:
+                anchors = parse_anchors(lines)
+        except (OSError, UnicodeDecodeError) as error:
+            print(f"monitor: cannot read anchor file {args.anchors}: {error}", file=sys.stderr)
+            return 2
+        except AnchorFileError as error:
+            print(f"monitor: anchor file {args.anchors}, {error}", file=sys.stderr)
+            return 2
+    verdict = verify_chain(
+        database=Database.from_url(load_settings().database_url), anchors=anchors
     )
-    return 3
+    if not verdict.intact:
+        return _audit_broken(verdict)
+    held = f"; {verdict.anchors_held:,} anchors hold" if args.anchors else ""
+    print(
+        f"audit trail intact: {verdict.checked:,} events, every link holds up to the "
+        f"recorded head{held}"
+    )
+    return 0
+
+
+def cmd_audit_anchor(args: argparse.Namespace) -> int:
+    from monitor.services.audit_trail import take_anchor
+
+    verdict, anchor = take_anchor(database=Database.from_url(load_settings().database_url))
+    if not verdict.intact:
+        print("monitor: no anchor taken of a broken trail", file=sys.stderr)
+        return _audit_broken(verdict)
+    line = anchor.to_line()
+    if args.append:
+        try:
+            with open(args.append, "a", encoding="utf-8") as out:
+                out.write(line + "\n")
+        except OSError as error:
+            print(f"monitor: cannot append to {args.append}: {error}", file=sys.stderr)
+            return 2
+    print(line)
+    if args.append:
+        print(f"anchor appended to {args.append}", file=sys.stderr)
+    return 0
 
 
 def cmd_summaries_rebuild(args: argparse.Namespace) -> int:
@@ -210,9 +257,18 @@ def parser() -> argparse.ArgumentParser:
     audit = sub.add_parser("audit", help="the audit trail").add_subparsers(
         dest="audit", required=True
     )
-    audit.add_parser(
-        "verify", help="walk the hash chain; report the first broken link"
-    ).set_defaults(func=cmd_audit_verify)
+    p = audit.add_parser(
+        "verify", help="walk the hash chain to its head; report the first broken link"
+    )
+    p.add_argument(
+        "--anchors", metavar="FILE", help="also check every anchor in FILE (from `audit anchor`)"
+    )
+    p.set_defaults(func=cmd_audit_verify)
+    p = audit.add_parser(
+        "anchor", help="verify, then print the head's hash, count, last event id and time"
+    )
+    p.add_argument("--append", metavar="FILE", help="also append the anchor as a line to FILE")
+    p.set_defaults(func=cmd_audit_anchor)
     summaries = sub.add_parser("summaries", help="the derived session summaries").add_subparsers(
         dest="summaries", required=True
     )

@@ -1,6 +1,7 @@
 """One session in full: timeline, readings (with their addenda), excursions and their
 acknowledgements, signatures, addenda and the audit trail; its PDF; corrections as addenda.
-Opened from the board or the bedside page. While the session is in recovery a physician
+Opened from the board or the bedside page; each opening (page load) and each PDF is logged
+as an access (services/record_access.py). While the session is in recovery a physician
 co-signs the discharge here (the approval panel shared with the bedside card)."""
 
 from __future__ import annotations
@@ -107,6 +108,14 @@ def register_routes(server: Flask) -> None:
 
 def register_callbacks(app: Dash) -> None:
     register_routes(app.server)
+    # The trail filter (here and on the auditor's review, which shows the same record):
+    # rows are marked when rendered, so filtering only hides rows in the browser; no
+    # callback reads the trail again, so no read of the record escapes the opening's log.
+    app.clientside_callback(  # type: ignore[no-untyped-call]
+        "(v) => v === 'access' ? 'audit-trail audit-only-access' : 'audit-trail'",
+        Output(S.AUDIT_TABLE, "className"),
+        Input(S.AUDIT_FILTER, "value"),
+    )
     register_approval(app, recovery_view.RECORD, State(S.SESSION, "data"), with_status=True)
     app.callback(
         Output(S.ADD_MESSAGE, "children"),

@@ -13,19 +13,24 @@ from monitor.domain.permissions import Action
 from monitor.domain.rems import Observation, RemsSummary, summarize
 from monitor.reports.discharge_pdf import render
 from monitor.services.actors import Actor, ensure_allowed
-from monitor.services.audit import add_audit
 from monitor.services.errors import NotFound
+from monitor.services.record_access import log_opening
 
 SessionRecord = queries.FullRecord
 
 
-def session_record(*, database: Database, actor: Actor, session_id: int) -> SessionRecord:
-    """The whole record of one session, for the drill-down page and the PDF."""
+def session_record(
+    *, database: Database, actor: Actor, session_id: int, now: datetime | None = None
+) -> SessionRecord:
+    """The whole record of one session, for the drill-down page: opening it is logged in
+    the same transaction as the read (HIPAA 45 CFR 164.312(b)). Call it once per page
+    load, not from the callbacks that refresh an open page."""
     ensure_allowed(actor, Action.VIEW_SESSION)
     with database.session_scope() as db:
         record = queries.full_record(db, session_id)
-    if record is None:
-        raise NotFound(f"Session {session_id} does not exist")
+        if record is None:
+            raise NotFound(f"Session {session_id} does not exist")
+        log_opening(db, actor=actor, session_id=session_id, what="screen", at=now or utcnow())
     return record
 
 
@@ -85,14 +90,12 @@ def discharge_pdf(
         spo2_range=config.chart.spo2_range,  # issue 9 (chart)
     )
     with database.session_scope() as db:
-        add_audit(
+        log_opening(
             db,
             actor=actor,
-            action="record.exported",
-            entity_type="session",
-            entity_id=session_id,
             session_id=session_id,
+            what="pdf",
             at=at,
-            new={"format": "pdf", "bytes": len(pdf)},
+            detail={"format": "pdf", "bytes": len(pdf)},
         )
     return pdf

@@ -128,6 +128,8 @@ class SessionPage:
     READINGS = "session-readings"
     EXCURSIONS = "session-excursions"
     AUDIT = "session-audit"
+    AUDIT_FILTER = "session-audit-filter"
+    AUDIT_TABLE = "session-audit-table"
 
 
 class Recovery:

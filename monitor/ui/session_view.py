@@ -11,6 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from monitor.domain.delivered_dose import describe_given
+from monitor.domain.record_access import is_access
 from monitor.domain.session_state import EXIT_WORDS, ExitKind, SessionState, accepts_entries
 from monitor.ui.components import alarm, local_time, readings_table
 from monitor.ui.figures import DEFAULT_SPO2_RANGE, session_timeline
@@ -302,7 +303,15 @@ def _values(values: dict[str, object] | None) -> str:
     return json.dumps(values, ensure_ascii=False, sort_keys=True) if values else ""
 
 
+AUDIT_FILTERS = (
+    {"label": "All events", "value": "all"},
+    {"label": "Record access only (views and exports)", "value": "access"},
+)
+
+
 def _audit(record: SessionRecord, zone: ZoneInfo) -> Any:
+    """The session's trail; each row is marked as a record access or not, so the filter
+    above it narrows the rows in the browser without asking the server for anything."""
     head = ("When", "Who", "What", "Old", "New", "Reason")
     body = [
         html.Tr(
@@ -313,14 +322,27 @@ def _audit(record: SessionRecord, zone: ZoneInfo) -> Any:
                 html.Td(_values(e.old), className="audit-values"),
                 html.Td(_values(e.new), className="audit-values"),
                 html.Td(e.reason or ""),
-            ]
+            ],
+            className="audit-access" if is_access(e.action) else "audit-other",
         )
         for e in record.audit
     ]
-    return dbc.Table(
-        [html.Thead(html.Tr([html.Th(c) for c in head])), html.Tbody(body)],
-        size="sm",
-        responsive=True,
-        striped=True,
-        id="session-audit-table",
+    return html.Div(
+        [
+            dbc.RadioItems(
+                id=S.AUDIT_FILTER,
+                options=list(AUDIT_FILTERS),
+                value="all",
+                inline=True,
+                className="mb-2",
+            ),
+            dbc.Table(
+                [html.Thead(html.Tr([html.Th(c) for c in head])), html.Tbody(body)],
+                size="sm",
+                responsive=True,
+                striped=True,
+                id=S.AUDIT_TABLE,
+                className="audit-trail",
+            ),
+        ]
     )

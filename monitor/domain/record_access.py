@@ -1,0 +1,20 @@
+"""What counts as an access to a patient's session record, for the audit trail
+(HIPAA 45 CFR 164.312(b)): opening the record's screen, or taking its PDF.
+
+An opening is a page load (or reload) of the record; the callbacks that refresh a screen
+already open are part of that opening and are not logged again."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+RECORD_VIEWED = "record.viewed"  # the record's screen was opened
+RECORD_EXPORTED = "record.exported"  # a copy left the system (the PDF, a CSV)
+ACCESS_ACTIONS = frozenset({RECORD_VIEWED, RECORD_EXPORTED})
+
+What = Literal["screen", "pdf"]
+
+
+def is_access(action: str) -> bool:
+    """Whether an audit event records someone reading or taking the record."""
+    return action in ACCESS_ACTIONS
