@@ -4,6 +4,7 @@ with the Spravato REMS monitoring form's fields."""
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from io import BytesIO
@@ -83,13 +84,52 @@ def _yes(value: bool | None) -> str:
     return {True: "Yes", False: "No", None: "—"}[value]
 
 
+# Control characters (tab, line feed and carriage return aside: they are spaces to reportlab)
+# and lone surrogates, which no PDF text can carry: each prints as U+FFFD instead.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# A cell's text is laid out in paragraphs of at most this many characters, cut at a space
+# where there is one: reportlab re-wraps a whole paragraph at each page it splits, so one
+# paragraph of 100,000 characters takes seconds; several short ones grow linearly.
+CHUNK = 2000
+
+
+def _printable(text: object) -> str:
+    return _UNPRINTABLE.sub("\ufffd", str(text))
+
+
+def _escaped(text: object) -> str:
+    """Text made safe to place inside reportlab paragraph markup."""
+    return escape(_printable(text))
+
+
 def _p(text: object, style: ParagraphStyle = SMALL) -> Paragraph:
-    """Text as a Paragraph, escaped: a name like "Smith <Jr" or a note with & prints as typed."""
-    return Paragraph(escape(str(text)), style)
+    """Text as a Paragraph, escaped: whatever was typed ("Smith <Jr", a note with &, an
+    `<img src=...>`) prints as typed and is never read as reportlab markup."""
+    return Paragraph(_escaped(text), style)
+
+
+def _chunks(text: str) -> list[str]:
+    """The text in pieces of at most CHUNK characters, each cut at its last space if any."""
+    pieces: list[str] = []
+    while len(text) > CHUNK:
+        cut = text.rfind(" ", CHUNK // 2, CHUNK + 1)
+        cut = CHUNK if cut == -1 else cut
+        pieces.append(text[:cut])
+        text = text[cut:]
+    return [*pieces, text]
+
+
+def _cell(text: object) -> Paragraph | list[Paragraph]:
+    """A table cell: one paragraph, or for a text longer than CHUNK several, one after the
+    other (so a cell of any length splits across pages in linear time)."""
+    value = str(text)
+    if len(value) <= CHUNK:
+        return _p(value)
+    return [_p(piece) for piece in _chunks(value)]
 
 
 def _table(rows: Sequence[Sequence[Any]], widths: Sequence[float] | None = None) -> Table:
-    cells = [[_p(c) for c in row] for row in rows]
+    cells = [[_cell(c) for c in row] for row in rows]
     # splitInRow: a row with a very long text continues on the next page instead of
     # overflowing the frame (reportlab's LayoutError).
     table = Table(cells, colWidths=widths, repeatRows=1, splitInRow=1)
@@ -414,8 +454,8 @@ def render(
     story += [
         _p(f"{clinic}: ketamine infusion session record", title),
         Paragraph(
-            f"<b>{escape(h.patient_name)}</b> · "
-            + escape(
+            f"<b>{escape(_printable(h.patient_name))}</b> · "
+            + _escaped(
                 f"MRN {h.mrn} · born {h.birth_date:%Y-%m-%d} · session {h.id} · {h.chair} · "
                 f"state: {h.state.replace('_', ' ')}"
             ),
@@ -484,16 +524,21 @@ def render(
         topMargin=TOP_MARGIN,
         bottomMargin=MARGIN,
         title=f"Session {h.id} record",
-        author=clinic,
+        author=_printable(clinic),
     )
-    running = f"{h.patient_name} · MRN {h.mrn} · born {h.birth_date:%Y-%m-%d} · session {h.id}"
+    running = _printable(
+        f"{h.patient_name} · MRN {h.mrn} · born {h.birth_date:%Y-%m-%d} · session {h.id}"
+    )
+    heading_clinic = _printable(clinic)
 
     def on_page(canvas: Canvas, _: Any) -> None:
         canvas.saveState()
         canvas.setFont("Helvetica-Bold", 8)
         canvas.drawString(MARGIN, A4[1] - 12 * mm, _fit(canvas, running, A4[0] * 0.6))
         canvas.setFont("Helvetica", 7)
-        canvas.drawRightString(A4[0] - MARGIN, A4[1] - 12 * mm, _fit(canvas, clinic, A4[0] * 0.3))
+        canvas.drawRightString(
+            A4[0] - MARGIN, A4[1] - 12 * mm, _fit(canvas, heading_clinic, A4[0] * 0.3)
+        )
         canvas.setStrokeColor(colors.grey)
         canvas.line(MARGIN, A4[1] - 14 * mm, A4[0] - MARGIN, A4[1] - 14 * mm)
         canvas.restoreState()
@@ -506,6 +551,7 @@ def _fit(canvas: Canvas, text: str, width: float) -> str:
     """The text cut (with an ellipsis) to fit the width in the canvas's current font."""
     if canvas.stringWidth(text) <= width:
         return text
+    text = text[: int(width)]  # no sign is narrower than a point: cut the rest at once
     while text and canvas.stringWidth(text + "…") > width:
         text = text[:-1]
     return text + "…"
@@ -539,10 +585,12 @@ def _num(value: float | None) -> str:
 def _vitals(record: FullRecord, zone: ZoneInfo) -> Table:
     rows: list[Sequence[Any]] = [("Time", "Phase", "BP", "HR", "SpO2", "RR", "MOAA/S", "Addenda")]
     for r in record.snapshot.readings:
+        # Original → corrected beside the reading; who, when and why in the Addenda section
+        # (repeating every reason here made one row as long as all its addenda together).
+        corrections = record.addenda_for(r.id)
         notes = "; ".join(
-            f"{a.field} {a.original_value} → {a.corrected_value} ({a.reason})"
-            for a in record.addenda_for(r.id)
-        )
+            f"{a.field} {a.original_value} → {_clip(a.corrected_value)}" for a in corrections
+        ) + (" (see Addenda)" if corrections else "")
         rows.append(
             (
                 _t(r.taken_at, zone, "%H:%M"),
@@ -556,6 +604,10 @@ def _vitals(record: FullRecord, zone: ZoneInfo) -> Table:
             )
         )
     return _table(rows, [14 * mm, 18 * mm, 18 * mm, 12 * mm, 12 * mm, 10 * mm, 16 * mm, 80 * mm])
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _excursions(record: FullRecord, zone: ZoneInfo) -> Any:

@@ -4,10 +4,9 @@ here changes the clinical record."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -19,6 +18,7 @@ from monitor.db import queries
 from monitor.db.engine import Database
 from monitor.db.types import utcnow
 from monitor.domain.clinic_time import clinic_iso
+from monitor.domain.csv_cells import csv_line, fixed
 from monitor.domain.permissions import Action, Role
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
@@ -130,12 +130,6 @@ def _export_audit(
         )
 
 
-def _csv_line(values: Any) -> str:
-    out = io.StringIO()
-    csv.writer(out).writerow(values)
-    return out.getvalue()
-
-
 def _time(moment: datetime | None, zone: ZoneInfo) -> str:
     """Every exported time: ISO 8601 in the clinic's zone with its offset, to the second."""
     return clinic_iso(moment, zone)
@@ -151,11 +145,11 @@ def sessions_csv(
     now, zone = utcnow(), config.clinic.zone
 
     def lines() -> Iterator[str]:
-        yield _csv_line(SESSION_COLUMNS)
+        yield csv_line(SESSION_COLUMNS)
         with database.session_scope() as db:
             for r in aq.history_stream(db, query, now):
                 rate = r.on_time_rate
-                yield _csv_line(
+                yield csv_line(
                     (
                         r.session_id,
                         _time(r.opened_at, zone),
@@ -177,8 +171,8 @@ def sessions_csv(
                         r.readings_on_time,
                         r.readings_late,
                         r.readings_missed,
-                        "" if rate is None else f"{rate:.3f}",
-                        "" if r.minutes_to_ready is None else f"{r.minutes_to_ready:.0f}",
+                        "" if rate is None else fixed(rate, 3),
+                        "" if r.minutes_to_ready is None else fixed(r.minutes_to_ready, 0),
                         _time(r.performed_at, zone),
                         _time(r.approved_at, zone),
                         r.sign_off,
@@ -190,12 +184,14 @@ def sessions_csv(
     return lines()
 
 
-def _given(mg: float | None, ml: float | None, planned_mg: float) -> tuple[str, str, str]:
+def _given(
+    mg: float | None, ml: float | None, planned_mg: float
+) -> tuple[Decimal | str, Decimal | str, Decimal | str]:
     """Delivered mg and mL (two decimals, as stored) and % of planned; blank when unknown."""
     if mg is None or ml is None:
         return "", "", ""
-    percent = f"{100 * mg / planned_mg:.0f}" if planned_mg else ""
-    return f"{mg:.2f}", f"{ml:.2f}", percent
+    percent = fixed(100 * mg / planned_mg, 0) if planned_mg else ""
+    return fixed(mg, 2), fixed(ml, 2), percent
 
 
 def readings_csv(
@@ -207,10 +203,10 @@ def readings_csv(
     now, zone = utcnow(), config.clinic.zone
 
     def lines() -> Iterator[str]:
-        yield _csv_line(aq.READING_COLUMNS)
+        yield csv_line(aq.READING_COLUMNS)
         with database.session_scope() as db:
             for row in aq.readings_stream(db, query, now):
-                yield _csv_line(
+                yield csv_line(
                     _time(v, zone) if isinstance(v, datetime) else ("" if v is None else v)
                     for v in row
                 )
@@ -238,7 +234,7 @@ def rems_csv(*, database: Database, config: Config, actor: Actor, session_id: in
         ("exit_kind", header.exit_kind or ""),
         *[(k, "" if v is None else v) for k, v in rems.__dict__.items()],
     ]
-    return "".join(_csv_line(r) for r in rows)
+    return "".join(csv_line(r) for r in rows)
 
 
 def measures(

@@ -420,6 +420,11 @@ def sign_performed(
         return signed.id
 
 
+# The override reason's limit: the same as every other reason the app takes (and the
+# textarea's maxLength), so the signature's row in the PDF stays a reasonable size.
+MAX_OVERRIDE_REASON = 2000
+
+
 def approve_discharge(
     *,
     database: Database,
@@ -437,6 +442,11 @@ def approve_discharge(
     _check_password(database, config, actor, password, session_id=session_id, now=now)
     at = now or utcnow()
     reason = (override_reason or "").strip() or None
+    if reason is not None and len(reason) > MAX_OVERRIDE_REASON:
+        raise refuse(
+            "override",
+            f"Keep the override reason to {MAX_OVERRIDE_REASON} characters (it has {len(reason)})",
+        )
     with database.session_scope() as db:
         session = load_locked(db, session_id)
         _in_recovery(session)
