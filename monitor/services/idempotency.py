@@ -15,11 +15,14 @@ from monitor.services.errors import Conflict, FieldProblem, InvalidEntry
 
 Result = TypeVar("Result")
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+# Keys the server makes for its own writes (the stop event of an early end); a client's key
+# may never take their shape, or a crafted pause could pass for an end already done.
+RESERVED_PREFIXES = ("end-early-",)
 
 
 def check_key(key: str) -> str:
     """Refuse a missing or malformed idempotency key: without one a retry could store twice."""
-    if not isinstance(key, str) or not KEY_PATTERN.match(key):
+    if not isinstance(key, str) or not KEY_PATTERN.match(key) or key.startswith(RESERVED_PREFIXES):
         raise InvalidEntry(
             [
                 FieldProblem(

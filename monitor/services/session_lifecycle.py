@@ -393,9 +393,10 @@ def end_session_early(
     with database.session_scope() as db:
         row = load_locked(db, session_id)
         stop_key = END_EARLY_KEY.format(row.id)
-        repeated = repo.by_idempotency_key(db, InfusionEvent, stop_key) is not None or (
-            row.state == SessionState.STOPPED_EARLY.value and row.exit_kind is None
-        )
+        stopped = repo.by_idempotency_key(db, InfusionEvent, stop_key)
+        repeated = (
+            stopped is not None and stopped.session_id == row.id and stopped.kind == STOP
+        ) or (row.state == SessionState.STOPPED_EARLY.value and row.exit_kind is None)
         if repeated:  # a repeated request: already done
             return EndedEarly(
                 SessionState(row.state), row.delivered_ml, row.delivered_mg, duplicate=True

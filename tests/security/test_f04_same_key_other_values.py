@@ -27,14 +27,19 @@ from monitor.db.base import Base
 from monitor.db.engine import Database
 from monitor.db.models import Addendum, Excursion, Reading
 from monitor.domain.permissions import Role
-from monitor.domain.session_state import SessionEvent
+from monitor.domain.session_state import SessionEvent, SessionState
 from monitor.services.acknowledgements import acknowledge_excursions
 from monitor.services.addenda import add_addendum
-from monitor.services.errors import Conflict
+from monitor.services.errors import Conflict, InvalidEntry
 from monitor.services.ratings import record_rating
 from monitor.services.readings import record_entered_reading, record_reading
 from monitor.services.recovery import record_assessment
-from monitor.services.session_lifecycle import open_session, record_infusion_event
+from monitor.services.session_lifecycle import (
+    END_EARLY_KEY,
+    end_session_early,
+    open_session,
+    record_infusion_event,
+)
 from tests import factories
 from tests.factories import T0
 from tests.services.test_recovery import CADSS_LOW, READY, recovered
@@ -529,3 +534,33 @@ def test_addendum_from_the_finding(database: Database, config: Config) -> None:
     with database.session_scope() as db:
         assert db.scalars(select(Addendum.corrected_value)).all() == ["120"]
         assert db.scalar(select(func.count()).select_from(Addendum)) == 1
+
+
+def test_a_client_key_cannot_take_the_servers_early_end_key(
+    database: Database, config: Config
+) -> None:
+    """The stop event of an early end is stored under a key the server makes. A pause sent
+    with that key is refused, so a later early end is not answered "already done" unended."""
+    nurse = factories.user(database)
+    sid = factories.infusing(database, config, nurse)
+    with pytest.raises(InvalidEntry, match="submission key"):
+        record_infusion_event(
+            database=database,
+            config=config,
+            actor=nurse,
+            session_id=sid,
+            event=SessionEvent.PAUSE,
+            reason="Patient asked for a break",
+            idempotency_key=END_EARLY_KEY.format(sid),
+            now=T0 + timedelta(minutes=5),
+        )
+    ended = end_session_early(
+        database=database,
+        config=config,
+        actor=nurse,
+        session_id=sid,
+        reason="Patient asked to stop",
+        now=T0 + timedelta(minutes=6),
+    )
+    assert not ended.duplicate
+    assert ended.state == SessionState.RECOVERY
