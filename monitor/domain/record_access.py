@@ -1,5 +1,6 @@
 """What counts as an access to a patient's session record, for the audit trail
-(HIPAA 45 CFR 164.312(b)): opening the record's screen, or taking its PDF.
+(HIPAA 45 CFR 164.312(b)): opening the record's screen, the bedside chart of a patient in
+a chair, or taking the record's PDF.
 
 An opening is a page load (or reload) of the record; the callbacks that refresh a screen
 already open are part of that opening and are not logged again."""
@@ -12,7 +13,8 @@ RECORD_VIEWED = "record.viewed"  # the record's screen was opened
 RECORD_EXPORTED = "record.exported"  # a copy left the system (the PDF, a CSV)
 ACCESS_ACTIONS = frozenset({RECORD_VIEWED, RECORD_EXPORTED})
 
-What = Literal["screen", "pdf"]
+What = Literal["screen", "bedside", "pdf"]
+EXPORTS: frozenset[What] = frozenset({"pdf"})  # a copy that leaves the system
 
 
 def is_access(action: str) -> bool:

@@ -47,6 +47,7 @@ def layout(chair: str | None = None, **_: Any) -> Any:
         return render.chair_picker(rt.config.clinic.chairs, chairs)
     if chair in chairs:
         row = chairs[chair]
+        views.open_bedside(database=rt.database, actor=actor, session_id=row.session_id)
         return render.session_panel(
             chair,
             row.session_id,

@@ -27,6 +27,7 @@ from monitor.domain.schedule import (
 from monitor.domain.vitals import parse_weight
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.errors import NotFound
+from monitor.services.record_access import log_opening
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,16 @@ def chairs(
             awaiting_cosignature=s.id in cosign,
         )
     return {chair: active[chair] for chair in config.clinic.chairs if chair in active}
+
+
+def open_bedside(
+    *, database: Database, actor: Actor, session_id: int, now: datetime | None = None
+) -> None:
+    """Log that `actor` opened the bedside chart of this session (a page load; the chart's
+    refreshes while it stays open are part of this opening)."""
+    ensure_allowed(actor, Action.VIEW_BEDSIDE)
+    with database.session_scope() as db:
+        log_opening(db, actor=actor, session_id=session_id, what="bedside", at=now or utcnow())
 
 
 def patients_to_seat(*, database: Database, actor: Actor) -> list[queries.PatientRow]:

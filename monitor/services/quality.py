@@ -23,6 +23,7 @@ from monitor.domain.permissions import Action, Role
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
 from monitor.services.errors import NotFound
+from monitor.services.record_access import log_opening
 from monitor.services.session_record import SessionRecord, rems_summary
 
 Period = Literal["week", "month"]
@@ -97,16 +98,7 @@ def review_session(
         record = queries.full_record(db, session_id)
         if record is None:
             raise NotFound(f"Session {session_id} does not exist")
-        add_audit(
-            db,
-            actor=actor,
-            action="record.viewed",
-            entity_type="session",
-            entity_id=session_id,
-            session_id=session_id,
-            at=at,
-            new={"by_role": actor.role.value},
-        )
+        log_opening(db, actor=actor, session_id=session_id, what="screen", at=at)
     return record
 
 

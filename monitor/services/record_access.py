@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from monitor.domain.record_access import RECORD_EXPORTED, RECORD_VIEWED, What
+from monitor.domain.record_access import EXPORTS, RECORD_EXPORTED, RECORD_VIEWED, What
 from monitor.services.actors import Actor
 from monitor.services.audit import add_audit
 
@@ -22,12 +22,13 @@ def log_opening(
     at: datetime,
     detail: dict[str, Any] | None = None,
 ) -> None:
-    """One access entry: `record.viewed` for a screen, `record.exported` for the PDF (a copy
-    that leaves the system), each with the viewer's role and what they opened."""
+    """One access entry: `record.viewed` for a screen (the record, the bedside chart),
+    `record.exported` for the PDF (a copy that leaves the system), each with the viewer's
+    role and what they opened."""
     add_audit(
         db,
         actor=actor,
-        action=RECORD_VIEWED if what == "screen" else RECORD_EXPORTED,
+        action=RECORD_EXPORTED if what in EXPORTS else RECORD_VIEWED,
         entity_type="session",
         entity_id=session_id,
         session_id=session_id,

@@ -11,6 +11,7 @@ entries. Both databases, over HTTP as the browser does it.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from dash import Dash
@@ -181,3 +182,23 @@ def test_the_auditor_can_filter_the_trail_to_record_access(
         k for k, v in app.callback_map.items() if k.startswith(f"{S.AUDIT_TABLE}.className")
     ]
     assert len(clientside) == 1 and "callback" not in app.callback_map[clientside[0]]
+
+
+def test_opening_a_patients_bedside_chart_is_logged(
+    app: Dash, database: Database, config: Config, sid: int
+) -> None:
+    """The bedside chart shows the patient's record as it is charted: each load of it is
+    an opening; the chair picker (no patient's record) is not."""
+    client, actor = signed_in(app, database, Role.NURSE)
+    key = next(k for k in app.callback_map if "_pages_content" in k)
+
+    def load(search: str) -> None:
+        values = {"_pages_location.pathname": "/bedside", "_pages_location.search": search}
+        assert client.post(ENDPOINT, json=body(app, key, values)).status_code == 200
+
+    load("")
+    assert accesses(database, sid) == []
+    load(f"?{urlencode({'chair': config.clinic.chairs[0]})}")
+    events = accesses(database, sid)
+    assert [(e.action, e.actor_id) for e in events] == [("record.viewed", actor.id)]
+    assert events[0].new_values == {"by_role": "nurse", "what": "bedside"}
