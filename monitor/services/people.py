@@ -23,6 +23,8 @@ from monitor.services.errors import Conflict, DomainError
 from monitor.services.password_attempts import Attempt, AttemptRefused, Purpose, attempt_password
 
 HASHER = PasswordHasher()
+MAX_FULL_NAME = 200  # users.full_name
+MAX_NAME_PART = 100  # patients.family_name, patients.given_name
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 # Verifying against this keeps an unknown username as slow as a wrong password.
 _DUMMY_HASH = HASHER.hash("not-a-real-password")
@@ -50,6 +52,8 @@ def create_user(
         raise refuse("username", "Use 2–64 lowercase letters, digits, dots, dashes or underscores")
     if not full_name.strip():
         raise refuse("full_name", "The printed name is required (it appears on signatures)")
+    if len(full_name.strip()) > MAX_FULL_NAME:
+        raise refuse("full_name", f"Keep the printed name to {MAX_FULL_NAME} characters")
     try:
         chosen = Role(role)
     except ValueError:
@@ -126,6 +130,8 @@ def create_patient(
         raise refuse("mrn", "MRN: 1–32 letters, digits or dashes")
     if not family_name.strip() or not given_name.strip():
         raise refuse("name", "Family and given names are required")
+    if max(len(family_name.strip()), len(given_name.strip())) > MAX_NAME_PART:
+        raise refuse("name", f"Keep each name to {MAX_NAME_PART} characters")
     with database.session_scope() as db:
         if db.query(Patient.id).filter(Patient.mrn == mrn).first():
             raise Conflict(f"MRN {mrn} is already registered")
