@@ -121,10 +121,11 @@ def _page(start: Any, end: Any) -> tuple[int, int]:
     rows, starting within MAX_ROW. The grid never asks otherwise, so anything else
     (row 2**63, a negative or reversed page, text) is a bad request, not a 500."""
     first = 0 if start is None else start
+    if not isinstance(first, int) or isinstance(first, bool):
+        auth.bad_request()
     last = first + 50 if end is None else end
-    for value in (first, last):
-        if not isinstance(value, int) or isinstance(value, bool):
-            auth.bad_request()
+    if not isinstance(last, int) or isinstance(last, bool):
+        auth.bad_request()
     if not 0 <= first <= MAX_ROW or not first < last <= first + MAX_PAGE:
         auth.bad_request()
     return first, last

@@ -104,6 +104,8 @@ GRID_PAGES = [
     (50, 0),
     (10**30, 10**30 + 50),
     ("0", "50"),
+    ("x", None),
+    (None, "x"),
     (0.5, 50.5),
     (True, 50),
     (0, 100_000),
@@ -201,11 +203,8 @@ def test_measures_with_edge_date_shows_message_at_field(
     assert "enter a date" in str(answer[f"measures-{name}-problem"]["children"])
 
 
-GOOD_TARGET = {
-    "chair": "Chair 1",
-    "patient": "A.B. · MRN1",
-    "alerts": [{"id": 1, "priority": "high", "message": "SBP 190", "at": "09:00"}],
-}
+GOOD_ALERT = {"id": 1, "priority": "high", "message": "SBP 190", "at": "09:00"}
+GOOD_TARGET: dict[str, Any] = {"chair": "Chair 1", "patient": "A.B. · MRN1", "alerts": [GOOD_ALERT]}
 BAD_TARGETS = [
     {k: v for k, v in GOOD_TARGET.items() if k != "chair"},
     {k: v for k, v in GOOD_TARGET.items() if k != "patient"},
@@ -213,8 +212,8 @@ BAD_TARGETS = [
     {**GOOD_TARGET, "chair": ["Chair 1"]},
     {**GOOD_TARGET, "alerts": "all"},
     {**GOOD_TARGET, "alerts": [{"id": 1}]},
-    {**GOOD_TARGET, "alerts": [{**GOOD_TARGET["alerts"][0], "priority": "urgent"}]},  # type: ignore[index]
-    {**GOOD_TARGET, "alerts": [{**GOOD_TARGET["alerts"][0], "message": {"x": 1}}]},  # type: ignore[index]
+    {**GOOD_TARGET, "alerts": [{**GOOD_ALERT, "priority": "urgent"}]},
+    {**GOOD_TARGET, "alerts": [{**GOOD_ALERT, "message": {"x": 1}}]},
     {**GOOD_TARGET, "alerts": [None]},
     "Chair 1",
     ["Chair 1"],
