@@ -162,6 +162,19 @@ def _partial_problems(
     return problems
 
 
+def parse_reading_value(field: str, text: str | None) -> int | float:
+    """One value of a reading as typed (a correction): a finite number, whole where the
+    measure is counted; anything else (nan, inf, 1e400, 400 nines) is a message at the
+    corrected value, never an exception."""
+    whole = field != "temperature"
+    value, message = _parse_number(field, text, whole=whole)
+    if value is None:
+        raise InvalidEntry(
+            [FieldProblem("corrected_value", message or f"{LABELS[field][0]}: enter a number")]
+        )
+    return int(value) if whole else value
+
+
 def parse_weight(text: str | float | None, limits: Plausibility) -> float:
     """A body weight in kg from what was typed, or InvalidEntry at the weight field."""
     value, message = _parse_number("weight", None if text is None else str(text), whole=False)

@@ -11,16 +11,20 @@ from flask import Flask, Response, request, stream_with_context
 from monitor import auth, runtime
 from monitor.db.audit_queries import COUNT_CAP
 from monitor.db.types import utcnow
+from monitor.domain.errors import InvalidEntry
 from monitor.domain.permissions import Action
 from monitor.pages import audit_filters
 from monitor.services import quality
 from monitor.ui import audit_view
+from monitor.ui.bedside_view import describe, problem
 from monitor.ui.ids import Audit as A
 
 PATH = "/audit/sessions"
 NAME = "Session history"
 ROLES = ("auditor",)
 IN_NAV = True
+MAX_PAGE = 500  # rows in one grid request; the grid asks for blocks of 50
+MAX_ROW = auth.MAX_ID  # no history has more sessions than there are session ids
 
 
 def layout(**_: Any) -> Any:
@@ -52,11 +56,28 @@ def _apply(
         "protocol": protocol,
         "flags": [str(f) for f in auth.list_arg(flags)],
     }
+    try:
+        audit_filters.parse(values, runtime.current().config.clinic.zone)
+    except InvalidEntry as error:  # the grid and the links keep the filter they had
+        said = {p.field: p.message for p in error.problems}
+        return (
+            no_update,
+            no_update,
+            no_update,
+            "start" in said,
+            "end" in said,
+            said.get("start", ""),
+            said.get("end", ""),
+        )
     query = audit_filters.as_query(values)
     return (
         audit_view.filter_model(query),
         f"/audit/export/sessions.csv?{query}",
         f"/audit/export/readings.csv?{query}",
+        False,
+        False,
+        "",
+        "",
     )
 
 
@@ -65,12 +86,14 @@ def _rows(request_: Any) -> tuple[Any, Any]:
     actor = auth.require(Action.REVIEW)
     if not isinstance(request_, dict):
         return no_update, no_update
-    start = _whole(request_.get("startRow"), 0)
-    end = _whole(request_.get("endRow"), start + 50)
+    start, end = _page(request_.get("startRow"), request_.get("endRow"))
     models = request_.get("sortModel")
     sort = models[0] if isinstance(models, list) and models and isinstance(models[0], dict) else {}
     query = audit_view.query_of(request_.get("filterModel"))
-    flt = audit_filters.parse(dict(parse_qsl(query)), rt.config.clinic.zone)
+    try:
+        flt = audit_filters.parse(dict(parse_qsl(query)), rt.config.clinic.zone)
+    except InvalidEntry as error:  # only a crafted request gets here: the form refuses it
+        return {"rowData": [], "rowCount": 0}, problem(error)
     rows, total = quality.history(
         database=rt.database,
         actor=actor,
@@ -93,16 +116,28 @@ def _rows(request_: Any) -> tuple[Any, Any]:
     )
 
 
-def _whole(value: Any, default: int) -> int:
-    return (
-        value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else default
-    )
+def _page(start: Any, end: Any) -> tuple[int, int]:
+    """The rows [start, end) the grid asks for: whole numbers from row 0, at most MAX_PAGE
+    rows, starting within MAX_ROW. The grid never asks otherwise, so anything else
+    (row 2**63, a negative or reversed page, text) is a bad request, not a 500."""
+    first = 0 if start is None else start
+    if not isinstance(first, int) or isinstance(first, bool):
+        auth.bad_request()
+    last = first + 50 if end is None else end
+    if not isinstance(last, int) or isinstance(last, bool):
+        auth.bad_request()
+    if not 0 <= first <= MAX_ROW or not first < last <= first + MAX_PAGE:
+        auth.bad_request()
+    return first, last
 
 
 def _csv(kind: str) -> Response:
     rt = runtime.current()
     actor = auth.require(Action.REVIEW)
-    flt = audit_filters.parse(request.args, rt.config.clinic.zone)
+    try:
+        flt = audit_filters.parse(request.args, rt.config.clinic.zone)
+    except InvalidEntry as error:
+        return Response(describe(error), status=400, mimetype="text/plain")
     if kind == "sessions":
         lines = quality.sessions_csv(database=rt.database, config=rt.config, actor=actor, query=flt)
     else:
@@ -129,6 +164,10 @@ def register_callbacks(app: Dash) -> None:
         Output(A.GRID, "filterModel"),
         Output(A.EXPORT_SESSIONS, "href"),
         Output(A.EXPORT_READINGS, "href"),
+        Output(A.START, "invalid"),
+        Output(A.END, "invalid"),
+        Output(A.START_PROBLEM, "children"),
+        Output(A.END_PROBLEM, "children"),
         Input(A.APPLY, "n_clicks"),
         State(A.START, "value"),
         State(A.END, "value"),

@@ -8,6 +8,7 @@ from uuid import uuid4
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
 from monitor import auth, runtime
+from monitor.config import Priority
 from monitor.domain.permissions import Action
 from monitor.services.acknowledgements import acknowledge_excursions
 from monitor.services.board import board_view
@@ -20,6 +21,7 @@ PATH = "/board"
 NAME = "Live board"
 ROLES = ("physician",)
 IN_NAV = True
+PRIORITIES = frozenset(p.value for p in Priority)
 
 
 def layout(**_: Any) -> Any:
@@ -44,9 +46,32 @@ def _open(clicks: list[int | None], alerts: dict[str, Any] | None) -> tuple[Any,
     target = (alerts if isinstance(alerts, dict) else {}).get(
         str(trigger.get("session")) if isinstance(trigger, dict) else ""
     )
-    if not target or not target["alerts"]:
+    if not target:
+        return no_update, no_update, no_update
+    if not _dialog_target(target):
+        auth.bad_request()
+    if not target["alerts"]:
         return no_update, no_update, no_update
     return True, render.dialog_body(target), target
+
+
+def _dialog_target(target: Any) -> bool:
+    """Whether a tile's alerts (as the board stored them in the page) have the shape the
+    dialog shows; the page never sends another, so another is a bad request, not a 500."""
+    if not isinstance(target, dict) or not isinstance(target.get("alerts"), list):
+        return False
+    texts = all(isinstance(target.get(k), str) for k in ("chair", "patient"))
+    return texts and all(_alert_shape(a) for a in target["alerts"])
+
+
+def _alert_shape(alert: Any) -> bool:
+    return (
+        isinstance(alert, dict)
+        and alert.get("priority") in PRIORITIES
+        and all(isinstance(alert.get(k), str) for k in ("message", "at"))
+        and isinstance(alert.get("id"), int)
+        and not isinstance(alert.get("id"), bool)
+    )
 
 
 def _excursion_ids(target: Any) -> list[int]:

@@ -14,7 +14,7 @@ from monitor.db.models import Addendum, InfusionSession, Reading
 from monitor.db.types import utcnow
 from monitor.domain.errors import refuse
 from monitor.domain.permissions import Action
-from monitor.domain.vitals import LABELS, VitalSigns, plausibility_problems
+from monitor.domain.vitals import VitalSigns, parse_reading_value, plausibility_problems
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
 from monitor.services.errors import InvalidEntry, NotFound
@@ -40,15 +40,8 @@ class AddendumSaved:
 
 def _corrected_reading_value(row: Reading, field: str, text: str, config: Config) -> str:
     """A corrected vital must itself be plausible, judged with the rest of the reading."""
-    try:
-        value: float = float(text)
-    except ValueError:
-        raise refuse("corrected_value", f"{LABELS[field][0]}: enter a number") from None
-    whole = field != "temperature"
-    if whole and value != int(value):
-        raise refuse("corrected_value", f"{LABELS[field][0]}: enter a whole number")
     current = {f: getattr(row, f) for f in READING_FIELDS}
-    current[field] = int(value) if whole else value
+    current[field] = parse_reading_value(field, text)
     problems = plausibility_problems(
         VitalSigns(**current), config.plausibility, require_moaas=False
     )

@@ -68,6 +68,18 @@ def query_of(model: Any) -> str:
     return "" if value == "all" else value
 
 
+def date_field(component_id: str, label: str, value: date, problem_id: str) -> dbc.Col:
+    """A date input with its label and the message shown under it when it is refused."""
+    return dbc.Col(
+        [
+            dbc.Label(label, html_for=component_id),
+            dbc.Input(id=component_id, type="date", value=value.isoformat()),
+            dbc.FormFeedback(id=problem_id, type="invalid"),
+        ],
+        md=3,
+    )
+
+
 def history_page(
     staff: dict[str, list[tuple[int, str]]], protocols: Sequence[tuple[str, str]], today: date
 ) -> html.Div:
@@ -94,24 +106,13 @@ def history_page(
                     [
                         dbc.Row(
                             [
-                                dbc.Col(
-                                    [
-                                        dbc.Label("From (date)", html_for=A.START),
-                                        dbc.Input(
-                                            id=A.START,
-                                            type="date",
-                                            value=(today.replace(day=1)).isoformat(),
-                                        ),
-                                    ],
-                                    md=3,
+                                date_field(
+                                    A.START,
+                                    "From (date)",
+                                    today.replace(day=1),
+                                    A.START_PROBLEM,
                                 ),
-                                dbc.Col(
-                                    [
-                                        dbc.Label("To (date)", html_for=A.END),
-                                        dbc.Input(id=A.END, type="date", value=today.isoformat()),
-                                    ],
-                                    md=3,
-                                ),
+                                date_field(A.END, "To (date)", today, A.END_PROBLEM),
                                 dbc.Col(
                                     [
                                         dbc.Label("Patient (MRN or name)", html_for=A.PATIENT),
@@ -219,20 +220,8 @@ def measures_page(start: date, end: date) -> html.Div:
             html.H1("Quality measures", className="h3"),
             dbc.Row(
                 [
-                    dbc.Col(
-                        [
-                            dbc.Label("From (date)", html_for=A.MEASURE_START),
-                            dbc.Input(id=A.MEASURE_START, type="date", value=start.isoformat()),
-                        ],
-                        md=3,
-                    ),
-                    dbc.Col(
-                        [
-                            dbc.Label("To (date)", html_for=A.MEASURE_END),
-                            dbc.Input(id=A.MEASURE_END, type="date", value=end.isoformat()),
-                        ],
-                        md=3,
-                    ),
+                    date_field(A.MEASURE_START, "From (date)", start, A.MEASURE_START_PROBLEM),
+                    date_field(A.MEASURE_END, "To (date)", end, A.MEASURE_END_PROBLEM),
                     dbc.Col(
                         [
                             dbc.Label("By", html_for=A.PERIOD),

@@ -149,6 +149,8 @@ class Recovery:
 class Audit:
     START = "audit-start"
     END = "audit-end"
+    START_PROBLEM = "audit-start-problem"
+    END_PROBLEM = "audit-end-problem"
     PATIENT = "audit-patient"
     NURSE = "audit-nurse"
     PHYSICIAN = "audit-physician"
@@ -163,6 +165,8 @@ class Audit:
     EXPORT_READINGS = "audit-export-readings"
     MEASURE_START = "measures-start"
     MEASURE_END = "measures-end"
+    MEASURE_START_PROBLEM = "measures-start-problem"
+    MEASURE_END_PROBLEM = "measures-end-problem"
     PERIOD = "measures-period"
     MEASURE_APPLY = "measures-apply"
     MEASURE_CHARTS = "measures-charts"

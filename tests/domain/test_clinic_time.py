@@ -7,7 +7,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from monitor.domain.clinic_time import age_on, clinic_iso, clinic_today
+from monitor.domain.clinic_time import (
+    FIRST_DAY,
+    LAST_DAY,
+    age_on,
+    clinic_iso,
+    clinic_today,
+    day_end,
+    day_start,
+    parse_day,
+)
+from monitor.domain.errors import InvalidEntry
 
 DENVER = ZoneInfo("America/Denver")
 
@@ -74,3 +84,20 @@ def test_clinic_today(now: datetime, expected: date) -> None:
 )
 def test_age_on(birth: date, today: date, age: int) -> None:
     assert age_on(birth, today) == age
+
+
+@pytest.mark.parametrize(
+    "text", ["9999-12-31", "0001-01-01", "1899-12-31", "3000-01-01", "2025-02-30", "x", "\udcff"]
+)
+def test_a_day_outside_the_range_or_impossible_is_refused_at_its_field(text: str) -> None:
+    with pytest.raises(InvalidEntry) as refused:
+        parse_day(text, "end", "To")
+    assert [p.field for p in refused.value.problems] == ["end"]
+    assert "enter a date from 1900-01-01 to 2999-12-31" in refused.value.problems[0].message
+
+
+@pytest.mark.parametrize("zone", [DENVER, ZoneInfo("Pacific/Kiritimati"), ZoneInfo("Etc/GMT+12")])
+def test_the_first_and_last_day_have_bounds_in_every_zone(zone: ZoneInfo) -> None:
+    assert parse_day(FIRST_DAY.isoformat(), "start", "From") == FIRST_DAY
+    assert day_start(FIRST_DAY, zone).astimezone(UTC) < day_end(LAST_DAY, zone).astimezone(UTC)
+    assert parse_day("", "start", "From") is None

@@ -13,6 +13,7 @@ from monitor.domain.errors import InvalidEntry
 from monitor.domain.vitals import (
     VitalSigns,
     check_plausible,
+    parse_reading_value,
     parse_vitals,
     parse_weight,
     plausibility_problems,
@@ -488,3 +489,19 @@ def test_anything_parse_vitals_accepts_lies_within_limits(
     if require_moaas:
         assert vitals.moaas is not None
     assert vitals.moaas is None or 0 <= vitals.moaas <= 5
+
+
+@pytest.mark.parametrize("text", ["nan", "inf", "-inf", "1e400", "9" * 400, "", "abc"])
+@pytest.mark.parametrize("field", ["heart_rate", "systolic", "moaas", "temperature"])
+def test_a_corrected_value_that_is_no_finite_number_is_refused(field: str, text: str) -> None:
+    with pytest.raises(InvalidEntry) as refused:
+        parse_reading_value(field, text)
+    assert [p.field for p in refused.value.problems] == ["corrected_value"]
+    assert "enter a number" in refused.value.problems[0].message
+
+
+def test_a_corrected_value_is_whole_where_the_measure_is_counted() -> None:
+    assert parse_reading_value("heart_rate", " 72 ") == 72
+    assert parse_reading_value("temperature", "37,5") == 37.5
+    with pytest.raises(InvalidEntry, match="whole number"):
+        parse_reading_value("systolic", "120.5")
