@@ -12,7 +12,7 @@ from monitor.config import Priority
 from monitor.domain.permissions import Action
 from monitor.services.acknowledgements import acknowledge_excursions
 from monitor.services.board import board_view
-from monitor.services.errors import DomainError
+from monitor.services.errors import Conflict, DomainError
 from monitor.ui import board_view as render
 from monitor.ui.bedside_view import problem
 from monitor.ui.ids import Board as B
@@ -99,10 +99,17 @@ def _confirm(
             action=str(action or ""),
             note=None if note is None else str(note),
         )
+    except Conflict as error:
+        # The key was used with other values (a lost answer, then the note changed): say so,
+        # refresh what is recorded, and give the form a new key so the next confirm is new.
+        return True, problem(error), _bumped(version), uuid4().hex, no_update
     except DomainError as error:
         return True, problem(error), no_update, no_update, no_update
-    bumped = version + 1 if isinstance(version, int) and not isinstance(version, bool) else 1
-    return False, "", bumped, uuid4().hex, ""
+    return False, "", _bumped(version), uuid4().hex, ""
+
+
+def _bumped(version: Any) -> int:
+    return version + 1 if isinstance(version, int) and not isinstance(version, bool) else 1
 
 
 def _cancel(_: int) -> bool:
