@@ -10,7 +10,6 @@ from flask import (
     Flask,
     Response,
     abort,
-    current_app,
     has_request_context,
     jsonify,
     redirect,
@@ -244,28 +243,6 @@ def _idle_out() -> Any:
         return Response("Signed out after inactivity", status=401)
     if not _is_polling():
         session[SEEN] = now
-    return None
-
-
-def _well_formed_callback() -> bool:
-    """A callback request shaped as Dash sends it, naming a callback this app has."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("output"), str):
-        return False
-    known = current_app.extensions["dash_app"].callback_map
-    return (
-        body["output"] in known
-        and isinstance(body.get("inputs", []), list)
-        and isinstance(body.get("state", []), list)
-        and isinstance(body.get("changedPropIds", []), list)
-    )
-
-
-def reject_malformed_callbacks() -> Any:
-    """Answer 400 to a callback request Dash could not make sense of (registered after
-    Dash's own hooks, so a worker's callbacks are all known by then)."""
-    if request.path == CALLBACK_PATH and request.method == "POST" and not (_well_formed_callback()):
-        return Response("Malformed callback request", status=400)
     return None
 
 

@@ -101,6 +101,8 @@ class Security(Strict):
     login_max_failures: int = Field(default=5, ge=1, le=100)
     login_window_minutes: float = Field(default=15, gt=0, le=24 * 60)
     lockout_minutes: float = Field(default=15, gt=0, le=24 * 60)
+    # The largest request body read (bytes); anything larger is refused unread (413).
+    max_request_bytes: int = Field(default=1024 * 1024, ge=64 * 1024, le=64 * 1024 * 1024)
 
 
 class Board(Strict):
