@@ -8,6 +8,7 @@ from typing import Any
 
 import dash
 from dash import Dash, Input, Output, dcc, html
+from dash.exceptions import DependencyException
 from flask import Flask, Response
 from flask_talisman import Talisman
 
@@ -18,6 +19,14 @@ from monitor.pages import PAGES
 from monitor.services.errors import PermissionDenied
 from monitor.ui import shell
 from monitor.ui.ids import Shell
+from monitor.web import (
+    body_limits,
+    callback_shapes,
+    component_suites,
+    cross_site,
+    json_bodies,
+    no_store,
+)
 
 ASSETS = REPO_ROOT / "assets"
 BOOTSTRAP = "/assets/vendor/bootstrap.min.css"
@@ -51,6 +60,17 @@ def _guarded(module: Any) -> Any:
     return layout
 
 
+def _guard_requests(server: Flask, max_request_bytes: int) -> None:
+    """The request-level defences (monitor.web), registered before the sign-in guard and
+    Dash so they run first: a cross-site write is refused before its body is read, a body
+    too large before a byte of it is read, malformed JSON before anything parses it."""
+    server.before_request(cross_site.refuse_cross_site)
+    body_limits.install(server, max_request_bytes)
+    server.before_request(json_bodies.refuse_bad_json)
+    server.after_request(no_store.forbid_caching)
+    server.register_error_handler(DependencyException, component_suites.not_found)
+
+
 def create_app(settings: Settings | None = None) -> Dash:
     """Build the Dash app for these settings (default: from the environment and config.yaml)."""
     settings = settings or load_settings()
@@ -66,6 +86,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         REMEMBER_COOKIE_HTTPONLY=True,
     )
     runtime.attach(server, runtime.Runtime(settings, Database.from_url(settings.database_url)))
+    _guard_requests(server, config.security.max_request_bytes)  # first: before anything reads
     auth.init_auth(server)
     # A service's own refusal is the final word, however the request reached it.
     server.register_error_handler(
@@ -87,7 +108,8 @@ def create_app(settings: Settings | None = None) -> Dash:
         update_title="",
     )
     app.index_string = INDEX
-    server.before_request(auth.reject_malformed_callbacks)  # after Dash's own hooks
+    # after Dash's own hooks, so a worker's callbacks are all known by then
+    server.before_request(callback_shapes.reject_malformed_callbacks)
     server.extensions["dash_app"] = app
     for module in PAGES:
         templated = "<" in module.PATH

@@ -9,7 +9,6 @@ from flask import (
     Flask,
     Response,
     abort,
-    current_app,
     g,
     has_request_context,
     jsonify,
@@ -27,7 +26,14 @@ from monitor.db.types import utcnow
 from monitor.domain.permissions import Action, Role, is_allowed
 from monitor.services.actors import Actor
 from monitor.services.people import SignInRefused, sign_in
-from monitor.services.sign_in_sessions import Ended, Open, open_sign_in, resume, sign_out
+from monitor.services.sign_in_sessions import (
+    Ended,
+    Open,
+    note_use,
+    open_sign_in,
+    resume,
+    sign_out,
+)
 
 LOGIN_PAGE = "/login"
 # Paths anyone may load: the login page and the files every page needs.
@@ -140,13 +146,14 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def _sign_in_state() -> Open | Ended:
-    """This request's sign-in, looked up once on the server: open, or why not. A person's
-    request counts as use; a timer's poll does not."""
+    """This request's sign-in, looked up once on the server: open, or why not. Looking it up
+    reads nothing of the body (the request guards may ask before the body is checked); the
+    use is counted later, in `_guard`."""
     if "sign_in_state" not in g:
         token = session.get(TOKEN)
         rt = runtime.current()
         g.sign_in_state = (
-            resume(database=rt.database, config=rt.config, token=token, renew=not _is_polling())
+            resume(database=rt.database, config=rt.config, token=token, renew=False)
             if isinstance(token, str) and token
             else Ended.UNKNOWN
         )
@@ -274,26 +281,12 @@ def _signed_out() -> Any:
     return Response("Signed out after inactivity", status=401)
 
 
-def _well_formed_callback() -> bool:
-    """A callback request shaped as Dash sends it, naming a callback this app has."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("output"), str):
-        return False
-    known = current_app.extensions["dash_app"].callback_map
-    return (
-        body["output"] in known
-        and isinstance(body.get("inputs", []), list)
-        and isinstance(body.get("state", []), list)
-        and isinstance(body.get("changedPropIds", []), list)
-    )
-
-
-def reject_malformed_callbacks() -> Any:
-    """Answer 400 to a callback request Dash could not make sense of (registered after
-    Dash's own hooks, so a worker's callbacks are all known by then)."""
-    if request.path == CALLBACK_PATH and request.method == "POST" and not (_well_formed_callback()):
-        return Response("Malformed callback request", status=400)
-    return None
+def _count_use() -> None:
+    """A person's request counts as use of an open sign-in against the idle limit; a
+    timer's poll does not. Runs after the request guards have checked the body."""
+    state = _sign_in_state()
+    if isinstance(state, Open) and not _is_polling():
+        g.sign_in_state = note_use(database=runtime.current().database, state=state)
 
 
 def _guard() -> Any:
@@ -301,6 +294,7 @@ def _guard() -> Any:
     ended = _signed_out()
     if ended is not None:
         return ended
+    _count_use()
     if path == LOGIN_PAGE or path.startswith(PUBLIC_PREFIXES) or path == CALLBACK_PATH:
         return None  # callbacks check the role themselves, in `require`
     if current_actor() is not None:

@@ -105,6 +105,8 @@ class Security(Strict):
     login_max_usernames_per_source: int = Field(default=5, ge=1, le=1_000)
     # A sign-in ends this long after it began, however busy (finding 7): at most a week.
     session_lifetime_hours: float = Field(default=12, gt=0, le=7 * 24)
+    # The largest request body read (bytes); anything larger is refused unread (413).
+    max_request_bytes: int = Field(default=1024 * 1024, ge=64 * 1024, le=64 * 1024 * 1024)
 
     @model_validator(mode="after")
     def _ceiling_above_per_address_limit(self) -> Security:

@@ -4,11 +4,11 @@ a 500 or a stack trace, and nothing implausible is stored."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from dash import Dash
@@ -658,10 +658,8 @@ def test_board_alerts_store(world: dict[str, Any], tile: Any, session: Any, othe
     assert "Traceback" not in text
 
 
-# Request-level shapes of finding 11, refused before any callback runs by the `http` helper's
-# request guard (monitor/http_guard.py). They answer 500 until that guard is merged, so this
-# test runs only once it is; the integrator checks it runs (not skipped) after the merge.
-HTTP_GUARD = importlib.util.find_spec("monitor.http_guard") is not None
+# Request-level shapes of finding 11, refused before any callback runs by the request guards
+# in monitor/web (JSON bodies, callback shapes).
 DEEP = "__nested 100,000 deep__"
 surrogates = st.one_of(
     st.sampled_from(["\udcff", "reason \udcff", "\ud800", "\udfff x"]),
@@ -669,7 +667,6 @@ surrogates = st.one_of(
 )
 
 
-@pytest.mark.skipif(not HTTP_GUARD, reason="needs the http helper's request guard (finding 11)")
 @FUZZ
 @given(
     reason=surrogates,
@@ -699,3 +696,21 @@ def test_request_level_shapes_are_400(world: dict[str, Any], reason: str, shape:
     data = json.dumps(payload).replace(f'"{DEEP}"', "[" * 100_000 + "1" + "]" * 100_000)
     response = world["clients"]["nurse"].post(ENDPOINT, data=data, content_type="application/json")
     assert response.status_code == 400, (shape, response.get_data(as_text=True)[:300])
+
+
+SUITES = "/_dash-component-suites/"
+
+
+@FUZZ
+@given(
+    tail=st.one_of(
+        st.sampled_from(
+            ["dash/../x", "dash/deps/../../x.js", "dash/%2e%2e/x.js", "no_such_package/x.js"]
+        ),
+        st.text(max_size=40),
+    )
+)
+def test_dash_component_files_never_500(world: dict[str, Any], tail: str) -> None:
+    """Any path under Dash's component files is served or refused (404), never a 500."""
+    response = world["clients"]["nurse"].get(SUITES + quote(tail, safe="/%"))
+    assert response.status_code < 500, (tail, response.status_code)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -133,20 +133,29 @@ def resume(
     if at - row.last_seen_at > idle_limit:
         _end_idle(database, row.id, actor, at - idle_limit, at)
         return Ended.IDLE
-    seen = row.last_seen_at
-    if renew and at - seen >= SEEN_PRECISION:
-        with database.session_scope() as db:
-            db.execute(
-                update(SignInSession)
-                .where(
-                    SignInSession.id == row.id,
-                    SignInSession.revoked_at.is_(None),
-                    SignInSession.last_seen_at < at,
-                )
-                .values(last_seen_at=at)
+    state = Open(
+        actor=actor, session_id=row.id, last_seen_at=row.last_seen_at, expires_at=row.expires_at
+    )
+    return note_use(database=database, state=state, now=at) if renew else state
+
+
+def note_use(*, database: Database, state: Open, now: datetime | None = None) -> Open:
+    """A person (not a timer) used this open sign-in: it counts against the idle limit.
+    Written at most every `SEEN_PRECISION`, so a page load costs one write, not a dozen."""
+    at = now or utcnow()
+    if at - state.last_seen_at < SEEN_PRECISION:
+        return state
+    with database.session_scope() as db:
+        db.execute(
+            update(SignInSession)
+            .where(
+                SignInSession.id == state.session_id,
+                SignInSession.revoked_at.is_(None),
+                SignInSession.last_seen_at < at,
             )
-        seen = at
-    return Open(actor=actor, session_id=row.id, last_seen_at=seen, expires_at=row.expires_at)
+            .values(last_seen_at=at)
+        )
+    return replace(state, last_seen_at=at)
 
 
 def _end_idle(
