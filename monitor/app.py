@@ -11,6 +11,7 @@ from dash import Dash, Input, Output, dcc, html
 from dash.exceptions import DependencyException
 from flask import Flask, Response
 from flask_talisman import Talisman
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from monitor import auth, runtime
 from monitor.config import REPO_ROOT, Settings, load_settings
@@ -85,6 +86,9 @@ def create_app(settings: Settings | None = None) -> Dash:
         REMEMBER_COOKIE_SECURE=production,
         REMEMBER_COOKIE_HTTPONLY=True,
     )
+    if config.app.trusted_proxies:
+        hops = config.app.trusted_proxies
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     runtime.attach(server, runtime.Runtime(settings, Database.from_url(settings.database_url)))
     _guard_requests(server, config.security.max_request_bytes)  # first: before anything reads
     auth.init_auth(server)

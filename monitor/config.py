@@ -93,6 +93,9 @@ class AppSettings(Strict):
     secret_key: str | None = None
     environment: Literal["development", "production", "test"] = "development"
     bedside_refresh_seconds: float = Field(default=15, gt=0, le=600)
+    # How many reverse proxies in front of the app to trust for the client's address
+    # (X-Forwarded-For) and scheme (X-Forwarded-Proto); 0: none, the headers are ignored.
+    trusted_proxies: int = Field(default=0, ge=0, le=3)
 
 
 class Security(Strict):
