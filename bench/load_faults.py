@@ -243,6 +243,7 @@ def run(base_url: str, duration: float, faults: bool) -> dict[str, Any]:
         raw = yaml.safe_load((REPO_ROOT / "config.yaml").read_text())
         raw["clinic"]["chairs"] = [f"Chair {n}" for n in range(1, TABLETS + 1)]
         raw["security"]["login_max_failures"] = 100
+        raw["security"]["login_max_failures_per_username"] = 1000
         config_path = Path(folder) / "config.yaml"
         config_path.write_text(yaml.safe_dump(raw))
         config = load_config(config_path, environ={})
