@@ -27,6 +27,7 @@ from monitor.web import (
     cross_site,
     json_bodies,
     no_store,
+    storable_text,
 )
 
 ASSETS = REPO_ROOT / "assets"
@@ -68,6 +69,7 @@ def _guard_requests(server: Flask, max_request_bytes: int) -> None:
     server.before_request(cross_site.refuse_cross_site)
     body_limits.install(server, max_request_bytes)
     server.before_request(json_bodies.refuse_bad_json)
+    server.before_request(storable_text.refuse_unstorable_fields)
     server.after_request(no_store.forbid_caching)
     server.register_error_handler(DependencyException, component_suites.not_found)
 

@@ -662,7 +662,7 @@ def test_board_alerts_store(world: dict[str, Any], tile: Any, session: Any, othe
 # in monitor/web (JSON bodies, callback shapes).
 DEEP = "__nested 100,000 deep__"
 surrogates = st.one_of(
-    st.sampled_from(["\udcff", "reason \udcff", "\ud800", "\udfff x"]),
+    st.sampled_from(["\udcff", "reason \udcff", "\ud800", "\udfff x", "a\x00b", "\x00"]),
     st.text(alphabet=st.characters(categories=["Cs"]), min_size=1, max_size=5),
 )
 

@@ -1,6 +1,6 @@
 """A JSON body is checked once, before anything else reads it: it must parse, nest no deeper
 than any screen of this app sends, and hold only text that can be stored (no lone UTF-16
-surrogate such as "\\udcff", which JSON can spell but UTF-8 and the databases cannot).
+surrogate such as "\\udcff", no NUL: monitor.web.storable_text).
 Anything else is a 400 with a message, instead of a 500 deep inside Dash or a service."""
 
 from __future__ import annotations
@@ -9,6 +9,8 @@ import json
 from typing import Any
 
 from flask import Response, request
+
+from monitor.web.storable_text import unstorable
 
 # Dash callback bodies nest a few levels (body, inputs list, one input, its value: a grid's
 # filter model or a list of ids); 64 leaves room for any component tree sent as state.
@@ -23,22 +25,15 @@ def bad_json(reason: str) -> Response:
     return Response(f"Malformed request: {reason}.", status=400, mimetype="text/plain")
 
 
-def _storable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def check_value(value: Any) -> None:
     """Walk the parsed body without recursion: depth, and text that UTF-8 can hold."""
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         node, depth = stack.pop()
         if isinstance(node, str):
-            if not _storable(node):
-                raise Refused("text with a lone surrogate (an invalid character)")
+            reason = unstorable(node)
+            if reason:
+                raise Refused(reason)
         elif isinstance(node, (dict, list)):
             if depth > MAX_DEPTH:
                 raise Refused(f"JSON nested deeper than {MAX_DEPTH} levels")

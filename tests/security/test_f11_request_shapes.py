@@ -223,6 +223,28 @@ def test_a_lone_surrogate_in_a_json_body_is_400_and_stores_nothing(
     assert response.status_code != 400
 
 
+def test_a_nul_character_anywhere_is_400_and_stores_nothing(
+    app: Dash, database: Database, record: tuple[int, int]
+) -> None:
+    """PostgreSQL refuses NUL in any text: a reason, a filter or a username holding one was
+    a 500 from the database; it is refused at the door, on both databases alike."""
+    nurse, auditor = client_as(app, database, "nurse"), client_as(app, database, "auditor")
+    before = counts(database)
+    payload = addendum_body(app, *record, "Transcribed \x00 from the wrong chair")
+    response = nurse.post(ENDPOINT, data=json.dumps(payload), content_type="application/json")
+    assert response.status_code == 400, response.get_data(as_text=True)[:300]
+    assert "NUL" in response.get_data(as_text=True)
+    for path in ("/audit/export/sessions.csv?patient=a%00b", "/audit/sessions?x%00=1"):
+        response = auditor.get(path)
+        assert response.status_code == 400, (path, response.status_code)
+    anonymous = prepare(app)
+    response = anonymous.post(
+        "/auth/login", data={"username": "nurse\x00", "password": "x", "csrf_token": "t"}
+    )
+    assert response.status_code == 400
+    assert counts(database) == before
+
+
 UNKNOWN_DASH_FILES = [
     "/_dash-component-suites/dash/../x",
     "/_dash-component-suites/dash/deps/../../x.js",
