@@ -18,6 +18,7 @@ from monitor.db.engine import Database
 from monitor.db.models import ACKNOWLEDGEMENT_ACTIONS, Acknowledgement, Excursion, User
 from monitor.db.types import utcnow
 from monitor.domain.errors import refuse
+from monitor.domain.free_text import MAX_FREE_TEXT
 from monitor.domain.permissions import Action
 from monitor.domain.session_state import SessionState, accepts_entries
 from monitor.services.actors import Actor, ensure_allowed
@@ -34,7 +35,7 @@ ACTION_LABELS = {
     "medication_given": "Medication given",
     "other": "Other",
 }
-MAX_NOTE = 2000
+MAX_NOTE = MAX_FREE_TEXT
 
 
 @dataclass(frozen=True)

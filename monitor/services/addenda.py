@@ -13,6 +13,7 @@ from monitor.db.engine import Database
 from monitor.db.models import Addendum, InfusionSession, Reading
 from monitor.db.types import utcnow
 from monitor.domain.errors import refuse
+from monitor.domain.free_text import MAX_FREE_TEXT
 from monitor.domain.permissions import Action
 from monitor.domain.vitals import VitalSigns, parse_reading_value, plausibility_problems
 from monitor.services.actors import Actor, ensure_allowed
@@ -29,7 +30,7 @@ READING_FIELDS = (
     "temperature",
     "moaas",
 )
-MAX_TEXT = 2000
+MAX_TEXT = MAX_FREE_TEXT
 
 
 @dataclass(frozen=True)

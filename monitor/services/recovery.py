@@ -36,6 +36,7 @@ from monitor.domain.discharge import (
     evaluate,
 )
 from monitor.domain.errors import InvalidEntry, refuse
+from monitor.domain.free_text import MAX_FREE_TEXT
 from monitor.domain.permissions import Action
 from monitor.domain.session_state import SessionEvent, SessionState
 from monitor.domain.vitals import VitalSigns
@@ -420,9 +421,9 @@ def sign_performed(
         return signed.id
 
 
-# The override reason's limit: the same as every other reason the app takes (and the
+# The override reason's limit: the same as every other text a person writes (and the
 # textarea's maxLength), so the signature's row in the PDF stays a reasonable size.
-MAX_OVERRIDE_REASON = 2000
+MAX_OVERRIDE_REASON = MAX_FREE_TEXT
 
 
 def approve_discharge(
@@ -439,14 +440,14 @@ def approve_discharge(
     unacknowledged (whatever the override says), and while a criterion is unmet unless they
     override with a written reason. The session is then discharged and its record locked."""
     ensure_allowed(actor, Action.DISCHARGE)
-    _check_password(database, config, actor, password, session_id=session_id, now=now)
-    at = now or utcnow()
     reason = (override_reason or "").strip() or None
     if reason is not None and len(reason) > MAX_OVERRIDE_REASON:
         raise refuse(
             "override",
             f"Keep the override reason to {MAX_OVERRIDE_REASON} characters (it has {len(reason)})",
         )
+    _check_password(database, config, actor, password, session_id=session_id, now=now)
+    at = now or utcnow()
     with database.session_scope() as db:
         session = load_locked(db, session_id)
         _in_recovery(session)

@@ -23,6 +23,7 @@ from monitor.domain.delivered_dose import (
     planned_volume_ml,
 )
 from monitor.domain.dose import plan_dose
+from monitor.domain.free_text import MAX_FREE_TEXT
 from monitor.domain.permissions import Action
 from monitor.domain.session_state import (
     DOSING_STATES,
@@ -39,7 +40,7 @@ from monitor.services.idempotency import run_once, same_person, same_session, sa
 from monitor.services.summaries import refresh_summary
 
 MAX_RATE_ML_PER_H = 1000.0
-MAX_REASON = 2000
+MAX_REASON = MAX_FREE_TEXT
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from monitor.domain.delivered_dose import (
 from monitor.domain.dose import DosePlan
 from monitor.domain.errors import IllegalTransition, InvalidEntry
 from monitor.domain.excursions import PRIORITY_MARKS, PRIORITY_RANK
+from monitor.domain.free_text import MAX_FREE_TEXT
 from monitor.domain.schedule import DueState
 from monitor.domain.session_state import EXIT_WORDS, ExitKind, SessionState, ends_early_into
 from monitor.ui.components import (
@@ -384,7 +385,9 @@ def _infusion_card() -> dbc.Card:
                                         "Reason (to pause or stop early)",
                                         html_for=B.EVENT_REASON,
                                     ),
-                                    dbc.Input(id=B.EVENT_REASON, type="text", maxLength=2000),
+                                    dbc.Input(
+                                        id=B.EVENT_REASON, type="text", maxLength=MAX_FREE_TEXT
+                                    ),
                                 ],
                                 md=7,
                             ),
@@ -467,7 +470,7 @@ def _end_dialog() -> dbc.Modal:
                 [
                     html.Div(id=B.END_EXPLAIN, className="mb-3"),
                     dbc.Label("Reason (required)", html_for=B.END_REASON),
-                    dbc.Textarea(id=B.END_REASON, maxLength=2000, rows=2),
+                    dbc.Textarea(id=B.END_REASON, maxLength=MAX_FREE_TEXT, rows=2),
                     html.Div(id=B.END_PROBLEM, className="mt-2"),
                 ]
             ),
@@ -505,7 +508,9 @@ def _exit_dialog() -> dbc.Modal:
                         inputClassName="me-2",
                     ),
                     dbc.Label("Reason (required)", html_for=B.EXIT_REASON),
-                    dbc.Textarea(id=B.EXIT_REASON, maxLength=2000, rows=2, className="mb-3"),
+                    dbc.Textarea(
+                        id=B.EXIT_REASON, maxLength=MAX_FREE_TEXT, rows=2, className="mb-3"
+                    ),
                     dbc.Label("Your password, to sign", html_for=B.EXIT_PASSWORD),
                     dbc.Input(id=B.EXIT_PASSWORD, type="password", autocomplete="off"),
                     html.Div(id=B.EXIT_PROBLEM, className="mt-2"),

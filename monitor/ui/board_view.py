@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from monitor.domain.free_text import MAX_FREE_TEXT
 from monitor.domain.schedule import DueState
 from monitor.ui.components import alarm, local_time
 from monitor.ui.ids import Board as B
@@ -72,7 +73,7 @@ def _dialog() -> dbc.Modal:
                         className="mb-3 ack-actions",
                     ),
                     dbc.Label("Note (optional; required for Other)", html_for=B.NOTE),
-                    dbc.Textarea(id=B.NOTE, maxLength=2000, rows=2),
+                    dbc.Textarea(id=B.NOTE, maxLength=MAX_FREE_TEXT, rows=2),
                 ]
             ),
             dbc.ModalFooter(

@@ -15,6 +15,7 @@ from dash import dcc, html
 
 from monitor.config import Protocol
 from monitor.domain.discharge import CHECKLIST_LABELS
+from monitor.domain.free_text import MAX_FREE_TEXT
 from monitor.domain.permissions import Action, is_allowed
 from monitor.domain.session_state import SessionState
 from monitor.ui.board_view import ACTIONS
@@ -309,7 +310,7 @@ def approval_panel(
                     className="mb-2 ack-actions",
                 ),
                 dbc.Label("Note (optional; required for Other)", html_for=ids.ack_note),
-                dbc.Textarea(id=ids.ack_note, maxLength=2000, rows=2),
+                dbc.Textarea(id=ids.ack_note, maxLength=MAX_FREE_TEXT, rows=2),
                 dbc.Button(
                     "Acknowledge these alerts", id=ids.ack, color="warning", className="mt-2"
                 ),
@@ -328,7 +329,7 @@ def approval_panel(
                     html_for=ids.override,
                     className="mt-2",
                 ),
-                dbc.Textarea(id=ids.override, rows=2, maxLength=2000),
+                dbc.Textarea(id=ids.override, rows=2, maxLength=MAX_FREE_TEXT),
                 dbc.Button("Approve discharge", id=ids.approve, color="danger", className="mt-2"),
             ],
             id=ids.approve_section,

@@ -11,6 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from monitor.domain.delivered_dose import describe_given
+from monitor.domain.free_text import MAX_FREE_TEXT
 from monitor.domain.record_access import is_access
 from monitor.domain.session_state import EXIT_WORDS, ExitKind, SessionState, accepts_entries
 from monitor.ui.components import alarm, local_time, readings_table
@@ -256,7 +257,7 @@ def addendum_form(record: SessionRecord, zone: ZoneInfo) -> html.Div:
                     dbc.Col(
                         [
                             dbc.Label("Corrected value or note", html_for=S.ADD_VALUE),
-                            dbc.Input(id=S.ADD_VALUE, type="text", maxLength=2000),
+                            dbc.Input(id=S.ADD_VALUE, type="text", maxLength=MAX_FREE_TEXT),
                         ],
                         md=4,
                     ),
@@ -264,7 +265,7 @@ def addendum_form(record: SessionRecord, zone: ZoneInfo) -> html.Div:
                 className="mb-2",
             ),
             dbc.Label("Reason", html_for=S.ADD_REASON),
-            dbc.Input(id=S.ADD_REASON, type="text", maxLength=2000),
+            dbc.Input(id=S.ADD_REASON, type="text", maxLength=MAX_FREE_TEXT),
             dbc.Button("Add addendum", id=S.ADD_SUBMIT, color="warning", className="mt-2"),
             html.Div(id=S.ADD_MESSAGE, className="mt-2"),
         ]
