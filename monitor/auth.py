@@ -153,7 +153,7 @@ def _sign_in_state() -> Open | Ended:
         token = session.get(TOKEN)
         rt = runtime.current()
         g.sign_in_state = (
-            resume(database=rt.database, config=rt.config, token=token, renew=False)
+            resume(database=rt.database, config=rt.config, token=token)
             if isinstance(token, str) and token
             else Ended.UNKNOWN
         )
@@ -245,9 +245,7 @@ def _signed_in_state() -> Response:
             "role": actor.role.value,
             "seconds_left": round(max(limit - idle, 0.0), 1),
         }
-    response = jsonify(state)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return jsonify(state)  # no-store, as every response with a user's data (monitor.web)
 
 
 def _is_polling() -> bool:

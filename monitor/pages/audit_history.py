@@ -148,7 +148,6 @@ def _csv(kind: str) -> Response:
         mimetype="text/csv",
         headers={
             "Content-Disposition": f'attachment; filename="{kind}-{stamp}.csv"',
-            "Cache-Control": "no-store",
         },
     )
 

@@ -51,7 +51,6 @@ def _rems(session_id: int) -> Response:
         mimetype="text/csv",
         headers={
             "Content-Disposition": f'attachment; filename="session-{session_id}-rems.csv"',
-            "Cache-Control": "no-store",
         },
     )
 

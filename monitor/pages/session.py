@@ -97,7 +97,6 @@ def _pdf(session_id: int) -> Response:
         mimetype="application/pdf",
         headers={
             "Content-Disposition": f'attachment; filename="session-{session_id}-record.pdf"',
-            "Cache-Control": "no-store",
         },
     )
 

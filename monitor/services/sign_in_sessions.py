@@ -109,11 +109,10 @@ def resume(
     database: Database,
     config: Config,
     token: str,
-    renew: bool,
     now: datetime | None = None,
 ) -> Open | Ended:
-    """The sign-in this token opens, or why none. `renew`: a person (not a timer) made this
-    request, so it counts as use against the idle limit; nothing extends the lifetime."""
+    """The sign-in this token opens, or why none (an idle one is ended here). Looking it up
+    is not use: `note_use` counts a person's request; nothing extends the lifetime."""
     at = now or utcnow()
     with database.session_scope() as db:
         found = db.execute(
@@ -133,10 +132,9 @@ def resume(
     if at - row.last_seen_at > idle_limit:
         _end_idle(database, row.id, actor, at - idle_limit, at)
         return Ended.IDLE
-    state = Open(
+    return Open(
         actor=actor, session_id=row.id, last_seen_at=row.last_seen_at, expires_at=row.expires_at
     )
-    return note_use(database=database, state=state, now=at) if renew else state
 
 
 def note_use(*, database: Database, state: Open, now: datetime | None = None) -> Open:
