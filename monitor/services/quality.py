@@ -20,6 +20,7 @@ from monitor.db.types import utcnow
 from monitor.domain.clinic_time import clinic_iso
 from monitor.domain.csv_cells import csv_line, fixed
 from monitor.domain.permissions import Action, Role
+from monitor.domain.record_access import RECORD_EXPORTED
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
 from monitor.services.errors import NotFound
@@ -113,7 +114,7 @@ def _export_audit(
         add_audit(
             db,
             actor=actor,
-            action="record.exported",
+            action=RECORD_EXPORTED,
             entity_type="export",
             entity_id=session_id,
             session_id=session_id,

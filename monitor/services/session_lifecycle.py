@@ -36,7 +36,13 @@ from monitor.domain.vitals import parse_weight
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
 from monitor.services.errors import Conflict, FieldProblem, InvalidEntry, NotFound
-from monitor.services.idempotency import run_once, same_person, same_session, same_values
+from monitor.services.idempotency import (
+    EARLY_END_KEY_PREFIX,
+    run_once,
+    same_person,
+    same_session,
+    same_values,
+)
 from monitor.services.summaries import refresh_summary
 
 MAX_RATE_ML_PER_H = 1000.0
@@ -369,7 +375,7 @@ class EndedEarly:
     duplicate: bool
 
 
-END_EARLY_KEY = "end-early-{}"
+END_EARLY_KEY = EARLY_END_KEY_PREFIX + "{}"
 
 
 def end_session_early(
