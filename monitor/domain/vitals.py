@@ -86,6 +86,12 @@ def check_plausible(vitals: VitalSigns, limits: Plausibility, *, require_moaas: 
         raise InvalidEntry(problems)
 
 
+def is_counted(field: str) -> bool:
+    """Whether a measure is a whole count (pressures, rates, SpO2, MOAA/S); temperature is
+    the one measured in tenths."""
+    return field != "temperature"
+
+
 def _parse_number(field: str, text: str | None, *, whole: bool) -> tuple[float | None, str | None]:
     raw = (text or "").strip().replace(",", ".")
     if not raw:
@@ -111,7 +117,7 @@ def parse_vitals(
     for field in (*VITAL_FIELDS, "temperature", "moaas"):
         raw = entered.get(field)
         text = None if raw is None else str(raw)
-        value, message = _parse_number(field, text, whole=field != "temperature")
+        value, message = _parse_number(field, text, whole=is_counted(field))
         if message:
             problems.append(FieldProblem(field, message))
         elif value is None and field in VITAL_FIELDS:
@@ -166,7 +172,7 @@ def parse_reading_value(field: str, text: str | None) -> int | float:
     """One value of a reading as typed (a correction): a finite number, whole where the
     measure is counted; anything else (nan, inf, 1e400, 400 nines) is a message at the
     corrected value, never an exception."""
-    whole = field != "temperature"
+    whole = is_counted(field)
     value, message = _parse_number(field, text, whole=whole)
     if value is None:
         raise InvalidEntry(
