@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -27,6 +26,7 @@ from monitor.domain.scales import (
     cadss_form,
     missing_cadss_prompts,
 )
+from monitor.domain.vocabulary import Measure, Priority
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_PATH = REPO_ROOT / "config.yaml"
@@ -37,26 +37,6 @@ Minutes = Annotated[float, Field(gt=0, le=24 * 60)]
 
 class ConfigError(Exception):
     """A config file that cannot be used; the message names the key and the value."""
-
-
-class Priority(StrEnum):
-    """IEC 60601-1-8 alarm priorities."""
-
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
-
-
-class Measure(StrEnum):
-    """What a reading records; the names used in config and storage."""
-
-    SYSTOLIC = "systolic"
-    DIASTOLIC = "diastolic"
-    HEART_RATE = "heart_rate"
-    SPO2 = "spo2"
-    RESP_RATE = "resp_rate"
-    TEMPERATURE = "temperature"
-    MOAAS = "moaas"
 
 
 class Strict(BaseModel):

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
-from monitor.config import Measure, Priority
 from monitor.domain.excursions import PRIORITY_RANK
+from monitor.domain.vocabulary import Measure, Priority
 
 # Measures shown together: systolic and diastolic are one blood pressure. Every other
 # measure is its own group.

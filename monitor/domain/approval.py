@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from monitor.config import Priority
 from monitor.domain.discharge import Criterion
 from monitor.domain.errors import FieldProblem
+from monitor.domain.vocabulary import Priority
 
 MIN_OVERRIDE_REASON = 10
 

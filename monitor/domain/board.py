@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import IntEnum
 
-from monitor.config import Priority
+from monitor.domain.vocabulary import Priority
 
 
 class Urgency(IntEnum):

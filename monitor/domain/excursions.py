@@ -6,8 +6,9 @@ import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from monitor.config import Condition, ExcursionRule, Priority
+from monitor.config import Condition, ExcursionRule
 from monitor.domain.vitals import LABELS, VitalSigns
+from monitor.domain.vocabulary import Priority
 
 PRIORITY_RANK = {Priority.HIGH: 3, Priority.MEDIUM: 2, Priority.LOW: 1}
 # IEC 60601-1-8 visual conventions: colour name and the priority's marks.

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from monitor.config import Priority
 from monitor.domain.excursions import PRIORITY_RANK
+from monitor.domain.vocabulary import Priority
 
 # Lowest first: the order a chart draws its priority marks in, so the highest lies on top.
 DRAWING_ORDER: tuple[Priority, ...] = tuple(sorted(Priority, key=PRIORITY_RANK.__getitem__))

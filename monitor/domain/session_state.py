@@ -9,44 +9,24 @@ that a physician signs."""
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from monitor.domain.errors import IllegalTransition
+from monitor.domain.vocabulary import ExitKind, Phase, SessionEvent, SessionState
+
+__all__ = [
+    "ExitKind",
+    "SessionEvent",
+    "SessionState",
+    "TRANSITIONS",
+    "accepts_entries",
+    "allowed_events",
+    "allows",
+    "ends_early_into",
+    "next_state",
+    "phase_of",
+]
 
 
-class SessionState(StrEnum):
-    PLANNED = "planned"
-    BASELINE = "baseline"
-    INFUSING = "infusing"
-    PAUSED = "paused"
-    RECOVERY = "recovery"
-    DISCHARGED = "discharged"
-    STOPPED_EARLY = "stopped_early"
-
-
-class SessionEvent(StrEnum):
-    BASELINE_RECORDED = "baseline_recorded"
-    START_INFUSION = "start"
-    PAUSE = "pause"
-    RESUME = "resume"
-    RATE_CHANGE = "rate_change"
-    STOP_INFUSION = "stop"
-    DISCHARGE = "discharge"
-    END_EARLY = "end_early"
-    SIGNED_EXIT = "signed_exit"
-
-
-class ExitKind(StrEnum):
-    """How a session left recovery without a discharge: the physician signs which."""
-
-    TRANSFER = "transfer"
-    AGAINST_ADVICE = "against_medical_advice"
-
-
-EXIT_WORDS = {
-    ExitKind.TRANSFER: "Transferred (e.g. to the emergency department)",
-    ExitKind.AGAINST_ADVICE: "Left against medical advice",
-}
+EXIT_WORDS = {kind: kind.label for kind in ExitKind}
 
 
 S, E = SessionState, SessionEvent
@@ -113,12 +93,22 @@ def accepts_entries(state: SessionState) -> bool:
     return state in ACTIVE_STATES
 
 
-def phase_of(state: SessionState) -> str:
+def allowed_events(state: SessionState) -> frozenset[SessionEvent]:
+    """The events the state machine accepts from this state: what a screen may offer."""
+    return frozenset(event for (source, event) in TRANSITIONS if source is state)
+
+
+def allows(state: SessionState, event: SessionEvent) -> bool:
+    """Whether this event is accepted in this state (a control for it may be enabled)."""
+    return (state, event) in TRANSITIONS
+
+
+def phase_of(state: SessionState) -> Phase:
     """The charting phase a reading taken now belongs to."""
     if state in (S.PLANNED, S.BASELINE):
-        return "baseline"
+        return Phase.BASELINE
     if state in (S.INFUSING, S.PAUSED):
-        return "infusion"
+        return Phase.INFUSION
     if state is S.RECOVERY:
-        return "recovery"
+        return Phase.RECOVERY
     raise IllegalTransition(f"A {state.value.replace('_', ' ')} session takes no readings")

@@ -8,8 +8,8 @@ from uuid import uuid4
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
 from monitor import auth, runtime
-from monitor.config import Priority
 from monitor.domain.permissions import Action
+from monitor.domain.vocabulary import Priority
 from monitor.services.acknowledgements import acknowledge_excursions
 from monitor.services.board import board_view
 from monitor.services.errors import Conflict, DomainError

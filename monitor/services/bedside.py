@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from monitor.config import Config, Priority, Protocol
+from monitor.config import Config, Protocol
 from monitor.db import queries
 from monitor.db.engine import Database
 from monitor.db.repositories import build_infusion_times
@@ -25,6 +25,7 @@ from monitor.domain.schedule import (
     slot_outcomes,
 )
 from monitor.domain.vitals import parse_weight
+from monitor.domain.vocabulary import Priority
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.errors import NotFound
 from monitor.services.record_access import log_opening

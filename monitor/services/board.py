@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from monitor.config import Config, Priority
+from monitor.config import Config
 from monitor.db import queries
 from monitor.db.engine import Database
 from monitor.db.repositories import build_infusion_times
@@ -15,6 +15,7 @@ from monitor.domain.board import TileState, escalated, order
 from monitor.domain.excursions import PRIORITY_RANK
 from monitor.domain.permissions import Action
 from monitor.domain.schedule import DueState, DueStatus, next_due
+from monitor.domain.vocabulary import Priority
 from monitor.services.actors import Actor, ensure_allowed
 
 

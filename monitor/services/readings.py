@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from monitor.config import Config, Priority
+from monitor.config import Config
 from monitor.db import repositories as repo
 from monitor.db.engine import Database
 from monitor.db.models import Excursion, InfusionSession, Reading
@@ -18,6 +18,7 @@ from monitor.domain.excursions import evaluate
 from monitor.domain.permissions import Action
 from monitor.domain.session_state import SessionEvent, SessionState, accepts_entries, phase_of
 from monitor.domain.vitals import VitalSigns, check_plausible, parse_vitals
+from monitor.domain.vocabulary import Priority
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
 from monitor.services.errors import IllegalTransition, NotFound

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from monitor.config import Config, Priority, Protocol
+from monitor.config import Config, Protocol
 from monitor.db.engine import Database
 from monitor.db.models import (
     Acknowledgement,
@@ -40,6 +40,7 @@ from monitor.domain.free_text import MAX_FREE_TEXT
 from monitor.domain.permissions import Action
 from monitor.domain.session_state import SessionEvent, SessionState
 from monitor.domain.vitals import VitalSigns
+from monitor.domain.vocabulary import Priority
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
 from monitor.services.errors import IllegalTransition, NotFound

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import dash_bootstrap_components as dbc
 from dash import Output, dcc, html
 
-from monitor.config import Config, Priority, Protocol, Ratings
+from monitor.config import Config, Protocol, Ratings
 from monitor.domain.acknowledgement import action_label
 from monitor.domain.alarm_display import Banner, banners
 from monitor.domain.clinic_time import age_on, clinic_today
@@ -29,6 +29,7 @@ from monitor.domain.excursions import PRIORITY_MARKS, PRIORITY_RANK
 from monitor.domain.free_text import MAX_FREE_TEXT
 from monitor.domain.schedule import DueState
 from monitor.domain.session_state import EXIT_WORDS, ExitKind, SessionState, ends_early_into
+from monitor.domain.vocabulary import Priority
 from monitor.ui.components import (
     alarm,
     cadss_items,

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 import dash_bootstrap_components as dbc
 from dash import html
 
-from monitor.config import Priority
 from monitor.domain.excursions import PRIORITY_MARKS
 from monitor.domain.scales import (
     CADSS_ITEM_MAX,
@@ -20,6 +19,7 @@ from monitor.domain.scales import (
     describe_moaas,
 )
 from monitor.domain.vitals import LABELS
+from monitor.domain.vocabulary import Priority
 from monitor.ui.ids import Bedside
 
 PRIORITY_WORDS = {Priority.HIGH: "HIGH", Priority.MEDIUM: "MEDIUM", Priority.LOW: "LOW"}

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 import pytest
 
-from monitor.config import ExcursionRule, Priority, load_config
+from monitor.config import ExcursionRule, load_config
 from monitor.db.models import ACKNOWLEDGEMENT_ACTIONS
 from monitor.domain.acknowledgement import ACTIONS, action_label
 from monitor.domain.alarm_display import Banner, banners, measure_group
 from monitor.domain.excursions import evaluate
 from monitor.domain.vitals import VitalSigns
+from monitor.domain.vocabulary import Priority
 
 HIGH, MEDIUM, LOW = Priority.HIGH, Priority.MEDIUM, Priority.LOW
 RULES = load_config(environ={}).default_protocol.excursion_rules

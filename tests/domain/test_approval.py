@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from monitor.config import Priority
 from monitor.domain.approval import (
     MIN_OVERRIDE_REASON,
     OpenAlert,
@@ -17,6 +16,7 @@ from monitor.domain.approval import (
     may_approve,
 )
 from monitor.domain.discharge import Criterion
+from monitor.domain.vocabulary import Priority
 
 T = datetime(2026, 11, 20, 19, 32, tzinfo=UTC)
 ZONE = ZoneInfo("America/New_York")

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from monitor.config import Priority
 from monitor.domain.board import TileState, Urgency, escalated, order, urgency
+from monitor.domain.vocabulary import Priority
 
 NOW = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
 

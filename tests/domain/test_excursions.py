@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from monitor.config import Config, ExcursionRule, Priority, load_config
+from monitor.config import Config, ExcursionRule, load_config
 from monitor.domain.excursions import (
     PRIORITY_COLOURS,
     PRIORITY_MARKS,
@@ -17,6 +17,7 @@ from monitor.domain.excursions import (
     evaluate,
 )
 from monitor.domain.vitals import VitalSigns
+from monitor.domain.vocabulary import Priority
 
 HIGH, MEDIUM = Priority.HIGH, Priority.MEDIUM
 CONFIG = load_config(environ={})

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.config import Priority
 from monitor.domain.priority import DRAWING_ORDER, highest_priority, priority_by_reading
+from monitor.domain.vocabulary import Priority
 
 HIGH, MEDIUM, LOW = Priority.HIGH, Priority.MEDIUM, Priority.LOW
 

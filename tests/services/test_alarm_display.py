@@ -8,11 +8,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from monitor.config import Config, Priority
+from monitor.config import Config
 from monitor.db.engine import Database
 from monitor.db.models import AuditEvent, Excursion
 from monitor.domain.alarm_display import banners
 from monitor.domain.permissions import Role
+from monitor.domain.vocabulary import Priority
 from monitor.services.acknowledgements import acknowledge_excursions
 from monitor.services.bedside import bedside_view
 from monitor.services.readings import ReadingSaved, record_reading

@@ -7,11 +7,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from monitor.config import Config, Priority
+from monitor.config import Config
 from monitor.db.engine import Database
 from monitor.db.models import Acknowledgement, AuditEvent, Excursion
 from monitor.domain.permissions import Role
 from monitor.domain.schedule import DueState
+from monitor.domain.vocabulary import Priority
 from monitor.services.acknowledgements import acknowledge_excursions
 from monitor.services.board import board_view
 from monitor.services.errors import Conflict, InvalidEntry, PermissionDenied

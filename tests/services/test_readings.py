@@ -8,11 +8,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from monitor.config import Config, Priority
+from monitor.config import Config
 from monitor.db.engine import Database
 from monitor.db.models import AuditEvent, Excursion, InfusionSession, Reading
 from monitor.domain.permissions import Role
 from monitor.domain.session_state import SessionEvent
+from monitor.domain.vocabulary import Priority
 from monitor.services.errors import Conflict, IllegalTransition, InvalidEntry, PermissionDenied
 from monitor.services.readings import record_entered_reading, record_reading
 from monitor.services.session_lifecycle import end_session_early

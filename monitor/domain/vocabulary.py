@@ -1,0 +1,215 @@
+"""The clinic's words: every state, phase, event, priority, action, meaning and measure a
+record stores, each once, with the label a person reads for it.
+
+Adding a member here is the one edit that starts a change of vocabulary; the database's
+CHECK constraints are built from these enums, and tests/domain/test_vocabulary.py fails
+until every label, constraint value and screen colour has been given for the new member.
+Stored values never change: they are in every database and export already."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+
+
+class Worded(StrEnum):
+    """A stored value with the words a person reads for it."""
+
+    @property
+    def label(self) -> str:
+        return LABELS[type(self)][self]
+
+
+class SessionState(Worded):
+    PLANNED = "planned"
+    BASELINE = "baseline"
+    INFUSING = "infusing"
+    PAUSED = "paused"
+    RECOVERY = "recovery"
+    DISCHARGED = "discharged"
+    STOPPED_EARLY = "stopped_early"
+
+
+class SessionEvent(Worded):
+    BASELINE_RECORDED = "baseline_recorded"
+    START_INFUSION = "start"
+    PAUSE = "pause"
+    RESUME = "resume"
+    RATE_CHANGE = "rate_change"
+    STOP_INFUSION = "stop"
+    DISCHARGE = "discharge"
+    END_EARLY = "end_early"
+    SIGNED_EXIT = "signed_exit"
+
+
+class InfusionEvent(Worded):
+    """What the pump did, as the infusion event table stores it: the session events that a
+    nurse records at the pump (their values are the same)."""
+
+    START = SessionEvent.START_INFUSION.value
+    PAUSE = SessionEvent.PAUSE.value
+    RESUME = SessionEvent.RESUME.value
+    RATE_CHANGE = SessionEvent.RATE_CHANGE.value
+    STOP = SessionEvent.STOP_INFUSION.value
+
+    @property
+    def session_event(self) -> SessionEvent:
+        return SessionEvent(self.value)
+
+
+class ExitKind(Worded):
+    """How a session left recovery without a discharge: the physician signs which."""
+
+    TRANSFER = "transfer"
+    AGAINST_ADVICE = "against_medical_advice"
+
+
+class Phase(Worded):
+    """The charting phase a reading belongs to."""
+
+    BASELINE = "baseline"
+    INFUSION = "infusion"
+    RECOVERY = "recovery"
+
+
+class Priority(Worded):
+    """IEC 60601-1-8 alarm priorities."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class AcknowledgementAction(Worded):
+    """What a physician records on acknowledging an alert."""
+
+    OBSERVED = "observed"
+    REPEAT_READING_ORDERED = "repeat_reading_ordered"
+    INFUSION_PAUSED = "infusion_paused"
+    MEDICATION_GIVEN = "medication_given"
+    OTHER = "other"
+
+
+class SignatureMeaning(Worded):
+    """What an electronic signature attests (21 CFR 11.50(a)(3))."""
+
+    PERFORMED = "performed"
+    APPROVED = "approved"
+    EXIT = "exit"
+
+
+class Measure(Worded):
+    """What a reading records; the names used in config, storage and the form."""
+
+    SYSTOLIC = "systolic"
+    DIASTOLIC = "diastolic"
+    HEART_RATE = "heart_rate"
+    SPO2 = "spo2"
+    RESP_RATE = "resp_rate"
+    TEMPERATURE = "temperature"
+    MOAAS = "moaas"
+
+    @property
+    def unit(self) -> str:
+        return UNITS[self]
+
+
+# The measures a nurse types in the vitals form (MOAA/S is picked on its own scale), and
+# those every reading must have.
+VITAL_MEASURES: tuple[Measure, ...] = (
+    Measure.SYSTOLIC,
+    Measure.DIASTOLIC,
+    Measure.HEART_RATE,
+    Measure.SPO2,
+    Measure.RESP_RATE,
+    Measure.TEMPERATURE,
+)
+REQUIRED_MEASURES: tuple[Measure, ...] = VITAL_MEASURES[:5]
+
+UNITS: Mapping[Measure, str] = {
+    Measure.SYSTOLIC: "mmHg",
+    Measure.DIASTOLIC: "mmHg",
+    Measure.HEART_RATE: "/min",
+    Measure.SPO2: "%",
+    Measure.RESP_RATE: "/min",
+    Measure.TEMPERATURE: "°C",
+    Measure.MOAAS: "0–5",
+}
+
+LABELS: Mapping[type[Worded], Mapping[Worded, str]] = {
+    SessionState: {
+        SessionState.PLANNED: "Planned",
+        SessionState.BASELINE: "Baseline",
+        SessionState.INFUSING: "Infusing",
+        SessionState.PAUSED: "Paused",
+        SessionState.RECOVERY: "Recovery",
+        SessionState.DISCHARGED: "Discharged",
+        SessionState.STOPPED_EARLY: "Ended early",
+    },
+    SessionEvent: {
+        SessionEvent.BASELINE_RECORDED: "Baseline recorded",
+        SessionEvent.START_INFUSION: "Infusion started",
+        SessionEvent.PAUSE: "Infusion paused",
+        SessionEvent.RESUME: "Infusion resumed",
+        SessionEvent.RATE_CHANGE: "Rate changed",
+        SessionEvent.STOP_INFUSION: "Infusion stopped",
+        SessionEvent.DISCHARGE: "Discharged",
+        SessionEvent.END_EARLY: "Ended early",
+        SessionEvent.SIGNED_EXIT: "Exit signed",
+    },
+    InfusionEvent: {
+        InfusionEvent.START: "Infusion started",
+        InfusionEvent.PAUSE: "Infusion paused",
+        InfusionEvent.RESUME: "Infusion resumed",
+        InfusionEvent.RATE_CHANGE: "Rate changed",
+        InfusionEvent.STOP: "Infusion stopped",
+    },
+    ExitKind: {
+        ExitKind.TRANSFER: "Transferred (e.g. to the emergency department)",
+        ExitKind.AGAINST_ADVICE: "Left against medical advice",
+    },
+    Phase: {
+        Phase.BASELINE: "Baseline",
+        Phase.INFUSION: "Infusion",
+        Phase.RECOVERY: "Recovery",
+    },
+    Priority: {
+        Priority.HIGH: "HIGH",
+        Priority.MEDIUM: "MEDIUM",
+        Priority.LOW: "LOW",
+    },
+    AcknowledgementAction: {
+        AcknowledgementAction.OBSERVED: "Observed",
+        AcknowledgementAction.REPEAT_READING_ORDERED: "Repeat reading ordered",
+        AcknowledgementAction.INFUSION_PAUSED: "Infusion paused",
+        AcknowledgementAction.MEDICATION_GIVEN: "Medication given",
+        AcknowledgementAction.OTHER: "Other",
+    },
+    SignatureMeaning: {
+        SignatureMeaning.PERFORMED: "Performed",
+        SignatureMeaning.APPROVED: "Approved",
+        SignatureMeaning.EXIT: "Exit",
+    },
+    Measure: {
+        Measure.SYSTOLIC: "Systolic",
+        Measure.DIASTOLIC: "Diastolic",
+        Measure.HEART_RATE: "Heart rate",
+        Measure.SPO2: "SpO2",
+        Measure.RESP_RATE: "Resp. rate",
+        Measure.TEMPERATURE: "Temperature",
+        Measure.MOAAS: "MOAA/S",
+    },
+}
+
+# Every enum of the vocabulary, for the tests that hold labels, constraints and colours
+# complete.
+VOCABULARY: tuple[type[Worded], ...] = tuple(LABELS)
+
+
+def label_of(vocabulary: type[Worded], stored: str) -> str:
+    """The words for a stored value; one no longer in the vocabulary is shown as stored,
+    never hidden."""
+    try:
+        return vocabulary(stored).label
+    except ValueError:
+        return stored.replace("_", " ")
