@@ -1,11 +1,18 @@
-"""The README keeps up: every config key and every CLI command is documented."""
+"""The documentation keeps up with the code: every config key and CLI command is in the
+README, every clinical number in docs/clinical.md equals config.yaml, and no file points
+outside the repository or to a file that is not there."""
 
 from __future__ import annotations
 
+import re
+import subprocess
 import typing
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from pydantic import BaseModel
 
 from monitor.cli import parser
@@ -48,3 +55,165 @@ def test_cli_command_is_documented(command: str) -> None:
 
 def test_readme_shows_the_two_commands() -> None:
     assert "make run" in README and "make test" in README
+
+
+# --- docs/clinical.md: every clinical number equal to config.yaml, next to its key ---------
+
+CLINICAL = (REPO_ROOT / "docs" / "clinical.md").read_text(encoding="utf-8")
+CONFIG_FILE = yaml.safe_load((REPO_ROOT / "config.yaml").read_text(encoding="utf-8"))
+DEFAULT_PROTOCOL = "protocols[]."
+# Settings that are not clinical: where the clinic is, sign-in, how screens refresh, what a
+# protocol is called, the CADSS wording (its source is on the page, its prompts are long).
+NOT_CLINICAL = (
+    "clinic.",
+    "app.",
+    "security.",
+    "board.refresh_seconds",
+    "board.sound_on_new_high",
+    "protocols[].id",
+    "protocols[].name",
+    "protocols[].ratings.cadss_form",
+)
+KEY_TABLE = ("key", "default", "source")
+RULE_TABLE = ("rule", "priority", "fires when", "source")
+OPS = {">=": ">=", ">": ">", "<=": "<=", "<": "<"}
+
+
+def clinical_settings(node: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """(key, value) for every setting of config.yaml, keyed as the README and clinical.md
+    name them; a min/max range and a list are one setting, excursion rules have their table."""
+    for name, value in node.items():
+        key = f"{prefix}{name}"
+        if key == "protocols":
+            yield from clinical_settings(value[0], DEFAULT_PROTOCOL)
+        elif key == f"{DEFAULT_PROTOCOL}excursion_rules":
+            continue
+        elif isinstance(value, dict) and set(value) != {"min", "max"}:
+            yield from clinical_settings(value, f"{key}.")
+        elif not key.startswith(NOT_CLINICAL):
+            yield key, value
+
+
+def table_rows(text: str, header: tuple[str, ...]) -> dict[str, list[str]]:
+    """Every row of every table with this header, by the code span in its first cell."""
+    rows: dict[str, list[str]] = {}
+    in_table = False
+    for line in text.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if not line.startswith("|"):
+            in_table = False
+        elif tuple(cells) == header:
+            in_table = True
+        elif in_table and not set(line) <= set("|- "):
+            (name,) = re.findall(r"`([^`]+)`", cells[0])
+            assert name not in rows, f"{name} has two rows in docs/clinical.md"
+            rows[name] = cells
+    return rows
+
+
+KEY_ROWS = table_rows(CLINICAL, KEY_TABLE)
+RULE_ROWS = table_rows(CLINICAL, RULE_TABLE)
+SETTINGS = dict(clinical_settings(CONFIG_FILE))
+
+
+def numbers_in(text: str) -> list[float]:
+    return sorted(float(n) for n in re.findall(r"(?<![\w.])\d+(?:\.\d+)?", text))
+
+
+def numbers_of(value: Any) -> list[float]:
+    if isinstance(value, dict):
+        return sorted(float(value[end]) for end in ("min", "max"))
+    if isinstance(value, list):
+        return sorted(float(item) for item in value)
+    return [float(value)]
+
+
+@pytest.mark.parametrize("key", sorted(SETTINGS))
+def test_clinical_default_is_documented_with_its_source(key: str) -> None:
+    """Each clinical setting has a row in docs/clinical.md whose default equals config.yaml
+    and whose source is named (even if the source is "no published number")."""
+    if key not in KEY_ROWS:
+        pytest.fail(f"docs/clinical.md has no row for `{key}`: give the new number its source")
+    _, default, source = KEY_ROWS[key]
+    value = SETTINGS[key]
+    if isinstance(value, bool):
+        assert f"`{str(value).lower()}`" in default
+    elif isinstance(value, str) or (isinstance(value, list) and isinstance(value[0], str)):
+        words = value if isinstance(value, list) else [value]
+        assert re.findall(r"`([^`]+)`", default) == words, f"{key} = {value} in config.yaml"
+    else:
+        assert numbers_in(default) == numbers_of(value), f"{key} = {value} in config.yaml"
+    assert source and source != "—", f"{key}: name the source, or say there is none"
+
+
+def test_every_documented_key_is_in_config() -> None:
+    """No row of docs/clinical.md describes a setting config.yaml no longer has."""
+    assert sorted(set(KEY_ROWS) - set(SETTINGS)) == []
+
+
+RULES = {rule["code"]: rule for rule in CONFIG_FILE["protocols"][0]["excursion_rules"]}
+
+
+def condition_text(condition: dict[str, Any]) -> str:
+    rise = " rise" if condition["basis"] == "change_from_baseline" else ""
+    return f"{condition['measure']}{rise} {OPS[condition['op']]} {condition['value']:g}"
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_excursion_rule_is_documented(code: str) -> None:
+    """Each excursion rule's priority, conditions and source, as config.yaml has them."""
+    if code not in RULE_ROWS:
+        pytest.fail(f"docs/clinical.md's excursion table has no row for `{code}`")
+    _, priority, conditions, source = RULE_ROWS[code]
+    rule = RULES[code]
+    assert priority == rule["priority"]
+    assert re.findall(r"`([^`]+)`", conditions) == [condition_text(c) for c in rule["any_of"]]
+    assert rule["source"].lower() in source.lower()
+
+
+def test_every_documented_rule_is_in_config() -> None:
+    assert sorted(set(RULE_ROWS) - set(RULES)) == []
+
+
+# --- links: nothing points outside the repository, every relative link resolves ------------
+
+# Spelled in pieces so this file does not name what it forbids.
+OUTSIDE = ("../" + "shared/", "DESIGN" + ".md", "CLINICAL" + ".md")
+DOCUMENTS = [REPO_ROOT / "README.md", *sorted((REPO_ROOT / "docs").glob("*.md"))]
+
+
+def tracked_files() -> list[str]:
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z"], cwd=REPO_ROOT, capture_output=True, check=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("not a git checkout: no list of tracked files")
+    return [name for name in listed.decode().split("\0") if name]
+
+
+def test_no_file_refers_outside_the_repository() -> None:
+    """The design and the clinical sources are in docs/, which every clone has."""
+    found = [
+        f"{name}:{number}: {line.strip()}"
+        for name in tracked_files()
+        if (REPO_ROOT / name).is_file()
+        for number, line in enumerate(
+            (REPO_ROOT / name).read_bytes().decode("utf-8", "replace").splitlines(), 1
+        )
+        if any(word in line for word in OUTSIDE)
+    ]
+    assert found == [], "point to docs/architecture.md or docs/clinical.md instead"
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda path: path.name)
+def test_relative_links_resolve(document: Path) -> None:
+    targets = re.findall(r"\]\(([^)\s]+)\)", document.read_text(encoding="utf-8"))
+    relative = [t for t in targets if not re.match(r"[a-z]+:|#", t)]
+    broken = [t for t in relative if not (document.parent / t.split("#")[0]).exists()]
+    assert broken == [], f"{document.name} links to missing files: {broken}"
+
+
+def test_readme_links_the_design_and_the_clinical_sources_near_the_top() -> None:
+    top = "\n".join(README.splitlines()[:15])
+    assert "](docs/architecture.md)" in top and "](docs/clinical.md)" in top

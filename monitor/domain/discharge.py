@@ -1,5 +1,6 @@
 """Discharge criteria: each judged from the record and the nurse's assessment, met or unmet
-with the reason, so the sign-off can be gated on them (CLINICAL.md "Discharge")."""
+with the reason, so the sign-off can be gated on them (docs/clinical.md, "When a patient
+may leave")."""
 
 from __future__ import annotations
 

@@ -42,7 +42,7 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.RECORD_RATING: CLINICAL,
     Action.INFUSION_EVENT: CLINICAL,
     Action.END_SESSION_EARLY: CLINICAL,
-    # Discharge is approved by the physician (CLINICAL.md: the physician co-signs).
+    # Discharge is approved by the physician (docs/clinical.md: the physician co-signs).
     Action.DISCHARGE: frozenset({Role.PHYSICIAN}),
     # Leaving recovery without discharge (transfer, against medical advice) is the
     # physician's decision, signed like the discharge (issue 9: ending early is deliberate).

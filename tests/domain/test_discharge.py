@@ -1,4 +1,5 @@
-"""Discharge criteria (CLINICAL.md "Discharge"): each criterion of `evaluate`, at its edges.
+"""Discharge criteria (docs/clinical.md, "When a patient may leave"): each criterion of
+`evaluate`, at its edges.
 
 Defaults under test: 120 min observation; modified Aldrete >= 9; vital signs within 20% of
 baseline; CADSS back to baseline or <= 4; MOAA/S 5; the checklist; the latest reading no older
@@ -99,7 +100,7 @@ def criterion(config: Config, recovery: RecoveryFacts, code: str) -> Criterion:
 
 
 def test_config_holds_clinical_defaults(config: Config) -> None:
-    """The edges below are CLINICAL.md's numbers; a changed default shows here first."""
+    """The edges below are docs/clinical.md's numbers; a changed default shows here first."""
     protocol = config.default_protocol
     assert protocol.schedule.min_observation_minutes == 120
     assert protocol.ratings.cadss_dissociation_cutoff == 4

@@ -1,4 +1,4 @@
-"""Excursion flags: each row of CLINICAL.md's excursion table, at and either side of it."""
+"""Excursion flags: each row of docs/clinical.md's excursion table, at and either side of it."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ RULES = CONFIG.default_protocol.excursion_rules
 CALM = VitalSigns(systolic=120, diastolic=80, heart_rate=72, spo2=98, resp_rate=14, moaas=5)
 BASELINE = VitalSigns(systolic=110, diastolic=70, heart_rate=70, spo2=98, resp_rate=14, moaas=5)
 
-# CLINICAL.md's table: rule code -> priority.
+# docs/clinical.md's table: rule code -> priority.
 PRIORITIES = {
     "severe-hypertension": HIGH,
     "bp-rise-over-baseline": MEDIUM,
@@ -39,7 +39,7 @@ PRIORITIES = {
     "deep-sedation": HIGH,
 }
 
-# Each condition of CLINICAL.md's table: (rule code, measure, basis, op, threshold).
+# Each condition of docs/clinical.md's table: (rule code, measure, basis, op, threshold).
 CONDITIONS = [
     ("severe-hypertension", "systolic", "absolute", ">=", 180),
     ("severe-hypertension", "diastolic", "absolute", ">=", 110),
@@ -75,7 +75,8 @@ def codes(flags: list[Flag]) -> set[str]:
 
 
 def test_config_encodes_clinical_table(rules: list[ExcursionRule]) -> None:
-    """config.yaml's rules are CLINICAL.md's table, row for row; a changed default shows here."""
+    """config.yaml's rules are docs/clinical.md's table, row for row; a changed default
+    shows here."""
     encoded = [
         (rule.code, str(c.measure), c.basis, c.op, c.value) for rule in rules for c in rule.any_of
     ]

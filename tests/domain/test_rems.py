@@ -1,4 +1,4 @@
-"""The Spravato REMS monitoring form's fields (CLINICAL.md "Records auditors expect").
+"""The Spravato REMS monitoring form's fields (docs/clinical.md "What the record must show").
 
 Defaults under test: BP at 40 min within 10 min; acceptable baseline BP at or below 140/90;
 sedation at MOAA/S 3 or below; dissociation above CADSS 4; respiratory depression at SpO2
@@ -81,7 +81,7 @@ CALM = [obs(-5), *[obs(m) for m in (10, 20, 30, 40)], *[obs(m) for m in range(55
 
 
 def test_config_holds_clinical_defaults(rules: Rems, cutoff: float) -> None:
-    """The edges below are CLINICAL.md's numbers; a changed default shows here first."""
+    """The edges below are docs/clinical.md's numbers; a changed default shows here first."""
     assert rules.sedation_moaas_at_or_below == 3
     assert rules.respiratory_depression_spo2_below == 90
     assert rules.respiratory_depression_rr_below == 8

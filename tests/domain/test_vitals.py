@@ -53,7 +53,7 @@ def fields_of(excinfo: pytest.ExceptionInfo[InvalidEntry]) -> list[str]:
 
 
 def test_defaults_match_clinical_md(limits: Plausibility) -> None:
-    """CLINICAL.md's plausible ranges; a changed default must be noticed here."""
+    """docs/clinical.md's plausible ranges; a changed default must be noticed here."""
     expected = {
         "systolic": (50, 300),
         "diastolic": (20, 200),
