@@ -31,16 +31,15 @@ from monitor.domain.delivered_dose import describe_given
 from monitor.domain.priority import DRAWING_ORDER, priority_by_reading
 from monitor.domain.rems import RemsSummary
 from monitor.domain.schedule import InfusionTimes, Pause, stops_early
-from monitor.domain.session_state import EXIT_WORDS as EXIT_KIND_WORDS
-from monitor.domain.session_state import ExitKind
+from monitor.domain.vocabulary import (
+    AcknowledgementAction,
+    ExitKind,
+    InfusionEvent,
+    Priority,
+    SessionState,
+    label_of,
+)
 
-ACTIONS = {
-    "observed": "observed",
-    "repeat_reading_ordered": "repeat reading ordered",
-    "infusion_paused": "infusion paused",
-    "medication_given": "medication given",
-    "other": "other",
-}
 STYLES = getSampleStyleSheet()
 SMALL = ParagraphStyle("small", parent=STYLES["BodyText"], fontSize=8, leading=10)
 GRID = TableStyle(
@@ -60,20 +59,18 @@ SERIES = (
     ("heart_rate", "HR", colors.HexColor("#1971c2")),
 )
 SPO2_COLOUR = colors.HexColor("#2b8a3e")
-PRIORITY_INK = {
-    "high": colors.HexColor("#e03131"),
-    "medium": colors.HexColor("#f5c518"),
-    "low": colors.HexColor("#22b8cf"),
+# Each priority's ink on the printed chart: the screens' colours (monitor/ui/figures.py),
+# beside the priority's word in the legend, never colour alone.
+PRIORITY_INK: dict[Priority, colors.Color] = {
+    Priority.HIGH: colors.HexColor("#e03131"),
+    Priority.MEDIUM: colors.HexColor("#f5c518"),
+    Priority.LOW: colors.HexColor("#22b8cf"),
 }
-EVENT_WORDS = {
-    "start": "Infusion started",
-    "pause": "Infusion paused",
-    "resume": "Infusion resumed",
-    "rate_change": "Rate changed",
-    "stop": "Infusion stopped",
+# Session moves that no pump event shows: how the session ended, one line per final state.
+EXIT_WORDS: dict[SessionState, str] = {
+    SessionState.STOPPED_EARLY: "Session ended early",
+    SessionState.DISCHARGED: SessionState.DISCHARGED.label,
 }
-# Session moves that no pump event shows: how the session ended.
-EXIT_WORDS = {"stopped_early": "Session ended early", "discharged": "Discharged"}
 
 
 def _t(moment: datetime | None, zone: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -282,10 +279,10 @@ def _chart(record: FullRecord, spo2_range: tuple[float, float] = (80.0, 100.0)) 
         for r in readings:
             if top.get(r.id) == priority:
                 x, y = vitals.px(minutes(r.taken_at)), vitals.py(_mark_height(r) + 4)
-                drawing.add(_triangle(x, y, PRIORITY_INK[priority.value]))
+                drawing.add(_triangle(x, y, PRIORITY_INK[priority]))
     for moment, label in (
-        (header.infusion_started_at, "start"),
-        (header.infusion_stopped_at, "stop"),
+        (header.infusion_started_at, InfusionEvent.START.value),
+        (header.infusion_stopped_at, InfusionEvent.STOP.value),
     ):
         if moment is None:
             continue
@@ -324,9 +321,9 @@ def _shade_pauses(
 ) -> None:
     paused_at: datetime | None = None
     for event in record.snapshot.events:
-        if event.kind == "pause":
+        if event.kind == InfusionEvent.PAUSE:
             paused_at = event.occurred_at
-        elif event.kind in ("resume", "stop") and paused_at is not None:
+        elif event.kind in (InfusionEvent.RESUME, InfusionEvent.STOP) and paused_at is not None:
             for panel in panels:
                 x0, x1 = panel.px(minutes(paused_at)), panel.px(minutes(event.occurred_at))
                 drawing.add(
@@ -346,7 +343,7 @@ def _legend(drawing: Drawing, x: float, y: float, *, present: set[Any]) -> None:
     entries: list[tuple[str, Any, bool]] = [(name, colour, False) for _, name, colour in SERIES]
     entries.append(("SpO2", SPO2_COLOUR, False))
     entries += [
-        (f"{p.value} excursion", PRIORITY_INK[p.value], True)
+        (f"{p.value} excursion", PRIORITY_INK[p], True)
         for p in reversed(DRAWING_ORDER)
         if p in present
     ]
@@ -386,7 +383,7 @@ def _dose_rows(record: FullRecord) -> list[tuple[str, str]]:
         ("Planned rate", f"{planned_rate:.1f} mL/h over {h.infusion_minutes:g} min"),
         ("Dose given", _sentence(given)),
         *(
-            [("Ended by", f"{EXIT_KIND_WORDS[ExitKind(h.exit_kind)]} (physician-signed exit)")]
+            [("Ended by", f"{ExitKind(h.exit_kind).label} (physician-signed exit)")]
             if h.exit_kind
             else []
         ),
@@ -399,19 +396,19 @@ def _events(record: FullRecord, zone: ZoneInfo) -> Any:
     rows: list[tuple[datetime, str, str, str]] = []
     rate: float | None = None
     for e in record.snapshot.events:
-        word, detail = EVENT_WORDS.get(e.kind, e.kind.replace("_", " ")), ""
-        if e.kind == "start":
+        word, detail = label_of(InfusionEvent, e.kind), ""
+        if e.kind == InfusionEvent.START:
             detail = _rate(e.rate_ml_per_h)
-        elif e.kind == "rate_change":
+        elif e.kind == InfusionEvent.RATE_CHANGE:
             detail = f"{_rate(rate)} → {_rate(e.rate_ml_per_h)}"
-        elif e.kind == "stop" and _stopped_early(record, e.occurred_at):
+        elif e.kind == InfusionEvent.STOP and _stopped_early(record, e.occurred_at):
             word = "Infusion stopped early"
         rate = e.rate_ml_per_h if e.rate_ml_per_h is not None else rate
         rows.append((e.occurred_at, word, detail, e.reason or ""))
     for a in record.audit:
         state = str((a.new or {}).get("state", ""))
         if a.action == "session.state_changed" and state in EXIT_WORDS:
-            rows.append((a.at, EXIT_WORDS[state], f"by {a.by}", a.reason or ""))
+            rows.append((a.at, EXIT_WORDS[SessionState(state)], f"by {a.by}", a.reason or ""))
     if not rows:
         return Paragraph("None.", SMALL)
     rows.sort(key=lambda row: row[0])
@@ -425,9 +422,9 @@ def _stopped_early(record: FullRecord, stop_at: datetime) -> bool:
     give a reason), its pauses counted."""
     pauses: list[Pause] = []
     for e in record.snapshot.events:
-        if e.kind == "pause" and e.occurred_at < stop_at:
+        if e.kind == InfusionEvent.PAUSE and e.occurred_at < stop_at:
             pauses.append(Pause(e.occurred_at, None))
-        elif e.kind == "resume" and pauses and pauses[-1].resumed_at is None:
+        elif e.kind == InfusionEvent.RESUME and pauses and pauses[-1].resumed_at is None:
             pauses[-1] = Pause(pauses[-1].paused_at, e.occurred_at)
     h = record.snapshot.header
     times = InfusionTimes(h.infusion_started_at, None, tuple(pauses))
@@ -616,13 +613,14 @@ def _excursions(record: FullRecord, zone: ZoneInfo) -> Any:
     rows: list[Sequence[Any]] = [("Time", "Priority", "Excursion", "Acknowledgement")]
     for x in record.snapshot.excursions:
         ack = record.acknowledgements.get(x.id)
-        status = (
-            f"{ack.by}, {_t(ack.at, zone, '%H:%M')}: {ACTIONS[ack.action]}"
-            + (f" — {ack.note}" if ack.note else "")
-            if ack
-            else "Unacknowledged"
-        )
-        rows.append((_t(x.detected_at, zone, "%H:%M"), x.priority.upper(), x.message, status))
+        status = "Unacknowledged"
+        if ack:
+            action = AcknowledgementAction(ack.action).in_a_sentence
+            status = f"{ack.by}, {_t(ack.at, zone, '%H:%M')}: {action}" + (
+                f" — {ack.note}" if ack.note else ""
+            )
+        at, priority = _t(x.detected_at, zone, "%H:%M"), Priority(x.priority).label
+        rows.append((at, priority, x.message, status))
     return _table(rows, [14 * mm, 18 * mm, 80 * mm, 68 * mm])
 
 
