@@ -147,7 +147,21 @@ class InfusionSession(Base):
     patient: Mapped[Patient] = relationship(lazy="joined")
 
 
-class Reading(Base):
+class SessionEntry:
+    """What every entry a nurse makes in a session's record carries: the session, who
+    entered it and when (the clock of the server, beside the time it was taken), and the
+    submission key that lets a retried submission store it once. Readings, ratings and
+    pump events are such entries; none is ever changed once stored."""
+
+    # First in the table, as the migrations created them; the rest follow the entry's own.
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-1)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), sort_order=-1)
+    entered_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class Reading(SessionEntry, Base):
     """A set of vital signs with MOAA/S. Never updated or deleted once stored."""
 
     __tablename__ = "readings"
@@ -157,8 +171,6 @@ class Reading(Base):
         Index("ix_readings_session_id_taken_at", "session_id", "taken_at"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"))
     phase: Mapped[str] = mapped_column(String(16))
     taken_at: Mapped[datetime] = mapped_column(UTCDateTime)
     systolic: Mapped[int] = mapped_column(Integer)
@@ -168,32 +180,24 @@ class Reading(Base):
     resp_rate: Mapped[int] = mapped_column(Integer)
     temperature: Mapped[float | None] = mapped_column(Float)
     moaas: Mapped[int | None] = mapped_column(Integer)
-    entered_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    entered_at: Mapped[datetime] = mapped_column(UTCDateTime)
     source: Mapped[str] = mapped_column(String(16))
-    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
 
 
-class Rating(Base):
+class Rating(SessionEntry, Base):
     """A scored CADSS administration. Never updated or deleted once stored."""
 
     __tablename__ = "ratings"
     __table_args__ = (Index("ix_ratings_session_id_taken_at", "session_id", "taken_at"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"))
     scale: Mapped[str] = mapped_column(String(16))
     version: Mapped[str] = mapped_column(String(16))
     items: Mapped[dict[str, int]] = mapped_column(JSON)
     total: Mapped[int] = mapped_column(Integer)
     timepoint_minutes: Mapped[float | None] = mapped_column(Float)
     taken_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    entered_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    entered_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
 
 
-class InfusionEvent(Base):
+class InfusionEvent(SessionEntry, Base):
     """Start, pause, resume, rate change or stop of the pump."""
 
     __tablename__ = "infusion_events"
@@ -202,15 +206,10 @@ class InfusionEvent(Base):
         Index("ix_infusion_events_session_id", "session_id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"))
     kind: Mapped[str] = mapped_column(String(16))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     rate_ml_per_h: Mapped[float | None] = mapped_column(Float)
     reason: Mapped[str | None] = mapped_column(Text)
-    entered_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    entered_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
 
 
 class Excursion(Base):

@@ -59,6 +59,7 @@ SERIES = (
     ("heart_rate", "HR", colors.HexColor("#1971c2")),
 )
 SPO2_COLOUR = colors.HexColor("#2b8a3e")
+GRID_INK = colors.HexColor("#dee2e6")
 # Each priority's ink on the printed chart: the screens' colours (monitor/ui/figures.py),
 # beside the priority's word in the legend, never colour alone.
 PRIORITY_INK: dict[Priority, colors.Color] = {
@@ -171,30 +172,12 @@ class _Panel:
         )
         for minute in ticks:
             x = self.px(minute)
-            drawing.add(
-                Line(
-                    x,
-                    self.y,
-                    x,
-                    self.y + self.height,
-                    strokeColor=colors.HexColor("#dee2e6"),
-                    strokeWidth=0.3,
-                )
-            )
+            drawing.add(_grid_line(x, self.y, x, self.y + self.height))
         lo, hi = self.ys
         value = lo
         while value <= hi + 1e-9:
             y = self.py(value)
-            drawing.add(
-                Line(
-                    self.x,
-                    y,
-                    self.x + self.width,
-                    y,
-                    strokeColor=colors.HexColor("#dee2e6"),
-                    strokeWidth=0.3,
-                )
-            )
+            drawing.add(_grid_line(self.x, y, self.x + self.width, y))
             drawing.add(String(self.x - 2, y - 2.5, f"{value:g}", fontSize=6, textAnchor="end"))
             value += y_step
         drawing.add(String(self.x, self.y + self.height + 3, unit, fontSize=6, textAnchor="start"))
@@ -356,6 +339,11 @@ def _legend(drawing: Drawing, x: float, y: float, *, present: set[Any]) -> None:
         x += 10 + 4.2 * len(name) + 8
 
 
+def _grid_line(x1: float, y1: float, x2: float, y2: float) -> Line:
+    """A chart's faint grid line, a minute or a value step apart."""
+    return Line(x1, y1, x2, y2, strokeColor=GRID_INK, strokeWidth=0.3)
+
+
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -364,7 +352,7 @@ def _dose_rows(record: FullRecord) -> list[tuple[str, str]]:
     """The dose section's rows: planned against given (stored when the pump stopped), and how
     the session ended when it was not by discharge."""
     h = record.snapshot.header
-    planned_ml = h.dose_mg / h.concentration_mg_per_ml
+    planned_ml = h.planned_ml
     planned_rate = planned_ml / (h.infusion_minutes / 60)
     given = describe_given(
         planned_mg=h.dose_mg,
