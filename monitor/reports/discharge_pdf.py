@@ -35,6 +35,7 @@ from monitor.domain.vocabulary import (
     AcknowledgementAction,
     ExitKind,
     InfusionEvent,
+    Measure,
     Priority,
     SessionState,
     label_of,
@@ -54,9 +55,9 @@ MARGIN = 15 * mm
 # Room above the frame for the running header (patient, MRN, session) on every page.
 TOP_MARGIN = 22 * mm
 SERIES = (
-    ("systolic", "Systolic", colors.HexColor("#c92a2a")),
-    ("diastolic", "Diastolic", colors.HexColor("#e8590c")),
-    ("heart_rate", "HR", colors.HexColor("#1971c2")),
+    (Measure.SYSTOLIC, "Systolic", colors.HexColor("#c92a2a")),
+    (Measure.DIASTOLIC, "Diastolic", colors.HexColor("#e8590c")),
+    (Measure.HEART_RATE, "HR", colors.HexColor("#1971c2")),
 )
 SPO2_COLOUR = colors.HexColor("#2b8a3e")
 GRID_INK = colors.HexColor("#dee2e6")

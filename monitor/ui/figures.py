@@ -12,7 +12,7 @@ from plotly.subplots import make_subplots
 
 from monitor.domain.chart_scale import spo2_axis, time_window
 from monitor.domain.priority import DRAWING_ORDER, priority_by_reading
-from monitor.domain.vocabulary import InfusionEvent, Priority
+from monitor.domain.vocabulary import InfusionEvent, Measure, Priority
 
 
 class ChartReading(Protocol):
@@ -57,11 +57,12 @@ class ChartExcursion(Protocol):
 # Readable on the low-light and the light theme alike.
 INK = "#9aa7b8"
 GRID = "rgba(154,167,184,0.18)"
-COLOURS = {
-    "systolic": "#ff6b6b",
-    "diastolic": "#ffa8a8",
-    "heart_rate": "#74c0fc",
-    "spo2": "#8ce99a",
+# Each charted measure's line.
+MEASURE_COLOURS: dict[Measure, str] = {
+    Measure.SYSTOLIC: "#ff6b6b",
+    Measure.DIASTOLIC: "#ffa8a8",
+    Measure.HEART_RATE: "#74c0fc",
+    Measure.SPO2: "#8ce99a",
 }
 # Each priority's colour on a chart (IEC 60601-1-8: red, yellow, cyan), with its marks and
 # its word beside it on every screen, never colour alone.
@@ -88,10 +89,10 @@ def session_trend(
     figure = go.Figure()
     times = [r.taken_at.astimezone(zone) for r in readings]
     series = (
-        ("systolic", "Systolic mmHg", "y"),
-        ("diastolic", "Diastolic mmHg", "y"),
-        ("heart_rate", "HR /min", "y"),
-        ("spo2", "SpO2 %", "y2"),
+        (Measure.SYSTOLIC, "Systolic mmHg", "y"),
+        (Measure.DIASTOLIC, "Diastolic mmHg", "y"),
+        (Measure.HEART_RATE, "HR /min", "y"),
+        (Measure.SPO2, "SpO2 %", "y2"),
     )
     for field, name, axis in series:
         figure.add_trace(
@@ -101,7 +102,7 @@ def session_trend(
                 name=name,
                 yaxis=axis,
                 mode="lines+markers",
-                line={"color": COLOURS[field], "width": 2},
+                line={"color": MEASURE_COLOURS[field], "width": 2},
                 marker={"size": 7},
             )
         )
@@ -152,10 +153,10 @@ def session_timeline(
     )
     times = [r.taken_at.astimezone(zone) for r in snapshot.readings]
     for field, name, row in (
-        ("systolic", "Systolic", 1),
-        ("diastolic", "Diastolic", 1),
-        ("heart_rate", "HR", 1),
-        ("spo2", "SpO2", 2),
+        (Measure.SYSTOLIC, "Systolic", 1),
+        (Measure.DIASTOLIC, "Diastolic", 1),
+        (Measure.HEART_RATE, "HR", 1),
+        (Measure.SPO2, "SpO2", 2),
     ):
         figure.add_trace(
             go.Scatter(
@@ -163,7 +164,7 @@ def session_timeline(
                 y=[getattr(r, field) for r in snapshot.readings],
                 name=name,
                 mode="lines+markers",
-                line={"color": COLOURS[field]},
+                line={"color": MEASURE_COLOURS[field]},
             ),
             row=row,
             col=1,
