@@ -15,7 +15,9 @@ unchanged and `alembic check` sees no drift (it does not compare CHECK constrain
 which is why the rebuild is written out rather than left to autogenerate). The revision is
 still written as a rebuild from the enums, not as an empty step: a new member (a state, an
 action, a priority) then reaches the database through one new revision that copies this
-one, and tests/domain/test_vocabulary.py fails until the models' constraint names it.
+one (with its own VOCABULARY_AT_THIS_REVISION), and tests/domain/test_vocabulary.py
+fails until the models' constraint names it, tests/db/test_migrations.py until the
+revision exists.
 
 PostgreSQL drops and adds each constraint (the rows are checked again as it is added).
 SQLite keeps a CHECK constraint inside the table's CREATE statement and can change it only
@@ -39,6 +41,35 @@ revision: str = "0011"
 down_revision: str | Sequence[str] | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+# What the enums held when this revision was written. The rebuild reads the enums, not
+# this; tests/db/test_migrations.py holds the newest revision's record equal to the
+# models, so a member added without a revision of its own fails there (a database already
+# at this revision would otherwise never learn it).
+VOCABULARY_AT_THIS_REVISION: dict[str, tuple[str, ...]] = {
+    "ck_users_role": ("nurse", "physician", "auditor", "admin"),
+    "ck_sessions_state": (
+        "planned",
+        "baseline",
+        "infusing",
+        "paused",
+        "recovery",
+        "discharged",
+        "stopped_early",
+    ),
+    "ck_sessions_exit_kind": ("transfer", "against_medical_advice"),
+    "ck_readings_phase": ("baseline", "infusion", "recovery"),
+    "ck_infusion_events_kind": ("start", "pause", "resume", "rate_change", "stop"),
+    "ck_excursions_priority": ("high", "medium", "low"),
+    "ck_acknowledgements_action": (
+        "observed",
+        "repeat_reading_ordered",
+        "infusion_paused",
+        "medication_given",
+        "other",
+    ),
+    "ck_signatures_meaning": ("performed", "approved", "exit"),
+}
 
 # The tables whose rows may never change (installed by 0001, 0002, 0004): a SQLite copy
 # loses its triggers, so they are installed again after it.

@@ -42,3 +42,40 @@ def test_each_stored_word_is_checked_as_the_models_say(database_url: str) -> Non
                 assert name in stored, f"{name} is missing from the database"
                 assert values(stored[name]) == values(str(constraint.sqltext)), name
     engine.dispose()
+
+
+def test_no_member_is_stored_without_a_revision_that_checks_it() -> None:
+    # Each vocabulary revision rebuilds the constraints from the enums of its day and
+    # records them; a member added since the newest one reaches fresh databases through
+    # that rebuild, but never a database already past it. So a new member needs a new
+    # revision, built like 0011, before this passes.
+    import importlib.util
+    from pathlib import Path
+
+    from sqlalchemy import CheckConstraint
+
+    records = {}
+    for path in sorted((Path(__file__).parents[2] / "migrations" / "versions").glob("*.py")):
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        assert spec and spec.loader
+        source = path.read_text(encoding="utf-8")
+        if "VOCABULARY_AT_THIS_REVISION" in source:
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            records[module.revision] = module.VOCABULARY_AT_THIS_REVISION
+    newest = records[max(records)]
+    in_models = {
+        str(c.name): tuple(str(v) for v in c.info["vocabulary"])
+        for table in Base.metadata.sorted_tables
+        for c in table.constraints
+        if isinstance(c, CheckConstraint) and "vocabulary" in c.info
+    }
+    unwritten = {
+        name: sorted(set(values) - set(newest.get(name, ())))
+        for name, values in in_models.items()
+        if set(values) != set(newest.get(name, ()))
+    }
+    assert unwritten == {}, (
+        f"the models check {unwritten}, which revision {max(records)} did not write: "
+        "add a revision built like 0011"
+    )
