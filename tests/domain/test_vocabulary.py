@@ -58,7 +58,7 @@ NOT_CHECKED: Mapping[type[Worded], str] = {
 # Each screen's colour for each member: (import path of the map, the enum it colours).
 COLOUR_MAPS: tuple[tuple[str, type[StrEnum]], ...] = (
     ("monitor.ui.figures.PRIORITY_COLOURS", Priority),
-    ("monitor.reports.discharge_pdf.PRIORITY_INK", Priority),
+    ("monitor.reports.record_chart.PRIORITY_INK", Priority),
     ("monitor.ui.bedside_view.STATE_COLOURS", SessionState),
 )
 # Word maps keyed by the vocabulary: (import path, the members it must name).
