@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -22,36 +24,46 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from monitor.db.base import Base
 from monitor.db.types import UTCDateTime, utcnow
+from monitor.domain.permissions import Role
+from monitor.domain.session_state import ACTIVE_STATES
+from monitor.domain.vocabulary import (
+    AcknowledgementAction,
+    ExitKind,
+    Phase,
+    Priority,
+    SessionState,
+    SignatureMeaning,
+)
+from monitor.domain.vocabulary import InfusionEvent as InfusionEventKind
 
-ROLES = ("nurse", "physician", "auditor", "admin")
-ACTIVE_SESSION_STATES = ("planned", "baseline", "infusing", "paused", "recovery")
+
+def one_of(column: str, values: Iterable[StrEnum]) -> str:
+    """A column's CHECK clause from its enum: `state IN ('planned', 'baseline', ...)`, the
+    members in the enum's order, so the text is the same on every backend and every run."""
+    quoted = ", ".join(f"'{value.value}'" for value in values)
+    return f"{column} IN ({quoted})"
+
+
+def vocabulary_check(column: str, vocabulary: type[StrEnum]) -> CheckConstraint:
+    """The CHECK constraint holding a column to its enum's stored values, named after the
+    column; the enum rides along in `info`, for migration 0011 to rebuild it from."""
+    return CheckConstraint(one_of(column, vocabulary), name=column, info={"vocabulary": vocabulary})
+
+
 # The live sessions, as literal SQL: the partial indexes below are built on this clause, and
 # queries that filter with the very same text let SQLite and PostgreSQL use those small
 # indexes however much history the table holds. One live session per chair and per
-# patient is held by the database itself.
-ACTIVE_SESSION = text("state IN ('planned', 'baseline', 'infusing', 'paused', 'recovery')")
-SESSION_STATES = (
-    "planned",
-    "baseline",
-    "infusing",
-    "paused",
-    "recovery",
-    "discharged",
-    "stopped_early",
+# patient is held by the database itself. Built from the state machine's live states in
+# the enum's order, it reads exactly as migration 0003 wrote it.
+ACTIVE_SESSION_STATES: tuple[SessionState, ...] = tuple(
+    state for state in SessionState if state in ACTIVE_STATES
 )
-EXIT_KINDS = ("transfer", "against_medical_advice")
-PHASES = ("baseline", "infusion", "recovery")
-INFUSION_EVENT_KINDS = ("start", "pause", "resume", "rate_change", "stop")
-PRIORITIES = ("high", "medium", "low")
-
-
-def _one_of(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+ACTIVE_SESSION = text(one_of("state", ACTIVE_SESSION_STATES))
 
 
 class User(Base):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint(_one_of("role", ROLES), name="role"),)
+    __table_args__ = (vocabulary_check("role", Role),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -87,8 +99,8 @@ class InfusionSession(Base):
 
     __tablename__ = "sessions"
     __table_args__ = (
-        CheckConstraint(_one_of("state", SESSION_STATES), name="state"),
-        CheckConstraint(_one_of("exit_kind", EXIT_KINDS), name="exit_kind"),
+        vocabulary_check("state", SessionState),
+        vocabulary_check("exit_kind", ExitKind),
         Index("ix_sessions_state", "state"),
         Index("ix_sessions_patient_id", "patient_id"),
         Index(
@@ -135,18 +147,30 @@ class InfusionSession(Base):
     patient: Mapped[Patient] = relationship(lazy="joined")
 
 
-class Reading(Base):
+class SessionEntry:
+    """What every entry a nurse makes in a session's record carries: the session, who
+    entered it and when (the clock of the server, beside the time it was taken), and the
+    submission key that lets a retried submission store it once. Readings, ratings and
+    pump events are such entries; none is ever changed once stored."""
+
+    # First in the table, as the migrations created them; the rest follow the entry's own.
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-1)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), sort_order=-1)
+    entered_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class Reading(SessionEntry, Base):
     """A set of vital signs with MOAA/S. Never updated or deleted once stored."""
 
     __tablename__ = "readings"
     __table_args__ = (
-        CheckConstraint(_one_of("phase", PHASES), name="phase"),
+        vocabulary_check("phase", Phase),
         CheckConstraint("diastolic < systolic", name="diastolic_below_systolic"),
         Index("ix_readings_session_id_taken_at", "session_id", "taken_at"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"))
     phase: Mapped[str] = mapped_column(String(16))
     taken_at: Mapped[datetime] = mapped_column(UTCDateTime)
     systolic: Mapped[int] = mapped_column(Integer)
@@ -156,49 +180,36 @@ class Reading(Base):
     resp_rate: Mapped[int] = mapped_column(Integer)
     temperature: Mapped[float | None] = mapped_column(Float)
     moaas: Mapped[int | None] = mapped_column(Integer)
-    entered_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    entered_at: Mapped[datetime] = mapped_column(UTCDateTime)
     source: Mapped[str] = mapped_column(String(16))
-    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
 
 
-class Rating(Base):
+class Rating(SessionEntry, Base):
     """A scored CADSS administration. Never updated or deleted once stored."""
 
     __tablename__ = "ratings"
     __table_args__ = (Index("ix_ratings_session_id_taken_at", "session_id", "taken_at"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"))
     scale: Mapped[str] = mapped_column(String(16))
     version: Mapped[str] = mapped_column(String(16))
     items: Mapped[dict[str, int]] = mapped_column(JSON)
     total: Mapped[int] = mapped_column(Integer)
     timepoint_minutes: Mapped[float | None] = mapped_column(Float)
     taken_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    entered_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    entered_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
 
 
-class InfusionEvent(Base):
+class InfusionEvent(SessionEntry, Base):
     """Start, pause, resume, rate change or stop of the pump."""
 
     __tablename__ = "infusion_events"
     __table_args__ = (
-        CheckConstraint(_one_of("kind", INFUSION_EVENT_KINDS), name="kind"),
+        vocabulary_check("kind", InfusionEventKind),
         Index("ix_infusion_events_session_id", "session_id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"))
     kind: Mapped[str] = mapped_column(String(16))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     rate_ml_per_h: Mapped[float | None] = mapped_column(Float)
     reason: Mapped[str | None] = mapped_column(Text)
-    entered_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    entered_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
 
 
 class Excursion(Base):
@@ -206,7 +217,7 @@ class Excursion(Base):
 
     __tablename__ = "excursions"
     __table_args__ = (
-        CheckConstraint(_one_of("priority", PRIORITIES), name="priority"),
+        vocabulary_check("priority", Priority),
         Index("ix_excursions_session_id", "session_id"),
         Index("ix_excursions_reading_id", "reading_id"),
     )
@@ -226,21 +237,12 @@ class Excursion(Base):
     detected_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-ACKNOWLEDGEMENT_ACTIONS = (
-    "observed",
-    "repeat_reading_ordered",
-    "infusion_paused",
-    "medication_given",
-    "other",
-)
-
-
 class Acknowledgement(Base):
     """A physician's acknowledgement of one excursion: who, when, and the action taken."""
 
     __tablename__ = "acknowledgements"
     __table_args__ = (
-        CheckConstraint(_one_of("action", ACKNOWLEDGEMENT_ACTIONS), name="action"),
+        vocabulary_check("action", AcknowledgementAction),
         Index("ix_acknowledgements_session_id", "session_id"),
     )
 
@@ -272,19 +274,17 @@ class RecoveryAssessment(Base):
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
 
 
-SIGNATURE_MEANINGS = ("performed", "approved", "exit")
-
-
 class Signature(Base):
     """An electronic signature (21 CFR 11.50): printed name, date and time, and meaning,
     with the criteria as they stood when signed."""
 
     __tablename__ = "signatures"
     __table_args__ = (
-        CheckConstraint(_one_of("meaning", SIGNATURE_MEANINGS), name="meaning"),
+        vocabulary_check("meaning", SignatureMeaning),
         # A discharge signature signs an assessment; an exit may come before any.
         CheckConstraint(
-            "assessment_id IS NOT NULL OR meaning = 'exit'", name="assessment_unless_exit"
+            f"assessment_id IS NOT NULL OR meaning = '{SignatureMeaning.EXIT.value}'",
+            name="assessment_unless_exit",
         ),
         Index("ix_signatures_session_id", "session_id"),
     )

@@ -7,13 +7,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from monitor.config import Condition, ExcursionRule
-from monitor.domain.vitals import LABELS, VitalSigns
-from monitor.domain.vocabulary import Priority
+from monitor.domain.vitals import VitalSigns
+from monitor.domain.vocabulary import Measure, Priority
 
 PRIORITY_RANK = {Priority.HIGH: 3, Priority.MEDIUM: 2, Priority.LOW: 1}
-# IEC 60601-1-8 visual conventions: colour name and the priority's marks.
+# IEC 60601-1-8 visual convention: the more marks, the higher the priority (a screen's
+# colours for them live with the screen: monitor/ui/figures.py, monitor/reports).
 PRIORITY_MARKS = {Priority.HIGH: "***", Priority.MEDIUM: "**", Priority.LOW: "*"}
-PRIORITY_COLOURS = {Priority.HIGH: "red", Priority.MEDIUM: "yellow", Priority.LOW: "cyan"}
 
 _OPS: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge,
@@ -40,7 +40,8 @@ class Crossing:
     def text(self) -> str:
         """'Systolic 194 mmHg (≥ 180)', or with the change: 'Systolic 165 mmHg, +45 from
         baseline 120 (≥ +40)'."""
-        name, unit = LABELS[self.measure]
+        measure = Measure(self.measure)
+        name, unit = measure.label, measure.unit
         sign = OP_SIGNS[self.op]
         if self.basis == "absolute" or self.baseline is None:
             return f"{name} {self.value:g} {unit} ({sign} {self.threshold:g})"
@@ -67,10 +68,6 @@ class Flag:
     baseline: float | None
     message: str
     crossings: tuple[Crossing, ...] = ()
-
-    @property
-    def marks(self) -> str:
-        return PRIORITY_MARKS[self.priority]
 
     @property
     def measures(self) -> tuple[str, ...]:
@@ -104,7 +101,7 @@ def _crossing(
     )
 
 
-def evaluate(
+def excursions_for(
     vitals: VitalSigns, baseline: VitalSigns | None, rules: Sequence[ExcursionRule]
 ) -> list[Flag]:
     """Every rule the reading breaks, highest priority first; one flag per rule, naming

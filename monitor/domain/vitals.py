@@ -9,18 +9,23 @@ from dataclasses import asdict, dataclass
 from monitor.config import Plausibility, Range
 from monitor.domain.errors import FieldProblem, InvalidEntry
 from monitor.domain.scales import MOAAS_MAX, MOAAS_MIN
+from monitor.domain.vocabulary import REQUIRED_MEASURES, Measure
 
-VITAL_FIELDS = ("systolic", "diastolic", "heart_rate", "spo2", "resp_rate")
-LABELS = {
-    "systolic": ("Systolic", "mmHg"),
-    "diastolic": ("Diastolic", "mmHg"),
-    "heart_rate": ("Heart rate", "/min"),
-    "spo2": ("SpO2", "%"),
-    "resp_rate": ("Resp. rate", "/min"),
-    "temperature": ("Temperature", "°C"),
-    "moaas": ("MOAA/S", "0–5"),
-    "weight": ("Weight", "kg"),
-}
+# The measures every reading must have, then those it may have: the vocabulary's order.
+VITAL_FIELDS: tuple[Measure, ...] = REQUIRED_MEASURES
+OPTIONAL_FIELDS: tuple[Measure, ...] = (Measure.TEMPERATURE, Measure.MOAAS)
+# A body weight is entered with a session, not with a reading: the one field here that is
+# no measure of the vocabulary.
+WEIGHT = "weight"
+WEIGHT_WORDS = ("Weight", "kg")
+
+
+def label_and_unit(field: str) -> tuple[str, str]:
+    """The words a message names a field by, and its unit: ('Systolic', 'mmHg')."""
+    if field == WEIGHT:
+        return WEIGHT_WORDS
+    measure = Measure(field)
+    return measure.label, measure.unit
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,7 @@ class VitalSigns:
 def _out_of_range(field: str, value: float, limits: Range) -> FieldProblem | None:
     if limits.min <= value <= limits.max:
         return None
-    label, unit = LABELS[field]
+    label, unit = label_and_unit(field)
     return FieldProblem(
         field, f"{label} {value:g} {unit} is not plausible: enter {limits.min:g}–{limits.max:g}"
     )
@@ -57,12 +62,12 @@ def plausibility_problems(
 ) -> list[FieldProblem]:
     """Every reason this reading cannot be stored; empty when it is plausible."""
     problems: list[FieldProblem] = []
-    for field in (*VITAL_FIELDS, "temperature"):
+    for field in (*VITAL_FIELDS, Measure.TEMPERATURE):
         value = vitals.value(field)
         if value is None:
             continue
         if not math.isfinite(value):
-            problems.append(FieldProblem(field, f"{LABELS[field][0]} must be a number"))
+            problems.append(FieldProblem(field, f"{label_and_unit(field)[0]} must be a number"))
             continue
         problem = _out_of_range(field, value, limits.for_measure(field))
         if problem:
@@ -96,7 +101,7 @@ def _parse_number(field: str, text: str | None, *, whole: bool) -> tuple[float |
     raw = (text or "").strip().replace(",", ".")
     if not raw:
         return None, None
-    label = LABELS[field][0]
+    label = label_and_unit(field)[0]
     try:
         value = float(raw)
     except ValueError:
@@ -114,14 +119,14 @@ def parse_vitals(
     """Turn what was typed into VitalSigns, or raise InvalidEntry naming every bad field."""
     problems: list[FieldProblem] = []
     values: dict[str, float | None] = {}
-    for field in (*VITAL_FIELDS, "temperature", "moaas"):
+    for field in (*VITAL_FIELDS, *OPTIONAL_FIELDS):
         raw = entered.get(field)
         text = None if raw is None else str(raw)
         value, message = _parse_number(field, text, whole=is_counted(field))
         if message:
             problems.append(FieldProblem(field, message))
         elif value is None and field in VITAL_FIELDS:
-            problems.append(FieldProblem(field, f"{LABELS[field][0]} is required"))
+            problems.append(FieldProblem(field, f"{label_and_unit(field)[0]} is required"))
         values[field] = value
     if not problems:
         vitals = VitalSigns(
@@ -145,7 +150,7 @@ def _partial_problems(
 ) -> list[FieldProblem]:
     """What else is wrong with the fields that did parse, so every message shows at once."""
     problems = []
-    for field in (*VITAL_FIELDS, "temperature"):
+    for field in (*VITAL_FIELDS, Measure.TEMPERATURE):
         value = values.get(field)
         if value is not None:
             problem = _out_of_range(field, value, limits.for_measure(field))
@@ -176,19 +181,23 @@ def parse_reading_value(field: str, text: str | None) -> int | float:
     value, message = _parse_number(field, text, whole=whole)
     if value is None:
         raise InvalidEntry(
-            [FieldProblem("corrected_value", message or f"{LABELS[field][0]}: enter a number")]
+            [
+                FieldProblem(
+                    "corrected_value", message or f"{label_and_unit(field)[0]}: enter a number"
+                )
+            ]
         )
     return int(value) if whole else value
 
 
 def parse_weight(text: str | float | None, limits: Plausibility) -> float:
     """A body weight in kg from what was typed, or InvalidEntry at the weight field."""
-    value, message = _parse_number("weight", None if text is None else str(text), whole=False)
+    value, message = _parse_number(WEIGHT, None if text is None else str(text), whole=False)
     if message:
         raise InvalidEntry([FieldProblem("weight", message)])
     if value is None:
         raise InvalidEntry([FieldProblem("weight", "Weight is required")])
-    problem = _out_of_range("weight", value, limits.weight)
+    problem = _out_of_range(WEIGHT, value, limits.weight)
     if problem:
         raise InvalidEntry([problem])
     return round(value, 1)

@@ -89,6 +89,12 @@ class AcknowledgementAction(Worded):
     MEDICATION_GIVEN = "medication_given"
     OTHER = "other"
 
+    @property
+    def in_a_sentence(self) -> str:
+        """The action as it reads after a name and a time: '… 14:05: repeat reading
+        ordered' (the session record and the PDF)."""
+        return self.label.lower()
+
 
 class SignatureMeaning(Worded):
     """What an electronic signature attests (21 CFR 11.50(a)(3))."""

@@ -3,7 +3,6 @@ with the Spravato REMS monitoring form's fields."""
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from datetime import datetime
@@ -12,7 +11,6 @@ from typing import Any
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
-from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, PolyLine, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -20,27 +18,20 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from monitor.db.queries import FullRecord, ReadingRow
-from monitor.domain.chart_scale import (
-    EMPTY_WINDOW_MINUTES,
-    MIN_WINDOW_MINUTES,
-    minute_axis,
-    spo2_axis,
-)
+from monitor.db.queries import FullRecord
 from monitor.domain.delivered_dose import describe_given
-from monitor.domain.priority import DRAWING_ORDER, priority_by_reading
 from monitor.domain.rems import RemsSummary
 from monitor.domain.schedule import InfusionTimes, Pause, stops_early
-from monitor.domain.session_state import EXIT_WORDS as EXIT_KIND_WORDS
-from monitor.domain.session_state import ExitKind
+from monitor.domain.vocabulary import (
+    AcknowledgementAction,
+    ExitKind,
+    InfusionEvent,
+    Priority,
+    SessionState,
+    label_of,
+)
+from monitor.reports.record_chart import record_chart
 
-ACTIONS = {
-    "observed": "observed",
-    "repeat_reading_ordered": "repeat reading ordered",
-    "infusion_paused": "infusion paused",
-    "medication_given": "medication given",
-    "other": "other",
-}
 STYLES = getSampleStyleSheet()
 SMALL = ParagraphStyle("small", parent=STYLES["BodyText"], fontSize=8, leading=10)
 GRID = TableStyle(
@@ -54,26 +45,11 @@ GRID = TableStyle(
 MARGIN = 15 * mm
 # Room above the frame for the running header (patient, MRN, session) on every page.
 TOP_MARGIN = 22 * mm
-SERIES = (
-    ("systolic", "Systolic", colors.HexColor("#c92a2a")),
-    ("diastolic", "Diastolic", colors.HexColor("#e8590c")),
-    ("heart_rate", "HR", colors.HexColor("#1971c2")),
-)
-SPO2_COLOUR = colors.HexColor("#2b8a3e")
-PRIORITY_INK = {
-    "high": colors.HexColor("#e03131"),
-    "medium": colors.HexColor("#f5c518"),
-    "low": colors.HexColor("#22b8cf"),
+# Session moves that no pump event shows: how the session ended, one line per final state.
+EXIT_WORDS: dict[SessionState, str] = {
+    SessionState.STOPPED_EARLY: "Session ended early",
+    SessionState.DISCHARGED: SessionState.DISCHARGED.label,
 }
-EVENT_WORDS = {
-    "start": "Infusion started",
-    "pause": "Infusion paused",
-    "resume": "Infusion resumed",
-    "rate_change": "Rate changed",
-    "stop": "Infusion stopped",
-}
-# Session moves that no pump event shows: how the session ended.
-EXIT_WORDS = {"stopped_early": "Session ended early", "discharged": "Discharged"}
 
 
 def _t(moment: datetime | None, zone: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -137,228 +113,6 @@ def _table(rows: Sequence[Sequence[Any]], widths: Sequence[float] | None = None)
     return table
 
 
-class _Panel:
-    """One plotting area of the trend drawing: maps minutes and values to points."""
-
-    def __init__(
-        self,
-        x: float,
-        y: float,
-        width: float,
-        height: float,
-        xs: tuple[float, float],
-        ys: tuple[float, float],
-    ) -> None:
-        self.x, self.y, self.width, self.height = x, y, width, height
-        self.xs, self.ys = xs, ys
-
-    def px(self, minutes: float) -> float:
-        lo, hi = self.xs
-        return self.x + (minutes - lo) / (hi - lo) * self.width
-
-    def py(self, value: float) -> float:
-        lo, hi = self.ys
-        return self.y + (value - lo) / (hi - lo) * self.height
-
-    def frame(self, drawing: Drawing, ticks: Sequence[float], y_step: float, unit: str) -> None:
-        drawing.add(
-            Rect(
-                self.x,
-                self.y,
-                self.width,
-                self.height,
-                fillColor=None,
-                strokeColor=colors.grey,
-                strokeWidth=0.5,
-            )
-        )
-        for minute in ticks:
-            x = self.px(minute)
-            drawing.add(
-                Line(
-                    x,
-                    self.y,
-                    x,
-                    self.y + self.height,
-                    strokeColor=colors.HexColor("#dee2e6"),
-                    strokeWidth=0.3,
-                )
-            )
-        lo, hi = self.ys
-        value = lo
-        while value <= hi + 1e-9:
-            y = self.py(value)
-            drawing.add(
-                Line(
-                    self.x,
-                    y,
-                    self.x + self.width,
-                    y,
-                    strokeColor=colors.HexColor("#dee2e6"),
-                    strokeWidth=0.3,
-                )
-            )
-            drawing.add(String(self.x - 2, y - 2.5, f"{value:g}", fontSize=6, textAnchor="end"))
-            value += y_step
-        drawing.add(String(self.x, self.y + self.height + 3, unit, fontSize=6, textAnchor="start"))
-
-    def series(self, drawing: Drawing, points: list[tuple[float, float]], colour: Any) -> None:
-        coords = [(self.px(m), self.py(v)) for m, v in points]
-        if len(coords) >= 2:  # a polyline needs two points; one reading is a dot alone
-            drawing.add(
-                PolyLine([c for xy in coords for c in xy], strokeColor=colour, strokeWidth=1.2)
-            )
-        for x, y in coords:
-            drawing.add(Circle(x, y, 1.3, fillColor=colour, strokeColor=colour, strokeWidth=0.3))
-
-
-def _triangle(x: float, y: float, colour: Any) -> Polygon:
-    """A downward triangle whose tip is at (x, y)."""
-    return Polygon(
-        [x, y, x - 3, y + 5, x + 3, y + 5],
-        fillColor=colour,
-        strokeColor=colors.black,
-        strokeWidth=0.4,
-    )
-
-
-def _chart(record: FullRecord, spo2_range: tuple[float, float] = (80.0, 100.0)) -> Drawing:
-    """BP and heart rate, and SpO2 on its fixed range, against minutes from the start of
-    dosing; each reading that crossed a limit marked once in its highest priority's colour
-    (high drawn last); start, stop and pauses shown."""
-    snap = record.snapshot
-    header = snap.header
-    start = header.infusion_started_at or header.opened_at
-    readings = snap.readings
-
-    def minutes(moment: datetime) -> float:
-        return (moment - start).total_seconds() / 60
-
-    moments = [minutes(r.taken_at) for r in readings] + [
-        minutes(e.occurred_at) for e in snap.events
-    ]
-    if moments:
-        lo, hi, step = minute_axis(min(moments), max(moments), minimum=MIN_WINDOW_MINUTES)
-    else:
-        lo, hi, step = minute_axis(0, 0, minimum=EMPTY_WINDOW_MINUTES)
-    ticks = [lo + i * step for i in range(round((hi - lo) / step) + 1)]
-    top = priority_by_reading((x.reading_id, x.priority) for x in snap.excursions)
-    vitals_top = max([220] + [_mark_height(r) + 8 for r in readings])
-    drawing = Drawing(180 * mm, 86 * mm)
-    vitals = _Panel(
-        14 * mm, 34 * mm, 150 * mm, 42 * mm, (lo, hi), (0, math.ceil(vitals_top / 40) * 40)
-    )
-    spo2 = _Panel(
-        14 * mm,
-        9 * mm,
-        150 * mm,
-        18 * mm,
-        (lo, hi),
-        spo2_axis([r.spo2 for r in readings], spo2_range),
-    )
-    vitals.frame(drawing, ticks, 40, "mmHg · /min")
-    spo2_span = spo2.ys[1] - spo2.ys[0]
-    spo2.frame(drawing, ticks, 5 if spo2_span <= 25 else 10, "SpO2 %")
-    for minute in ticks:
-        drawing.add(
-            String(spo2.px(minute), spo2.y - 8, f"{minute:g} min", fontSize=6, textAnchor="middle")
-        )
-    _shade_pauses(drawing, record, (vitals, spo2), minutes)
-    if not readings:
-        drawing.add(
-            String(
-                vitals.x + vitals.width / 2,
-                vitals.y + vitals.height / 2,
-                "No readings yet",
-                fontSize=11,
-                textAnchor="middle",
-                fillColor=colors.grey,
-            )
-        )
-    for field, _, colour in SERIES:
-        vitals.series(drawing, [(minutes(r.taken_at), getattr(r, field)) for r in readings], colour)
-    spo2.series(drawing, [(minutes(r.taken_at), r.spo2) for r in readings], SPO2_COLOUR)
-    for priority in DRAWING_ORDER:  # lowest first: a high mark is drawn last, on top
-        for r in readings:
-            if top.get(r.id) == priority:
-                x, y = vitals.px(minutes(r.taken_at)), vitals.py(_mark_height(r) + 4)
-                drawing.add(_triangle(x, y, PRIORITY_INK[priority.value]))
-    for moment, label in (
-        (header.infusion_started_at, "start"),
-        (header.infusion_stopped_at, "stop"),
-    ):
-        if moment is None:
-            continue
-        x = vitals.px(minutes(moment))
-        for panel in (vitals, spo2):
-            drawing.add(
-                Line(
-                    x,
-                    panel.y,
-                    x,
-                    panel.y + panel.height,
-                    strokeColor=colors.grey,
-                    strokeDashArray=[2, 2],
-                )
-            )
-        near_right = x > vitals.x + vitals.width - 20
-        drawing.add(
-            String(
-                x - 2 if near_right else x + 2,
-                vitals.y + vitals.height - 7,
-                label,
-                fontSize=7,
-                textAnchor="end" if near_right else "start",
-            )
-        )
-    _legend(drawing, 40 * mm, 82 * mm, present=set(top.values()))
-    return drawing
-
-
-def _mark_height(r: ReadingRow) -> float:
-    return float(max(r.systolic, r.diastolic, r.heart_rate))
-
-
-def _shade_pauses(
-    drawing: Drawing, record: FullRecord, panels: Sequence[_Panel], minutes: Any
-) -> None:
-    paused_at: datetime | None = None
-    for event in record.snapshot.events:
-        if event.kind == "pause":
-            paused_at = event.occurred_at
-        elif event.kind in ("resume", "stop") and paused_at is not None:
-            for panel in panels:
-                x0, x1 = panel.px(minutes(paused_at)), panel.px(minutes(event.occurred_at))
-                drawing.add(
-                    Rect(
-                        x0,
-                        panel.y,
-                        max(x1 - x0, 0.5),
-                        panel.height,
-                        strokeColor=None,
-                        fillColor=colors.Color(0.5, 0.5, 0.5, alpha=0.18),
-                    )
-                )
-            paused_at = None
-
-
-def _legend(drawing: Drawing, x: float, y: float, *, present: set[Any]) -> None:
-    entries: list[tuple[str, Any, bool]] = [(name, colour, False) for _, name, colour in SERIES]
-    entries.append(("SpO2", SPO2_COLOUR, False))
-    entries += [
-        (f"{p.value} excursion", PRIORITY_INK[p.value], True)
-        for p in reversed(DRAWING_ORDER)
-        if p in present
-    ]
-    for name, colour, is_mark in entries:
-        if is_mark:
-            drawing.add(_triangle(x + 4, y - 1, colour))
-        else:
-            drawing.add(Line(x, y + 1.5, x + 8, y + 1.5, strokeColor=colour, strokeWidth=1.5))
-        drawing.add(String(x + 10, y, name, fontSize=7))
-        x += 10 + 4.2 * len(name) + 8
-
-
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -367,7 +121,7 @@ def _dose_rows(record: FullRecord) -> list[tuple[str, str]]:
     """The dose section's rows: planned against given (stored when the pump stopped), and how
     the session ended when it was not by discharge."""
     h = record.snapshot.header
-    planned_ml = h.dose_mg / h.concentration_mg_per_ml
+    planned_ml = h.planned_ml
     planned_rate = planned_ml / (h.infusion_minutes / 60)
     given = describe_given(
         planned_mg=h.dose_mg,
@@ -386,7 +140,7 @@ def _dose_rows(record: FullRecord) -> list[tuple[str, str]]:
         ("Planned rate", f"{planned_rate:.1f} mL/h over {h.infusion_minutes:g} min"),
         ("Dose given", _sentence(given)),
         *(
-            [("Ended by", f"{EXIT_KIND_WORDS[ExitKind(h.exit_kind)]} (physician-signed exit)")]
+            [("Ended by", f"{ExitKind(h.exit_kind).label} (physician-signed exit)")]
             if h.exit_kind
             else []
         ),
@@ -399,19 +153,19 @@ def _events(record: FullRecord, zone: ZoneInfo) -> Any:
     rows: list[tuple[datetime, str, str, str]] = []
     rate: float | None = None
     for e in record.snapshot.events:
-        word, detail = EVENT_WORDS.get(e.kind, e.kind.replace("_", " ")), ""
-        if e.kind == "start":
+        word, detail = label_of(InfusionEvent, e.kind), ""
+        if e.kind == InfusionEvent.START:
             detail = _rate(e.rate_ml_per_h)
-        elif e.kind == "rate_change":
+        elif e.kind == InfusionEvent.RATE_CHANGE:
             detail = f"{_rate(rate)} → {_rate(e.rate_ml_per_h)}"
-        elif e.kind == "stop" and _stopped_early(record, e.occurred_at):
+        elif e.kind == InfusionEvent.STOP and _stopped_early(record, e.occurred_at):
             word = "Infusion stopped early"
         rate = e.rate_ml_per_h if e.rate_ml_per_h is not None else rate
         rows.append((e.occurred_at, word, detail, e.reason or ""))
     for a in record.audit:
         state = str((a.new or {}).get("state", ""))
         if a.action == "session.state_changed" and state in EXIT_WORDS:
-            rows.append((a.at, EXIT_WORDS[state], f"by {a.by}", a.reason or ""))
+            rows.append((a.at, EXIT_WORDS[SessionState(state)], f"by {a.by}", a.reason or ""))
     if not rows:
         return Paragraph("None.", SMALL)
     rows.sort(key=lambda row: row[0])
@@ -425,9 +179,9 @@ def _stopped_early(record: FullRecord, stop_at: datetime) -> bool:
     give a reason), its pauses counted."""
     pauses: list[Pause] = []
     for e in record.snapshot.events:
-        if e.kind == "pause" and e.occurred_at < stop_at:
+        if e.kind == InfusionEvent.PAUSE and e.occurred_at < stop_at:
             pauses.append(Pause(e.occurred_at, None))
-        elif e.kind == "resume" and pauses and pauses[-1].resumed_at is None:
+        elif e.kind == InfusionEvent.RESUME and pauses and pauses[-1].resumed_at is None:
             pauses[-1] = Pause(pauses[-1].paused_at, e.occurred_at)
     h = record.snapshot.header
     times = InfusionTimes(h.infusion_started_at, None, tuple(pauses))
@@ -472,7 +226,7 @@ def render(
             f" · ended {_t(h.ended_at, zone)} (times {zone.key})",
             body,
         ),
-        KeepTogether([Paragraph("Trend", heading), _chart(record, spo2_range)]),
+        KeepTogether([Paragraph("Trend", heading), record_chart(record, spo2_range)]),
         Paragraph("Dose", heading),
         _table(_dose_rows(record), [70 * mm, 110 * mm]),
         Paragraph("Infusion events", heading),
@@ -616,13 +370,14 @@ def _excursions(record: FullRecord, zone: ZoneInfo) -> Any:
     rows: list[Sequence[Any]] = [("Time", "Priority", "Excursion", "Acknowledgement")]
     for x in record.snapshot.excursions:
         ack = record.acknowledgements.get(x.id)
-        status = (
-            f"{ack.by}, {_t(ack.at, zone, '%H:%M')}: {ACTIONS[ack.action]}"
-            + (f" — {ack.note}" if ack.note else "")
-            if ack
-            else "Unacknowledged"
-        )
-        rows.append((_t(x.detected_at, zone, "%H:%M"), x.priority.upper(), x.message, status))
+        status = "Unacknowledged"
+        if ack:
+            action = AcknowledgementAction(ack.action).in_a_sentence
+            status = f"{ack.by}, {_t(ack.at, zone, '%H:%M')}: {action}" + (
+                f" — {ack.note}" if ack.note else ""
+            )
+        at, priority = _t(x.detected_at, zone, "%H:%M"), Priority(x.priority).label
+        rows.append((at, priority, x.message, status))
     return _table(rows, [14 * mm, 18 * mm, 80 * mm, 68 * mm])
 
 

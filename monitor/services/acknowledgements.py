@@ -15,12 +15,13 @@ from sqlalchemy.orm import Session
 
 from monitor.config import Config
 from monitor.db.engine import Database
-from monitor.db.models import ACKNOWLEDGEMENT_ACTIONS, Acknowledgement, Excursion, User
+from monitor.db.models import Acknowledgement, Excursion, User
 from monitor.db.types import utcnow
 from monitor.domain.errors import refuse
 from monitor.domain.free_text import MAX_FREE_TEXT
 from monitor.domain.permissions import Action
 from monitor.domain.session_state import SessionState, accepts_entries
+from monitor.domain.vocabulary import AcknowledgementAction
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
 from monitor.services.errors import Conflict, IllegalTransition, NotFound
@@ -28,13 +29,6 @@ from monitor.services.idempotency import check_key, same_person, same_values
 from monitor.services.session_lifecycle import load_locked
 from monitor.services.summaries import refresh_summary
 
-ACTION_LABELS = {
-    "observed": "Observed",
-    "repeat_reading_ordered": "Repeat reading ordered",
-    "infusion_paused": "Infusion paused",
-    "medication_given": "Medication given",
-    "other": "Other",
-}
 MAX_NOTE = MAX_FREE_TEXT
 
 
@@ -58,7 +52,7 @@ def acknowledge_excursions(
     """Acknowledge one or more excursions of one session with the action taken."""
     ensure_allowed(actor, Action.ACKNOWLEDGE)
     check_key(idempotency_key)
-    if action not in ACKNOWLEDGEMENT_ACTIONS:
+    if action not in frozenset(AcknowledgementAction):
         raise refuse("action", "Choose the action taken")
     text = (note or "").strip() or None
     if text and len(text) > MAX_NOTE:

@@ -14,7 +14,7 @@ from monitor.db.engine import Database
 from monitor.db.models import Excursion, InfusionSession, Reading
 from monitor.db.types import utcnow
 from monitor.domain.errors import refuse
-from monitor.domain.excursions import evaluate
+from monitor.domain.excursions import excursions_for
 from monitor.domain.permissions import Action
 from monitor.domain.session_state import SessionEvent, SessionState, accepts_entries, phase_of
 from monitor.domain.vitals import VitalSigns, check_plausible, parse_vitals
@@ -140,7 +140,7 @@ def record_reading(
             },
         )
         excursions = []
-        for flag in evaluate(vitals, baseline, protocol.excursion_rules):
+        for flag in excursions_for(vitals, baseline, protocol.excursion_rules):
             excursion = Excursion(
                 session_id=session.id,
                 reading_id=row.id,

@@ -13,18 +13,21 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from monitor.domain.vocabulary import Priority, SessionState
 from monitor.ui.components import local_time
 from monitor.ui.figures import GRID, INK
-from monitor.ui.ids import Audit as A
+from monitor.ui.ids import Audit
 
+# The history's "only sessions with" filters, by the value the filter sends: a priority or
+# a state of the vocabulary where it is one, the history's own words for the rest.
 FLAG_LABELS = {
-    "high": "High excursions",
-    "medium": "Medium excursions",
+    Priority.HIGH.value: "High excursions",
+    Priority.MEDIUM.value: "Medium excursions",
     "overdue": "Overdue readings",
     "unacknowledged": "Unacknowledged excursions",
     "override": "Discharged by override",
     "not_cosigned": "Not co-signed within 24 h",
-    "stopped_early": "Stopped early",
+    SessionState.STOPPED_EARLY.value: "Stopped early",
 }
 COLUMNS = [
     {
@@ -107,21 +110,21 @@ def history_page(
                         dbc.Row(
                             [
                                 date_field(
-                                    A.START,
+                                    Audit.START,
                                     "From (date)",
                                     today.replace(day=1),
-                                    A.START_PROBLEM,
+                                    Audit.START_PROBLEM,
                                 ),
-                                date_field(A.END, "To (date)", today, A.END_PROBLEM),
+                                date_field(Audit.END, "To (date)", today, Audit.END_PROBLEM),
                                 dbc.Col(
                                     [
-                                        dbc.Label("Patient (MRN or name)", html_for=A.PATIENT),
-                                        dbc.Input(id=A.PATIENT, type="text", maxLength=100),
+                                        dbc.Label("Patient (MRN or name)", html_for=Audit.PATIENT),
+                                        dbc.Input(id=Audit.PATIENT, type="text", maxLength=100),
                                     ],
                                     md=3,
                                 ),
                                 select(
-                                    A.PROTOCOL,
+                                    Audit.PROTOCOL,
                                     "Protocol",
                                     [{"label": n, "value": i} for i, n in protocols],
                                 ),
@@ -130,38 +133,28 @@ def history_page(
                         ),
                         dbc.Row(
                             [
-                                select(A.NURSE, "Nurse", people["nurse"]),
-                                select(A.PHYSICIAN, "Physician", people["physician"]),
+                                select(Audit.NURSE, "Nurse", people["nurse"]),
+                                select(Audit.PHYSICIAN, "Physician", people["physician"]),
                             ],
                             className="mb-2",
                         ),
-                        dbc.Label("Only sessions with", html_for=A.FLAGS),
+                        dbc.Label("Only sessions with", html_for=Audit.FLAGS),
                         dbc.Checklist(
-                            id=A.FLAGS,
+                            id=Audit.FLAGS,
                             inline=True,
                             value=[],
                             className="mb-2 audit-flags",
                             options=[{"label": t, "value": v} for v, t in FLAG_LABELS.items()],
                         ),
-                        dbc.Button("Apply", id=A.APPLY, color="primary", className="me-2"),
-                        html.A(
-                            "Export sessions (CSV)",
-                            id=A.EXPORT_SESSIONS,
-                            href="#",
-                            className="btn btn-outline-info me-2",
-                        ),
-                        html.A(
-                            "Export readings (CSV)",
-                            id=A.EXPORT_READINGS,
-                            href="#",
-                            className="btn btn-outline-info",
-                        ),
+                        dbc.Button("Apply", id=Audit.APPLY, color="primary", className="me-2"),
+                        _export_link("Export sessions (CSV)", Audit.EXPORT_SESSIONS, "me-2"),
+                        _export_link("Export readings (CSV)", Audit.EXPORT_READINGS),
                     ]
                 ),
                 className="mb-3",
             ),
-            dcc.Store(id=A.FILTER),
-            html.Div(id=A.COUNT, className="mb-2"),
+            dcc.Store(id=Audit.FILTER),
+            html.Div(id=Audit.COUNT, className="mb-2"),
             grid(),
         ]
     )
@@ -171,7 +164,7 @@ def grid() -> dag.AgGrid:
     """Server-side paging and sorting; the filter comes from the form above, via the grid's
     filter model, so changing it makes the grid ask again from the first page."""
     return dag.AgGrid(
-        id=A.GRID,
+        id=Audit.GRID,
         columnDefs=COLUMNS,
         rowModelType="infinite",
         defaultColDef={"sortable": True, "resizable": True, "minWidth": 90},
@@ -187,6 +180,12 @@ def grid() -> dag.AgGrid:
         style={"height": "640px"},
         filterModel=filter_model(""),
     )
+
+
+def _export_link(text: str, link_id: str, spacing: str = "") -> html.A:
+    """A CSV download as a button; its address is set by the filter callback, so the file
+    holds exactly the sessions the grid shows."""
+    return html.A(text, id=link_id, href="#", className=f"btn btn-outline-info {spacing}".rstrip())
 
 
 def grid_rows(rows: Sequence[Any], zone: ZoneInfo) -> list[dict[str, Any]]:
@@ -220,13 +219,15 @@ def measures_page(start: date, end: date) -> html.Div:
             html.H1("Quality measures", className="h3"),
             dbc.Row(
                 [
-                    date_field(A.MEASURE_START, "From (date)", start, A.MEASURE_START_PROBLEM),
-                    date_field(A.MEASURE_END, "To (date)", end, A.MEASURE_END_PROBLEM),
+                    date_field(
+                        Audit.MEASURE_START, "From (date)", start, Audit.MEASURE_START_PROBLEM
+                    ),
+                    date_field(Audit.MEASURE_END, "To (date)", end, Audit.MEASURE_END_PROBLEM),
                     dbc.Col(
                         [
-                            dbc.Label("By", html_for=A.PERIOD),
+                            dbc.Label("By", html_for=Audit.PERIOD),
                             dbc.RadioItems(
-                                id=A.PERIOD,
+                                id=Audit.PERIOD,
                                 value="month",
                                 inline=True,
                                 options=[
@@ -238,14 +239,16 @@ def measures_page(start: date, end: date) -> html.Div:
                         md=3,
                     ),
                     dbc.Col(
-                        dbc.Button("Show", id=A.MEASURE_APPLY, color="primary", className="mt-4"),
+                        dbc.Button(
+                            "Show", id=Audit.MEASURE_APPLY, color="primary", className="mt-4"
+                        ),
                         md=3,
                     ),
                 ],
                 className="mb-3",
             ),
-            html.Div(id=A.MEASURE_CHARTS),
-            html.Div(id=A.MEASURE_TABLE),
+            html.Div(id=Audit.MEASURE_CHARTS),
+            html.Div(id=Audit.MEASURE_TABLE),
         ]
     )
 

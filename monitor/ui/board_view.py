@@ -11,48 +11,74 @@ from dash import dcc, html
 
 from monitor.domain.free_text import MAX_FREE_TEXT
 from monitor.domain.schedule import DueState
+from monitor.domain.session_state import ACTIVE_STATES
+from monitor.domain.vocabulary import AcknowledgementAction, Priority, SessionState
+from monitor.ui import ids
 from monitor.ui.components import alarm, local_time
-from monitor.ui.ids import Board as B
 
 if TYPE_CHECKING:
     from monitor.services.board import Board, Tile, TileAlert
 
-ACTIONS = (
-    ("observed", "Observed"),
-    ("repeat_reading_ordered", "Repeat reading ordered"),
-    ("infusion_paused", "Infusion paused"),
-    ("medication_given", "Medication given"),
-    ("other", "Other (say what in the note)"),
-)
-PHASES = {
-    "planned": "Planned",
-    "baseline": "Baseline",
-    "infusing": "Infusing",
-    "paused": "PAUSED",
-    "recovery": "Recovery",
+# The acknowledgement dialog's choices: the vocabulary's words, "Other" saying that the
+# note must say what.
+ACTION_WORDS: dict[AcknowledgementAction, str] = {
+    **{action: action.label for action in AcknowledgementAction},
+    AcknowledgementAction.OTHER: "Other (say what in the note)",
 }
+# A tile's state badge: the vocabulary's word for each live state, a pause in capitals
+# (the pump stands still mid-dose).
+STATE_WORDS: dict[SessionState, str] = {
+    **{state: state.label for state in SessionState if state in ACTIVE_STATES},
+    SessionState.PAUSED: SessionState.PAUSED.label.upper(),
+}
+
+# The choices as (stored value, words) pairs, for the approval panel's copy of these fields
+# (monitor/ui/recovery_view.py) until it builds them with action_taken as well.
+ACTIONS: tuple[tuple[str, str], ...] = tuple(
+    (action.value, words) for action, words in ACTION_WORDS.items()
+)
+
+
+def action_taken(action_id: str, note_id: str, *, gap: str) -> list[Any]:
+    """What the physician did on acknowledging: the action (observed by default) and a
+    note, the same fields wherever an alert is acknowledged (the board's dialog, the
+    discharge approval). `gap`: the margin under the choices on that screen."""
+    return [
+        dbc.Label("Action taken", html_for=action_id),
+        dbc.RadioItems(
+            id=action_id,
+            options=[
+                {"label": ACTION_WORDS[action], "value": action.value}
+                for action in AcknowledgementAction
+            ],
+            value=AcknowledgementAction.OBSERVED.value,
+            className=f"{gap} ack-actions",
+        ),
+        dbc.Label("Note (optional; required for Other)", html_for=note_id),
+        dbc.Textarea(id=note_id, maxLength=MAX_FREE_TEXT, rows=2),
+    ]
 
 
 def page(refresh_ms: float, sound: bool, key: str) -> html.Div:
     return html.Div(
         [
-            dcc.Interval(id=B.REFRESH, interval=refresh_ms),
-            dcc.Store(id=B.VERSION, data=0),
-            dcc.Store(id=B.HIGHS),
-            dcc.Store(id=B.ALERTS),
-            dcc.Store(id=B.SOUND, data=sound),
-            dcc.Store(id=B.SOUND_SINK),
-            dcc.Store(id=B.TARGET),
-            dcc.Store(id=B.KEY, data=key),
+            dcc.Interval(id=ids.Board.REFRESH, interval=refresh_ms),
+            dcc.Store(id=ids.Board.VERSION, data=0),
+            dcc.Store(id=ids.Board.HIGHS),
+            dcc.Store(id=ids.Board.ALERTS),
+            dcc.Store(id=ids.Board.SOUND, data=sound),
+            dcc.Store(id=ids.Board.SOUND_SINK),
+            dcc.Store(id=ids.Board.TARGET),
+            dcc.Store(id=ids.Board.KEY, data=key),
             html.Div(
                 [
                     html.H1("Live board", className="h3 mb-0 me-3"),
-                    html.Span(id=B.UPDATED, className="text-body-secondary"),
+                    html.Span(id=ids.Board.UPDATED, className="text-body-secondary"),
                 ],
                 className="d-flex align-items-baseline mb-3",
             ),
-            html.Div(id=B.MESSAGE),
-            dbc.Row(id=B.TILES),
+            html.Div(id=ids.Board.MESSAGE),
+            dbc.Row(id=ids.Board.TILES),
             _dialog(),
         ]
     )
@@ -64,26 +90,18 @@ def _dialog() -> dbc.Modal:
             dbc.ModalHeader(dbc.ModalTitle("Acknowledge")),
             dbc.ModalBody(
                 [
-                    html.Div(id=B.MODAL_BODY, className="mb-3"),
-                    dbc.Label("Action taken", html_for=B.ACTION),
-                    dbc.RadioItems(
-                        id=B.ACTION,
-                        options=[{"label": t, "value": v} for v, t in ACTIONS],
-                        value="observed",
-                        className="mb-3 ack-actions",
-                    ),
-                    dbc.Label("Note (optional; required for Other)", html_for=B.NOTE),
-                    dbc.Textarea(id=B.NOTE, maxLength=MAX_FREE_TEXT, rows=2),
+                    html.Div(id=ids.Board.MODAL_BODY, className="mb-3"),
+                    *action_taken(ids.Board.ACTION, ids.Board.NOTE, gap="mb-3"),
                 ]
             ),
             dbc.ModalFooter(
                 [
-                    dbc.Button("Cancel", id=B.CANCEL, color="secondary", outline=True),
-                    dbc.Button("Acknowledge", id=B.CONFIRM, color="primary"),
+                    dbc.Button("Cancel", id=ids.Board.CANCEL, color="secondary", outline=True),
+                    dbc.Button("Acknowledge", id=ids.Board.CONFIRM, color="primary"),
                 ]
             ),
         ],
-        id=B.MODAL,
+        id=ids.Board.MODAL,
         is_open=False,
         backdrop="static",
     )
@@ -168,7 +186,7 @@ def _alert(tile: Tile) -> Any:
                     ),
                     dbc.Button(
                         "Acknowledge",
-                        id={"type": B.ACK_OPEN, "session": tile.session_id},
+                        id={"type": ids.Board.ACK_OPEN, "session": tile.session_id},
                         color="light",
                         size="sm",
                         className="ms-auto",
@@ -229,8 +247,8 @@ def tile_card(tile: Tile, zone: ZoneInfo) -> dbc.Col:
                     html.H2(tile.chair, className="h5 mb-0 me-2"),
                     html.Span(f"{tile.patient_initials} · {tile.mrn}", className="me-auto"),
                     dbc.Badge(
-                        PHASES[tile.state],
-                        color="warning" if tile.state == "paused" else "secondary",
+                        STATE_WORDS[SessionState(tile.state)],
+                        color="warning" if tile.state == SessionState.PAUSED else "secondary",
                         className="me-2",
                     ),
                     html.Span(minutes, className="small"),
@@ -267,7 +285,7 @@ def tiles(board: Board, zone: ZoneInfo) -> tuple[Any, str, list[int], dict[str, 
         dbc.Col(dbc.Alert("No active sessions.", color="secondary"))
     ]
     highs = sorted(
-        a.excursion_id for t in board.tiles for a in t.unacknowledged if a.priority.value == "high"
+        a.excursion_id for t in board.tiles for a in t.unacknowledged if a.priority is Priority.HIGH
     )
     alerts = {
         str(t.session_id): {

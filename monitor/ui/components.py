@@ -18,11 +18,8 @@ from monitor.domain.scales import (
     CadssItem,
     describe_moaas,
 )
-from monitor.domain.vitals import LABELS
-from monitor.domain.vocabulary import Priority
+from monitor.domain.vocabulary import Measure, Priority
 from monitor.ui.ids import Bedside
-
-PRIORITY_WORDS = {Priority.HIGH: "HIGH", Priority.MEDIUM: "MEDIUM", Priority.LOW: "LOW"}
 
 
 def local_time(moment: datetime | None, zone: ZoneInfo, fmt: str = "%H:%M") -> str:
@@ -40,7 +37,7 @@ def alarm(
     level = Priority(priority)
     lines = [
         html.Div(
-            f"{PRIORITY_MARKS[Priority(p)]} {PRIORITY_WORDS[Priority(p)]} {line}",
+            f"{PRIORITY_MARKS[Priority(p)]} {Priority(p).label} {line}",
             className="alarm-below",
         )
         for p, line in below
@@ -48,7 +45,7 @@ def alarm(
     return html.Div(
         [
             html.Span(PRIORITY_MARKS[level], className="alarm-marks"),
-            html.Span(PRIORITY_WORDS[level], className="alarm-word"),
+            html.Span(level.label, className="alarm-word"),
             html.Span(text, className="alarm-text"),
             *([html.Div(lines, className="alarm-lines w-100 small fw-normal")] if lines else []),
         ],
@@ -59,7 +56,8 @@ def alarm(
 
 def vital_input(name: str, last: str = "") -> dbc.Col:
     """A labelled numeric field ('Systolic (mmHg)') with its last value and an error slot."""
-    label, unit = LABELS[name]
+    measure = Measure(name)
+    label, unit = measure.label, measure.unit
     optional = " — optional" if name == "temperature" else ""
     return dbc.Col(
         [

@@ -12,9 +12,12 @@ from plotly.subplots import make_subplots
 
 from monitor.domain.chart_scale import spo2_axis, time_window
 from monitor.domain.priority import DRAWING_ORDER, priority_by_reading
+from monitor.domain.vocabulary import InfusionEvent, Measure, Priority
 
 
-class ReadingRow(Protocol):
+class ChartReading(Protocol):
+    """What a chart reads of a reading: a stored row of the record, or any alike."""
+
     @property
     def id(self) -> int: ...
     @property
@@ -29,14 +32,18 @@ class ReadingRow(Protocol):
     def spo2(self) -> int: ...
 
 
-class EventRow(Protocol):
+class ChartEvent(Protocol):
+    """What a chart marks of an infusion event: its kind, at its moment."""
+
     @property
     def kind(self) -> str: ...
     @property
     def occurred_at(self) -> datetime: ...
 
 
-class ExcursionRow(Protocol):
+class ChartExcursion(Protocol):
+    """What a chart marks of an excursion: the reading it flags, its priority and message."""
+
     @property
     def id(self) -> int: ...
     @property
@@ -50,23 +57,30 @@ class ExcursionRow(Protocol):
 # Readable on the low-light and the light theme alike.
 INK = "#9aa7b8"
 GRID = "rgba(154,167,184,0.18)"
-COLOURS = {
-    "systolic": "#ff6b6b",
-    "diastolic": "#ffa8a8",
-    "heart_rate": "#74c0fc",
-    "spo2": "#8ce99a",
+# Each charted measure's line.
+MEASURE_COLOURS: dict[Measure, str] = {
+    Measure.SYSTOLIC: "#ff6b6b",
+    Measure.DIASTOLIC: "#ffa8a8",
+    Measure.HEART_RATE: "#74c0fc",
+    Measure.SPO2: "#8ce99a",
 }
-PRIORITY_COLOURS = {"high": "#e03131", "medium": "#f5c518", "low": "#22b8cf"}
+# Each priority's colour on a chart (IEC 60601-1-8: red, yellow, cyan), with its marks and
+# its word beside it on every screen, never colour alone.
+PRIORITY_COLOURS: dict[Priority, str] = {
+    Priority.HIGH: "#e03131",
+    Priority.MEDIUM: "#f5c518",
+    Priority.LOW: "#22b8cf",
+}
 DEFAULT_SPO2_RANGE = (80.0, 100.0)
 NO_READINGS = "No readings yet"
 
 
 def session_trend(
-    readings: Sequence[ReadingRow],
-    events: Sequence[EventRow],
+    readings: Sequence[ChartReading],
+    events: Sequence[ChartEvent],
     zone: ZoneInfo,
     *,
-    excursions: Sequence[ExcursionRow] = (),
+    excursions: Sequence[ChartExcursion] = (),
     spo2_range: tuple[float, float] = DEFAULT_SPO2_RANGE,
     opened_at: datetime | None = None,
 ) -> go.Figure:
@@ -75,10 +89,10 @@ def session_trend(
     figure = go.Figure()
     times = [r.taken_at.astimezone(zone) for r in readings]
     series = (
-        ("systolic", "Systolic mmHg", "y"),
-        ("diastolic", "Diastolic mmHg", "y"),
-        ("heart_rate", "HR /min", "y"),
-        ("spo2", "SpO2 %", "y2"),
+        (Measure.SYSTOLIC, "Systolic mmHg", "y"),
+        (Measure.DIASTOLIC, "Diastolic mmHg", "y"),
+        (Measure.HEART_RATE, "HR /min", "y"),
+        (Measure.SPO2, "SpO2 %", "y2"),
     )
     for field, name, axis in series:
         figure.add_trace(
@@ -88,7 +102,7 @@ def session_trend(
                 name=name,
                 yaxis=axis,
                 mode="lines+markers",
-                line={"color": COLOURS[field], "width": 2},
+                line={"color": MEASURE_COLOURS[field], "width": 2},
                 marker={"size": 7},
             )
         )
@@ -128,7 +142,7 @@ def session_timeline(
     """The whole session: vitals, SpO2, MOAA/S and CADSS on one time axis, with infusion
     events, and each reading that crossed a limit marked once at its highest priority (filled
     once all its excursions are acknowledged, open while any is not)."""
-    snap = record.snapshot
+    snapshot = record.snapshot
     figure = make_subplots(
         rows=3,
         cols=1,
@@ -137,20 +151,20 @@ def session_timeline(
         row_heights=[0.5, 0.2, 0.3],
         subplot_titles=("BP mmHg · HR /min", "SpO2 %", "MOAA/S · CADSS"),
     )
-    times = [r.taken_at.astimezone(zone) for r in snap.readings]
+    times = [r.taken_at.astimezone(zone) for r in snapshot.readings]
     for field, name, row in (
-        ("systolic", "Systolic", 1),
-        ("diastolic", "Diastolic", 1),
-        ("heart_rate", "HR", 1),
-        ("spo2", "SpO2", 2),
+        (Measure.SYSTOLIC, "Systolic", 1),
+        (Measure.DIASTOLIC, "Diastolic", 1),
+        (Measure.HEART_RATE, "HR", 1),
+        (Measure.SPO2, "SpO2", 2),
     ):
         figure.add_trace(
             go.Scatter(
                 x=times,
-                y=[getattr(r, field) for r in snap.readings],
+                y=[getattr(r, field) for r in snapshot.readings],
                 name=name,
                 mode="lines+markers",
-                line={"color": COLOURS[field]},
+                line={"color": MEASURE_COLOURS[field]},
             ),
             row=row,
             col=1,
@@ -158,7 +172,7 @@ def session_timeline(
     figure.add_trace(
         go.Scatter(
             x=times,
-            y=[r.moaas for r in snap.readings],
+            y=[r.moaas for r in snapshot.readings],
             name="MOAA/S",
             mode="lines+markers",
             line={"shape": "hv", "color": "#b197fc"},
@@ -168,11 +182,11 @@ def session_timeline(
     )
     figure.add_trace(
         go.Scatter(
-            x=[r.taken_at.astimezone(zone) for r in snap.ratings],
-            y=[r.total for r in snap.ratings],
+            x=[r.taken_at.astimezone(zone) for r in snapshot.ratings],
+            y=[r.total for r in snapshot.ratings],
             name="CADSS total",
             mode="markers+text",
-            text=[str(r.total) for r in snap.ratings],
+            text=[str(r.total) for r in snapshot.ratings],
             textposition="top center",
             marker={"symbol": "diamond", "size": 11, "color": "#ffa94d"},
         ),
@@ -180,10 +194,10 @@ def session_timeline(
         col=1,
     )
     for trace in _priority_marks(
-        snap.readings, snap.excursions, zone, acknowledged=record.acknowledgements
+        snapshot.readings, snapshot.excursions, zone, acknowledged=record.acknowledgements
     ):
         figure.add_trace(trace, row=1, col=1)
-    _mark_events(figure, snap.events, zone)
+    _mark_events(figure, snapshot.events, zone)
     figure.update_layout(
         height=620,
         margin={"l": 50, "r": 20, "t": 40, "b": 30},
@@ -193,23 +207,26 @@ def session_timeline(
         legend={"orientation": "h", "y": -0.08},
         uirevision="timeline",
     )
-    moments = [*snap.readings, *snap.ratings]
+    moments = [*snapshot.readings, *snapshot.ratings]
     figure.update_xaxes(
-        gridcolor=GRID, **_time_axis(moments, snap.events, zone, snap.header.opened_at)
+        gridcolor=GRID, **_time_axis(moments, snapshot.events, zone, snapshot.header.opened_at)
     )
     figure.update_yaxes(gridcolor=GRID)
     figure.update_yaxes(rangemode="tozero", row=3, col=1)  # MOAA/S and CADSS from 0
     figure.update_yaxes(
-        range=list(spo2_axis([r.spo2 for r in snap.readings], spo2_range)), dtick=5, row=2, col=1
+        range=list(spo2_axis([r.spo2 for r in snapshot.readings], spo2_range)),
+        dtick=5,
+        row=2,
+        col=1,
     )
-    if not snap.readings:
+    if not snapshot.readings:
         _say_empty(figure)
     return figure
 
 
 def _priority_marks(
-    readings: Sequence[ReadingRow],
-    excursions: Sequence[ExcursionRow],
+    readings: Sequence[ChartReading],
+    excursions: Sequence[ChartExcursion],
     zone: ZoneInfo,
     *,
     acknowledged: dict[int, Any] | None,
@@ -224,7 +241,7 @@ def _priority_marks(
         marked = [by_reading[rid] for rid in by_reading if top.get(rid) == priority]
         if not marked:
             continue
-        colour = PRIORITY_COLOURS[priority.value]
+        colour = PRIORITY_COLOURS[priority]
         of = {r.id: [x for x in own if x.reading_id == r.id] for r in marked}
         if acknowledged is None:
             symbols: str | list[str] = "triangle-down"
@@ -268,7 +285,7 @@ def _priority_marks(
 
 
 def _time_axis(
-    moments: Sequence[Any], events: Sequence[EventRow], zone: ZoneInfo, opened_at: datetime | None
+    moments: Sequence[Any], events: Sequence[ChartEvent], zone: ZoneInfo, opened_at: datetime | None
 ) -> dict[str, Any]:
     """Clock-time ticks at a round step chosen from the session's span, never repeating."""
     seen = [m.taken_at.astimezone(zone) for m in moments]
@@ -300,11 +317,11 @@ def _say_empty(figure: go.Figure) -> None:
     )
 
 
-def _mark_events(figure: go.Figure, events: Sequence[EventRow], zone: ZoneInfo) -> None:
+def _mark_events(figure: go.Figure, events: Sequence[ChartEvent], zone: ZoneInfo) -> None:
     pause_start = None
     for event in events:
         at = event.occurred_at.astimezone(zone)
-        if event.kind in ("start", "stop"):
+        if event.kind in (InfusionEvent.START, InfusionEvent.STOP):
             figure.add_vline(x=at, line={"color": INK, "dash": "dash", "width": 1})
             figure.add_annotation(
                 x=at,
@@ -312,11 +329,11 @@ def _mark_events(figure: go.Figure, events: Sequence[EventRow], zone: ZoneInfo) 
                 yref="paper",
                 showarrow=False,
                 yanchor="bottom",
-                text="infusion start" if event.kind == "start" else "stop",
+                text="infusion start" if event.kind == InfusionEvent.START else "stop",
                 font={"color": INK, "size": 11},
             )
-        elif event.kind == "pause":
+        elif event.kind == InfusionEvent.PAUSE:
             pause_start = at
-        elif event.kind == "resume" and pause_start is not None:
+        elif event.kind == InfusionEvent.RESUME and pause_start is not None:
             figure.add_vrect(x0=pause_start, x1=at, fillcolor=INK, opacity=0.15, line_width=0)
             pause_start = None

@@ -13,21 +13,14 @@ from dash import dcc, html
 from monitor.domain.delivered_dose import describe_given
 from monitor.domain.free_text import MAX_FREE_TEXT
 from monitor.domain.record_access import is_access
-from monitor.domain.session_state import EXIT_WORDS, ExitKind, SessionState, accepts_entries
+from monitor.domain.session_state import accepts_entries
+from monitor.domain.vocabulary import AcknowledgementAction, ExitKind, Measure, SessionState
 from monitor.ui.components import alarm, local_time, readings_table
 from monitor.ui.figures import DEFAULT_SPO2_RANGE, session_timeline
-from monitor.ui.ids import SessionPage as S
+from monitor.ui.ids import SessionPage
 
 if TYPE_CHECKING:
     from monitor.services.session_record import SessionRecord
-
-ACTION_WORDS = {
-    "observed": "observed",
-    "repeat_reading_ordered": "repeat reading ordered",
-    "infusion_paused": "infusion paused",
-    "medication_given": "medication given",
-    "other": "other",
-}
 
 
 def missing(session_id: str) -> Any:
@@ -55,8 +48,8 @@ def page(
     }
     return html.Div(
         [
-            dcc.Store(id=S.SESSION, data=h.id),
-            dcc.Store(id=S.ADDENDUM_KEY, data=addendum_key),
+            dcc.Store(id=SessionPage.SESSION, data=h.id),
+            dcc.Store(id=SessionPage.ADDENDUM_KEY, data=addendum_key),
             html.H1(f"{h.chair} · {h.patient_name} · MRN {h.mrn}", className="h4"),
             html.Div(
                 f"{h.protocol_name} · {h.weight_kg:g} kg · {h.dose_mg:g} mg · "
@@ -95,7 +88,7 @@ def page(
             _card(
                 "Timeline",
                 dcc.Graph(
-                    id=S.TIMELINE,
+                    id=SessionPage.TIMELINE,
                     figure=session_timeline(record, zone, spo2_range=spo2_range),
                     config={"displayModeBar": False, "responsive": True},
                 ),
@@ -103,17 +96,22 @@ def page(
             _card(
                 "Readings",
                 readings_table(
-                    record.snapshot.readings, zone, table_id=S.READINGS, corrections=corrections
+                    record.snapshot.readings,
+                    zone,
+                    table_id=SessionPage.READINGS,
+                    corrections=corrections,
                 ),
             ),
-            _card("Excursions and acknowledgements", _excursions(record, zone), S.EXCURSIONS),
-            _card("Signatures", _signatures(record, zone), S.SIGNATURES),
+            _card(
+                "Excursions and acknowledgements", _excursions(record, zone), SessionPage.EXCURSIONS
+            ),
+            _card("Signatures", _signatures(record, zone), SessionPage.SIGNATURES),
             _card(
                 "Addenda",
                 [_addenda(record, zone), None if read_only else addendum_form(record, zone)],
-                S.ADDENDA,
+                SessionPage.ADDENDA,
             ),
-            _card("Audit trail", _audit(record, zone), S.AUDIT),
+            _card("Audit trail", _audit(record, zone), SessionPage.AUDIT),
         ]
     )
 
@@ -145,7 +143,7 @@ def _dose_and_ending(h: Any) -> Any:
     )
     ending = None
     if h.exit_kind:
-        words = EXIT_WORDS[ExitKind(h.exit_kind)]
+        words = ExitKind(h.exit_kind).label
         ending = f"{words} (physician-signed exit): {h.end_reason or ''}"
     elif h.state == SessionState.STOPPED_EARLY:
         ending = f"Ended early: {h.end_reason or ''}"
@@ -210,17 +208,6 @@ def _reading_time(record: SessionRecord, reading_id: int | None, zone: ZoneInfo)
     return local_time(match[0].taken_at, zone) if match else "?"
 
 
-FIELDS = [
-    ("systolic", "Systolic"),
-    ("diastolic", "Diastolic"),
-    ("heart_rate", "Heart rate"),
-    ("spo2", "SpO2"),
-    ("resp_rate", "Resp. rate"),
-    ("temperature", "Temperature"),
-    ("moaas", "MOAA/S"),
-]
-
-
 def addendum_form(record: SessionRecord, zone: ZoneInfo) -> html.Div:
     """Correct a reading's value, or add a note; the original stays as it was. Readings are
     listed at their clinic time, as every other screen shows them."""
@@ -239,35 +226,41 @@ def addendum_form(record: SessionRecord, zone: ZoneInfo) -> html.Div:
                 [
                     dbc.Col(
                         [
-                            dbc.Label("Reading (leave empty for a note)", html_for=S.ADD_READING),
-                            dbc.Select(id=S.ADD_READING, options=readings),
+                            dbc.Label(
+                                "Reading (leave empty for a note)", html_for=SessionPage.ADD_READING
+                            ),
+                            dbc.Select(id=SessionPage.ADD_READING, options=readings),
                         ],
                         md=5,
                     ),
                     dbc.Col(
                         [
-                            dbc.Label("Value", html_for=S.ADD_FIELD),
+                            dbc.Label("Value", html_for=SessionPage.ADD_FIELD),
                             dbc.Select(
-                                id=S.ADD_FIELD,
-                                options=[{"label": n, "value": v} for v, n in FIELDS],
+                                id=SessionPage.ADD_FIELD,
+                                options=[{"label": m.label, "value": m.value} for m in Measure],
                             ),
                         ],
                         md=3,
                     ),
                     dbc.Col(
                         [
-                            dbc.Label("Corrected value or note", html_for=S.ADD_VALUE),
-                            dbc.Input(id=S.ADD_VALUE, type="text", maxLength=MAX_FREE_TEXT),
+                            dbc.Label("Corrected value or note", html_for=SessionPage.ADD_VALUE),
+                            dbc.Input(
+                                id=SessionPage.ADD_VALUE, type="text", maxLength=MAX_FREE_TEXT
+                            ),
                         ],
                         md=4,
                     ),
                 ],
                 className="mb-2",
             ),
-            dbc.Label("Reason", html_for=S.ADD_REASON),
-            dbc.Input(id=S.ADD_REASON, type="text", maxLength=MAX_FREE_TEXT),
-            dbc.Button("Add addendum", id=S.ADD_SUBMIT, color="warning", className="mt-2"),
-            html.Div(id=S.ADD_MESSAGE, className="mt-2"),
+            dbc.Label("Reason", html_for=SessionPage.ADD_REASON),
+            dbc.Input(id=SessionPage.ADD_REASON, type="text", maxLength=MAX_FREE_TEXT),
+            dbc.Button(
+                "Add addendum", id=SessionPage.ADD_SUBMIT, color="warning", className="mt-2"
+            ),
+            html.Div(id=SessionPage.ADD_MESSAGE, className="mt-2"),
         ]
     )
 
@@ -281,7 +274,8 @@ def _excursions(record: SessionRecord, zone: ZoneInfo) -> Any:
         ack = record.acknowledgements.get(x.id)
         status = (
             f"Acknowledged by {ack.by} at {local_time(ack.at, zone)}: "
-            f"{ACTION_WORDS[ack.action]}" + (f" — {ack.note}" if ack.note else "")
+            f"{AcknowledgementAction(ack.action).in_a_sentence}"
+            + (f" — {ack.note}" if ack.note else "")
             if ack
             else "UNACKNOWLEDGED"
         )
@@ -331,7 +325,7 @@ def _audit(record: SessionRecord, zone: ZoneInfo) -> Any:
     return html.Div(
         [
             dbc.RadioItems(
-                id=S.AUDIT_FILTER,
+                id=SessionPage.AUDIT_FILTER,
                 options=list(AUDIT_FILTERS),
                 value="all",
                 inline=True,
@@ -342,7 +336,7 @@ def _audit(record: SessionRecord, zone: ZoneInfo) -> Any:
                 size="sm",
                 responsive=True,
                 striped=True,
-                id=S.AUDIT_TABLE,
+                id=SessionPage.AUDIT_TABLE,
                 className="audit-trail",
             ),
         ]

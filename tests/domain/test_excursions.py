@@ -10,11 +10,10 @@ from hypothesis import strategies as st
 
 from monitor.config import Config, ExcursionRule, load_config
 from monitor.domain.excursions import (
-    PRIORITY_COLOURS,
     PRIORITY_MARKS,
     PRIORITY_RANK,
     Flag,
-    evaluate,
+    excursions_for,
 )
 from monitor.domain.vitals import VitalSigns
 from monitor.domain.vocabulary import Priority
@@ -144,7 +143,7 @@ def test_absolute_threshold(
     # A baseline equal to the reading except for the measure would add a rise; use the
     # reading itself so that only absolute rules are at stake.
     vitals = reading(**{measure: value})
-    flags = evaluate(vitals, vitals if with_baseline else None, rules)
+    flags = excursions_for(vitals, vitals if with_baseline else None, rules)
     assert codes(flags) == expected
     assert len(flags) == len(expected), "one flag per rule"
     for flag in flags:
@@ -173,23 +172,23 @@ def test_every_configured_rule_is_covered(rules: list[ExcursionRule]) -> None:
 
 
 def test_185_over_95_is_flagged_high_severe_hypertension(rules: list[ExcursionRule]) -> None:
-    flags = evaluate(reading(systolic=185, diastolic=95), None, rules)
+    flags = excursions_for(reading(systolic=185, diastolic=95), None, rules)
     assert [(f.rule_code, f.priority) for f in flags] == [
         ("severe-hypertension", HIGH),
         ("hypertension", MEDIUM),
     ]
-    assert flags[0].marks == "***"
+    assert PRIORITY_MARKS[flags[0].priority] == "***"
     assert flags[0].threshold == 180
     assert "185" in flags[0].message
 
 
 def test_calm_reading_raises_no_flags(rules: list[ExcursionRule]) -> None:
-    assert evaluate(CALM, BASELINE, rules) == []
-    assert evaluate(CALM, None, rules) == []
+    assert excursions_for(CALM, BASELINE, rules) == []
+    assert excursions_for(CALM, None, rules) == []
 
 
 def test_missing_moaas_skips_sedation_rule(rules: list[ExcursionRule]) -> None:
-    assert evaluate(reading(moaas=None), None, rules) == []
+    assert excursions_for(reading(moaas=None), None, rules) == []
 
 
 # --- baseline-relative thresholds ------------------------------------------------------
@@ -219,7 +218,7 @@ def test_rise_over_baseline(
 ) -> None:
     base_value = getattr(LOW_BASELINE, measure)
     vitals = reading(LOW_BASELINE, **{measure: base_value + rise})
-    flags = evaluate(vitals, LOW_BASELINE, rules)
+    flags = excursions_for(vitals, LOW_BASELINE, rules)
     if not fires:
         assert flags == []
         return
@@ -238,18 +237,18 @@ def test_rise_rule_is_skipped_without_baseline(
     rules: list[ExcursionRule], measure: str, rise: int
 ) -> None:
     vitals = reading(LOW_BASELINE, **{measure: getattr(LOW_BASELINE, measure) + rise})
-    assert evaluate(vitals, LOW_BASELINE, rules) != []
-    assert evaluate(vitals, None, rules) == []
+    assert excursions_for(vitals, LOW_BASELINE, rules) != []
+    assert excursions_for(vitals, None, rules) == []
 
 
 def test_a_fall_from_baseline_is_not_a_rise(rules: list[ExcursionRule]) -> None:
     baseline = reading(systolic=150, diastolic=95)
-    assert evaluate(reading(systolic=105, diastolic=65), baseline, rules) == []
+    assert excursions_for(reading(systolic=105, diastolic=65), baseline, rules) == []
 
 
 def test_a_rule_with_two_conditions_flags_once(rules: list[ExcursionRule]) -> None:
     vitals = reading(LOW_BASELINE, systolic=190, diastolic=115)
-    flags = evaluate(vitals, LOW_BASELINE, rules)
+    flags = excursions_for(vitals, LOW_BASELINE, rules)
     assert sorted(f.rule_code for f in flags) == sorted(
         ["severe-hypertension", "bp-rise-over-baseline", "hypertension"]
     )
@@ -258,7 +257,7 @@ def test_a_rule_with_two_conditions_flags_once(rules: list[ExcursionRule]) -> No
 
 
 def test_194_over_118_names_systolic_and_diastolic(rules: list[ExcursionRule]) -> None:
-    flags = evaluate(reading(systolic=194, diastolic=118), None, rules)
+    flags = excursions_for(reading(systolic=194, diastolic=118), None, rules)
     severe = flags[0]
     assert severe.rule_code == "severe-hypertension"
     assert severe.message == (
@@ -289,7 +288,7 @@ def test_message_names_only_the_values_that_crossed(
 ) -> None:
     [severe] = [
         f
-        for f in evaluate(reading(systolic=systolic, diastolic=diastolic), None, rules)
+        for f in excursions_for(reading(systolic=systolic, diastolic=diastolic), None, rules)
         if f.rule_code == "severe-hypertension"
     ]
     assert [c.text.split(" mmHg")[0] for c in severe.crossings] == named
@@ -301,7 +300,7 @@ def test_message_names_only_the_values_that_crossed(
 
 def test_rise_over_baseline_names_both_rises(rules: list[ExcursionRule]) -> None:
     vitals = reading(LOW_BASELINE, systolic=145, diastolic=90)  # +45, +30; below 160/100
-    [rise] = evaluate(vitals, LOW_BASELINE, rules)
+    [rise] = excursions_for(vitals, LOW_BASELINE, rules)
     assert rise.message == (
         "BP rise over baseline: Systolic 145 mmHg, +45 from baseline 100 (≥ +40), "
         "Diastolic 90 mmHg, +30 from baseline 60 (≥ +25)"
@@ -313,7 +312,7 @@ def test_rise_over_baseline_names_both_rises(rules: list[ExcursionRule]) -> None
 
 def test_flags_are_ordered_highest_priority_first(rules: list[ExcursionRule]) -> None:
     vitals = VitalSigns(systolic=190, diastolic=112, heart_rate=130, spo2=88, resp_rate=14, moaas=1)
-    flags = evaluate(vitals, LOW_BASELINE, rules)
+    flags = excursions_for(vitals, LOW_BASELINE, rules)
     assert codes(flags) == {
         "severe-hypertension",
         "bp-rise-over-baseline",
@@ -331,13 +330,8 @@ def test_medium_rule_listed_first_in_config_still_comes_after_high(
     rules: list[ExcursionRule],
 ) -> None:
     reordered = sorted(rules, key=lambda rule: PRIORITY_RANK[rule.priority])  # medium first
-    flags = evaluate(reading(systolic=85, heart_rate=45), None, reordered)
+    flags = excursions_for(reading(systolic=85, heart_rate=45), None, reordered)
     assert [f.rule_code for f in flags] == ["hypotension", "heart-rate"]
-
-
-def test_priority_conventions() -> None:
-    assert PRIORITY_MARKS == {HIGH: "***", MEDIUM: "**", Priority.LOW: "*"}
-    assert PRIORITY_COLOURS == {HIGH: "red", MEDIUM: "yellow", Priority.LOW: "cyan"}
 
 
 # --- property: inside every threshold, no flags ----------------------------------------
@@ -423,7 +417,7 @@ def test_reading_inside_every_threshold_raises_no_flags(
     pair: tuple[VitalSigns, VitalSigns | None],
 ) -> None:
     vitals, baseline = pair
-    assert evaluate(vitals, baseline, RULES) == []
+    assert excursions_for(vitals, baseline, RULES) == []
 
 
 @given(quiet_pair(), st.sampled_from([c for c in CONDITIONS if c[2] == "absolute"]))
@@ -433,5 +427,5 @@ def test_crossing_one_absolute_threshold_raises_its_rule(
     code, measure, _basis, op, threshold = condition
     crossing = {"<": threshold - 1, "<=": threshold, ">": threshold + 1, ">=": threshold}[op]
     vitals, _ = pair
-    flags = evaluate(dataclasses.replace(vitals, **{measure: crossing}), None, RULES)
+    flags = excursions_for(dataclasses.replace(vitals, **{measure: crossing}), None, RULES)
     assert code in codes(flags)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from monitor.domain.excursions import PRIORITY_MARKS, PRIORITY_RANK
 from monitor.domain.priority import DRAWING_ORDER, highest_priority, priority_by_reading
 from monitor.domain.vocabulary import Priority
 
@@ -43,3 +44,10 @@ def test_each_reading_gets_its_highest() -> None:
 
 def test_charts_draw_the_highest_last() -> None:
     assert DRAWING_ORDER == (LOW, MEDIUM, HIGH)
+
+
+def test_a_higher_priority_carries_more_marks() -> None:
+    # IEC 60601-1-8: the marks say the priority where colour cannot; more is higher.
+    by_rank = sorted(Priority, key=PRIORITY_RANK.__getitem__)
+    counts = [len(PRIORITY_MARKS[p]) for p in by_rank]
+    assert counts == sorted(set(counts)), dict(zip(by_rank, counts, strict=True))
