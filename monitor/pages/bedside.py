@@ -8,27 +8,33 @@ from __future__ import annotations
 
 from typing import Any
 from urllib.parse import quote
-from uuid import uuid4
 
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
 from monitor import auth, runtime
 from monitor.domain.permissions import Action
-from monitor.pages import bedside_recovery
-from monitor.pages.bedside_recovery import on_tap
+from monitor.domain.vocabulary import SessionState
+from monitor.pages import bedside_endings, bedside_recovery
+from monitor.pages.bedside_wiring import (
+    bedside_view,
+    for_session,
+    new_key,
+    on_tap,
+    refreshed_by,
+    this_session,
+    version_bumped,
+)
 from monitor.services import bedside as views
-from monitor.services.errors import Conflict, DomainError, InvalidEntry, NotFound
-from monitor.services.exits import exit_control, sign_exit
+from monitor.services.errors import Conflict, DomainError, InvalidEntry
 from monitor.services.ratings import record_rating
 from monitor.services.readings import record_entered_reading
 from monitor.services.recovery import recovery_status
 from monitor.services.session_lifecycle import (
-    end_session_early,
     open_session,
     record_infusion_event,
 )
-from monitor.ui.bedside import chairs, dialogs, open_form, panel, readings, refresh
-from monitor.ui.bedside.controls import PUMP_BUTTONS
+from monitor.ui.bedside import chairs, open_form, panel, readings, refresh
+from monitor.ui.bedside.controls import PUMP_BUTTONS, in_sign_off
 from monitor.ui.feedback import describe, problem
 from monitor.ui.ids import VITAL_INPUTS, Bedside
 
@@ -36,10 +42,6 @@ PATH = "/bedside"
 NAME = "Bedside"
 ROLES = ("nurse", "physician")
 IN_NAV = True
-
-
-def new_key() -> str:
-    return uuid4().hex
 
 
 def layout(chair: str | None = None, **_: Any) -> Any:
@@ -62,32 +64,12 @@ def layout(chair: str | None = None, **_: Any) -> Any:
     return open_form.open_form(chair, patients, rt.config, key=new_key())
 
 
-def _bedside_view(actor: Any, session_id: Any) -> views.BedsideView:
-    """The session as the bedside shows it; an unknown session is a 404."""
-    rt = runtime.current()
-    try:
-        return views.bedside_view(
-            database=rt.database, config=rt.config, actor=actor, session_id=auth.int_arg(session_id)
-        )
-    except NotFound:
-        auth.not_found()
-
-
 def _refresh(refresh_tick: Any, version: Any, session_id: Any) -> dict[str, Any]:
     rt = runtime.current()
     actor = auth.require(Action.VIEW_BEDSIDE)
-    view = _bedside_view(actor, session_id)
-    in_recovery = view.snapshot.header.state == "recovery"
-    recovery = (
-        recovery_status(
-            database=rt.database,
-            config=rt.config,
-            actor=actor,
-            session_id=auth.int_arg(session_id),
-        )
-        if in_recovery
-        else None
-    )
+    view = bedside_view(actor, session_id)
+    in_recovery = in_sign_off(SessionState(view.snapshot.header.state))
+    recovery = for_session(recovery_status, actor, session_id) if in_recovery else None
     return refresh.refreshed(view, recovery, rt.config.clinic.zone, rt.config.chart.spo2_range)
 
 
@@ -113,11 +95,10 @@ def _save_reading(clicks: Any, session_id: Any, key: Any, entered: dict[str, Any
     rt = runtime.current()
     actor = auth.require(Action.RECORD_READING)
     try:
-        saved = record_entered_reading(
-            database=rt.database,
-            config=rt.config,
-            actor=actor,
-            session_id=auth.int_arg(session_id),
+        saved = for_session(
+            record_entered_reading,
+            actor,
+            session_id,
             entered=dict(entered),
             idempotency_key=str(key or ""),
         )
@@ -138,16 +119,14 @@ def _save_reading(clicks: Any, session_id: Any, key: Any, entered: dict[str, Any
 
 
 def _infusion_event(taps: Any, session_id: Any, key: Any, reason: Any, rate: Any) -> dict[str, Any]:
-    rt = runtime.current()
     actor = auth.require(Action.INFUSION_EVENT)
     if ctx.triggered_id not in PUMP_BUTTONS:
         auth.bad_request()
     try:
-        recorded = record_infusion_event(
-            database=rt.database,
-            config=rt.config,
-            actor=actor,
-            session_id=auth.int_arg(session_id),
+        recorded = for_session(
+            record_infusion_event,
+            actor,
+            session_id,
             event=PUMP_BUTTONS[ctx.triggered_id],
             idempotency_key=str(key or ""),
             reason=str(reason or ""),
@@ -175,110 +154,9 @@ def _infusion_event(taps: Any, session_id: Any, key: Any, reason: Any, rate: Any
     }
 
 
-def _end_dialog(end_early: Any, cancel: Any, session_id: Any) -> dict[str, Any]:
-    """Open the end-early dialog saying what will happen in this state; Cancel closes it."""
-    actor = auth.require(Action.END_SESSION_EARLY)
-    if ctx.triggered_id != Bedside.END_EARLY:
-        explained: Any = no_update
-        confirm_disabled: Any = no_update
-        is_open = False
-    else:
-        view = _bedside_view(actor, session_id)
-        explained, offered = dialogs.end_explained(view.snapshot.header.state)
-        confirm_disabled, is_open = not offered, True
-    return {
-        "is_open": is_open,
-        "explained": explained,
-        "confirm_disabled": confirm_disabled,
-        "reason": "",
-        "problem": "",
-    }
-
-
-def _end_early(clicks: Any, session_id: Any, chair: Any, reason: Any) -> dict[str, Any]:
-    """Confirm: end the session early with the reason (the service decides what that means)."""
-    rt = runtime.current()
-    actor = auth.require(Action.END_SESSION_EARLY)
-    try:
-        ended = end_session_early(
-            database=rt.database,
-            config=rt.config,
-            actor=actor,
-            session_id=auth.int_arg(session_id),
-            reason=reason if isinstance(reason, str) else "",
-        )
-    except DomainError as error:
-        return {
-            "result": no_update,
-            "is_open": True,
-            "problem": problem(error),
-            "version": no_update,
-            "reason": no_update,
-        }
-    return {
-        "result": dialogs.ended_early(ended, str(chair or "")),
-        "is_open": False,
-        "problem": "",
-        "version": new_key(),
-        "reason": "",
-    }
-
-
-def _exit_control(refresh_tick: Any, version: Any, session_id: Any) -> dict[str, Any]:
-    """The physician sees the signed exit in recovery; the nurse is told how recovery ends."""
-    rt = runtime.current()
-    actor = auth.require(Action.VIEW_BEDSIDE)
-    try:
-        control = exit_control(
-            database=rt.database, actor=actor, session_id=auth.int_arg(session_id)
-        )
-    except NotFound:
-        auth.not_found()
-    return {
-        "button": {"display": "inline-block"} if control.may_sign else panel.HIDDEN,
-        "hint": {"display": "block"}
-        if control.in_recovery and not control.may_sign
-        else panel.HIDDEN,
-    }
-
-
-def _sign_exit(
-    clicks: Any, session_id: Any, kind: Any, reason: Any, password: Any
-) -> dict[str, Any]:
-    """The physician signs the exit (password re-entered); refusals stay in the dialog."""
-    rt = runtime.current()
-    actor = auth.require(Action.SIGN_EXIT)
-    try:
-        signed = sign_exit(
-            database=rt.database,
-            config=rt.config,
-            actor=actor,
-            session_id=auth.int_arg(session_id),
-            kind=str(kind or ""),
-            reason=reason if isinstance(reason, str) else "",
-            password=password if isinstance(password, str) else "",
-        )
-    except DomainError as error:
-        return {
-            "result": no_update,
-            "is_open": True,
-            "problem": problem(error),
-            "password": "",
-            "version": no_update,
-        }
-    return {
-        "result": dialogs.exit_signed(signed.kind),
-        "is_open": False,
-        "problem": "",
-        "password": "",
-        "version": new_key(),
-    }
-
-
 def _save_cadss(
     clicks: Any, scores: Any, item_ids: Any, session_id: Any, key: Any
 ) -> dict[str, Any]:
-    rt = runtime.current()
     actor = auth.require(Action.RECORD_RATING)
     scores, item_ids = auth.list_arg(scores), auth.list_arg(item_ids)
     if len(scores) != len(item_ids) or not all(isinstance(i, dict) for i in item_ids):
@@ -289,11 +167,10 @@ def _save_cadss(
     }
     kept = [no_update] * len(scores)
     try:
-        saved = record_rating(
-            database=rt.database,
-            config=rt.config,
-            actor=actor,
-            session_id=auth.int_arg(session_id),
+        saved = for_session(
+            record_rating,
+            actor,
+            session_id,
             answers=answers,
             idempotency_key=str(key or ""),
         )
@@ -352,26 +229,9 @@ def _open(
     }
 
 
-def _refreshed_by() -> dict[str, Any]:
-    """What makes a panel callback run again: the timer, or an action that bumped the version."""
-    return {
-        "refresh_tick": Input(Bedside.REFRESH, "n_intervals"),
-        "version": Input(Bedside.VERSION, "data"),
-    }
-
-
-def _this_session() -> dict[str, Any]:
-    return {"session_id": State(Bedside.SESSION, "data")}
-
-
-def _version_bumped() -> Output:
-    """An action's answer that makes the panel refresh at once."""
-    return Output(Bedside.VERSION, "data", allow_duplicate=True)
-
-
 def register_callbacks(app: Dash) -> None:
     bedside_recovery.register_callbacks(app)
-    app.callback(output=refresh.refresh_outputs(), inputs=_refreshed_by(), state=_this_session())(
+    app.callback(output=refresh.refresh_outputs(), inputs=refreshed_by(), state=this_session())(
         _refresh
     )
     on_tap(
@@ -386,7 +246,7 @@ def register_callbacks(app: Dash) -> None:
             "entered": {name: Output(Bedside.vital(name), "value") for name in readings.FIELDS},
         },
         state={
-            **_this_session(),
+            **this_session(),
             "key": State(Bedside.READING_KEY, "data"),
             "entered": {name: State(Bedside.vital(name), "value") for name in readings.FIELDS},
         },
@@ -395,12 +255,12 @@ def register_callbacks(app: Dash) -> None:
         output={
             "message": Output(Bedside.EVENT_MESSAGE, "children"),
             "key": Output(Bedside.EVENT_KEY, "data"),
-            "version": _version_bumped(),
+            "version": version_bumped(),
             "reason": Output(Bedside.EVENT_REASON, "value"),
         },
         inputs={"taps": {button: Input(button, "n_clicks") for button in PUMP_BUTTONS}},
         state={
-            **_this_session(),
+            **this_session(),
             "key": State(Bedside.EVENT_KEY, "data"),
             "reason": State(Bedside.EVENT_REASON, "value"),
             "rate": State(Bedside.RATE, "value"),
@@ -414,17 +274,17 @@ def register_callbacks(app: Dash) -> None:
         output={
             "message": Output(Bedside.CADSS_MESSAGE, "children"),
             "key": Output(Bedside.CADSS_KEY, "data"),
-            "version": _version_bumped(),
+            "version": version_bumped(),
             "items": Output({"type": Bedside.CADSS_ITEM, "item": ALL}, "value"),
         },
         state={
             "scores": State({"type": Bedside.CADSS_ITEM, "item": ALL}, "value"),
             "item_ids": State({"type": Bedside.CADSS_ITEM, "item": ALL}, "id"),
-            **_this_session(),
+            **this_session(),
             "key": State(Bedside.CADSS_KEY, "data"),
         },
     )
-    register_end_early(app)
+    bedside_endings.register_callbacks(app)
     register_open_session(app)
     app.clientside_callback(  # type: ignore[no-untyped-call]
         "function(due) { return window.monitorClock.sync(due); }",
@@ -467,77 +327,5 @@ def register_open_session(app: Dash) -> None:
             "protocol_id": State(Bedside.OPEN_PROTOCOL, "value"),
             "weight": State(Bedside.OPEN_WEIGHT, "value"),
             "key": State(Bedside.OPEN_KEY, "data"),
-        },
-    )
-
-
-def register_end_early(app: Dash) -> None:
-    """Ending early through a dialog; the physician's signed exit."""
-    app.callback(
-        output={
-            "is_open": Output(Bedside.END_MODAL, "is_open"),
-            "explained": Output(Bedside.END_EXPLAIN, "children"),
-            "confirm_disabled": Output(Bedside.END_CONFIRM, "disabled"),
-            "reason": Output(Bedside.END_REASON, "value"),
-            "problem": Output(Bedside.END_PROBLEM, "children"),
-        },
-        inputs={
-            "end_early": Input(Bedside.END_EARLY, "n_clicks"),
-            "cancel": Input(Bedside.END_CANCEL, "n_clicks"),
-        },
-        state=_this_session(),
-        prevent_initial_call=True,
-    )(_end_dialog)
-    on_tap(
-        app,
-        Bedside.END_CONFIRM,
-        _end_early,
-        output={
-            "result": Output(Bedside.END_RESULT, "children"),
-            "is_open": Output(Bedside.END_MODAL, "is_open", allow_duplicate=True),
-            "problem": Output(Bedside.END_PROBLEM, "children", allow_duplicate=True),
-            "version": _version_bumped(),
-            "reason": Output(Bedside.END_REASON, "value", allow_duplicate=True),
-        },
-        state={
-            **_this_session(),
-            "chair": State(Bedside.CHAIR, "data"),
-            "reason": State(Bedside.END_REASON, "value"),
-        },
-    )
-    app.callback(
-        output={
-            "button": Output(Bedside.EXIT_OPEN, "style"),
-            "hint": Output(Bedside.EXIT_HINT, "style"),
-        },
-        inputs=_refreshed_by(),
-        state=_this_session(),
-    )(_exit_control)
-    app.clientside_callback(  # type: ignore[no-untyped-call]
-        """function(open, cancel) {
-            const t = dash_clientside.callback_context.triggered.map(x => x.prop_id);
-            return t.includes("bed-exit-open.n_clicks");
-        }""",
-        Output(Bedside.EXIT_MODAL, "is_open"),
-        Input(Bedside.EXIT_OPEN, "n_clicks"),
-        Input(Bedside.EXIT_CANCEL, "n_clicks"),
-        prevent_initial_call=True,
-    )
-    on_tap(
-        app,
-        Bedside.EXIT_CONFIRM,
-        _sign_exit,
-        output={
-            "result": Output(Bedside.EXIT_RESULT, "children"),
-            "is_open": Output(Bedside.EXIT_MODAL, "is_open", allow_duplicate=True),
-            "problem": Output(Bedside.EXIT_PROBLEM, "children"),
-            "password": Output(Bedside.EXIT_PASSWORD, "value"),
-            "version": _version_bumped(),
-        },
-        state={
-            **_this_session(),
-            "kind": State(Bedside.EXIT_KIND, "value"),
-            "reason": State(Bedside.EXIT_REASON, "value"),
-            "password": State(Bedside.EXIT_PASSWORD, "value"),
         },
     )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any
-from uuid import uuid4
 
 from dash import Dash, Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
@@ -18,6 +17,7 @@ from dash.exceptions import PreventUpdate
 from monitor import auth, runtime
 from monitor.domain.errors import InvalidEntry
 from monitor.domain.permissions import Action
+from monitor.pages.bedside_wiring import for_session, new_key, on_tap, this_session
 from monitor.services.acknowledgements import acknowledge_excursions
 from monitor.services.errors import Conflict, DomainError, NotFound
 from monitor.services.recovery import (
@@ -30,24 +30,6 @@ from monitor.ui import recovery_view
 from monitor.ui.feedback import describe, notice, problem
 from monitor.ui.ids import Bedside, Recovery
 from monitor.ui.recovery_view import ApprovalIds
-
-
-def on_tap(
-    app: Dash,
-    button: str,
-    call: Callable[..., Any],
-    *,
-    output: dict[str, Any],
-    state: dict[str, Any],
-) -> None:
-    """Wire an action a person taps: `call` runs on the tap only (not as the page loads),
-    takes the tap and the page values named in `state`, and answers under `output`'s names."""
-    app.callback(
-        output=output,
-        inputs={"clicks": Input(button, "n_clicks")},
-        state=state,
-        prevent_initial_call=True,
-    )(call)
 
 
 def _aldrete_score(value: Any) -> int:
@@ -64,14 +46,12 @@ def _save(
     checked: Any,
     key: Any,
 ) -> dict[str, Any]:
-    rt = runtime.current()
     actor = auth.require(Action.VIEW_BEDSIDE)
     try:
-        record_assessment(
-            database=rt.database,
-            config=rt.config,
-            actor=actor,
-            session_id=auth.int_arg(session_id),
+        for_session(
+            record_assessment,
+            actor,
+            session_id,
             activity=_aldrete_score(activity),
             respiration=_aldrete_score(respiration),
             consciousness=_aldrete_score(consciousness),
@@ -79,10 +59,10 @@ def _save(
             idempotency_key=str(key or ""),
         )
     except Conflict as error:
-        return {"message": problem(error), "key": uuid4().hex, "version": 1}
+        return {"message": problem(error), "key": new_key(), "version": 1}
     except DomainError as error:
         return {"message": problem(error), "key": no_update, "version": no_update}
-    return {"message": notice("Assessment saved."), "key": uuid4().hex, "version": 1}
+    return {"message": notice("Assessment saved."), "key": new_key(), "version": 1}
 
 
 def _tapped(clicks: Any) -> None:
@@ -93,15 +73,13 @@ def _tapped(clicks: Any) -> None:
 
 
 def _sign(clicks: Any, session_id: Any, password: Any) -> dict[str, Any]:
-    rt = runtime.current()
     actor = auth.require(Action.VIEW_BEDSIDE)
     _tapped(clicks)
     try:
-        sign_performed(
-            database=rt.database,
-            config=rt.config,
-            actor=actor,
-            session_id=auth.int_arg(session_id),
+        for_session(
+            sign_performed,
+            actor,
+            session_id,
             password=str(password or ""),
         )
     except DomainError as error:
@@ -115,7 +93,7 @@ def _signers(session_id: Any) -> Any:
     actor = auth.require(Action.VIEW_BEDSIDE)
     auth.int_arg(session_id)
     refresh_ms = rt.config.app.bedside_refresh_seconds * 1000
-    return recovery_view.signers(actor.role.value, refresh_ms, uuid4().hex)
+    return recovery_view.signers(actor.role.value, refresh_ms, new_key())
 
 
 # ---- the physician's approval panel, shared by the bedside card and the session record -----
@@ -130,11 +108,10 @@ def _panel(with_status: bool) -> Callable[..., dict[str, Any]]:
         rt = runtime.current()
         actor = auth.require(Action.DISCHARGE)
         try:
-            view = recovery_status(
-                database=rt.database,
-                config=rt.config,
-                actor=actor,
-                session_id=auth.int_arg(session_id),
+            view = for_session(
+                recovery_status,
+                actor,
+                session_id,
             )
         except NotFound:
             auth.not_found()
@@ -192,12 +169,12 @@ def _acknowledge(
             idempotency_key=str(key or ""),
         )
     except Conflict as error:  # already done with this key: a fresh one for the next
-        return _acknowledged(problem(error), uuid4().hex, no_update, version)
+        return _acknowledged(problem(error), new_key(), no_update, version)
     except DomainError as error:
         return _acknowledged(problem(error), no_update, no_update, version)
     count = len(done.excursion_ids)
     told = notice(f"Acknowledged {count} alert{'s' if count != 1 else ''}.")
-    return _acknowledged(told, uuid4().hex, "", version)
+    return _acknowledged(told, new_key(), "", version)
 
 
 def _acknowledged(told: Any, next_key: Any, note: Any, version: Any) -> dict[str, Any]:
@@ -296,7 +273,7 @@ def register_callbacks(app: Dash) -> None:
             "version": Output(Bedside.VERSION, "data", allow_duplicate=True),
         },
         state={
-            "session_id": State(Bedside.SESSION, "data"),
+            **this_session(),
             "activity": State(Recovery.ACTIVITY, "value"),
             "respiration": State(Recovery.RESPIRATION, "value"),
             "consciousness": State(Recovery.CONSCIOUSNESS, "value"),
@@ -314,7 +291,7 @@ def register_callbacks(app: Dash) -> None:
             "version": Output(Bedside.VERSION, "data", allow_duplicate=True),
         },
         state={
-            "session_id": State(Bedside.SESSION, "data"),
+            **this_session(),
             "password": State(Recovery.SIGN_PASSWORD, "value"),
         },
     )
