@@ -10,15 +10,7 @@ from dash import Dash, Input, Output, State, ctx, no_update
 
 from monitor import auth, runtime
 from monitor.domain.permissions import Action
-from monitor.pages.bedside_wiring import (
-    bedside_view,
-    for_session,
-    new_key,
-    on_tap,
-    refreshed_by,
-    this_session,
-    version_bumped,
-)
+from monitor.pages import bedside_wiring as wiring
 from monitor.services.errors import DomainError, NotFound
 from monitor.services.exits import exit_control, sign_exit
 from monitor.services.session_lifecycle import end_session_early
@@ -35,7 +27,7 @@ def _end_dialog(end_early: Any, cancel: Any, session_id: Any) -> dict[str, Any]:
         confirm_disabled: Any = no_update
         is_open = False
     else:
-        view = bedside_view(actor, session_id)
+        view = wiring.bedside_view(actor, session_id)
         explained, offered = dialogs.end_explained(view.snapshot.header.state)
         confirm_disabled, is_open = not offered, True
     return {
@@ -60,14 +52,14 @@ def _ending_refused(error: DomainError, **cleared: Any) -> dict[str, Any]:
 
 def _ending_done(told: Any, **cleared: Any) -> dict[str, Any]:
     """The session ended: the dialog closes, the outcome shows, the panel refreshes."""
-    return {"result": told, "is_open": False, "problem": "", "version": new_key(), **cleared}
+    return {"result": told, "is_open": False, "problem": "", "version": wiring.new_key(), **cleared}
 
 
 def _end_early(clicks: Any, session_id: Any, chair: Any, reason: Any) -> dict[str, Any]:
     """Confirm: end the session early with the reason (the service decides what that means)."""
     actor = auth.require(Action.END_SESSION_EARLY)
     try:
-        ended = for_session(
+        ended = wiring.for_session(
             end_session_early,
             actor,
             session_id,
@@ -102,7 +94,7 @@ def _sign_exit(
     """The physician signs the exit (password re-entered); refusals stay in the dialog."""
     actor = auth.require(Action.SIGN_EXIT)
     try:
-        signed = for_session(
+        signed = wiring.for_session(
             sign_exit,
             actor,
             session_id,
@@ -129,10 +121,10 @@ def register_callbacks(app: Dash) -> None:
             "end_early": Input(Bedside.END_EARLY, "n_clicks"),
             "cancel": Input(Bedside.END_CANCEL, "n_clicks"),
         },
-        state=this_session(),
+        state=wiring.this_session(),
         prevent_initial_call=True,
     )(_end_dialog)
-    on_tap(
+    wiring.on_tap(
         app,
         Bedside.END_CONFIRM,
         _end_early,
@@ -140,11 +132,11 @@ def register_callbacks(app: Dash) -> None:
             "result": Output(Bedside.END_RESULT, "children"),
             "is_open": Output(Bedside.END_MODAL, "is_open", allow_duplicate=True),
             "problem": Output(Bedside.END_PROBLEM, "children", allow_duplicate=True),
-            "version": version_bumped(),
+            "version": wiring.version_bumped(),
             "reason": Output(Bedside.END_REASON, "value", allow_duplicate=True),
         },
         state={
-            **this_session(),
+            **wiring.this_session(),
             "chair": State(Bedside.CHAIR, "data"),
             "reason": State(Bedside.END_REASON, "value"),
         },
@@ -154,8 +146,8 @@ def register_callbacks(app: Dash) -> None:
             "button": Output(Bedside.EXIT_OPEN, "style"),
             "hint": Output(Bedside.EXIT_HINT, "style"),
         },
-        inputs=refreshed_by(),
-        state=this_session(),
+        inputs=wiring.refreshed_by(),
+        state=wiring.this_session(),
     )(_exit_control)
     app.clientside_callback(  # type: ignore[no-untyped-call]
         """function(open, cancel) {
@@ -167,7 +159,7 @@ def register_callbacks(app: Dash) -> None:
         Input(Bedside.EXIT_CANCEL, "n_clicks"),
         prevent_initial_call=True,
     )
-    on_tap(
+    wiring.on_tap(
         app,
         Bedside.EXIT_CONFIRM,
         _sign_exit,
@@ -176,10 +168,10 @@ def register_callbacks(app: Dash) -> None:
             "is_open": Output(Bedside.EXIT_MODAL, "is_open", allow_duplicate=True),
             "problem": Output(Bedside.EXIT_PROBLEM, "children"),
             "password": Output(Bedside.EXIT_PASSWORD, "value"),
-            "version": version_bumped(),
+            "version": wiring.version_bumped(),
         },
         state={
-            **this_session(),
+            **wiring.this_session(),
             "kind": State(Bedside.EXIT_KIND, "value"),
             "reason": State(Bedside.EXIT_REASON, "value"),
             "password": State(Bedside.EXIT_PASSWORD, "value"),
