@@ -16,7 +16,7 @@ from monitor.domain.permissions import Action
 from monitor.pages import audit_filters
 from monitor.services import quality
 from monitor.ui import audit_view
-from monitor.ui.bedside_view import describe, problem
+from monitor.ui.feedback import describe, problem
 from monitor.ui.ids import Audit as A
 
 PATH = "/audit/sessions"

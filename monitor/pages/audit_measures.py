@@ -14,7 +14,7 @@ from monitor.domain.errors import FieldProblem, InvalidEntry, refuse
 from monitor.domain.permissions import Action
 from monitor.services import quality
 from monitor.ui import audit_view
-from monitor.ui.bedside_view import problem
+from monitor.ui.feedback import problem
 from monitor.ui.ids import Audit as A
 
 PATH = "/audit/measures"

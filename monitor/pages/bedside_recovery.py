@@ -1,21 +1,23 @@
 """The recovery card's callbacks: assessment, the nurse's and the physician's signatures.
 Part of the bedside screen (registered by monitor.pages.bedside). The physician's approval
 panel, with its open HIGH alerts to acknowledge, is registered here once per page that shows
-it: the bedside card and the session record page (monitor.pages.session)."""
+it: the bedside card and the session record page (monitor.pages.session).
+
+Callbacks name their inputs and outputs (Dash's dictionary form): each answers a dict under
+the names it is wired with."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any
-from uuid import uuid4
 
 from dash import Dash, Input, Output, State, no_update
-from dash.dependencies import DashDependency
 from dash.exceptions import PreventUpdate
 
 from monitor import auth, runtime
 from monitor.domain.errors import InvalidEntry
 from monitor.domain.permissions import Action
+from monitor.pages.bedside_wiring import for_session, new_key, on_tap, this_session
 from monitor.services.acknowledgements import acknowledge_excursions
 from monitor.services.errors import Conflict, DomainError, NotFound
 from monitor.services.recovery import (
@@ -24,46 +26,43 @@ from monitor.services.recovery import (
     recovery_status,
     sign_performed,
 )
-from monitor.ui import bedside_view as render
 from monitor.ui import recovery_view
+from monitor.ui.feedback import describe, notice, problem
 from monitor.ui.ids import Bedside, Recovery
 from monitor.ui.recovery_view import ApprovalIds
 
-KEEP = no_update
 
-
-def _score(value: Any) -> int:
+def _aldrete_score(value: Any) -> int:
+    """An Aldrete item as sent by the page; -1 (refused by the service) if not a whole number."""
     return value if isinstance(value, int) and not isinstance(value, bool) else -1
 
 
 def _save(
-    _: int,
+    clicks: Any,
     session_id: Any,
     activity: Any,
     respiration: Any,
     consciousness: Any,
     checked: Any,
     key: Any,
-) -> tuple[Any, ...]:
-    rt = runtime.current()
+) -> dict[str, Any]:
     actor = auth.require(Action.VIEW_BEDSIDE)
     try:
-        record_assessment(
-            database=rt.database,
-            config=rt.config,
-            actor=actor,
-            session_id=auth.int_arg(session_id),
-            activity=_score(activity),
-            respiration=_score(respiration),
-            consciousness=_score(consciousness),
+        for_session(
+            record_assessment,
+            actor,
+            session_id,
+            activity=_aldrete_score(activity),
+            respiration=_aldrete_score(respiration),
+            consciousness=_aldrete_score(consciousness),
             confirmed=[str(c) for c in auth.list_arg(checked)],
             idempotency_key=str(key or ""),
         )
     except Conflict as error:
-        return render.problem(error), uuid4().hex, 1
+        return {"message": problem(error), "key": new_key(), "version": 1}
     except DomainError as error:
-        return render.problem(error), KEEP, KEEP
-    return render.notice("Assessment saved."), uuid4().hex, 1
+        return {"message": problem(error), "key": no_update, "version": no_update}
+    return {"message": notice("Assessment saved."), "key": new_key(), "version": 1}
 
 
 def _tapped(clicks: Any) -> None:
@@ -73,21 +72,19 @@ def _tapped(clicks: Any) -> None:
         raise PreventUpdate
 
 
-def _sign(clicks: int, session_id: Any, password: Any) -> tuple[Any, ...]:
-    rt = runtime.current()
+def _sign(clicks: Any, session_id: Any, password: Any) -> dict[str, Any]:
     actor = auth.require(Action.VIEW_BEDSIDE)
     _tapped(clicks)
     try:
-        sign_performed(
-            database=rt.database,
-            config=rt.config,
-            actor=actor,
-            session_id=auth.int_arg(session_id),
+        for_session(
+            sign_performed,
+            actor,
+            session_id,
             password=str(password or ""),
         )
     except DomainError as error:
-        return render.problem(error), "", KEEP
-    return render.notice("Assessment signed (performed)."), "", 1
+        return {"message": problem(error), "password": "", "version": no_update}
+    return {"message": notice("Assessment signed (performed)."), "password": "", "version": 1}
 
 
 def _signers(session_id: Any) -> Any:
@@ -96,7 +93,7 @@ def _signers(session_id: Any) -> Any:
     actor = auth.require(Action.VIEW_BEDSIDE)
     auth.int_arg(session_id)
     refresh_ms = rt.config.app.bedside_refresh_seconds * 1000
-    return recovery_view.signers(actor.role.value, refresh_ms, uuid4().hex)
+    return recovery_view.signers(actor.role.value, refresh_ms, new_key())
 
 
 # ---- the physician's approval panel, shared by the bedside card and the session record -----
@@ -106,27 +103,26 @@ def _version(value: Any) -> int:
     return value + 1 if isinstance(value, int) and not isinstance(value, bool) else 1
 
 
-def _panel(with_status: bool) -> Callable[..., tuple[Any, ...]]:
-    def refresh(_: Any, __: Any, session_id: Any) -> tuple[Any, ...]:
+def _panel(with_status: bool) -> Callable[..., dict[str, Any]]:
+    def refresh(refresh_tick: Any, version: Any, session_id: Any) -> dict[str, Any]:
         rt = runtime.current()
         actor = auth.require(Action.DISCHARGE)
         try:
-            view = recovery_status(
-                database=rt.database,
-                config=rt.config,
-                actor=actor,
-                session_id=auth.int_arg(session_id),
+            view = for_session(
+                recovery_status,
+                actor,
+                session_id,
             )
         except NotFound:
             auth.not_found()
         zone = rt.config.clinic.zone
         shown = recovery_view.panel_state(view, zone)
-        return (*shown, recovery_view.status(view, zone)) if with_status else shown
+        return {**shown, "status": recovery_view.status_panel(view, zone)} if with_status else shown
 
     return refresh
 
 
-def _approve(clicks: int, session_id: Any, password: Any, override: Any, version: Any) -> Any:
+def _approve(clicks: Any, session_id: Any, password: Any, override: Any, version: Any) -> Any:
     rt = runtime.current()
     actor = auth.require(Action.DISCHARGE)
     _tapped(clicks)
@@ -142,11 +138,12 @@ def _approve(clicks: int, session_id: Any, password: Any, override: Any, version
         )
     except InvalidEntry as error:
         told = recovery_view.refusal([p.message for p in error.problems])
-        return (*recovery_view.outcome(told, False), "", _version(version))
+        shown = recovery_view.outcome(told, False)
     except DomainError as error:
-        return (*recovery_view.outcome(render.describe(error), False), "", _version(version))
-    done = recovery_view.approved_message(sid)
-    return (*recovery_view.outcome(done, True), "", _version(version))
+        shown = recovery_view.outcome(describe(error), False)
+    else:
+        shown = recovery_view.outcome(recovery_view.approved_message(sid), True)
+    return {"outcome": shown, "password": "", "version": _version(version)}
 
 
 def _excursion_ids(value: Any) -> list[int]:
@@ -155,8 +152,8 @@ def _excursion_ids(value: Any) -> list[int]:
 
 
 def _acknowledge(
-    clicks: int, shown: Any, action: Any, note: Any, key: Any, version: Any
-) -> tuple[Any, ...]:
+    clicks: Any, shown: Any, action: Any, note: Any, key: Any, version: Any
+) -> dict[str, Any]:
     rt = runtime.current()
     actor = auth.require(Action.ACKNOWLEDGE)
     _tapped(clicks)
@@ -171,13 +168,18 @@ def _acknowledge(
             note=None if note is None else str(note),
             idempotency_key=str(key or ""),
         )
-    except Conflict as error:
-        return render.problem(error), uuid4().hex, no_update, _version(version)
+    except Conflict as error:  # already done with this key: a fresh one for the next
+        return _acknowledged(problem(error), new_key(), no_update, version)
     except DomainError as error:
-        return render.problem(error), no_update, no_update, _version(version)
+        return _acknowledged(problem(error), no_update, no_update, version)
     count = len(done.excursion_ids)
-    told = render.notice(f"Acknowledged {count} alert{'s' if count != 1 else ''}.")
-    return told, uuid4().hex, "", _version(version)
+    told = notice(f"Acknowledged {count} alert{'s' if count != 1 else ''}.")
+    return _acknowledged(told, new_key(), "", version)
+
+
+def _acknowledged(told: Any, next_key: Any, note: Any, version: Any) -> dict[str, Any]:
+    """What the acknowledgement shows; the panel's version moves on either way."""
+    return {"message": told, "key": next_key, "note": note, "version": _version(version)}
 
 
 def register_approval(
@@ -191,81 +193,115 @@ def register_approval(
     """The approval panel's callbacks on one page; `also` are stores bumped after each
     action (the bedside refreshes itself from its version)."""
 
-    def bump(call: Callable[..., Any]) -> Callable[..., tuple[Any, ...]]:
-        return lambda *args: (*call(*args), *[1 for _ in also])
+    def bumping(call: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+        def answer(**values: Any) -> dict[str, Any]:
+            return {**call(**values), **({"also": dict.fromkeys(bumped, 1)} if also else {})}
 
-    extra: list[DashDependency] = [
-        Output(o.component_id, o.component_property, allow_duplicate=True) for o in also
-    ]
+        return answer
+
+    bumped = {
+        o.component_id: Output(o.component_id, o.component_property, allow_duplicate=True)
+        for o in also
+    }
+    also_bumped = {"also": bumped} if also else {}
+    status = {"status": Output(ids.status, "children")} if with_status else {}
     app.callback(
-        Output(ids.alerts, "children"),
-        Output(ids.alert_ids, "data"),
-        Output(ids.ack_section, "style"),
-        Output(ids.approve_section, "style"),
-        *([Output(ids.status, "children")] if with_status else []),
-        Input(ids.refresh, "n_intervals"),
-        Input(ids.version, "data"),
-        session,
+        output={
+            "alerts": Output(ids.alerts, "children"),
+            "alert_ids": Output(ids.alert_ids, "data"),
+            "ack_section": Output(ids.ack_section, "style"),
+            "approve_section": Output(ids.approve_section, "style"),
+            **status,
+        },
+        inputs={
+            "refresh_tick": Input(ids.refresh, "n_intervals"),
+            "version": Input(ids.version, "data"),
+        },
+        state={"session_id": session},
     )(_panel(with_status))
-    app.callback(
-        Output(ids.outcome, "children"),
-        Output(ids.outcome, "is_open"),
-        Output(ids.outcome, "header"),
-        Output(ids.outcome, "className"),
-        Output(ids.password, "value"),
-        Output(ids.version, "data"),
-        *extra,
-        Input(ids.approve, "n_clicks"),
-        session,
-        State(ids.password, "value"),
-        State(ids.override, "value"),
-        State(ids.version, "data"),
-        prevent_initial_call=True,
-    )(bump(_approve))
-    app.callback(
-        Output(ids.ack_message, "children"),
-        Output(ids.ack_key, "data"),
-        Output(ids.ack_note, "value"),
-        Output(ids.version, "data", allow_duplicate=True),
-        *extra,
-        Input(ids.ack, "n_clicks"),
-        State(ids.alert_ids, "data"),
-        State(ids.ack_action, "value"),
-        State(ids.ack_note, "value"),
-        State(ids.ack_key, "data"),
-        State(ids.version, "data"),
-        prevent_initial_call=True,
-    )(bump(_acknowledge))
+    on_tap(
+        app,
+        ids.approve,
+        bumping(_approve),
+        output={
+            "outcome": {
+                "message": Output(ids.outcome, "children"),
+                "is_open": Output(ids.outcome, "is_open"),
+                "header": Output(ids.outcome, "header"),
+                "outline": Output(ids.outcome, "className"),
+            },
+            "password": Output(ids.password, "value"),
+            "version": Output(ids.version, "data"),
+            **also_bumped,
+        },
+        state={
+            "session_id": session,
+            "password": State(ids.password, "value"),
+            "override": State(ids.override, "value"),
+            "version": State(ids.version, "data"),
+        },
+    )
+    on_tap(
+        app,
+        ids.ack,
+        bumping(_acknowledge),
+        output={
+            "message": Output(ids.ack_message, "children"),
+            "key": Output(ids.ack_key, "data"),
+            "note": Output(ids.ack_note, "value"),
+            "version": Output(ids.version, "data", allow_duplicate=True),
+            **also_bumped,
+        },
+        state={
+            "shown": State(ids.alert_ids, "data"),
+            "action": State(ids.ack_action, "value"),
+            "note": State(ids.ack_note, "value"),
+            "key": State(ids.ack_key, "data"),
+            "version": State(ids.version, "data"),
+        },
+    )
 
 
 def register_callbacks(app: Dash) -> None:
-    R, B = Recovery, Bedside
-    app.callback(
-        Output(R.MESSAGE, "children"),
-        Output(R.KEY, "data"),
-        Output(B.VERSION, "data", allow_duplicate=True),
-        Input(R.SAVE, "n_clicks"),
-        State(B.SESSION, "data"),
-        State(R.ACTIVITY, "value"),
-        State(R.RESPIRATION, "value"),
-        State(R.CONSCIOUSNESS, "value"),
-        State(R.CHECKLIST, "value"),
-        State(R.KEY, "data"),
-        prevent_initial_call=True,
-    )(_save)
-    app.callback(
-        Output(R.MESSAGE, "children", allow_duplicate=True),
-        Output(R.SIGN_PASSWORD, "value"),
-        Output(B.VERSION, "data", allow_duplicate=True),
-        Input(R.SIGN, "n_clicks"),
-        State(B.SESSION, "data"),
-        State(R.SIGN_PASSWORD, "value"),
-        prevent_initial_call=True,
-    )(_sign)
+    on_tap(
+        app,
+        Recovery.SAVE,
+        _save,
+        output={
+            "message": Output(Recovery.MESSAGE, "children"),
+            "key": Output(Recovery.KEY, "data"),
+            "version": Output(Bedside.VERSION, "data", allow_duplicate=True),
+        },
+        state={
+            **this_session(),
+            "activity": State(Recovery.ACTIVITY, "value"),
+            "respiration": State(Recovery.RESPIRATION, "value"),
+            "consciousness": State(Recovery.CONSCIOUSNESS, "value"),
+            "checked": State(Recovery.CHECKLIST, "value"),
+            "key": State(Recovery.KEY, "data"),
+        },
+    )
+    on_tap(
+        app,
+        Recovery.SIGN,
+        _sign,
+        output={
+            "message": Output(Recovery.MESSAGE, "children", allow_duplicate=True),
+            "password": Output(Recovery.SIGN_PASSWORD, "value"),
+            "version": Output(Bedside.VERSION, "data", allow_duplicate=True),
+        },
+        state={
+            **this_session(),
+            "password": State(Recovery.SIGN_PASSWORD, "value"),
+        },
+    )
     app.callback(
         Output(recovery_view.SIGNERS, "children"),
-        Input(B.SESSION, "data"),
+        Input(Bedside.SESSION, "data"),
     )(_signers)
     register_approval(
-        app, recovery_view.BEDSIDE, State(B.SESSION, "data"), also=[Output(B.VERSION, "data")]
+        app,
+        recovery_view.BEDSIDE,
+        State(Bedside.SESSION, "data"),
+        also=[Output(Bedside.VERSION, "data")],
     )

@@ -14,7 +14,7 @@ from monitor.services.acknowledgements import acknowledge_excursions
 from monitor.services.board import board_view
 from monitor.services.errors import Conflict, DomainError
 from monitor.ui import board_view as render
-from monitor.ui.bedside_view import problem
+from monitor.ui.feedback import problem
 from monitor.ui.ids import Board as B
 
 PATH = "/board"

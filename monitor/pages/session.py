@@ -20,7 +20,7 @@ from monitor.services.addenda import add_addendum
 from monitor.services.errors import Conflict, DomainError, NotFound
 from monitor.services.session_record import discharge_pdf, session_record
 from monitor.ui import recovery_view, session_view
-from monitor.ui.bedside_view import notice, problem
+from monitor.ui.feedback import notice, problem
 from monitor.ui.ids import SessionPage as S
 
 PATH = "/session/<session_id>"

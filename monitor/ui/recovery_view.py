@@ -17,10 +17,10 @@ from monitor.config import Protocol
 from monitor.domain.discharge import CHECKLIST_LABELS
 from monitor.domain.free_text import MAX_FREE_TEXT
 from monitor.domain.permissions import Action, is_allowed
-from monitor.domain.session_state import SessionState
+from monitor.domain.session_state import SessionEvent, allows
 from monitor.ui.board_view import ACTIONS
 from monitor.ui.components import alarm, local_time
-from monitor.ui.ids import Recovery as R
+from monitor.ui.ids import Recovery
 
 if TYPE_CHECKING:
     from monitor.domain.approval import OpenAlert
@@ -109,7 +109,7 @@ RECORD = ApprovalIds("session-signoff")
 
 # Modified Aldrete (Aldrete 1995): what each score means for the items the nurse scores.
 ALDRETE_CHOICES = {
-    R.ACTIVITY: (
+    Recovery.ACTIVITY: (
         "Activity",
         (
             "Unable to move extremities",
@@ -117,11 +117,14 @@ ALDRETE_CHOICES = {
             "Moves four extremities on command",
         ),
     ),
-    R.RESPIRATION: (
+    Recovery.RESPIRATION: (
         "Respiration",
         ("Apnoeic", "Dyspnoea or limited breathing", "Breathes deeply and coughs freely"),
     ),
-    R.CONSCIOUSNESS: ("Consciousness", ("Not responding", "Arousable on calling", "Fully awake")),
+    Recovery.CONSCIOUSNESS: (
+        "Consciousness",
+        ("Not responding", "Arousable on calling", "Fully awake"),
+    ),
 }
 
 
@@ -148,7 +151,7 @@ def _picker(component_id: str) -> html.Div:
     )
 
 
-def card(protocol: Protocol, key: str) -> html.Div:
+def card(protocol: Protocol) -> html.Div:
     """Hidden until the infusion has stopped; the refresh shows it in recovery. The approval's
     outcome toast stays outside it: the card hides once the patient is discharged."""
     return html.Div([outcome_toast(BEDSIDE), _card(protocol)])
@@ -160,12 +163,15 @@ def _card(protocol: Protocol) -> dbc.Card:
             dbc.CardHeader("Recovery and discharge sign-off"),
             dbc.CardBody(
                 [
-                    html.Div(id=R.STATUS, className="mb-3"),
+                    html.Div(id=Recovery.STATUS, className="mb-3"),
                     html.H2("Nurse's assessment", className="h6"),
-                    *[_picker(c) for c in (R.ACTIVITY, R.RESPIRATION, R.CONSCIOUSNESS)],
-                    dbc.Label("Confirmed with the patient", html_for=R.CHECKLIST),
+                    *[
+                        _picker(c)
+                        for c in (Recovery.ACTIVITY, Recovery.RESPIRATION, Recovery.CONSCIOUSNESS)
+                    ],
+                    dbc.Label("Confirmed with the patient", html_for=Recovery.CHECKLIST),
                     dbc.Checklist(
-                        id=R.CHECKLIST,
+                        id=Recovery.CHECKLIST,
                         switch=True,
                         className="mb-2 recovery-checklist",
                         options=[
@@ -173,19 +179,21 @@ def _card(protocol: Protocol) -> dbc.Card:
                             for item in protocol.discharge.checklist
                         ],
                     ),
-                    dbc.Button("Save assessment", id=R.SAVE, color="primary", className="mb-3"),
-                    html.Div(id=R.MESSAGE),
+                    dbc.Button(
+                        "Save assessment", id=Recovery.SAVE, color="primary", className="mb-3"
+                    ),
+                    html.Div(id=Recovery.MESSAGE),
                     html.Div(id=SIGNERS),  # filled for the signed-in role
                 ]
             ),
         ],
-        id=R.CARD,
+        id=Recovery.CARD,
         className="mb-3",
         style={"display": "none"},
     )
 
 
-def status(view: RecoveryStatus, zone: ZoneInfo) -> Any:
+def status_panel(view: RecoveryStatus, zone: ZoneInfo) -> Any:
     """Each criterion met or not, with the reason, and the signatures so far."""
     rows = [
         html.Li(
@@ -254,9 +262,9 @@ def sign_panel() -> html.Div:
     return html.Div(
         [
             html.H2("Nurse: sign the assessment (performed)", className="h6"),
-            dbc.Label("Your password", html_for=R.SIGN_PASSWORD),
-            dbc.Input(id=R.SIGN_PASSWORD, type="password", autoComplete="off"),
-            dbc.Button("Sign as performed", id=R.SIGN, color="success", className="mt-2"),
+            dbc.Label("Your password", html_for=Recovery.SIGN_PASSWORD),
+            dbc.Input(id=Recovery.SIGN_PASSWORD, type="password", autoComplete="off"),
+            dbc.Button("Sign as performed", id=Recovery.SIGN, color="success", className="mt-2"),
         ],
         className="sign-panel",
     )
@@ -375,27 +383,33 @@ def open_alerts(alerts: Sequence[OpenAlert], zone: ZoneInfo) -> Any:
     )
 
 
-def panel_state(view: RecoveryStatus, zone: ZoneInfo) -> tuple[Any, list[int], Any, Any]:
-    """The open alerts, their ids (what an acknowledgement covers), and which sections show."""
+def panel_state(view: RecoveryStatus, zone: ZoneInfo) -> dict[str, Any]:
+    """The open alerts, their ids (what an acknowledgement covers), and which sections show
+    (while a discharge can still follow, by the state machine)."""
     alerts = list(view.open_highs)
-    in_recovery = view.state is SessionState.RECOVERY
-    return (
-        open_alerts(alerts, zone) if in_recovery else "",
-        [a.excursion_id for a in alerts],
-        {"display": "block"} if alerts and in_recovery else {"display": "none"},
-        {"display": "block"} if in_recovery and view.approved is None else {"display": "none"},
-    )
+    in_sign_off = allows(view.state, SessionEvent.DISCHARGE)
+    return {
+        "alerts": open_alerts(alerts, zone) if in_sign_off else "",
+        "alert_ids": [a.excursion_id for a in alerts],
+        "ack_section": _shown(bool(alerts) and in_sign_off),
+        "approve_section": _shown(in_sign_off and view.approved is None),
+    }
 
 
-def outcome(message: Any, approved: bool) -> tuple[Any, bool, str, str]:
+def _shown(visible: bool) -> dict[str, str]:
+    return {"display": "block"} if visible else {"display": "none"}
+
+
+def outcome(message: Any, approved: bool) -> dict[str, Any]:
     """The toast's body, open, header and outline (the words say it; the colour repeats it,
     with no unlabelled icon for a screen reader to trip on)."""
-    return (
-        message,
-        True,
-        "Discharge approved" if approved else "Discharge NOT approved",
-        "approval-outcome border border-2 " + ("border-success" if approved else "border-danger"),
-    )
+    return {
+        "message": message,
+        "is_open": True,
+        "header": "Discharge approved" if approved else "Discharge NOT approved",
+        "outline": "approval-outcome border border-2 "
+        + ("border-success" if approved else "border-danger"),
+    }
 
 
 def refusal(problems: Sequence[str]) -> Any:

@@ -9,7 +9,7 @@ from typing import Any
 from dash import html
 
 from monitor.config import Config
-from monitor.ui.bedside_view import session_panel
+from monitor.ui.bedside.panel import session_panel
 from monitor.ui.components import cadss_items, cadss_legend
 from monitor.ui.ids import Bedside
 

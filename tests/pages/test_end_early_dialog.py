@@ -6,7 +6,7 @@ import pytest
 
 from monitor.domain.errors import IllegalTransition
 from monitor.domain.session_state import SessionEvent, SessionState, next_state
-from monitor.ui.bedside_view import end_explained
+from monitor.ui.bedside.dialogs import end_explained
 
 
 @pytest.mark.parametrize("state", list(SessionState))

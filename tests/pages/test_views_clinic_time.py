@@ -12,7 +12,8 @@ from monitor.domain.permissions import Role
 from monitor.domain.schedule import DueState, DueStatus
 from monitor.services.bedside import ChairStatus
 from monitor.services.session_record import session_record
-from monitor.ui.bedside_view import _age, chair_picker
+from monitor.ui.bedside.chairs import chair_picker
+from monitor.ui.bedside.open_form import _age
 from monitor.ui.session_view import addendum_form
 from tests import factories
 from tests.factories import T0

@@ -17,7 +17,8 @@ from monitor.domain.vocabulary import Priority
 from monitor.services.acknowledgements import acknowledge_excursions
 from monitor.services.bedside import bedside_view
 from monitor.services.readings import ReadingSaved, record_reading
-from monitor.ui.bedside_view import _flags, saved
+from monitor.ui.bedside.flags import flags as _flags
+from monitor.ui.bedside.readings import saved
 from tests import factories
 from tests.factories import T0
 
