@@ -59,7 +59,7 @@ NOT_CHECKED: Mapping[type[Worded], str] = {
 COLOUR_MAPS: tuple[tuple[str, type[StrEnum]], ...] = (
     ("monitor.ui.figures.PRIORITY_COLOURS", Priority),
     ("monitor.reports.record_chart.PRIORITY_INK", Priority),
-    ("monitor.ui.bedside_view.STATE_COLOURS", SessionState),
+    ("monitor.ui.bedside.words.STATE_COLOURS", SessionState),
 )
 # Word maps keyed by the vocabulary: (import path, the members it must name).
 WORD_MAPS: tuple[tuple[str, Collection[StrEnum]], ...] = (
@@ -74,6 +74,8 @@ WORD_MAPS: tuple[tuple[str, Collection[StrEnum]], ...] = (
     ("monitor.ui.board_view.ACTION_WORDS", tuple(AcknowledgementAction)),
     ("monitor.ui.board_view.STATE_WORDS", ACTIVE_STATES),
     ("monitor.reports.discharge_pdf.EXIT_WORDS", FINAL_STATES),
+    ("monitor.ui.bedside.words.STATE_WORDS", tuple(SessionState)),
+    ("monitor.ui.bedside.words.EVENT_WORDS", tuple(InfusionEvent)),
 )
 
 
