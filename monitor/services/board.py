@@ -54,14 +54,16 @@ class Tile:
 
 
 @dataclass(frozen=True)
-class Board:
+class LiveBoard:
+    """The board as one read at one moment: the tiles in urgency order."""
+
     tiles: tuple[Tile, ...]
     generated_at: datetime
 
 
 def board_view(
     *, database: Database, config: Config, actor: Actor, now: datetime | None = None
-) -> Board:
+) -> LiveBoard:
     """Read the active sessions once and build their tiles in urgency order."""
     ensure_allowed(actor, Action.VIEW_BOARD)
     at = now or utcnow()
@@ -76,12 +78,12 @@ def board_view(
         priority = Priority(x.priority)
         alerts[x.session_id].append(
             TileAlert(
-                x.id,
-                priority,
-                x.label,
-                x.message,
-                x.detected_at,
-                priority is Priority.HIGH and escalated(x.detected_at, at, after),
+                excursion_id=x.id,
+                priority=priority,
+                label=x.label,
+                message=x.message,
+                detected_at=x.detected_at,
+                escalated=priority is Priority.HIGH and escalated(x.detected_at, at, after),
             )
         )
     cadss = {r.session_id: r for r in data.ratings}  # ordered by time: the latest wins
@@ -137,4 +139,4 @@ def board_view(
             )
         )
     ranked = order(states, at, after)
-    return Board(tuple(tiles[sid] for sid in ranked), at)
+    return LiveBoard(tiles=tuple(tiles[sid] for sid in ranked), generated_at=at)

@@ -15,7 +15,7 @@ from monitor.ui.components import alarm, local_time
 from monitor.ui.ids import Board as B
 
 if TYPE_CHECKING:
-    from monitor.services.board import Board, Tile, TileAlert
+    from monitor.services.board import LiveBoard, Tile, TileAlert
 
 ACTIONS = (
     ("observed", "Observed"),
@@ -261,7 +261,7 @@ def tile_card(tile: Tile, zone: ZoneInfo) -> dbc.Col:
     )
 
 
-def tiles(board: Board, zone: ZoneInfo) -> tuple[Any, str, list[int], dict[str, Any]]:
+def tiles(board: LiveBoard, zone: ZoneInfo) -> tuple[Any, str, list[int], dict[str, Any]]:
     """The tiles, the 'updated' text, the unacknowledged high ids, and each tile's alerts."""
     cards = [tile_card(t, zone) for t in board.tiles] or [
         dbc.Col(dbc.Alert("No active sessions.", color="secondary"))
