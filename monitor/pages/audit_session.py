@@ -11,9 +11,7 @@ from flask import Flask, Response
 from monitor import auth, runtime
 from monitor.domain.permissions import Action
 from monitor.pages.session import opened_record
-from monitor.runtime import Runtime
 from monitor.services import quality
-from monitor.services.actors import Actor
 from monitor.ui import session_view
 from monitor.web import downloads
 
@@ -38,11 +36,8 @@ def layout(session_id: str = "", **_: Any) -> Any:
 
 
 def _rems(session_id: int) -> Response:
-    def rems(rt: Runtime, actor: Actor, sid: int) -> str:
-        return quality.rems_csv(database=rt.database, config=rt.config, actor=actor, session_id=sid)
-
     return downloads.session_download(
-        Action.EXPORT_RECORD, session_id, rems, what="rems.csv", mimetype=downloads.CSV
+        Action.EXPORT_RECORD, session_id, quality.rems_csv, what="rems.csv", mimetype=downloads.CSV
     )
 
 

@@ -17,8 +17,6 @@ from monitor import auth, runtime
 from monitor.domain.permissions import Action, is_allowed
 from monitor.domain.session_state import SessionState
 from monitor.pages.bedside_recovery import register_approval
-from monitor.runtime import Runtime
-from monitor.services.actors import Actor
 from monitor.services.addenda import add_addendum
 from monitor.services.errors import Conflict, DomainError, NotFound
 from monitor.services.session_record import SessionRecord, discharge_pdf, session_record
@@ -102,11 +100,8 @@ def _add(
 
 
 def _pdf(session_id: int) -> Response:
-    def pdf(rt: Runtime, actor: Actor, sid: int) -> bytes:
-        return discharge_pdf(database=rt.database, config=rt.config, actor=actor, session_id=sid)
-
     return downloads.session_download(
-        Action.EXPORT_RECORD, session_id, pdf, what="record.pdf", mimetype=downloads.PDF
+        Action.EXPORT_RECORD, session_id, discharge_pdf, what="record.pdf", mimetype=downloads.PDF
     )
 
 

@@ -69,7 +69,15 @@ def rems_summary(record: SessionRecord, protocol: Protocol) -> RemsSummary:
     start = header.infusion_started_at
     return summarize(
         observations=[
-            Observation(r.taken_at, r.phase, r.systolic, r.diastolic, r.spo2, r.resp_rate, r.moaas)
+            Observation(
+                taken_at=r.taken_at,
+                phase=r.phase,
+                systolic=r.systolic,
+                diastolic=r.diastolic,
+                spo2=r.spo2,
+                resp_rate=r.resp_rate,
+                moaas=r.moaas,
+            )
             for r in record.snapshot.readings
         ],
         dosing_started_at=start,

@@ -7,11 +7,13 @@ attachment under a name that says what it is. Caching is forbidden for every res
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, Protocol
 
 from flask import Response, stream_with_context
 
 from monitor import auth, runtime
+from monitor.config import Config
+from monitor.db.engine import Database
 from monitor.domain.errors import InvalidEntry
 from monitor.domain.permissions import Action
 from monitor.runtime import Runtime
@@ -57,13 +59,16 @@ def download(
     return attachment(body, filename=filename(rt), mimetype=mimetype)
 
 
+class RecordExport(Protocol):
+    """A service that makes one session's file for an actor (the PDF, the REMS summary)."""
+
+    def __call__(
+        self, *, database: Database, config: Config, actor: Actor, session_id: int
+    ) -> Body: ...
+
+
 def session_download(
-    action: Action,
-    session_id: object,
-    produce: Callable[[Runtime, Actor, int], Body],
-    *,
-    what: str,
-    mimetype: str,
+    action: Action, session_id: object, export: RecordExport, *, what: str, mimetype: str
 ) -> Response:
     """A file of one session's record, named `session-<id>-<what>`; an id that cannot be
     a session's is a 404, as is a session that does not exist."""
@@ -72,7 +77,7 @@ def session_download(
     def made(rt: Runtime, actor: Actor) -> Body:
         if sid is None:
             not_found()
-        return produce(rt, actor, sid)
+        return export(database=rt.database, config=rt.config, actor=actor, session_id=sid)
 
     return download(
         action, made, filename=lambda _: f"session-{session_id}-{what}", mimetype=mimetype

@@ -9,6 +9,7 @@ from monitor.db.queries.board import (
     BoardRating,
     BoardReading,
     BoardSession,
+    awaiting_cosignature,
     board_data,
 )
 from monitor.db.queries.record import (
@@ -33,7 +34,6 @@ from monitor.db.queries.snapshot import (
     ReadingRow,
     SessionHeader,
     SessionSnapshot,
-    awaiting_cosignature,
     patients_without_active_session,
     session_snapshot,
 )

@@ -1,5 +1,5 @@
-"""The live board's read model: active sessions only, never the history, each table read
-once for all of them (indexed by session)."""
+"""The live board's read model (and the bedside's chairs): active sessions only, never
+the history, each table read once for all of them (indexed by session)."""
 
 from __future__ import annotations
 
@@ -102,6 +102,12 @@ def _nurse_signed(db: Session, active: Any) -> dict[int, datetime]:
             )
         )
     }
+
+
+def awaiting_cosignature(db: Session) -> set[int]:
+    """Live sessions whose latest recovery assessment the nurse has signed as performed: the
+    physician's approval (which discharges the session) is what they wait for."""
+    return set(_nurse_signed(db, select(InfusionSession.id).where(ACTIVE_SESSION)))
 
 
 def _sessions(db: Session, active: Any) -> list[BoardSession]:

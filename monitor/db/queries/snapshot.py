@@ -1,5 +1,5 @@
-"""The bedside read model: one session as the nurse's page shows it, the patients who can
-be put in a chair, and the live sessions waiting for a physician's co-signature."""
+"""The bedside read model: one session as the nurse's page shows it, and the patients who
+can be put in a chair."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from monitor.db.models import (
@@ -19,11 +19,9 @@ from monitor.db.models import (
     Patient,
     Rating,
     Reading,
-    RecoveryAssessment,
-    Signature,
     User,
 )
-from monitor.db.queries.rows import build_all, columns, with_initials
+from monitor.db.queries.rows import RowType, build_all, columns, with_initials
 
 
 @dataclass(frozen=True)
@@ -130,23 +128,6 @@ class SessionSnapshot:
     excursions: tuple[ExcursionRow, ...]
 
 
-def awaiting_cosignature(db: Session) -> set[int]:
-    """Live sessions whose latest recovery assessment the nurse has signed as performed: the
-    physician's approval (which discharges the session) is what they wait for."""
-    latest = (
-        select(func.max(RecoveryAssessment.id))
-        .where(RecoveryAssessment.session_id.in_(select(InfusionSession.id).where(ACTIVE_SESSION)))
-        .group_by(RecoveryAssessment.session_id)
-    )
-    return set(
-        db.scalars(
-            select(Signature.session_id).where(
-                Signature.meaning == "performed", Signature.assessment_id.in_(latest)
-            )
-        )
-    )
-
-
 def _patient_name() -> Any:
     """The patient's name as the record prints it: "Family, Given"."""
     return Patient.family_name + ", " + Patient.given_name
@@ -186,6 +167,22 @@ def _header(db: Session, session_id: int) -> SessionHeader | None:
     return SessionHeader(**with_initials(row))
 
 
+def _in_time_order(
+    db: Session, row_type: type[RowType], model: Any, session_id: int, at: Any
+) -> tuple[RowType, ...]:
+    """A session's rows of one table, in the order they happened (ties: as entered)."""
+    return tuple(
+        build_all(
+            row_type,
+            db.execute(
+                select(*columns(row_type, model))
+                .where(model.session_id == session_id)
+                .order_by(at, model.id)
+            ),
+        )
+    )
+
+
 def session_snapshot(db: Session, session_id: int) -> SessionSnapshot | None:
     """Everything the bedside page shows about one session."""
     header = _header(db, session_id)
@@ -200,22 +197,8 @@ def session_snapshot(db: Session, session_id: int) -> SessionSnapshot | None:
             .order_by(Reading.taken_at, Reading.id)
         ),
     )
-    ratings = build_all(
-        RatingRow,
-        db.execute(
-            select(*columns(RatingRow, Rating))
-            .where(Rating.session_id == session_id)
-            .order_by(Rating.taken_at, Rating.id)
-        ),
-    )
-    events = build_all(
-        EventRow,
-        db.execute(
-            select(*columns(EventRow, InfusionEvent))
-            .where(InfusionEvent.session_id == session_id)
-            .order_by(InfusionEvent.occurred_at, InfusionEvent.id)
-        ),
-    )
+    ratings = _in_time_order(db, RatingRow, Rating, session_id, Rating.taken_at)
+    events = _in_time_order(db, EventRow, InfusionEvent, session_id, InfusionEvent.occurred_at)
     acknowledgement = columns(
         ExcursionRow,
         Excursion,
@@ -237,7 +220,7 @@ def session_snapshot(db: Session, session_id: int) -> SessionSnapshot | None:
     return SessionSnapshot(
         header=header,
         readings=tuple(readings),
-        ratings=tuple(ratings),
-        events=tuple(events),
+        ratings=ratings,
+        events=events,
         excursions=tuple(excursions),
     )
