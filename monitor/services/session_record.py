@@ -3,6 +3,7 @@ their acknowledgements and the audit trail."""
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -69,15 +70,7 @@ def rems_summary(record: SessionRecord, protocol: Protocol) -> RemsSummary:
     start = header.infusion_started_at
     return summarize(
         observations=[
-            Observation(
-                taken_at=r.taken_at,
-                phase=r.phase,
-                systolic=r.systolic,
-                diastolic=r.diastolic,
-                spo2=r.spo2,
-                resp_rate=r.resp_rate,
-                moaas=r.moaas,
-            )
+            Observation(**{f.name: getattr(r, f.name) for f in fields(Observation)})
             for r in record.snapshot.readings
         ],
         dosing_started_at=start,
