@@ -32,3 +32,10 @@ class IllegalTransition(DomainError):
 def refuse(field: str, message: str) -> InvalidEntry:
     """An InvalidEntry for one field, to raise."""
     return InvalidEntry([FieldProblem(field, message)])
+
+
+def in_words(error: Exception) -> str:
+    """A refusal in the person's words: the messages, without internal field names."""
+    if isinstance(error, InvalidEntry):
+        return " ".join(p.message.rstrip(".") + "." for p in error.problems)
+    return str(error)

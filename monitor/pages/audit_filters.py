@@ -12,34 +12,52 @@ from zoneinfo import ZoneInfo
 from monitor.db.audit_queries import FLAGS, HistoryFilter
 from monitor.domain.clinic_time import day_end, day_start, parse_day
 from monitor.domain.errors import FieldProblem, InvalidEntry
+from monitor.web.request_args import choice_id
 
 MAX_TEXT = 100
+NO_DAY_PROBLEMS = {
+    "start_invalid": False,
+    "end_invalid": False,
+    "start_problem": "",
+    "end_problem": "",
+}
 
 
-def _int(value: Any) -> int | None:
-    text = str(value) if value not in (None, "") else ""
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+def day_problems(error: InvalidEntry) -> dict[str, Any]:
+    """The From and To fields marked with what is wrong with each, as the history and the
+    measures pages show them (callback outputs `start_invalid` … `end_problem`)."""
+    said = {p.field: p.message for p in error.problems}
+    return {
+        "start_invalid": "start" in said,
+        "end_invalid": "end" in said,
+        "start_problem": said.get("start", ""),
+        "end_problem": said.get("end", ""),
+    }
 
 
-def _days(values: Mapping[str, Any]) -> tuple[date | None, date | None]:
-    """The From and To days, or InvalidEntry naming every bad one."""
-    days: list[date | None] = []
+def days(start: Any, end: Any, *, required: bool = False) -> tuple[date | None, date | None]:
+    """The From and To days, or InvalidEntry naming every bad one (and, when `required`,
+    every missing one): the history's filter and the measures' period read them alike."""
+    found: dict[str, date | None] = {}
     problems: list[FieldProblem] = []
-    for name, label in (("start", "From"), ("end", "To")):
+    for name, label, value in (("start", "From", start), ("end", "To", end)):
         try:
-            days.append(parse_day(values.get(name), name, label))
+            found[name] = parse_day(value, name, label)
         except InvalidEntry as refused:
-            days.append(None)
+            found[name] = None
             problems += refused.problems
+            continue
+        if required and found[name] is None:
+            problems.append(FieldProblem(name, f"{label}: enter a date"))
     if problems:
         raise InvalidEntry(problems)
-    return days[0], days[1]
+    return found["start"], found["end"]
 
 
 def parse(values: Mapping[str, Any], zone: ZoneInfo) -> HistoryFilter:
     """Form or query values → a filter; dates are whole clinic-local days. A date that is
     not one, or outside the days a filter may name, is InvalidEntry at `start` or `end`."""
-    start, end = _days(values)
+    start, end = days(values.get("start"), values.get("end"))
     raw_flags = values.get("flags") or []
     if isinstance(raw_flags, str):
         raw_flags = raw_flags.split(",")
@@ -49,8 +67,8 @@ def parse(values: Mapping[str, Any], zone: ZoneInfo) -> HistoryFilter:
         start=day_start(start, zone) if start else None,
         end=day_end(end, zone) if end else None,
         patient=patient,
-        nurse_id=_int(values.get("nurse")),
-        physician_id=_int(values.get("physician")),
+        nurse_id=choice_id(values.get("nurse")),
+        physician_id=choice_id(values.get("physician")),
         protocol_id=protocol,
         flags=frozenset(f for f in raw_flags if f in FLAGS),
     )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl
 
 from dash import Dash, Input, Output, State, no_update
-from flask import Flask, Response, request, stream_with_context
+from flask import Flask, Response, request
 
 from monitor import auth, runtime
 from monitor.db.audit_queries import COUNT_CAP
@@ -14,17 +15,21 @@ from monitor.db.types import utcnow
 from monitor.domain.errors import InvalidEntry
 from monitor.domain.permissions import Action
 from monitor.pages import audit_filters
+from monitor.runtime import Runtime
 from monitor.services import quality
+from monitor.services.actors import Actor
 from monitor.ui import audit_view
-from monitor.ui.feedback import describe, problem
-from monitor.ui.ids import Audit as A
+from monitor.ui.feedback import problem
+from monitor.ui.ids import Audit
+from monitor.web import downloads, request_args
 
 PATH = "/audit/sessions"
 NAME = "Session history"
 ROLES = ("auditor",)
 IN_NAV = True
-MAX_PAGE = 500  # rows in one grid request; the grid asks for blocks of 50
-MAX_ROW = auth.MAX_ID  # no history has more sessions than there are session ids
+GRID_BLOCK = 50  # the rows the grid asks for at a time
+MAX_PAGE = 500  # rows in one grid request
+MAX_ROW = request_args.MAX_ID  # no history has more sessions than there are session ids
 
 
 def layout(**_: Any) -> Any:
@@ -37,7 +42,7 @@ def layout(**_: Any) -> Any:
 
 
 def _apply(
-    _: Any,
+    *,
     start: Any,
     end: Any,
     patient: Any,
@@ -45,7 +50,8 @@ def _apply(
     physician: Any,
     protocol: Any,
     flags: Any,
-) -> tuple[Any, ...]:
+    **_clicked: Any,
+) -> dict[str, Any]:
     auth.require(Action.REVIEW)
     values = {
         "start": start,
@@ -54,31 +60,20 @@ def _apply(
         "nurse": nurse,
         "physician": physician,
         "protocol": protocol,
-        "flags": [str(f) for f in auth.list_arg(flags)],
+        "flags": [str(f) for f in request_args.list_arg(flags)],
     }
     try:
         audit_filters.parse(values, runtime.current().config.clinic.zone)
     except InvalidEntry as error:  # the grid and the links keep the filter they had
-        said = {p.field: p.message for p in error.problems}
-        return (
-            no_update,
-            no_update,
-            no_update,
-            "start" in said,
-            "end" in said,
-            said.get("start", ""),
-            said.get("end", ""),
-        )
+        kept = {"filter_model": no_update, "sessions_link": no_update, "readings_link": no_update}
+        return kept | audit_filters.day_problems(error)
     query = audit_filters.as_query(values)
-    return (
-        audit_view.filter_model(query),
-        f"/audit/export/sessions.csv?{query}",
-        f"/audit/export/readings.csv?{query}",
-        False,
-        False,
-        "",
-        "",
-    )
+    return {
+        "filter_model": audit_view.filter_model(query),
+        "sessions_link": f"/audit/export/sessions.csv?{query}",
+        "readings_link": f"/audit/export/readings.csv?{query}",
+        **audit_filters.NO_DAY_PROBLEMS,
+    }
 
 
 def _rows(request_: Any) -> tuple[Any, Any]:
@@ -86,18 +81,24 @@ def _rows(request_: Any) -> tuple[Any, Any]:
     actor = auth.require(Action.REVIEW)
     if not isinstance(request_, dict):
         return no_update, no_update
-    start, end = _page(request_.get("startRow"), request_.get("endRow"))
+    start, end = request_args.row_window(
+        request_.get("startRow"),
+        request_.get("endRow"),
+        block=GRID_BLOCK,
+        most=MAX_PAGE,
+        last_row=MAX_ROW,
+    )
     models = request_.get("sortModel")
     sort = models[0] if isinstance(models, list) and models and isinstance(models[0], dict) else {}
     query = audit_view.query_of(request_.get("filterModel"))
     try:
-        flt = audit_filters.parse(dict(parse_qsl(query)), rt.config.clinic.zone)
+        chosen = audit_filters.parse(dict(parse_qsl(query)), rt.config.clinic.zone)
     except InvalidEntry as error:  # only a crafted request gets here: the form refuses it
         return {"rowData": [], "rowCount": 0}, problem(error)
     rows, total = quality.history(
         database=rt.database,
         actor=actor,
-        query=flt,
+        query=chosen,
         sort=str(sort.get("colId") or "opened_at"),
         descending=sort.get("sort", "desc") != "asc",
         offset=start,
@@ -116,69 +117,57 @@ def _rows(request_: Any) -> tuple[Any, Any]:
     )
 
 
-def _page(start: Any, end: Any) -> tuple[int, int]:
-    """The rows [start, end) the grid asks for: whole numbers from row 0, at most MAX_PAGE
-    rows, starting within MAX_ROW. The grid never asks otherwise, so anything else
-    (row 2**63, a negative or reversed page, text) is a bad request, not a 500."""
-    first = 0 if start is None else start
-    if not isinstance(first, int) or isinstance(first, bool):
-        auth.bad_request()
-    last = first + 50 if end is None else end
-    if not isinstance(last, int) or isinstance(last, bool):
-        auth.bad_request()
-    if not 0 <= first <= MAX_ROW or not first < last <= first + MAX_PAGE:
-        auth.bad_request()
-    return first, last
+def _export(kind: str) -> Response:
+    """The matching sessions (`kind` "sessions") or their readings as CSV; a filter the
+    form would refuse is a 400 in the auditor's words."""
 
+    def lines(rt: Runtime, actor: Actor) -> Iterator[str]:
+        chosen = audit_filters.parse(request.args, rt.config.clinic.zone)
+        export = quality.sessions_csv if kind == "sessions" else quality.readings_csv
+        return export(database=rt.database, config=rt.config, actor=actor, query=chosen)
 
-def _csv(kind: str) -> Response:
-    rt = runtime.current()
-    actor = auth.require(Action.REVIEW)
-    try:
-        flt = audit_filters.parse(request.args, rt.config.clinic.zone)
-    except InvalidEntry as error:
-        return Response(describe(error), status=400, mimetype="text/plain")
-    if kind == "sessions":
-        lines = quality.sessions_csv(database=rt.database, config=rt.config, actor=actor, query=flt)
-    else:
-        lines = quality.readings_csv(database=rt.database, config=rt.config, actor=actor, query=flt)
-    stamp = utcnow().astimezone(rt.config.clinic.zone).strftime("%Y%m%dT%H%M%S%z")  # clinic time
-    return Response(
-        stream_with_context(lines),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{kind}-{stamp}.csv"',
-        },
-    )
+    def filename(rt: Runtime) -> str:
+        stamp = utcnow().astimezone(rt.config.clinic.zone).strftime("%Y%m%dT%H%M%S%z")
+        return f"{kind}-{stamp}.csv"  # clinic time
+
+    return downloads.download(Action.REVIEW, lines, filename=filename, mimetype=downloads.CSV)
 
 
 def register_routes(server: Flask) -> None:
-    server.add_url_rule("/audit/export/sessions.csv", "export_sessions", lambda: _csv("sessions"))
-    server.add_url_rule("/audit/export/readings.csv", "export_readings", lambda: _csv("readings"))
+    server.add_url_rule(
+        "/audit/export/sessions.csv", "export_sessions", lambda: _export("sessions")
+    )
+    server.add_url_rule(
+        "/audit/export/readings.csv", "export_readings", lambda: _export("readings")
+    )
 
 
 def register_callbacks(app: Dash) -> None:
     register_routes(app.server)
     app.callback(
-        Output(A.GRID, "filterModel"),
-        Output(A.EXPORT_SESSIONS, "href"),
-        Output(A.EXPORT_READINGS, "href"),
-        Output(A.START, "invalid"),
-        Output(A.END, "invalid"),
-        Output(A.START_PROBLEM, "children"),
-        Output(A.END_PROBLEM, "children"),
-        Input(A.APPLY, "n_clicks"),
-        State(A.START, "value"),
-        State(A.END, "value"),
-        State(A.PATIENT, "value"),
-        State(A.NURSE, "value"),
-        State(A.PHYSICIAN, "value"),
-        State(A.PROTOCOL, "value"),
-        State(A.FLAGS, "value"),
+        output={
+            "filter_model": Output(Audit.GRID, "filterModel"),
+            "sessions_link": Output(Audit.EXPORT_SESSIONS, "href"),
+            "readings_link": Output(Audit.EXPORT_READINGS, "href"),
+            "start_invalid": Output(Audit.START, "invalid"),
+            "end_invalid": Output(Audit.END, "invalid"),
+            "start_problem": Output(Audit.START_PROBLEM, "children"),
+            "end_problem": Output(Audit.END_PROBLEM, "children"),
+        },
+        inputs={"applied": Input(Audit.APPLY, "n_clicks")},
+        state={
+            "start": State(Audit.START, "value"),
+            "end": State(Audit.END, "value"),
+            "patient": State(Audit.PATIENT, "value"),
+            "nurse": State(Audit.NURSE, "value"),
+            "physician": State(Audit.PHYSICIAN, "value"),
+            "protocol": State(Audit.PROTOCOL, "value"),
+            "flags": State(Audit.FLAGS, "value"),
+        },
     )(_apply)
     app.callback(
-        Output(A.GRID, "getRowsResponse"),
-        Output(A.COUNT, "children"),
-        Input(A.GRID, "getRowsRequest"),
+        Output(Audit.GRID, "getRowsResponse"),
+        Output(Audit.COUNT, "children"),
+        Input(Audit.GRID, "getRowsRequest"),
         prevent_initial_call=True,
     )(_rows)

@@ -10,9 +10,10 @@ from flask import Flask, Response
 
 from monitor import auth, runtime
 from monitor.domain.permissions import Action
+from monitor.pages.session import opened_record
 from monitor.services import quality
-from monitor.services.errors import NotFound
 from monitor.ui import session_view
+from monitor.web import downloads
 
 PATH = "/audit/session/<session_id>"
 NAME = "Session review"
@@ -23,12 +24,11 @@ IN_NAV = False
 def layout(session_id: str = "", **_: Any) -> Any:
     rt = runtime.current()
     actor = auth.require(Action.REVIEW)
-    sid = auth.record_id(session_id)
-    if sid is None:
-        return session_view.missing(session_id)
-    try:
-        record = quality.review_session(database=rt.database, actor=actor, session_id=sid)
-    except NotFound:
+    record = opened_record(
+        session_id,
+        lambda sid: quality.review_session(database=rt.database, actor=actor, session_id=sid),
+    )
+    if record is None:
         return session_view.missing(session_id)
     return session_view.page(
         record, rt.config.clinic.zone, "", read_only=True, spo2_range=rt.config.chart.spo2_range
@@ -36,22 +36,8 @@ def layout(session_id: str = "", **_: Any) -> Any:
 
 
 def _rems(session_id: int) -> Response:
-    rt = runtime.current()
-    actor = auth.require(Action.EXPORT_RECORD)
-    if auth.record_id(session_id) is None:
-        auth.not_found()
-    try:
-        text = quality.rems_csv(
-            database=rt.database, config=rt.config, actor=actor, session_id=session_id
-        )
-    except NotFound:
-        auth.not_found()
-    return Response(
-        text,
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="session-{session_id}-rems.csv"',
-        },
+    return downloads.session_download(
+        Action.EXPORT_RECORD, session_id, quality.rems_csv, what="rems.csv", mimetype=downloads.CSV
     )
 
 

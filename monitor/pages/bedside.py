@@ -12,6 +12,7 @@ from urllib.parse import quote
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
 from monitor import auth, runtime
+from monitor.domain.errors import in_words
 from monitor.domain.permissions import Action
 from monitor.domain.vocabulary import SessionState
 from monitor.pages import bedside_endings, bedside_recovery
@@ -35,7 +36,7 @@ from monitor.services.session_lifecycle import (
 )
 from monitor.ui.bedside import chairs, open_form, panel, readings, refresh
 from monitor.ui.bedside.controls import PUMP_BUTTONS, in_sign_off
-from monitor.ui.feedback import describe, problem
+from monitor.ui.feedback import problem
 from monitor.ui.ids import VITAL_INPUTS, Bedside
 
 PATH = "/bedside"
@@ -194,7 +195,7 @@ def _dose(weight: Any, protocol_id: Any) -> Any:
             config=rt.config, protocol_id=str(protocol_id or ""), weight_kg=weight
         )
     except DomainError as error:
-        return open_form.dose_problem(describe(error), weight)
+        return open_form.dose_problem(in_words(error), weight)
     return open_form.dose_plan(plan, rt.config, str(protocol_id or ""))
 
 

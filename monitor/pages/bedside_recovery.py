@@ -15,7 +15,7 @@ from dash import Dash, Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
 
 from monitor import auth, runtime
-from monitor.domain.errors import InvalidEntry
+from monitor.domain.errors import InvalidEntry, in_words
 from monitor.domain.permissions import Action
 from monitor.pages.bedside_wiring import for_session, new_key, on_tap, this_session
 from monitor.services.acknowledgements import acknowledge_excursions
@@ -27,7 +27,7 @@ from monitor.services.recovery import (
     sign_performed,
 )
 from monitor.ui import recovery_view
-from monitor.ui.feedback import describe, notice, problem
+from monitor.ui.feedback import notice, problem
 from monitor.ui.ids import Bedside, Recovery
 from monitor.ui.recovery_view import ApprovalIds
 
@@ -140,7 +140,7 @@ def _approve(clicks: Any, session_id: Any, password: Any, override: Any, version
         told = recovery_view.refusal([p.message for p in error.problems])
         shown = recovery_view.outcome(told, False)
     except DomainError as error:
-        shown = recovery_view.outcome(describe(error), False)
+        shown = recovery_view.outcome(in_words(error), False)
     else:
         shown = recovery_view.outcome(recovery_view.approved_message(sid), True)
     return {"outcome": shown, "password": "", "version": _version(version)}

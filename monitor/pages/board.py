@@ -15,7 +15,8 @@ from monitor.services.board import board_view
 from monitor.services.errors import Conflict, DomainError
 from monitor.ui import board_view as render
 from monitor.ui.feedback import problem
-from monitor.ui.ids import Board as B
+from monitor.ui.ids import Board
+from monitor.web import request_args
 
 PATH = "/board"
 NAME = "Live board"
@@ -31,28 +32,32 @@ def layout(**_: Any) -> Any:
     return render.page(board.refresh_seconds * 1000, board.sound_on_new_high, uuid4().hex)
 
 
-def _refresh(_: Any, __: Any) -> tuple[Any, ...]:
+def _refresh(**_ticked: Any) -> dict[str, Any]:
     rt = runtime.current()
     actor = auth.require(Action.VIEW_BOARD)
     board = board_view(database=rt.database, config=rt.config, actor=actor)
-    return render.tiles(board, rt.config.clinic.zone)
+    tiles, updated, highs, alerts = render.tiles(board, rt.config.clinic.zone)
+    return {"tiles": tiles, "updated": updated, "highs": highs, "alerts": alerts}
 
 
-def _open(clicks: list[int | None], alerts: dict[str, Any] | None) -> tuple[Any, ...]:
+DIALOG_UNCHANGED = {"open": no_update, "body": no_update, "target": no_update}
+
+
+def _open(*, clicks: list[int | None], alerts: dict[str, Any] | None) -> dict[str, Any]:
     auth.require(Action.ACKNOWLEDGE)
     trigger = ctx.triggered_id
-    if not trigger or not any(auth.list_arg(clicks)) or not ctx.triggered[0].get("value"):
-        return no_update, no_update, no_update
+    if not trigger or not any(request_args.list_arg(clicks)) or not ctx.triggered[0].get("value"):
+        return DIALOG_UNCHANGED
     target = (alerts if isinstance(alerts, dict) else {}).get(
         str(trigger.get("session")) if isinstance(trigger, dict) else ""
     )
     if not target:
-        return no_update, no_update, no_update
+        return DIALOG_UNCHANGED
     if not _dialog_target(target):
-        auth.bad_request()
+        request_args.bad_request()
     if not target["alerts"]:
-        return no_update, no_update, no_update
-    return True, render.dialog_body(target), target
+        return DIALOG_UNCHANGED
+    return {"open": True, "body": render.dialog_body(target), "target": target}
 
 
 def _dialog_target(target: Any) -> bool:
@@ -78,17 +83,18 @@ def _excursion_ids(target: Any) -> list[int]:
     """The excursions the dialog shows, as the page stored them; anything else is refused."""
     alerts = target.get("alerts") if isinstance(target, dict) else None
     if not isinstance(alerts, list) or not all(isinstance(a, dict) for a in alerts):
-        auth.bad_request()
-    return [auth.int_arg(a.get("id")) for a in alerts]
+        request_args.bad_request()
+    return [request_args.int_arg(a.get("id")) for a in alerts]
 
 
 def _confirm(
-    _: int, target: Any, action: Any, note: Any, key: Any, version: Any
-) -> tuple[Any, ...]:
+    *, target: Any, action: Any, note: Any, key: Any, version: Any, **_clicked: Any
+) -> dict[str, Any]:
     rt = runtime.current()
     actor = auth.require(Action.ACKNOWLEDGE)
+    unchanged = {"version": no_update, "key": no_update, "note": no_update}
     if not target:
-        return no_update, problem("Nothing to acknowledge"), no_update, no_update, no_update
+        return unchanged | {"open": no_update, "message": problem("Nothing to acknowledge")}
     try:
         acknowledge_excursions(
             database=rt.database,
@@ -102,10 +108,17 @@ def _confirm(
     except Conflict as error:
         # The key was used with other values (a lost answer, then the note changed): say so,
         # refresh what is recorded, and give the form a new key so the next confirm is new.
-        return True, problem(error), _bumped(version), uuid4().hex, no_update
+        renewed = {"version": _bumped(version), "key": uuid4().hex}
+        return unchanged | renewed | {"open": True, "message": problem(error)}
     except DomainError as error:
-        return True, problem(error), no_update, no_update, no_update
-    return False, "", _bumped(version), uuid4().hex, ""
+        return unchanged | {"open": True, "message": problem(error)}
+    return {
+        "open": False,
+        "message": "",
+        "version": _bumped(version),
+        "key": uuid4().hex,
+        "note": "",
+    }
 
 
 def _bumped(version: Any) -> int:
@@ -119,43 +132,53 @@ def _cancel(_: int) -> bool:
 
 def register_callbacks(app: Dash) -> None:
     app.callback(
-        Output(B.TILES, "children"),
-        Output(B.UPDATED, "children"),
-        Output(B.HIGHS, "data"),
-        Output(B.ALERTS, "data"),
-        Input(B.REFRESH, "n_intervals"),
-        Input(B.VERSION, "data"),
+        output={
+            "tiles": Output(Board.TILES, "children"),
+            "updated": Output(Board.UPDATED, "children"),
+            "highs": Output(Board.HIGHS, "data"),
+            "alerts": Output(Board.ALERTS, "data"),
+        },
+        inputs={
+            "ticked": Input(Board.REFRESH, "n_intervals"),
+            "version": Input(Board.VERSION, "data"),
+        },
     )(_refresh)
     app.callback(
-        Output(B.MODAL, "is_open"),
-        Output(B.MODAL_BODY, "children"),
-        Output(B.TARGET, "data"),
-        Input({"type": B.ACK_OPEN, "session": ALL}, "n_clicks"),
-        State(B.ALERTS, "data"),
+        output={
+            "open": Output(Board.MODAL, "is_open"),
+            "body": Output(Board.MODAL_BODY, "children"),
+            "target": Output(Board.TARGET, "data"),
+        },
+        inputs={"clicks": Input({"type": Board.ACK_OPEN, "session": ALL}, "n_clicks")},
+        state={"alerts": State(Board.ALERTS, "data")},
         prevent_initial_call=True,
     )(_open)
     app.callback(
-        Output(B.MODAL, "is_open", allow_duplicate=True),
-        Output(B.MESSAGE, "children"),
-        Output(B.VERSION, "data"),
-        Output(B.KEY, "data"),
-        Output(B.NOTE, "value"),
-        Input(B.CONFIRM, "n_clicks"),
-        State(B.TARGET, "data"),
-        State(B.ACTION, "value"),
-        State(B.NOTE, "value"),
-        State(B.KEY, "data"),
-        State(B.VERSION, "data"),
+        output={
+            "open": Output(Board.MODAL, "is_open", allow_duplicate=True),
+            "message": Output(Board.MESSAGE, "children"),
+            "version": Output(Board.VERSION, "data"),
+            "key": Output(Board.KEY, "data"),
+            "note": Output(Board.NOTE, "value"),
+        },
+        inputs={"confirmed": Input(Board.CONFIRM, "n_clicks")},
+        state={
+            "target": State(Board.TARGET, "data"),
+            "action": State(Board.ACTION, "value"),
+            "note": State(Board.NOTE, "value"),
+            "key": State(Board.KEY, "data"),
+            "version": State(Board.VERSION, "data"),
+        },
         prevent_initial_call=True,
     )(_confirm)
     app.callback(
-        Output(B.MODAL, "is_open", allow_duplicate=True),
-        Input(B.CANCEL, "n_clicks"),
+        Output(Board.MODAL, "is_open", allow_duplicate=True),
+        Input(Board.CANCEL, "n_clicks"),
         prevent_initial_call=True,
     )(_cancel)
     app.clientside_callback(  # type: ignore[no-untyped-call]
         "function(highs, enabled) { return window.monitorBoard.update(highs, enabled); }",
-        Output(B.SOUND_SINK, "data"),
-        Input(B.HIGHS, "data"),
-        State(B.SOUND, "data"),
+        Output(Board.SOUND_SINK, "data"),
+        Input(Board.HIGHS, "data"),
+        State(Board.SOUND, "data"),
     )

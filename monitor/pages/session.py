@@ -6,6 +6,7 @@ co-signs the discharge here (the approval panel shared with the bedside card).""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import uuid4
 
@@ -18,10 +19,11 @@ from monitor.domain.session_state import SessionState
 from monitor.pages.bedside_recovery import register_approval
 from monitor.services.addenda import add_addendum
 from monitor.services.errors import Conflict, DomainError, NotFound
-from monitor.services.session_record import discharge_pdf, session_record
+from monitor.services.session_record import SessionRecord, discharge_pdf, session_record
 from monitor.ui import recovery_view, session_view
 from monitor.ui.feedback import notice, problem
-from monitor.ui.ids import SessionPage as S
+from monitor.ui.ids import SessionPage
+from monitor.web import downloads, request_args
 
 PATH = "/session/<session_id>"
 NAME = "Session"
@@ -29,15 +31,28 @@ ROLES = ("nurse", "physician")
 IN_NAV = False
 
 
+def opened_record(
+    session_id: str, open_record: Callable[[int], SessionRecord]
+) -> SessionRecord | None:
+    """The record a page's URL names, opened (and its opening logged) by `open_record`; None
+    when the URL's id cannot be a session's or no such session exists, which the page
+    shows as "not found" (the clinician's page here, the auditor's review alike)."""
+    sid = request_args.record_id(session_id)
+    if sid is None:
+        return None
+    try:
+        return open_record(sid)
+    except NotFound:
+        return None
+
+
 def layout(session_id: str = "", **_: Any) -> Any:
     rt = runtime.current()
     actor = auth.require(Action.VIEW_SESSION)
-    sid = auth.record_id(session_id)
-    if sid is None:
-        return session_view.missing(session_id)
-    try:
-        record = session_record(database=rt.database, actor=actor, session_id=sid)
-    except NotFound:
+    record = opened_record(
+        session_id, lambda sid: session_record(database=rt.database, actor=actor, session_id=sid)
+    )
+    if record is None:
         return session_view.missing(session_id)
     approval = None
     in_recovery = record.snapshot.header.state == SessionState.RECOVERY.value
@@ -57,17 +72,17 @@ def layout(session_id: str = "", **_: Any) -> Any:
 
 
 def _add(
-    _: int, session_id: Any, reading: Any, field: Any, value: Any, reason: Any, key: Any
-) -> tuple[Any, Any]:
+    *, session_id: Any, reading: Any, field: Any, value: Any, reason: Any, key: Any, **_: Any
+) -> dict[str, Any]:
     rt = runtime.current()
     actor = auth.require(Action.ADD_ADDENDUM)
-    reading_id = auth.int_arg(reading) if reading not in (None, "") else None
+    reading_id = request_args.int_arg(reading) if reading not in (None, "") else None
     try:
         add_addendum(
             database=rt.database,
             config=rt.config,
             actor=actor,
-            session_id=auth.int_arg(session_id),
+            session_id=request_args.int_arg(session_id),
             reading_id=reading_id,
             field=str(field) if reading_id is not None and field else None,
             corrected_value=str(value or ""),
@@ -75,29 +90,18 @@ def _add(
             idempotency_key=str(key or ""),
         )
     except Conflict as error:
-        return problem(error), uuid4().hex
+        return {"message": problem(error), "key": uuid4().hex}
     except DomainError as error:
-        return problem(error), no_update
-    return notice("Addendum added: reload to see it in the record."), uuid4().hex
+        return {"message": problem(error), "key": no_update}
+    return {
+        "message": notice("Addendum added: reload to see it in the record."),
+        "key": uuid4().hex,
+    }
 
 
 def _pdf(session_id: int) -> Response:
-    rt = runtime.current()
-    actor = auth.require(Action.EXPORT_RECORD)
-    if auth.record_id(session_id) is None:
-        auth.not_found()
-    try:
-        pdf = discharge_pdf(
-            database=rt.database, config=rt.config, actor=actor, session_id=session_id
-        )
-    except NotFound:
-        auth.not_found()
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="session-{session_id}-record.pdf"',
-        },
+    return downloads.session_download(
+        Action.EXPORT_RECORD, session_id, discharge_pdf, what="record.pdf", mimetype=downloads.PDF
     )
 
 
@@ -112,19 +116,25 @@ def register_callbacks(app: Dash) -> None:
     # callback reads the trail again, so no read of the record escapes the opening's log.
     app.clientside_callback(  # type: ignore[no-untyped-call]
         "(v) => v === 'access' ? 'audit-trail audit-only-access' : 'audit-trail'",
-        Output(S.AUDIT_TABLE, "className"),
-        Input(S.AUDIT_FILTER, "value"),
+        Output(SessionPage.AUDIT_TABLE, "className"),
+        Input(SessionPage.AUDIT_FILTER, "value"),
     )
-    register_approval(app, recovery_view.RECORD, State(S.SESSION, "data"), with_status=True)
+    register_approval(
+        app, recovery_view.RECORD, State(SessionPage.SESSION, "data"), with_status=True
+    )
     app.callback(
-        Output(S.ADD_MESSAGE, "children"),
-        Output(S.ADDENDUM_KEY, "data"),
-        Input(S.ADD_SUBMIT, "n_clicks"),
-        State(S.SESSION, "data"),
-        State(S.ADD_READING, "value"),
-        State(S.ADD_FIELD, "value"),
-        State(S.ADD_VALUE, "value"),
-        State(S.ADD_REASON, "value"),
-        State(S.ADDENDUM_KEY, "data"),
+        output={
+            "message": Output(SessionPage.ADD_MESSAGE, "children"),
+            "key": Output(SessionPage.ADDENDUM_KEY, "data"),
+        },
+        inputs={"submitted": Input(SessionPage.ADD_SUBMIT, "n_clicks")},
+        state={
+            "session_id": State(SessionPage.SESSION, "data"),
+            "reading": State(SessionPage.ADD_READING, "value"),
+            "field": State(SessionPage.ADD_FIELD, "value"),
+            "value": State(SessionPage.ADD_VALUE, "value"),
+            "reason": State(SessionPage.ADD_REASON, "value"),
+            "key": State(SessionPage.ADDENDUM_KEY, "data"),
+        },
         prevent_initial_call=True,
     )(_add)

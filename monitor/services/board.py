@@ -54,14 +54,37 @@ class Tile:
 
 
 @dataclass(frozen=True)
-class Board:
+class LiveBoard:
+    """The board as one read at one moment: the tiles in urgency order."""
+
     tiles: tuple[Tile, ...]
     generated_at: datetime
 
 
+def reading_due(data: queries.BoardData, config: Config, at: datetime) -> dict[int, DueStatus]:
+    """When each active session's next reading is due: its protocol's schedule, counted in
+    infusion time (pauses left out), against the readings taken. The board's tiles and the
+    bedside's chair list both show it, so both work it out here."""
+    taken: dict[int, list[datetime]] = defaultdict(list)
+    for reading in data.readings:
+        taken[reading.session_id].append(reading.taken_at)
+    pauses: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
+    for event in data.pause_events:
+        pauses[event.session_id].append((event.kind, event.occurred_at))
+    return {
+        s.id: next_due(
+            build_infusion_times(s.infusion_started_at, s.infusion_stopped_at, pauses[s.id]),
+            config.protocol(s.protocol_id).schedule,
+            taken[s.id],
+            at,
+        )
+        for s in data.sessions
+    }
+
+
 def board_view(
     *, database: Database, config: Config, actor: Actor, now: datetime | None = None
-) -> Board:
+) -> LiveBoard:
     """Read the active sessions once and build their tiles in urgency order."""
     ensure_allowed(actor, Action.VIEW_BOARD)
     at = now or utcnow()
@@ -76,27 +99,22 @@ def board_view(
         priority = Priority(x.priority)
         alerts[x.session_id].append(
             TileAlert(
-                x.id,
-                priority,
-                x.label,
-                x.message,
-                x.detected_at,
-                priority is Priority.HIGH and escalated(x.detected_at, at, after),
+                excursion_id=x.id,
+                priority=priority,
+                label=x.label,
+                message=x.message,
+                detected_at=x.detected_at,
+                escalated=priority is Priority.HIGH and escalated(x.detected_at, at, after),
             )
         )
     cadss = {r.session_id: r for r in data.ratings}  # ordered by time: the latest wins
-    pauses = defaultdict(list)
-    for event in data.pause_events:
-        pauses[event.session_id].append((event.kind, event.occurred_at))
+    dues = reading_due(data, config, at)
 
     tiles: dict[int, Tile] = {}
     states: list[TileState] = []
     for s in data.sessions:
         own = readings[s.id]
-        times = build_infusion_times(s.infusion_started_at, s.infusion_stopped_at, pauses[s.id])
-        due = next_due(
-            times, config.protocol(s.protocol_id).schedule, [r.taken_at for r in own], at
-        )
+        due = dues[s.id]
         own_alerts = sorted(alerts[s.id], key=lambda a: (-PRIORITY_RANK[a.priority], a.detected_at))
         baseline = [r for r in own if r.phase == "baseline"]
         latest = own[-1] if own else None
@@ -137,4 +155,4 @@ def board_view(
             )
         )
     ranked = order(states, at, after)
-    return Board(tuple(tiles[sid] for sid in ranked), at)
+    return LiveBoard(tiles=tuple(tiles[sid] for sid in ranked), generated_at=at)

@@ -14,7 +14,6 @@ import pandas as pd
 
 from monitor.config import Config
 from monitor.db import audit_queries as aq
-from monitor.db import queries
 from monitor.db.engine import Database
 from monitor.db.types import utcnow
 from monitor.domain.clinic_time import clinic_iso
@@ -23,9 +22,7 @@ from monitor.domain.permissions import Action, Role
 from monitor.domain.record_access import RECORD_EXPORTED
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
-from monitor.services.errors import NotFound
-from monitor.services.record_access import log_opening
-from monitor.services.session_record import SessionRecord, rems_summary
+from monitor.services.session_record import SessionRecord, found_record, open_record, rems_summary
 
 Period = Literal["week", "month"]
 SESSION_COLUMNS = (
@@ -93,14 +90,9 @@ def review_session(
 ) -> SessionRecord:
     """The whole record of a session, read-only; the access itself is logged
     (HIPAA 45 CFR 164.312(b))."""
-    ensure_allowed(actor, Action.REVIEW)
-    at = now or utcnow()
-    with database.session_scope() as db:
-        record = queries.full_record(db, session_id)
-        if record is None:
-            raise NotFound(f"Session {session_id} does not exist")
-        log_opening(db, actor=actor, session_id=session_id, what="screen", at=at)
-    return record
+    return open_record(
+        database=database, actor=actor, action=Action.REVIEW, session_id=session_id, now=now
+    )
 
 
 def _export_audit(
@@ -211,9 +203,7 @@ def rems_csv(*, database: Database, config: Config, actor: Actor, session_id: in
     """One session's REMS monitoring-form summary as CSV (field, value); audited."""
     ensure_allowed(actor, Action.EXPORT_RECORD)
     with database.session_scope() as db:
-        record = queries.full_record(db, session_id)
-    if record is None:
-        raise NotFound(f"Session {session_id} does not exist")
+        record = found_record(db, session_id)
     header = record.snapshot.header
     rems = rems_summary(record, config.protocol(header.protocol_id))
     _export_audit(database, actor, "rems.csv", {}, session_id)

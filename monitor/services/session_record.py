@@ -3,7 +3,10 @@ their acknowledgements and the audit trail."""
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import datetime
+
+from sqlalchemy.orm import Session
 
 from monitor.config import Config, Protocol
 from monitor.db import queries
@@ -19,19 +22,39 @@ from monitor.services.record_access import log_opening
 SessionRecord = queries.FullRecord
 
 
+def found_record(db: Session, session_id: int) -> SessionRecord:
+    """The session's whole record, or NotFound: every screen and export reads it here."""
+    record = queries.full_record(db, session_id)
+    if record is None:
+        raise NotFound(f"Session {session_id} does not exist")
+    return record
+
+
+def open_record(
+    *,
+    database: Database,
+    actor: Actor,
+    action: Action,
+    session_id: int,
+    now: datetime | None = None,
+) -> SessionRecord:
+    """The whole record of one session for a screen, to someone allowed `action`: opening
+    it is logged in the same transaction as the read (HIPAA 45 CFR 164.312(b)). Call it
+    once per page load, not from the callbacks that refresh an open page."""
+    ensure_allowed(actor, action)
+    with database.session_scope() as db:
+        record = found_record(db, session_id)
+        log_opening(db, actor=actor, session_id=session_id, what="screen", at=now or utcnow())
+    return record
+
+
 def session_record(
     *, database: Database, actor: Actor, session_id: int, now: datetime | None = None
 ) -> SessionRecord:
-    """The whole record of one session, for the drill-down page: opening it is logged in
-    the same transaction as the read (HIPAA 45 CFR 164.312(b)). Call it once per page
-    load, not from the callbacks that refresh an open page."""
-    ensure_allowed(actor, Action.VIEW_SESSION)
-    with database.session_scope() as db:
-        record = queries.full_record(db, session_id)
-        if record is None:
-            raise NotFound(f"Session {session_id} does not exist")
-        log_opening(db, actor=actor, session_id=session_id, what="screen", at=now or utcnow())
-    return record
+    """The record on the clinician's drill-down page (nurse, physician)."""
+    return open_record(
+        database=database, actor=actor, action=Action.VIEW_SESSION, session_id=session_id, now=now
+    )
 
 
 def rems_summary(record: SessionRecord, protocol: Protocol) -> RemsSummary:
@@ -47,7 +70,7 @@ def rems_summary(record: SessionRecord, protocol: Protocol) -> RemsSummary:
     start = header.infusion_started_at
     return summarize(
         observations=[
-            Observation(r.taken_at, r.phase, r.systolic, r.diastolic, r.spo2, r.resp_rate, r.moaas)
+            Observation(**{f.name: getattr(r, f.name) for f in fields(Observation)})
             for r in record.snapshot.readings
         ],
         dosing_started_at=start,
@@ -77,9 +100,7 @@ def discharge_pdf(
     ensure_allowed(actor, Action.EXPORT_RECORD)
     at = now or utcnow()
     with database.session_scope() as db:
-        record = queries.full_record(db, session_id)
-    if record is None:
-        raise NotFound(f"Session {session_id} does not exist")
+        record = found_record(db, session_id)
     protocol = config.protocol(record.snapshot.header.protocol_id)
     pdf = render(
         record,

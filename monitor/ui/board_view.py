@@ -17,7 +17,7 @@ from monitor.ui import ids
 from monitor.ui.components import alarm, local_time
 
 if TYPE_CHECKING:
-    from monitor.services.board import Board, Tile, TileAlert
+    from monitor.services.board import LiveBoard, Tile, TileAlert
 
 # The acknowledgement dialog's choices: the vocabulary's words, "Other" saying that the
 # note must say what.
@@ -279,7 +279,7 @@ def tile_card(tile: Tile, zone: ZoneInfo) -> dbc.Col:
     )
 
 
-def tiles(board: Board, zone: ZoneInfo) -> tuple[Any, str, list[int], dict[str, Any]]:
+def tiles(board: LiveBoard, zone: ZoneInfo) -> tuple[Any, str, list[int], dict[str, Any]]:
     """The tiles, the 'updated' text, the unacknowledged high ids, and each tile's alerts."""
     cards = [tile_card(t, zone) for t in board.tiles] or [
         dbc.Col(dbc.Alert("No active sessions.", color="secondary"))

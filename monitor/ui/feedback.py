@@ -8,20 +8,13 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 
-from monitor.domain.errors import InvalidEntry
-
-
-def describe(error: Exception) -> str:
-    """A refusal in the person's words: the messages, without internal field names."""
-    if isinstance(error, InvalidEntry):
-        return " ".join(p.message.rstrip(".") + "." for p in error.problems)
-    return str(error)
+from monitor.domain.errors import in_words
 
 
 def problem(message: str | Exception) -> Any:
     """Why an action was not done (a warning: nothing was stored)."""
     if isinstance(message, Exception):
-        message = describe(message)
+        message = in_words(message)
     return dbc.Alert(message, color="warning", className="mb-2")
 
 

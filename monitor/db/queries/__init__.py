@@ -1,0 +1,71 @@
+"""Read models for the screens: each function is a few SQL statements returning plain
+values, rows built by name (`rows.py`). One module per read model — the bedside snapshot,
+the live board, the signed record — and every name importable from here, as before."""
+
+from monitor.db.queries.board import (
+    BoardData,
+    BoardEvent,
+    BoardExcursion,
+    BoardRating,
+    BoardReading,
+    BoardSession,
+    awaiting_cosignature,
+    board_data,
+)
+from monitor.db.queries.record import (
+    AcknowledgementRow,
+    AddendumRow,
+    AuditRow,
+    FullRecord,
+    SignatureRow,
+    acknowledgements_of,
+    addenda_of,
+    audit_links,
+    audit_trail,
+    full_record,
+    signatures_of,
+)
+from monitor.db.queries.rows import initials
+from monitor.db.queries.snapshot import (
+    EventRow,
+    ExcursionRow,
+    PatientRow,
+    RatingRow,
+    ReadingRow,
+    SessionHeader,
+    SessionSnapshot,
+    patients_without_active_session,
+    session_snapshot,
+)
+
+__all__ = [
+    "AcknowledgementRow",
+    "AddendumRow",
+    "AuditRow",
+    "BoardData",
+    "BoardEvent",
+    "BoardExcursion",
+    "BoardRating",
+    "BoardReading",
+    "BoardSession",
+    "EventRow",
+    "ExcursionRow",
+    "FullRecord",
+    "PatientRow",
+    "RatingRow",
+    "ReadingRow",
+    "SessionHeader",
+    "SessionSnapshot",
+    "SignatureRow",
+    "acknowledgements_of",
+    "addenda_of",
+    "audit_links",
+    "audit_trail",
+    "awaiting_cosignature",
+    "board_data",
+    "full_record",
+    "initials",
+    "patients_without_active_session",
+    "session_snapshot",
+    "signatures_of",
+]

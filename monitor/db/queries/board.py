@@ -1,0 +1,173 @@
+"""The live board's read model (and the bedside's chairs): active sessions only, never
+the history, each table read once for all of them (indexed by session)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from monitor.db.models import (
+    ACTIVE_SESSION,
+    Acknowledgement,
+    Excursion,
+    InfusionEvent,
+    InfusionSession,
+    Patient,
+    Rating,
+    Reading,
+    RecoveryAssessment,
+    Signature,
+)
+from monitor.db.queries.rows import build_all, columns, with_initials
+
+
+@dataclass(frozen=True)
+class BoardSession:
+    id: int
+    chair: str
+    patient_initials: str
+    mrn: str
+    state: str
+    protocol_id: str
+    opened_at: datetime
+    infusion_started_at: datetime | None
+    infusion_stopped_at: datetime | None
+    infusion_minutes: float
+    nurse_signed_at: datetime | None = None  # latest assessment signed: awaiting co-signature
+
+
+@dataclass(frozen=True)
+class BoardReading:
+    session_id: int
+    phase: str
+    taken_at: datetime
+    systolic: int
+    diastolic: int
+    heart_rate: int
+    spo2: int
+    resp_rate: int
+    moaas: int | None
+
+
+@dataclass(frozen=True)
+class BoardExcursion:
+    id: int
+    session_id: int
+    priority: str
+    label: str
+    message: str
+    detected_at: datetime
+
+
+@dataclass(frozen=True)
+class BoardRating:
+    session_id: int
+    version: str
+    total: int
+    taken_at: datetime
+
+
+@dataclass(frozen=True)
+class BoardEvent:
+    session_id: int
+    kind: str
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class BoardData:
+    sessions: list[BoardSession]
+    readings: list[BoardReading]
+    unacknowledged: list[BoardExcursion]
+    ratings: list[BoardRating]
+    pause_events: list[BoardEvent]
+
+
+def _nurse_signed(db: Session, active: Any) -> dict[int, datetime]:
+    """When the nurse signed each active session's latest assessment (if they have)."""
+    latest = (
+        select(func.max(RecoveryAssessment.id).label("id"))
+        .where(RecoveryAssessment.session_id.in_(active))
+        .group_by(RecoveryAssessment.session_id)
+    )
+    return {
+        row.session_id: row.signed_at
+        for row in db.execute(
+            select(Signature.session_id, Signature.signed_at).where(
+                Signature.assessment_id.in_(latest), Signature.meaning == "performed"
+            )
+        )
+    }
+
+
+def awaiting_cosignature(db: Session) -> set[int]:
+    """Live sessions whose latest recovery assessment the nurse has signed as performed: the
+    physician's approval (which discharges the session) is what they wait for."""
+    return set(_nurse_signed(db, select(InfusionSession.id).where(ACTIVE_SESSION)))
+
+
+def _sessions(db: Session, active: Any) -> list[BoardSession]:
+    signed = _nurse_signed(db, active)
+    chosen = columns(BoardSession, InfusionSession, mrn=Patient.mrn)
+    sessions = []
+    for row in db.execute(
+        select(*chosen, Patient.given_name, Patient.family_name)
+        .join(Patient, Patient.id == InfusionSession.patient_id)
+        .where(ACTIVE_SESSION)
+    ):
+        values = with_initials(row)
+        sessions.append(BoardSession(**values, nurse_signed_at=signed.get(values["id"])))
+    return sessions
+
+
+def board_data(db: Session) -> BoardData:
+    """Everything the board shows, read for the active sessions only (indexed by session)."""
+    active = select(InfusionSession.id).where(ACTIVE_SESSION)
+    readings = build_all(
+        BoardReading,
+        db.execute(
+            select(*columns(BoardReading, Reading))
+            .where(Reading.session_id.in_(active))
+            .order_by(Reading.session_id, Reading.taken_at, Reading.id)
+        ),
+    )
+    acknowledged = select(Acknowledgement.excursion_id).where(
+        Acknowledgement.session_id.in_(active)
+    )
+    unacknowledged = build_all(
+        BoardExcursion,
+        db.execute(
+            select(*columns(BoardExcursion, Excursion))
+            .where(Excursion.session_id.in_(active), Excursion.id.not_in(acknowledged))
+            .order_by(Excursion.id)
+        ),
+    )
+    ratings = build_all(
+        BoardRating,
+        db.execute(
+            select(*columns(BoardRating, Rating))
+            .where(Rating.session_id.in_(active))
+            .order_by(Rating.taken_at, Rating.id)
+        ),
+    )
+    pause_events = build_all(
+        BoardEvent,
+        db.execute(
+            select(*columns(BoardEvent, InfusionEvent))
+            .where(
+                InfusionEvent.session_id.in_(active), InfusionEvent.kind.in_(("pause", "resume"))
+            )
+            .order_by(InfusionEvent.occurred_at, InfusionEvent.id)
+        ),
+    )
+    return BoardData(
+        sessions=_sessions(db, active),
+        readings=readings,
+        unacknowledged=unacknowledged,
+        ratings=ratings,
+        pause_events=pause_events,
+    )
