@@ -7,19 +7,21 @@ attachment under a name that says what it is. Caching is forbidden for every res
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from flask import Response, stream_with_context
 
 from monitor import auth, runtime
 from monitor.config import Config
-from monitor.db.engine import Database
 from monitor.domain.errors import InvalidEntry, in_words
 from monitor.domain.permissions import Action
 from monitor.runtime import Runtime
 from monitor.services.actors import Actor
 from monitor.services.errors import NotFound
 from monitor.web.request_args import not_found, record_id
+
+if TYPE_CHECKING:
+    from monitor.db.engine import Database
 
 PDF = "application/pdf"
 CSV = "text/csv"
