@@ -86,10 +86,6 @@ class Patient(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property
-    def initials(self) -> str:
-        return f"{self.given_name[:1]}{self.family_name[:1]}".upper()
-
-    @property
     def display_name(self) -> str:
         return f"{self.family_name}, {self.given_name}"
 
