@@ -7,12 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from dash import Dash
 from flask.testing import FlaskClient
 
-from monitor.app import create_app
-from monitor.config import Config, Settings
+from monitor.config import Config
 from monitor.db.engine import Database
 from monitor.domain.permissions import Role
 from tests import factories
@@ -73,11 +71,6 @@ NOT_CALLED_DIRECTLY = {
     "/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>",
     "/static/<path:filename>",
 }
-
-
-@pytest.fixture
-def app(settings: Settings) -> Dash:
-    return create_app(settings)
 
 
 def clients(app: Dash, database: Database) -> dict[str, FlaskClient]:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import pytest
 from dash import Dash
 
-from monitor.app import create_app
-from monitor.config import Settings
 from monitor.db.engine import Database
 from monitor.domain.permissions import Role
 from tests import factories
@@ -15,11 +13,6 @@ from tests.pages.dash_http import ENDPOINT, body, prepare, sign_in
 PUBLIC = ("_pages_content",)  # Dash's page router: it serves the sign-in page itself
 PHYSICIAN_ONLY = ("board-", "rec-approve", "rec-ack", "session-signoff")  # and approval
 AUDITOR_ONLY = ("audit-", "measures-")
-
-
-@pytest.fixture
-def app(settings: Settings) -> Dash:
-    return create_app(settings)
 
 
 def server_callbacks(app: Dash) -> list[str]:

@@ -3,22 +3,15 @@ the database, so every worker agrees), idle sign-out, cookies and security heade
 
 from __future__ import annotations
 
-import pytest
 from dash import Dash
 from sqlalchemy import func, select
 
-from monitor.app import create_app
-from monitor.config import Config, Settings
+from monitor.config import Config
 from monitor.db.engine import Database
 from monitor.db.models import AuditEvent
 from tests import factories
 from tests.pages.dash_http import ENDPOINT, body, callback_key, login_token, prepare, sign_in
 from tests.sign_in_time import idle_for, rows_of
-
-
-@pytest.fixture
-def app(settings: Settings) -> Dash:
-    return create_app(settings)
 
 
 def attempt(

@@ -3,20 +3,13 @@
 
 from __future__ import annotations
 
-import pytest
 from dash import Dash
 
-from monitor.app import create_app
-from monitor.config import Config, Settings
+from monitor.config import Config
 from monitor.db.engine import Database
 from tests import factories
 from tests.pages.dash_http import prepare, sign_in
 from tests.sign_in_time import idle_for
-
-
-@pytest.fixture
-def app(settings: Settings) -> Dash:
-    return create_app(settings)
 
 
 def test_signed_out_page_learns_it_without_an_error(app: Dash, config: Config) -> None:

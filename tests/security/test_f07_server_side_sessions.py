@@ -27,11 +27,6 @@ COOKIE = "session"
 NEW_PASSWORD = "a-new-and-longer-phrase"
 
 
-@pytest.fixture
-def app(settings: Settings) -> Dash:
-    return create_app(settings)
-
-
 def board(client: FlaskClient) -> int:
     """The physician's board, as a person's refresh (not a timer) asks for it."""
     app = client.application.extensions["dash_app"]

@@ -13,8 +13,6 @@ import pytest
 from dash import Dash
 from flask.testing import FlaskClient
 
-from monitor.app import create_app
-from monitor.config import Settings
 from monitor.db.engine import Database
 from monitor.domain.permissions import Role
 from tests import factories
@@ -50,11 +48,6 @@ class Source(io.RawIOBase):
         self.position += n
         self.read_bytes += n
         return n
-
-
-@pytest.fixture
-def app(settings: Settings) -> Dash:
-    return create_app(settings)
 
 
 def client_as(app: Dash, database: Database, role: str) -> FlaskClient:

@@ -13,8 +13,7 @@ from dash import Dash
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from monitor.app import create_app
-from monitor.config import Config, Settings
+from monitor.config import Config
 from monitor.db.engine import Database
 from monitor.db.models import Addendum, Reading
 from monitor.domain.permissions import Role
@@ -51,8 +50,7 @@ class Clients(dict[str, FlaskClient]):
 
 
 @pytest.fixture
-def world(settings: Settings, database: Database, config: Config) -> Iterator[dict[str, Any]]:
-    app = create_app(settings)
+def world(app: Dash, database: Database, config: Config) -> Iterator[dict[str, Any]]:
     nurse = factories.user(database, Role.NURSE)
     sid = factories.infusing(database, config, nurse)
     with database.session_scope() as db:
