@@ -83,7 +83,7 @@ lint: install
 # restart PostgreSQL) alone. Either failing fails the run; "no tests" (5) in one phase is fine.
 pytest: install chromium axe-core
 	@tmp=$$(mktemp -d /tmp/monitor-test.XXXXXX) && echo "TMPDIR=$$tmp" && \
-	TMPDIR=$$tmp $(BIN)/pytest -n $(WORKERS) -m "not serial" $(PYTEST_ARGS); parallel=$$?; \
+	TMPDIR=$$tmp $(BIN)/pytest -n $(WORKERS) --dist loadgroup -m "not serial" $(PYTEST_ARGS); parallel=$$?; \
 	TMPDIR=$$tmp $(BIN)/pytest -m serial $(PYTEST_ARGS); serial=$$?; \
 	rm -rf "$$tmp"; \
 	if [ $$parallel -eq 5 ] && [ $$serial -eq 5 ]; then exit 5; fi; \

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -98,29 +98,39 @@ def postgres_schema() -> Iterator[str]:
         admin.dispose()
 
 
-def _truncate_all(url: str) -> None:
-    # TRUNCATE fires no row-level triggers, so it clears the append-only tables between tests.
-    # The audit chain starts again from its genesis hash, as after `monitor db upgrade`.
+@pytest.fixture(scope="session")
+def postgres_emptied(postgres_schema: str) -> Iterator[Callable[[], str]]:
+    """Empty this worker's schema for the next test (one connection pool for the whole run);
+    the schema's URL."""
+    assert POSTGRES_URL
+    url = schema_url(POSTGRES_URL, postgres_schema)
     engine = create_engine(url)
     names = ", ".join(
         f'"{t.name}"' for t in Base.metadata.sorted_tables if t.name != "audit_chain_head"
     )
-    with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        conn.execute(text("UPDATE audit_chain_head SET last_hash = :h"), {"h": GENESIS})
+
+    def empty() -> str:
+        # TRUNCATE fires no row-level triggers, so it clears the append-only tables. The audit
+        # chain starts again from its genesis hash, as after `monitor db upgrade`.
+        with engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            conn.execute(text("UPDATE audit_chain_head SET last_hash = :h"), {"h": GENESIS})
+        return url
+
+    yield empty
     engine.dispose()
 
 
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database of this test's own: a copy of the migrated SQLite file, or this worker's
+    PostgreSQL schema emptied."""
     if request.param == "sqlite":
         path = tmp_path / "monitor.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         return f"sqlite:///{path}"
-    assert POSTGRES_URL
-    url = schema_url(POSTGRES_URL, request.getfixturevalue("postgres_schema"))
-    _truncate_all(url)
-    return url
+    empty: Callable[[], str] = request.getfixturevalue("postgres_emptied")
+    return empty()
 
 
 @pytest.fixture

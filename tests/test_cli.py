@@ -182,6 +182,10 @@ class Clinic:
             database.dispose()
 
 
+# The demo clinic is seeded once per backend; its tests go to one worker (--dist loadgroup).
+ON_THE_CLINIC = pytest.mark.xdist_group("demo-clinic")
+
+
 @pytest.fixture(scope="module", params=BACKENDS)
 def clinic(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -194,6 +198,7 @@ def clinic(
     shutil.rmtree(folder, ignore_errors=True)
 
 
+@ON_THE_CLINIC
 def test_session_pdf_writes_the_record_and_its_first_page(clinic: Clinic, tmp_path: Path) -> None:
     sid = clinic.sessions(SessionState.DISCHARGED)[0]
     pdf, png = tmp_path / "record.pdf", tmp_path / "page.png"
@@ -217,6 +222,7 @@ def test_session_pdf_writes_the_record_and_its_first_page(clinic: Clinic, tmp_pa
     assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
 
+@ON_THE_CLINIC
 def test_session_pdf_needs_an_active_user(clinic: Clinic, tmp_path: Path) -> None:
     sid = clinic.sessions(SessionState.DISCHARGED)[0]
     out = tmp_path / "record.pdf"
@@ -242,6 +248,7 @@ def summaries(url: str) -> dict[int, dict[str, object]]:
         database.dispose()
 
 
+@ON_THE_CLINIC
 def test_summaries_kept_on_each_write_equal_a_rebuild(clinic: Clinic, tmp_path: Path) -> None:
     """The summaries each write kept up to date are the ones a rebuild from the record gives,
     for every session of the demo day (discharged, with an override, in recovery, infusing);

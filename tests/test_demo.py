@@ -40,6 +40,10 @@ from monitor.services.people import verify_password
 from tests.command_line import fresh_database, run_cli
 from tests.conftest import BACKENDS
 
+# One seeded database per backend for the whole file: under `make test`'s workers, the file's
+# tests go to one worker (--dist loadgroup), so it is seeded once, not once per worker.
+pytestmark = pytest.mark.xdist_group("seeded-demo")
+
 
 @dataclass
 class Seeded:
