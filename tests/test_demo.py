@@ -99,7 +99,7 @@ class Record:
 def load(database: Database, config: Config, after: datetime) -> Record:
     with database.session_scope() as db:
         record = Record(config, after, list(db.scalars(select(InfusionSession))))
-        groups: list[tuple[dict[int, list[Any]], type]] = [
+        groups: list[tuple[dict[int, list[Any]], type[Any]]] = [
             (record.readings, Reading),
             (record.ratings, Rating),
             (record.events, InfusionEvent),
@@ -286,7 +286,9 @@ def signatures_after_assessments(record: Record) -> Verdict:
         signed = {g.meaning: g for g in record.signatures[s.id]}
         performed, approved = signed.get("performed"), signed.get("approved")
         if performed:
-            assessment = assessments[performed.assessment_id]
+            assessment = assessments.get(performed.assessment_id or 0)
+            v.expect(assessment is not None, f"session {s.id}: the nurse signed no assessment")
+        if performed and assessment:
             v.expect(
                 performed.signed_at >= assessment.assessed_at,
                 f"session {s.id}: nurse signed {_hm(performed.signed_at)} before the "

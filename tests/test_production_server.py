@@ -106,7 +106,7 @@ class Browserless:
         )
         with self.opener.open(request, timeout=10) as response:
             assert response.status == 200
-            return response.read().decode()
+            return str(response.read().decode())
 
 
 def test_four_workers_share_everything(

@@ -4,6 +4,7 @@ the database, so every worker agrees), idle sign-out, cookies and security heade
 from __future__ import annotations
 
 from dash import Dash
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from monitor.config import Config
@@ -15,17 +16,17 @@ from tests.sign_in_time import idle_for, rows_of
 
 
 def attempt(
-    client: object, username: str, password: str, token: str | None = None, **extra: str
+    client: FlaskClient, username: str, password: str, token: str | None = None, **extra: str
 ) -> str:
     response = client.post(
         "/auth/login",
-        data={  # type: ignore[attr-defined]
+        data={
             "username": username,
             "password": password,
             "csrf_token": token if token is not None else login_token(client),
             **extra,
         },
-    )  # type: ignore[arg-type]
+    )
     return str(response.headers["Location"])
 
 

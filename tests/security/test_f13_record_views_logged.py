@@ -165,7 +165,7 @@ def test_the_auditor_can_filter_the_trail_to_record_access(
     table = find(page, S.AUDIT_TABLE)
     assert table is not None
     rows = table["props"]["children"][1]["props"]["children"]
-    kinds = {}
+    kinds: dict[str, set[str]] = {}
     for row in rows:
         cells = row["props"]["children"]
         kinds.setdefault(cells[2]["props"]["children"], set()).add(row["props"]["className"])
