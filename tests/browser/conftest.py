@@ -7,6 +7,7 @@ or a CDN address cannot slip in. A failing test leaves a screenshot in test-arti
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -72,10 +73,9 @@ def pytest_runtest_makereport(
         page = item.funcargs.get("page") if hasattr(item, "funcargs") else None
         if page is not None:
             ARTIFACTS.mkdir(exist_ok=True)
-            try:
+            # A screenshot is a courtesy, never a second failure.
+            with contextlib.suppress(Exception):
                 page.screenshot(path=str(ARTIFACTS / f"{item.name}.png"), full_page=True)
-            except Exception:  # noqa: BLE001 - a screenshot is a courtesy, never a second failure
-                pass
     return report
 
 
@@ -208,10 +208,8 @@ def close_quietly(browser: Browser) -> None:
     """Stop every page's polling (about:blank) and close its context."""
     for context in list(browser.contexts):
         for page in context.pages:
-            try:
+            with contextlib.suppress(Exception):  # closing anyway
                 page.goto("about:blank")
-            except Exception:  # noqa: BLE001 - closing anyway
-                pass
         context.close()
 
 
