@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from monitor.config import REPO_ROOT, Config, load_config
 from monitor.db.engine import Database
@@ -130,7 +131,7 @@ def event(
     kind: SessionEvent,
     at: datetime,
     config: Config | None = None,
-    **extra: object,
+    **extra: Any,
 ) -> None:
     record_infusion_event(
         database=database,
@@ -141,4 +142,4 @@ def event(
         idempotency_key=key(),
         now=at,
         **extra,
-    )  # type: ignore[arg-type]
+    )

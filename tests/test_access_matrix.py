@@ -1,18 +1,19 @@
-"""Access control as a matrix: every Dash callback and every Flask route, called directly
-over HTTP (crafted POSTs, not clicks) as anonymous, nurse, physician, auditor and admin.
-The allowed set is asserted exactly, so a new callback or route without a decision here
-fails this test."""
+"""Access control as a matrix, the one role test: every Dash callback and every Flask route,
+called directly over HTTP (crafted POSTs, not clicks) as anonymous, nurse, physician, auditor
+and admin. The allowed set is asserted exactly, so a new callback or route without a decision
+here fails this test; so is the refusal itself (a callback refuses anonymous with 401 and a
+signed-in role with 403; a route sends anonymous to the sign-in page and refuses a signed-in
+role with 403), and a download answers in its own format."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from dash import Dash
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
-from monitor.app import create_app
-from monitor.config import Config, Settings
+from monitor.config import Config
 from monitor.db.engine import Database
 from monitor.domain.permissions import Role
 from tests import factories
@@ -63,9 +64,11 @@ ROUTES: dict[str, tuple[str, str, set[str]]] = {
         "/session/{sid}/rems.csv",
         CLINICAL | {"auditor"},
     ),
-    "/audit/export/sessions.csv": ("GET", "/audit/export/sessions.csv", {"auditor"}),
+    "/audit/export/sessions.csv": ("GET", "/audit/export/sessions.csv?flags=high", {"auditor"}),
     "/audit/export/readings.csv": ("GET", "/audit/export/readings.csv", {"auditor"}),
 }
+# A download's format, by its route's extension.
+DOWNLOADS = {"csv": "text/csv", "pdf": "application/pdf"}
 # Reached only through other paths, or served by the framework for its own files.
 NOT_CALLED_DIRECTLY = {
     "/auth/login",  # the sign-in form itself: tests/pages/test_sign_in.py
@@ -73,11 +76,6 @@ NOT_CALLED_DIRECTLY = {
     "/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>",
     "/static/<path:filename>",
 }
-
-
-@pytest.fixture
-def app(settings: Settings) -> Dash:
-    return create_app(settings)
 
 
 def clients(app: Dash, database: Database) -> dict[str, FlaskClient]:
@@ -96,26 +94,29 @@ def decision(key: str) -> set[str]:
     return matches[0]
 
 
-def allowed(status: int, location: str | None) -> bool:
-    refused = status in (401, 403) or (status == 302 and (location or "").startswith("/login"))
-    return not refused and status < 500
+def allowed(role: str, response: TestResponse, *, route: bool) -> bool:
+    """Whether `role` got through; a refusal must be the one its kind gets."""
+    status, location = response.status_code, response.headers.get("Location") or ""
+    assert status < 500, (role, status)
+    if status in (401, 403) or (status == 302 and location.startswith("/login")):
+        expected = 403 if role != ANON else 302 if route else 401
+        assert status == expected, f"{role} refused with {status}, expected {expected}"
+        return False
+    return True
 
 
 def test_every_callback(app: Dash, database: Database) -> None:
     by_role = clients(app, database)
     callbacks = [k for k, v in app.callback_map.items() if "callback" in v]
     assert len(callbacks) >= 15
-    seen: dict[str, set[str]] = {}
     for key in callbacks:
         expected = decision(key)
         got = set()
         for role, client in by_role.items():
             values = {"_pages_location.pathname": "/bedside", "_pages_location.search": ""}
             response = client.post(ENDPOINT, json=body(app, key, values))
-            assert response.status_code < 500, (key, role, response.status_code)
-            if allowed(response.status_code, response.headers.get("Location")):
+            if allowed(role, response, route=False):
                 got.add(role)
-        seen[key] = got
         assert got == expected, f"{key}: allowed {sorted(got)}, expected {sorted(expected)}"
 
 
@@ -134,10 +135,11 @@ def test_every_route(app: Dash, database: Database, config: Config) -> None:
                 sign_in(client, factories.user(database, Role(role)).username)
             call: Any = client.post if method == "POST" else client.get
             response = call(path.format(sid=sid))
-            assert response.status_code < 500, (rule, role, response.status_code)
             location = response.headers.get("Location")
             signed_out = rule == "/auth/logout" and location == "/login"  # its purpose
-            if signed_out or allowed(response.status_code, location):
+            if signed_out or allowed(role, response, route=True):
                 got.add(role)
+                download = DOWNLOADS.get(rule.rsplit(".", 1)[-1])
+                assert download is None or response.mimetype == download, (rule, role)
             response.close()
         assert got == expected, f"{rule}: allowed {sorted(got)}, expected {sorted(expected)}"

@@ -8,10 +8,8 @@ can pass on an empty demo. Add an invariant by appending it to INVARIANTS.
 
 from __future__ import annotations
 
-import contextlib
-import io
+import re
 import shutil
-import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -22,10 +20,8 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, inspect, select, text
 
-from monitor.cli import main
 from monitor.config import Config
 from monitor.db.engine import Database
-from monitor.db.migrate import upgrade
 from monitor.db.models import (
     Acknowledgement,
     AuditEvent,
@@ -40,7 +36,13 @@ from monitor.db.models import (
 from monitor.db.types import UTCDateTime, utcnow
 from monitor.domain.delivered_dose import PumpEvent, delivered_dose
 from monitor.domain.session_state import SessionState
-from tests.conftest import BACKENDS, POSTGRES_URL, schema_url
+from monitor.services.people import verify_password
+from tests.command_line import fresh_database, run_cli
+from tests.conftest import BACKENDS
+
+# One seeded database per backend for the whole file: under `make test`'s workers, the file's
+# tests go to one worker (--dist loadgroup), so it is seeded once, not once per worker.
+pytestmark = pytest.mark.xdist_group("seeded-demo")
 
 
 @dataclass
@@ -51,40 +53,6 @@ class Seeded:
     before: datetime
     after: datetime
     output: str
-
-
-def run_cli(url: str, instance: Path, *argv: str) -> tuple[int, str]:
-    """Run `monitor <argv>` in-process against `url`, as a shell would with the env set."""
-    out = io.StringIO()
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("MONITOR_DATABASE_URL", url)
-        env.setenv("MONITOR_INSTANCE", str(instance))
-        env.delenv("MONITOR_CONFIG", raising=False)
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-            code = main(list(argv))
-    return code, out.getvalue()
-
-
-@contextlib.contextmanager
-def fresh_database(backend: str, folder: Path) -> Iterator[str]:
-    if backend == "sqlite":
-        url = f"sqlite:///{folder / 'demo.db'}"
-        upgrade(url)
-        yield url
-        return
-    assert POSTGRES_URL
-    schema = f"monitor_demo_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        url = schema_url(POSTGRES_URL, schema)
-        upgrade(url)
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -131,7 +99,7 @@ class Record:
 def load(database: Database, config: Config, after: datetime) -> Record:
     with database.session_scope() as db:
         record = Record(config, after, list(db.scalars(select(InfusionSession))))
-        groups: list[tuple[dict[int, list[Any]], type]] = [
+        groups: list[tuple[dict[int, list[Any]], type[Any]]] = [
             (record.readings, Reading),
             (record.ratings, Rating),
             (record.events, InfusionEvent),
@@ -318,7 +286,9 @@ def signatures_after_assessments(record: Record) -> Verdict:
         signed = {g.meaning: g for g in record.signatures[s.id]}
         performed, approved = signed.get("performed"), signed.get("approved")
         if performed:
-            assessment = assessments[performed.assessment_id]
+            assessment = assessments.get(performed.assessment_id or 0)
+            v.expect(assessment is not None, f"session {s.id}: the nurse signed no assessment")
+        if performed and assessment:
             v.expect(
                 performed.signed_at >= assessment.assessed_at,
                 f"session {s.id}: nurse signed {_hm(performed.signed_at)} before the "
@@ -433,6 +403,23 @@ def test_demo_pump_events_entered_when_they_happened(seeded: Seeded, config: Con
 
 def test_seed_demo_says_who_can_sign_in(seeded: Seeded) -> None:
     assert "demo data added. Users: nurse (nurse), physician (physician)" in seeded.output
+
+
+def test_seed_demo_makes_what_it_says(seeded: Seeded) -> None:
+    """Every user it names signs in with the password it prints, in the role it prints."""
+    said = re.fullmatch(
+        r"demo data added\. Users: (.*); password: (\S+) \(default\)", seeded.output.strip()
+    )
+    assert said, seeded.output
+    users = dict(re.findall(r"(\S+) \((\w+)\)", said[1]))
+    assert sorted(users.values()) == ["admin", "auditor", "nurse", "physician"]
+    database = Database.from_url(seeded.url)
+    try:
+        for username, role in users.items():
+            actor = verify_password(database=database, username=username, password=said[2])
+            assert actor is not None and actor.role.value == role, username
+    finally:
+        database.dispose()
 
 
 def test_audit_chain_verifies_after_seeding(seeded: Seeded, tmp_path: Path) -> None:

@@ -17,8 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from monitor.app import create_app
-from monitor.config import Config, Settings
+from monitor.config import Config
 from monitor.db.engine import Database
 from monitor.db.models import Addendum, InfusionEvent, Reading
 from monitor.domain.permissions import Role
@@ -85,8 +84,7 @@ FUZZ = settings(
 
 
 @pytest.fixture
-def world(settings: Settings, database: Database, config: Config) -> Iterator[dict[str, Any]]:
-    app = create_app(settings)
+def world(app: Dash, database: Database, config: Config) -> Iterator[dict[str, Any]]:
     nurse = factories.user(database, Role.NURSE)
     doctor = factories.user(database, Role.PHYSICIAN)
     auditor = factories.user(database, Role.AUDITOR)

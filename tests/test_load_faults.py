@@ -14,6 +14,8 @@ from bench.load_faults import run
 from tests.conftest import POSTGRES_URL
 
 
+# It restarts PostgreSQL under every other test that uses it: never in the parallel run.
+@pytest.mark.serial
 @pytest.mark.skipif(not POSTGRES_URL, reason="MONITOR_TEST_POSTGRES_URL not set")
 @pytest.mark.skipif(
     os.geteuid() != 0 or not shutil.which("pg_ctlcluster") or not os.path.isdir("/etc/postgresql"),

@@ -29,15 +29,19 @@ from tests.pages.dash_http import ENDPOINT, body, callback_key, find_csrf
 WORKERS = 4
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def listening_socket() -> socket.socket:
+    """A socket already bound to a free port, handed to gunicorn (`fd://`): no other test
+    process can take the port between choosing it and gunicorn binding it."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    return listener
 
 
 @pytest.fixture
 def gunicorn(database_url: str, tmp_path: Path) -> Iterator[str]:
-    port = free_port()
+    listener = listening_socket()
+    port = int(listener.getsockname()[1])
     env = {
         **os.environ,
         "MONITOR_DATABASE_URL": database_url,
@@ -52,7 +56,7 @@ def gunicorn(database_url: str, tmp_path: Path) -> Iterator[str]:
             "-w",
             str(WORKERS),
             "-b",
-            f"127.0.0.1:{port}",
+            f"fd://{listener.fileno()}",
             "--log-level",
             "warning",
             "monitor.wsgi:server",
@@ -60,14 +64,16 @@ def gunicorn(database_url: str, tmp_path: Path) -> Iterator[str]:
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
+        pass_fds=(listener.fileno(),),
     )
+    listener.close()  # gunicorn holds it now
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(f"{url}/healthz", timeout=5).read()
             break
-        except OSError:  # refused, reset or timed out while the workers start
+        except OSError:  # reset or timed out while the workers start
             time.sleep(0.3)
     else:
         process.kill()
@@ -100,7 +106,7 @@ class Browserless:
         )
         with self.opener.open(request, timeout=10) as response:
             assert response.status == 200
-            return response.read().decode()
+            return str(response.read().decode())
 
 
 def test_four_workers_share_everything(

@@ -7,11 +7,12 @@ or a CDN address cannot slip in. A failing test leaves a screenshot in test-arti
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -63,17 +64,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
     setattr(item, f"rep_{report.when}", report)
     if report.failed:
         page = item.funcargs.get("page") if hasattr(item, "funcargs") else None
         if page is not None:
             ARTIFACTS.mkdir(exist_ok=True)
-            try:
+            # A screenshot is a courtesy, never a second failure.
+            with contextlib.suppress(Exception):
                 page.screenshot(path=str(ARTIFACTS / f"{item.name}.png"), full_page=True)
-            except Exception:  # noqa: BLE001 - a screenshot is a courtesy, never a second failure
-                pass
     return report
 
 
@@ -206,10 +208,8 @@ def close_quietly(browser: Browser) -> None:
     """Stop every page's polling (about:blank) and close its context."""
     for context in list(browser.contexts):
         for page in context.pages:
-            try:
+            with contextlib.suppress(Exception):  # closing anyway
                 page.goto("about:blank")
-            except Exception:  # noqa: BLE001 - closing anyway
-                pass
         context.close()
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from dash import Dash
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from tests.factories import PASSWORD
 
@@ -14,7 +15,7 @@ ENDPOINT = "/_dash-update-component"
 
 def prepare(app: Dash) -> FlaskClient:
     """A test client with Dash's callback map built (it is built on the first request)."""
-    client = app.server.test_client()
+    client: FlaskClient = app.server.test_client()
     client.get("/login")
     return client
 
@@ -60,8 +61,15 @@ def sign_in(client: FlaskClient, username: str, password: str = PASSWORD) -> Non
     )
 
 
+def answer(response: TestResponse) -> Any:
+    """A JSON response's body (failing the test if it has none)."""
+    body = response.get_json(silent=True)
+    assert body is not None, response.get_data(as_text=True)[:300]
+    return body
+
+
 def callback_key(app: Dash, output_fragment: str) -> str:
-    keys = [key for key in app.callback_map if output_fragment in key]
+    keys: list[str] = [key for key in app.callback_map if output_fragment in key]
     assert len(keys) == 1, f"{output_fragment!r} matches {len(keys)} callbacks"
     return keys[0]
 

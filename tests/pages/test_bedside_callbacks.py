@@ -6,8 +6,7 @@ import pytest
 from dash import Dash
 from sqlalchemy import func, select
 
-from monitor.app import create_app
-from monitor.config import Config, Settings
+from monitor.config import Config
 from monitor.db.engine import Database
 from monitor.db.models import Reading
 from monitor.domain.permissions import Role
@@ -15,11 +14,6 @@ from tests import factories
 from tests.pages.dash_http import call, prepare, sign_in
 
 SAVE = "bed-result.children"
-
-
-@pytest.fixture
-def app(settings: Settings) -> Dash:
-    return create_app(settings)
 
 
 def reading_values(session_id: int, systolic: str = "185", key: str | None = None) -> dict:

@@ -8,8 +8,7 @@ import pytest
 from dash import Dash
 from sqlalchemy import func, select
 
-from monitor.app import create_app
-from monitor.config import Config, Settings
+from monitor.config import Config
 from monitor.db.engine import Database
 from monitor.db.models import Acknowledgement, Excursion
 from monitor.domain.permissions import Role
@@ -18,11 +17,6 @@ from tests import factories
 from tests.factories import PASSWORD
 from tests.pages.dash_http import call, prepare, sign_in
 from tests.services.test_recovery import READY, assess, recovered
-
-
-@pytest.fixture
-def app(settings: Settings) -> Dash:
-    return create_app(settings)
 
 
 @pytest.mark.parametrize(

@@ -3,12 +3,11 @@ the database, so every worker agrees), idle sign-out, cookies and security heade
 
 from __future__ import annotations
 
-import pytest
 from dash import Dash
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from monitor.app import create_app
-from monitor.config import Config, Settings
+from monitor.config import Config
 from monitor.db.engine import Database
 from monitor.db.models import AuditEvent
 from tests import factories
@@ -16,23 +15,18 @@ from tests.pages.dash_http import ENDPOINT, body, callback_key, login_token, pre
 from tests.sign_in_time import idle_for, rows_of
 
 
-@pytest.fixture
-def app(settings: Settings) -> Dash:
-    return create_app(settings)
-
-
 def attempt(
-    client: object, username: str, password: str, token: str | None = None, **extra: str
+    client: FlaskClient, username: str, password: str, token: str | None = None, **extra: str
 ) -> str:
     response = client.post(
         "/auth/login",
-        data={  # type: ignore[attr-defined]
+        data={
             "username": username,
             "password": password,
             "csrf_token": token if token is not None else login_token(client),
             **extra,
         },
-    )  # type: ignore[arg-type]
+    )
     return str(response.headers["Location"])
 
 

@@ -3,20 +3,13 @@
 
 from __future__ import annotations
 
-import pytest
 from dash import Dash
 
-from monitor.app import create_app
-from monitor.config import Config, Settings
+from monitor.config import Config
 from monitor.db.engine import Database
 from tests import factories
-from tests.pages.dash_http import prepare, sign_in
+from tests.pages.dash_http import answer, prepare, sign_in
 from tests.sign_in_time import idle_for
-
-
-@pytest.fixture
-def app(settings: Settings) -> Dash:
-    return create_app(settings)
 
 
 def test_signed_out_page_learns_it_without_an_error(app: Dash, config: Config) -> None:
@@ -38,11 +31,11 @@ def test_asking_does_not_keep_the_sign_in_but_stay_does(
     sign_in(client, nurse.username)
     idle = config.security.idle_timeout_minutes * 60
     idle_for(database, nurse.id, idle - 40)
-    me = client.get("/auth/me").json
+    me = answer(client.get("/auth/me"))
     assert me["signed_in"] and me["user"] == nurse.username and me["name"] == nurse.full_name
     assert 30 < me["seconds_left"] <= 40  # asked, not extended
-    stayed = client.post("/auth/stay").json
+    stayed = answer(client.post("/auth/stay"))
     assert stayed["signed_in"] and stayed["seconds_left"] > idle - 5
     idle_for(database, nurse.id, idle + 1)
-    assert client.get("/auth/me").json["signed_in"] is False  # idle: signed out, told so
-    assert client.post("/auth/stay").json["signed_in"] is False
+    assert answer(client.get("/auth/me"))["signed_in"] is False  # idle: signed out, told so
+    assert answer(client.post("/auth/stay"))["signed_in"] is False

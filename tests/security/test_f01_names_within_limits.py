@@ -7,6 +7,7 @@ from the database, SQLite stored it)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -56,7 +57,8 @@ def test_a_printed_name_is_kept_to_its_column(database: Database, extra: int, st
 def test_a_patients_names_are_kept_to_their_columns(
     database: Database, config: Config, part: str, extra: int, stored: bool
 ) -> None:
-    names = {"family_name": "Smith", "given_name": "Ann"} | {part: "x" * (MAX_NAME_PART + extra)}
+    names: dict[str, Any] = {"family_name": "Smith", "given_name": "Ann"}
+    names[part] = "x" * (MAX_NAME_PART + extra)
 
     def register() -> int:
         return create_patient(

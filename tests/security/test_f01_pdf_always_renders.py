@@ -100,7 +100,8 @@ def test_an_override_reason_over_its_cap_is_refused_at_its_field(
     [problem] = refused.value.problems
     assert problem.field == "override" and str(MAX_OVERRIDE_REASON) in problem.message
     with database.session_scope() as db:
-        assert db.get(InfusionSession, sid).state == "recovery"  # type: ignore[union-attr]
+        session = db.get(InfusionSession, sid)
+        assert session is not None and session.state == "recovery"
         approved = select(func.count()).where(Signature.meaning == "approved")
         assert db.scalar(approved.select_from(Signature)) == 0
 

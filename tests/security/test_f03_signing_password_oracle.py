@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from monitor.config import Config
 from monitor.db.engine import Database
@@ -35,7 +36,9 @@ SIGNERS: dict[str, tuple[Role, Sign, dict[str, str]]] = {
 }
 
 
-def attempt(sign: Sign, database: Database, config: Config, actor: Actor, sid: int, **kw: str):  # type: ignore[no-untyped-def]
+def attempt(
+    sign: Sign, database: Database, config: Config, actor: Actor, sid: int, **kw: str
+) -> object:
     return sign(database=database, config=config, actor=actor, session_id=sid, now=READY, **kw)
 
 
@@ -53,7 +56,7 @@ def answers_for_both_passwords(
     return told
 
 
-def count(database: Database, model: type, *where: object) -> int:
+def count(database: Database, model: type[Any], *where: ColumnElement[bool]) -> int:
     with database.session_scope() as db:
         return db.scalar(select(func.count()).select_from(model).where(*where)) or 0
 

@@ -57,7 +57,7 @@ def storm(database: Database, config: Config, username: str, passwords: list[str
 def audited(database: Database) -> Counter[str]:
     with database.session_scope() as db:
         rows = db.execute(select(AuditEvent.action, func.count()).group_by(AuditEvent.action)).all()
-    return Counter({action: n for action, n in rows})
+    return Counter(dict(rows))
 
 
 def test_a_storm_of_guesses_verifies_no_more_than_the_limit(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from monitor.app import create_app
@@ -31,8 +32,8 @@ def _settings(config: Config, database_url: str, tmp_path: Path, proxies: int) -
     )
 
 
-def _sign_in(client: object, username: str, password: str, forwarded_for: str) -> str:
-    response = client.post(  # type: ignore[attr-defined]
+def _sign_in(client: FlaskClient, username: str, password: str, forwarded_for: str) -> str:
+    response = client.post(
         "/auth/login",
         data={"username": username, "password": password, "csrf_token": login_token(client)},
         headers={"X-Forwarded-For": forwarded_for},

@@ -22,8 +22,8 @@ from monitor.db.models import AuditEvent
 from monitor.services.actors import Actor
 from monitor.services.people import SignInRefused, sign_in
 from tests import factories
+from tests.command_line import run_cli
 from tests.factories import PASSWORD, T0
-from tests.test_demo import run_cli
 
 ATTACKER, NURSES_STATION = "203.0.113.9", "10.0.0.21"
 

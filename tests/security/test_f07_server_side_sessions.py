@@ -21,15 +21,18 @@ from monitor.db.engine import Database
 from monitor.db.models import AuditEvent
 from monitor.domain.permissions import Role
 from tests import factories
-from tests.pages.dash_http import ENDPOINT, body, callback_key, login_token, prepare, sign_in
+from tests.pages.dash_http import (
+    ENDPOINT,
+    answer,
+    body,
+    callback_key,
+    login_token,
+    prepare,
+    sign_in,
+)
 
 COOKIE = "session"
 NEW_PASSWORD = "a-new-and-longer-phrase"
-
-
-@pytest.fixture
-def app(settings: Settings) -> Dash:
-    return create_app(settings)
 
 
 def board(client: FlaskClient) -> int:
@@ -46,7 +49,7 @@ def pdf(client: FlaskClient, session_id: int) -> tuple[int, str]:
 
 
 def signed_in(client: FlaskClient) -> bool:
-    return bool(client.get("/auth/me").json["signed_in"])  # type: ignore[index]
+    return bool(answer(client.get("/auth/me"))["signed_in"])
 
 
 def cookie_of(client: FlaskClient) -> str:
@@ -102,7 +105,7 @@ def test_a_sign_in_ends_at_its_absolute_lifetime_however_busy(
     [row] = rows_of(database, doctor.id)
     lifetime = timedelta(hours=config.security.session_lifetime_hours)
     assert row.expires_at - row.created_at == lifetime
-    assert client.post("/auth/stay").json["signed_in"]  # type: ignore[index]
+    assert answer(client.post("/auth/stay"))["signed_in"]
     [after] = rows_of(database, doctor.id)
     assert after.expires_at == row.expires_at  # use keeps it from idling, never past its end
     # The lifetime has passed, but the physician has been busy all along (not idle).

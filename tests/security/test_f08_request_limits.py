@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import io
 import json
+from typing import TYPE_CHECKING
 
 import pytest
 from dash import Dash
 from flask.testing import FlaskClient
 
-from monitor.app import create_app
-from monitor.config import Settings
 from monitor.db.engine import Database
 from monitor.domain.permissions import Role
 from tests import factories
 from tests.pages.dash_http import ENDPOINT, body, callback_key, prepare, sign_in
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 ROLES = ("anonymous", "nurse", "physician", "auditor", "admin")
 HUGE = 300 * 1024 * 1024
@@ -44,17 +46,13 @@ class Source(io.RawIOBase):
     def tell(self) -> int:
         return self.position
 
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        n = max(0, min(len(buffer), self.size - self.position))
-        buffer[:n] = b" " * n
+    def readinto(self, buffer: WriteableBuffer, /) -> int:
+        view = memoryview(buffer)
+        n = max(0, min(len(view), self.size - self.position))
+        view[:n] = b" " * n
         self.position += n
         self.read_bytes += n
         return n
-
-
-@pytest.fixture
-def app(settings: Settings) -> Dash:
-    return create_app(settings)
 
 
 def client_as(app: Dash, database: Database, role: str) -> FlaskClient:

@@ -12,8 +12,6 @@ import pytest
 from dash import Dash
 from flask.testing import FlaskClient
 
-from monitor.app import create_app
-from monitor.config import Settings
 from monitor.db.engine import Database
 from monitor.domain.permissions import Role
 from tests import factories
@@ -38,11 +36,6 @@ SAME_SITE: list[dict[str, str]] = [
     {"Sec-Fetch-Site": "none"},  # typed by the person in the address bar
     {},  # no browser: curl, a script, the test client
 ]
-
-
-@pytest.fixture
-def app(settings: Settings) -> Dash:
-    return create_app(settings)
 
 
 def signed_in(app: Dash, database: Database, role: str) -> FlaskClient:

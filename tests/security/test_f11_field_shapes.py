@@ -1,7 +1,7 @@
 """Finding 11 (field-level shapes): values a browser never sends but an attacker can — a
 non-finite or huge corrected value, a grid page at row 2**63, a date at the calendar's edge,
-a board store without its keys — each answered with a 4xx or a message at the field, never a
-500, and nothing stored."""
+a board store without its keys, a session id that is no id — each answered with a 4xx or a
+message at the field, never a 500, and nothing stored."""
 
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ from dash import Dash
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from monitor.app import create_app
-from monitor.config import Config, Settings
+from monitor.config import Config
 from monitor.db.engine import Database
 from monitor.db.models import Addendum, Reading
 from monitor.domain.permissions import Role
@@ -22,6 +21,7 @@ from tests import factories
 from tests.pages.dash_http import ENDPOINT, body, callback_key, prepare, sign_in
 
 NOT_NUMBERS = ["nan", "inf", "-Infinity", "1e400", "9" * 400]
+NOT_SESSION_IDS = [None, "abc", "1.5", -1, True, "99999999999999999999"]
 WHOLE_FIELDS = ["heart_rate", "systolic", "moaas"]
 EDGE_DATES = [  # (field, value): the calendar's last and first day, impossible days, no day
     ("end", "9999-12-31"),
@@ -51,8 +51,7 @@ class Clients(dict[str, FlaskClient]):
 
 
 @pytest.fixture
-def world(settings: Settings, database: Database, config: Config) -> Iterator[dict[str, Any]]:
-    app = create_app(settings)
+def world(app: Dash, database: Database, config: Config) -> Iterator[dict[str, Any]]:
     nurse = factories.user(database, Role.NURSE)
     sid = factories.infusing(database, config, nurse)
     with database.session_scope() as db:
@@ -241,3 +240,26 @@ def test_board_alerts_store_as_the_page_sends_it_opens_the_dialog(world: dict[st
     response = open_dialog(world, {"1": GOOD_TARGET})
     assert response.status_code == 200, text_of(response)[:300]
     assert response.get_json()["response"]["board-ack-modal"]["is_open"] is True
+
+
+def test_bedside_callbacks_take_any_session_id_without_a_server_error(
+    world: dict[str, Any],
+) -> None:
+    """Every bedside callback, with the store that names its session (and the chosen patient)
+    set to something that is not a session id, and every button it listens to pressed."""
+    app: Dash = world["app"]
+    client = world["clients"]["nurse"]
+    bedside = [k for k, v in app.callback_map.items() if "callback" in v and "bed-" in k]
+    assert bedside
+    for session_id in NOT_SESSION_IDS:
+        values = {
+            "bed-session-id.data": session_id,
+            "bed-save.n_clicks": 1,
+            "bed-cadss-save.n_clicks": 1,
+            "bed-start.n_clicks": 1,
+            "bed-open-submit.n_clicks": 1,
+            "bed-open-patient.value": session_id,
+        }
+        for key in bedside:
+            response = client.post(ENDPOINT, json=body(app, key, values))
+            assert response.status_code < 500, (session_id, key, text_of(response)[:300])

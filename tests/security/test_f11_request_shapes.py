@@ -17,8 +17,7 @@ from dash import Dash
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from monitor.app import create_app
-from monitor.config import Config, Settings
+from monitor.config import Config
 from monitor.db.engine import Database
 from monitor.db.models import Addendum, AuditEvent
 from monitor.domain.permissions import Role
@@ -69,11 +68,6 @@ SHAPES: dict[str, Shape] = {
 # A callback with multiple outputs, inputs and state lists (the addendum form on the
 # session record): every shape above can be made of it.
 ADDENDUM = "session-add-message.children"
-
-
-@pytest.fixture
-def app(settings: Settings) -> Dash:
-    return create_app(settings)
 
 
 def client_as(app: Dash, database: Database, role: str) -> FlaskClient:

@@ -18,8 +18,7 @@ from dash import Dash
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from monitor.app import create_app
-from monitor.config import Config, Settings
+from monitor.config import Config
 from monitor.db.engine import Database
 from monitor.db.models import AuditEvent
 from monitor.domain.permissions import Role
@@ -27,11 +26,6 @@ from monitor.services.actors import Actor
 from monitor.ui.ids import SessionPage as S
 from tests import factories
 from tests.pages.dash_http import ENDPOINT, body, call, prepare, sign_in
-
-
-@pytest.fixture
-def app(settings: Settings) -> Dash:
-    return create_app(settings)
 
 
 @pytest.fixture
@@ -171,7 +165,7 @@ def test_the_auditor_can_filter_the_trail_to_record_access(
     table = find(page, S.AUDIT_TABLE)
     assert table is not None
     rows = table["props"]["children"][1]["props"]["children"]
-    kinds = {}
+    kinds: dict[str, set[str]] = {}
     for row in rows:
         cells = row["props"]["children"]
         kinds.setdefault(cells[2]["props"]["children"], set()).add(row["props"]["className"])

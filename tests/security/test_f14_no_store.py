@@ -12,8 +12,7 @@ import pytest
 from dash import Dash
 from flask.testing import FlaskClient
 
-from monitor.app import create_app
-from monitor.config import Config, Settings
+from monitor.config import Config
 from monitor.db.engine import Database
 from monitor.domain.permissions import Role
 from tests import factories
@@ -22,11 +21,6 @@ from tests.test_access_matrix import ROUTES
 
 ROLES = ("anonymous", "nurse", "physician", "auditor", "admin")
 STATIC = ("/assets/", "/_favicon.ico")
-
-
-@pytest.fixture
-def app(settings: Settings) -> Dash:
-    return create_app(settings)
 
 
 def client_as(app: Dash, database: Database, role: str) -> FlaskClient:
