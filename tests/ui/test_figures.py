@@ -19,6 +19,7 @@ from monitor.db.queries import (
     SessionHeader,
     SessionSnapshot,
 )
+from monitor.domain.vocabulary import Priority
 from monitor.ui.figures import NO_READINGS, PRIORITY_COLOURS, session_timeline, session_trend
 
 ZONE = ZoneInfo("America/Denver")
@@ -76,8 +77,8 @@ def test_one_mark_per_reading_at_its_highest_priority_red_last(chart: str) -> No
     assert [t.name for t in found] == ["medium excursion", "high excursion"]
     medium, high = found
     assert high is figure.data[-1]  # drawn last: on top of everything
-    assert high.marker.color == PRIORITY_COLOURS["high"] == "#e03131"
-    assert medium.marker.color == PRIORITY_COLOURS["medium"]
+    assert high.marker.color == PRIORITY_COLOURS[Priority.HIGH] == "#e03131"
+    assert medium.marker.color == PRIORITY_COLOURS[Priority.MEDIUM]
     assert list(high.x) == [READINGS[1].taken_at.astimezone(ZONE)]
     assert list(medium.x) == [READINGS[2].taken_at.astimezone(ZONE)]  # not reading 2 again
     assert "severe hypertension" in high.hovertext[0] and "rise over baseline" in high.hovertext[0]
