@@ -9,54 +9,21 @@ from zoneinfo import ZoneInfo
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from monitor.domain.free_text import MAX_FREE_TEXT
 from monitor.domain.schedule import DueState
 from monitor.domain.session_state import ACTIVE_STATES
-from monitor.domain.vocabulary import AcknowledgementAction, Priority, SessionState
+from monitor.domain.vocabulary import Priority, SessionState
 from monitor.ui import ids
-from monitor.ui.components import alarm, local_time
+from monitor.ui.components import action_taken, alarm, local_time
 
 if TYPE_CHECKING:
     from monitor.services.board import LiveBoard, Tile, TileAlert
 
-# The acknowledgement dialog's choices: the vocabulary's words, "Other" saying that the
-# note must say what.
-ACTION_WORDS: dict[AcknowledgementAction, str] = {
-    **{action: action.label for action in AcknowledgementAction},
-    AcknowledgementAction.OTHER: "Other (say what in the note)",
-}
 # A tile's state badge: the vocabulary's word for each live state, a pause in capitals
 # (the pump stands still mid-dose).
 STATE_WORDS: dict[SessionState, str] = {
     **{state: state.label for state in SessionState if state in ACTIVE_STATES},
     SessionState.PAUSED: SessionState.PAUSED.label.upper(),
 }
-
-# The choices as (stored value, words) pairs, for the approval panel's copy of these fields
-# (monitor/ui/recovery_view.py) until it builds them with action_taken as well.
-ACTIONS: tuple[tuple[str, str], ...] = tuple(
-    (action.value, words) for action, words in ACTION_WORDS.items()
-)
-
-
-def action_taken(action_id: str, note_id: str, *, gap: str) -> list[Any]:
-    """What the physician did on acknowledging: the action (observed by default) and a
-    note, the same fields wherever an alert is acknowledged (the board's dialog, the
-    discharge approval). `gap`: the margin under the choices on that screen."""
-    return [
-        dbc.Label("Action taken", html_for=action_id),
-        dbc.RadioItems(
-            id=action_id,
-            options=[
-                {"label": ACTION_WORDS[action], "value": action.value}
-                for action in AcknowledgementAction
-            ],
-            value=AcknowledgementAction.OBSERVED.value,
-            className=f"{gap} ack-actions",
-        ),
-        dbc.Label("Note (optional; required for Other)", html_for=note_id),
-        dbc.Textarea(id=note_id, maxLength=MAX_FREE_TEXT, rows=2),
-    ]
 
 
 def page(refresh_ms: float, sound: bool, key: str) -> html.Div:

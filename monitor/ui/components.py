@@ -11,6 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from monitor.domain.excursions import PRIORITY_MARKS
+from monitor.domain.free_text import MAX_FREE_TEXT
 from monitor.domain.scales import (
     CADSS_ITEM_MAX,
     CADSS_ITEM_MIN,
@@ -18,7 +19,7 @@ from monitor.domain.scales import (
     CadssItem,
     describe_moaas,
 )
-from monitor.domain.vocabulary import Measure, Priority
+from monitor.domain.vocabulary import AcknowledgementAction, Measure, Priority
 from monitor.ui.ids import Bedside
 
 
@@ -223,3 +224,31 @@ def readings_table(
         size="sm",
         id=table_id,
     )
+
+
+# The acknowledgement dialog's choices: the vocabulary's words, "Other" saying that the
+# note must say what.
+ACTION_WORDS: dict[AcknowledgementAction, str] = {
+    **{action: action.label for action in AcknowledgementAction},
+    AcknowledgementAction.OTHER: "Other (say what in the note)",
+}
+
+
+def action_taken(action_id: str, note_id: str, *, gap: str) -> list[Any]:
+    """What the physician did on acknowledging: the action (observed by default) and a
+    note, the same fields wherever an alert is acknowledged (the board's dialog, the
+    discharge approval). `gap`: the margin under the choices on that screen."""
+    return [
+        dbc.Label("Action taken", html_for=action_id),
+        dbc.RadioItems(
+            id=action_id,
+            options=[
+                {"label": ACTION_WORDS[action], "value": action.value}
+                for action in AcknowledgementAction
+            ],
+            value=AcknowledgementAction.OBSERVED.value,
+            className=f"{gap} ack-actions",
+        ),
+        dbc.Label("Note (optional; required for Other)", html_for=note_id),
+        dbc.Textarea(id=note_id, maxLength=MAX_FREE_TEXT, rows=2),
+    ]

@@ -18,8 +18,7 @@ from monitor.domain.discharge import CHECKLIST_LABELS
 from monitor.domain.free_text import MAX_FREE_TEXT
 from monitor.domain.permissions import Action, is_allowed
 from monitor.domain.session_state import SessionEvent, allows
-from monitor.ui.board_view import ACTIONS
-from monitor.ui.components import alarm, local_time
+from monitor.ui.components import action_taken, alarm, local_time
 from monitor.ui.ids import Recovery
 
 if TYPE_CHECKING:
@@ -310,15 +309,7 @@ def approval_panel(
         html.Div(id=ids.alerts),
         html.Div(
             [
-                dbc.Label("Action taken", html_for=ids.ack_action),
-                dbc.RadioItems(
-                    id=ids.ack_action,
-                    options=[{"label": t, "value": v} for v, t in ACTIONS],
-                    value="observed",
-                    className="mb-2 ack-actions",
-                ),
-                dbc.Label("Note (optional; required for Other)", html_for=ids.ack_note),
-                dbc.Textarea(id=ids.ack_note, maxLength=MAX_FREE_TEXT, rows=2),
+                *action_taken(ids.ack_action, ids.ack_note, gap="mb-2"),
                 dbc.Button(
                     "Acknowledge these alerts", id=ids.ack, color="warning", className="mt-2"
                 ),
