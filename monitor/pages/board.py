@@ -36,8 +36,7 @@ def _refresh(**_ticked: Any) -> dict[str, Any]:
     rt = runtime.current()
     actor = auth.require(Action.VIEW_BOARD)
     board = board_view(database=rt.database, config=rt.config, actor=actor)
-    tiles, updated, highs, alerts = render.tiles(board, rt.config.clinic.zone)
-    return {"tiles": tiles, "updated": updated, "highs": highs, "alerts": alerts}
+    return render.tiles(board, rt.config.clinic.zone)
 
 
 DIALOG_UNCHANGED = {"open": no_update, "body": no_update, "target": no_update}

@@ -246,8 +246,9 @@ def tile_card(tile: Tile, zone: ZoneInfo) -> dbc.Col:
     )
 
 
-def tiles(board: LiveBoard, zone: ZoneInfo) -> tuple[Any, str, list[int], dict[str, Any]]:
-    """The tiles, the 'updated' text, the unacknowledged high ids, and each tile's alerts."""
+def tiles(board: LiveBoard, zone: ZoneInfo) -> dict[str, Any]:
+    """The board's refresh by output name: the tiles, the 'updated' text, the
+    unacknowledged high ids (for the sound), and each tile's alerts (for the dialog)."""
     cards = [tile_card(t, zone) for t in board.tiles] or [
         dbc.Col(dbc.Alert("No active sessions.", color="secondary"))
     ]
@@ -263,7 +264,7 @@ def tiles(board: LiveBoard, zone: ZoneInfo) -> tuple[Any, str, list[int], dict[s
         for t in board.tiles
     }
     updated = f"updated {local_time(board.generated_at, zone, '%H:%M:%S')}"
-    return cards, updated, highs, alerts
+    return {"tiles": cards, "updated": updated, "highs": highs, "alerts": alerts}
 
 
 def _alert_data(alert: TileAlert, zone: ZoneInfo) -> dict[str, Any]:
