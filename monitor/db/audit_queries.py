@@ -21,9 +21,14 @@ from monitor.db.models import (
     SessionSummary,
     User,
 )
+from monitor.domain.cosign import (
+    COSIGN_WINDOW,
+    overdue_if_waiting_since_before,
+    sign_off_wording,
+    window_minutes,
+)
 
 S = SessionSummary
-COSIGN_WITHIN = timedelta(hours=24)
 FLAGS = ("high", "medium", "overdue", "unacknowledged", "override", "not_cosigned", "stopped_early")
 
 
@@ -66,21 +71,23 @@ SORTABLE: dict[str, Any] = {
 }
 
 
-def _not_cosigned(now: datetime) -> Any:
+def _not_cosigned(now: datetime, window: timedelta) -> Any:
+    """domain/cosign.py's rule in SQL: awaiting the co-sign past the window, or given late."""
     return and_(
         S.state != "stopped_early",
         S.infusion_stopped_at.is_not(None),
         or_(
             and_(
                 S.approved_at.is_(None),
-                func.coalesce(S.performed_at, S.infusion_stopped_at) < now - COSIGN_WITHIN,
+                func.coalesce(S.performed_at, S.infusion_stopped_at)
+                < overdue_if_waiting_since_before(now, window),
             ),
-            S.cosign_delay_minutes > COSIGN_WITHIN.total_seconds() / 60,
+            S.cosign_delay_minutes > window_minutes(window),
         ),
     )
 
 
-def _conditions(f: HistoryFilter, now: datetime) -> list[Any]:
+def _conditions(f: HistoryFilter, now: datetime, window: timedelta) -> list[Any]:
     where: list[Any] = []
     if f.start:
         where.append(S.opened_at >= f.start)
@@ -107,7 +114,7 @@ def _conditions(f: HistoryFilter, now: datetime) -> list[Any]:
         "overdue": (S.readings_late + S.readings_missed) > 0,
         "unacknowledged": S.unacknowledged_count > 0,
         "override": S.override.is_(True),
-        "not_cosigned": _not_cosigned(now),
+        "not_cosigned": _not_cosigned(now, window),
         "stopped_early": S.stopped_early.is_(True),
     }
     where += [flag_terms[name] for name in sorted(f.flags) if name in flag_terms]
@@ -153,16 +160,15 @@ class HistoryRow:
 
     @property
     def sign_off(self) -> str:
-        if self.stopped_early and self.approved_at is None:
-            return "ended early"
-        if self.approved_at is not None:
-            return "co-signed (override)" if self.override else "co-signed"
-        if self.performed_at is not None:
-            return "awaiting co-sign"
-        return "not signed"
+        return sign_off_wording(
+            stopped_early=self.stopped_early,
+            performed_at=self.performed_at,
+            approved_at=self.approved_at,
+            override=self.override,
+        )
 
 
-def _base(f: HistoryFilter, now: datetime) -> Any:
+def _base(f: HistoryFilter, now: datetime, window: timedelta) -> Any:
     nurse, physician = aliased(User), aliased(User)
     return (
         select(
@@ -199,7 +205,7 @@ def _base(f: HistoryFilter, now: datetime) -> Any:
         .join(InfusionSession, InfusionSession.id == S.session_id)
         .join(nurse, nurse.id == S.nurse_id)
         .outerjoin(physician, physician.id == S.physician_id)
-        .where(*_conditions(f, now))
+        .where(*_conditions(f, now, window))
     )
 
 
@@ -215,17 +221,20 @@ def history_page(
     descending: bool = True,
     offset: int = 0,
     limit: int = 100,
+    cosign_window: timedelta = COSIGN_WINDOW,
 ) -> tuple[list[HistoryRow], int | None]:
     """One page of the session history, and how many sessions match: exact up to
     COUNT_CAP, None beyond (counting years of sessions on every page would make the
     first page cost grow with the history)."""
     column = SORTABLE.get(sort, S.opened_at)
     order = [column.desc() if descending else column.asc(), S.session_id.desc()]
-    rows = db.execute(_base(f, now).order_by(*order).offset(offset).limit(limit)).all()
+    rows = db.execute(
+        _base(f, now, cosign_window).order_by(*order).offset(offset).limit(limit)
+    ).all()
     capped = (
         select(S.session_id)
         .join(Patient, Patient.id == S.patient_id)
-        .where(*_conditions(f, now))
+        .where(*_conditions(f, now, cosign_window))
         .limit(COUNT_CAP + 1)
         .subquery()
     )
@@ -234,11 +243,16 @@ def history_page(
 
 
 def history_stream(
-    db: Session, f: HistoryFilter, now: datetime, batch: int = 2000
+    db: Session,
+    f: HistoryFilter,
+    now: datetime,
+    batch: int = 2000,
+    *,
+    cosign_window: timedelta = COSIGN_WINDOW,
 ) -> Iterator[HistoryRow]:
     """Every matching session, oldest first, fetched in batches (bounded memory)."""
     result = db.execute(
-        _base(f, now)
+        _base(f, now, cosign_window)
         .order_by(S.opened_at, S.session_id)
         .execution_options(yield_per=batch, stream_results=True)
     )
@@ -265,11 +279,18 @@ READING_COLUMNS = (
 
 
 def readings_stream(
-    db: Session, f: HistoryFilter, now: datetime, batch: int = 5000
+    db: Session,
+    f: HistoryFilter,
+    now: datetime,
+    batch: int = 5000,
+    *,
+    cosign_window: timedelta = COSIGN_WINDOW,
 ) -> Iterator[tuple[Any, ...]]:
     """Every reading of the matching sessions, in session and time order, in batches."""
     sessions = (
-        select(S.session_id).join(Patient, Patient.id == S.patient_id).where(*_conditions(f, now))
+        select(S.session_id)
+        .join(Patient, Patient.id == S.patient_id)
+        .where(*_conditions(f, now, cosign_window))
     )
     statement = (
         select(
@@ -316,7 +337,14 @@ class MeasureRow:
     stopped_early: bool
 
 
-def measure_rows(db: Session, start: datetime, end: datetime, now: datetime) -> list[MeasureRow]:
+def measure_rows(
+    db: Session,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    *,
+    cosign_window: timedelta = COSIGN_WINDOW,
+) -> list[MeasureRow]:
     """The sessions opened in [start, end), with what the measures need."""
     rows = db.execute(
         select(
@@ -331,7 +359,7 @@ def measure_rows(db: Session, start: datetime, end: datetime, now: datetime) -> 
             S.readings_missed,
             S.minutes_to_ready,
             S.override,
-            _not_cosigned(now),
+            _not_cosigned(now, cosign_window),
             S.stopped_early,
         ).where(S.opened_at >= start, S.opened_at < end)
     ).all()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import select, update
@@ -23,7 +21,8 @@ from monitor.db.models import (
     User,
 )
 from monitor.domain.delivered_dose import PumpEvent
-from monitor.domain.schedule import InfusionTimes, Pause
+from monitor.domain.infusion_times import build_infusion_times
+from monitor.domain.schedule import InfusionTimes
 
 ACTIVE_STATES = ACTIVE_SESSION_STATES
 
@@ -116,22 +115,3 @@ def pump_events(db: Session, session_id: int) -> list[PumpEvent]:
             .order_by(InfusionEvent.occurred_at, InfusionEvent.id)
         ).all()
     ]
-
-
-def build_infusion_times(
-    started_at: datetime | None,
-    stopped_at: datetime | None,
-    pause_events: Sequence[tuple[str, datetime]],
-) -> InfusionTimes:
-    """Pair pause and resume events into pauses."""
-    pauses: list[Pause] = []
-    open_since: datetime | None = None
-    for kind, at in pause_events:
-        if kind == "pause" and open_since is None:
-            open_since = at
-        elif kind == "resume" and open_since is not None:
-            pauses.append(Pause(open_since, at))
-            open_since = None
-    if open_since is not None:
-        pauses.append(Pause(open_since, None))
-    return InfusionTimes(started_at, stopped_at, tuple(pauses))

@@ -17,7 +17,9 @@ from monitor.db.models import InfusionSession
 from monitor.db.types import utcnow
 from monitor.domain.errors import refuse
 from monitor.domain.permissions import Action, is_allowed
+from monitor.domain.reasons import exit_reason
 from monitor.domain.session_state import EXIT_WORDS, ExitKind, SessionEvent, SessionState
+from monitor.domain.vocabulary import SignatureMeaning
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
 from monitor.services.errors import NotFound
@@ -28,11 +30,8 @@ from monitor.services.recovery import (
     _latest_assessment,
     _sign,
 )
-from monitor.services.session_lifecycle import MAX_REASON, load_locked, move
+from monitor.services.session_lifecycle import load_locked, move
 from monitor.services.summaries import refresh_summary
-
-EXIT_MEANING = "exit"
-MIN_EXIT_REASON = 5
 
 
 @dataclass(frozen=True)
@@ -49,15 +48,6 @@ def _exit_kind(kind: str) -> ExitKind:
         raise refuse("exit_kind", "Choose transfer or against medical advice") from None
 
 
-def _exit_reason(reason: str | None) -> str:
-    text = (reason or "").strip()
-    if len(text) < MIN_EXIT_REASON:
-        raise refuse("reason", "Write why the patient leaves recovery without discharge")
-    if len(text) > MAX_REASON:
-        raise refuse("reason", f"Keep the reason under {MAX_REASON} characters")
-    return text
-
-
 def sign_exit(
     *,
     database: Database,
@@ -72,7 +62,7 @@ def sign_exit(
     """The physician signs a session in recovery out as transferred or left against advice."""
     ensure_allowed(actor, Action.SIGN_EXIT)
     exit_kind = _exit_kind(kind)
-    text = _exit_reason(reason)
+    text = exit_reason(reason, minimum=config.sign_off.exit_reason_min_chars)
     _check_password(database, config, actor, password, session_id=session_id, now=now)
     at = now or utcnow()
     with database.session_scope() as db:
@@ -86,7 +76,7 @@ def sign_exit(
             db,
             session,
             actor,
-            meaning=EXIT_MEANING,
+            meaning=SignatureMeaning.EXIT,
             assessment_id=latest.id if latest else None,
             criteria=criteria,
             at=at,

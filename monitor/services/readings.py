@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -13,6 +13,7 @@ from monitor.db import repositories as repo
 from monitor.db.engine import Database
 from monitor.db.models import Excursion, InfusionSession, Reading
 from monitor.db.types import utcnow
+from monitor.domain.clock import check_not_before_opening, check_not_in_future
 from monitor.domain.errors import refuse
 from monitor.domain.excursions import evaluate
 from monitor.domain.permissions import Action
@@ -27,7 +28,6 @@ from monitor.services.session_lifecycle import load_locked, move
 from monitor.services.summaries import refresh_summary
 
 SOURCES = ("manual", "device")
-CLOCK_SKEW = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -89,8 +89,8 @@ def record_reading(
     taken = taken_at or entered_at
     if taken.tzinfo is None:
         raise refuse("taken_at", "The reading time has no time zone")
-    if taken > entered_at + CLOCK_SKEW:
-        raise refuse("taken_at", "A reading cannot be taken in the future")
+    skew = config.readings.clock_skew
+    check_not_in_future(taken, entered_at, skew=skew)
     if source not in SOURCES:
         raise refuse("source", f"Unknown source {source!r}")
 
@@ -105,8 +105,7 @@ def record_reading(
         check_plausible(
             vitals, config.plausibility, require_moaas=protocol.ratings.moaas_with_every_reading
         )
-        if taken < session.opened_at - CLOCK_SKEW:
-            raise refuse("taken_at", "A reading cannot be taken before the session opened")
+        check_not_before_opening(taken, session.opened_at, skew=skew)
         phase = phase_of(state)
         baseline = None
         if phase != "baseline":
