@@ -21,6 +21,7 @@ from monitor.db.models import (
     SessionSummary,
     User,
 )
+from monitor.db.repositories import READING_MEASURES
 from monitor.domain.cosign import (
     COSIGN_WINDOW,
     overdue_if_waiting_since_before,
@@ -265,13 +266,7 @@ READING_COLUMNS = (
     "reading_id",
     "phase",
     "taken_at",
-    "systolic",
-    "diastolic",
-    "heart_rate",
-    "spo2",
-    "resp_rate",
-    "temperature",
-    "moaas",
+    *READING_MEASURES,
     "source",
     "entered_by",
     "entered_at",
@@ -359,41 +354,14 @@ def measure_rows(
             S.readings_missed,
             S.minutes_to_ready,
             S.override,
-            _not_cosigned(now, cosign_window),
+            _not_cosigned(now, cosign_window).label("not_cosigned"),
             S.stopped_early,
         ).where(S.opened_at >= start, S.opened_at < end)
     ).all()
+    flags = ("override", "not_cosigned", "stopped_early")  # 0/1 on SQLite: stored as bool
     return [
-        MeasureRow(
-            sid,
-            opened,
-            state,
-            high,
-            medium,
-            low,
-            on_time,
-            late,
-            missed,
-            ready,
-            bool(override),
-            bool(not_cosigned),
-            bool(early),
-        )
-        for (
-            sid,
-            opened,
-            state,
-            high,
-            medium,
-            low,
-            on_time,
-            late,
-            missed,
-            ready,
-            override,
-            not_cosigned,
-            early,
-        ) in rows
+        MeasureRow(**{**row._mapping, **{name: bool(row._mapping[name]) for name in flags}})
+        for row in rows
     ]
 
 

@@ -23,6 +23,11 @@ from monitor.db.models import (
 from monitor.domain.delivered_dose import PumpEvent
 from monitor.domain.infusion_times import build_infusion_times
 from monitor.domain.schedule import InfusionTimes
+from monitor.domain.vitals import VitalSigns
+from monitor.domain.vocabulary import Measure
+
+# The columns of a reading that hold a measure, in the form's order: every Measure.
+READING_MEASURES: tuple[str, ...] = tuple(m.value for m in Measure)
 
 ACTIVE_STATES = ACTIVE_SESSION_STATES
 
@@ -77,6 +82,19 @@ def latest_baseline(db: Session, session_id: int) -> Reading | None:
         .order_by(Reading.taken_at.desc(), Reading.id.desc())
         .limit(1)
     ).first()
+
+
+def vitals_of(row: Reading) -> VitalSigns:
+    """A stored reading's vital signs, as the domain rules take them."""
+    return VitalSigns(
+        systolic=row.systolic,
+        diastolic=row.diastolic,
+        heart_rate=row.heart_rate,
+        spo2=row.spo2,
+        resp_rate=row.resp_rate,
+        temperature=row.temperature,
+        moaas=row.moaas,
+    )
 
 
 def excursions_of_reading(db: Session, reading_id: int) -> list[Excursion]:

@@ -23,14 +23,9 @@ from monitor.domain.vocabulary import SignatureMeaning
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
 from monitor.services.errors import NotFound
-from monitor.services.recovery import (
-    _as_assessment,
-    _check_password,
-    _criteria,
-    _latest_assessment,
-    _sign,
-)
+from monitor.services.recovery_criteria import as_assessment, criteria_now, latest_assessment
 from monitor.services.session_lifecycle import load_locked, move
+from monitor.services.sign_off import check_signing_password, sign
 from monitor.services.summaries import refresh_summary
 
 
@@ -63,16 +58,14 @@ def sign_exit(
     ensure_allowed(actor, Action.SIGN_EXIT)
     exit_kind = _exit_kind(kind)
     text = exit_reason(reason, minimum=config.sign_off.exit_reason_min_chars)
-    _check_password(database, config, actor, password, session_id=session_id, now=now)
+    check_signing_password(database, config, actor, password, session_id=session_id, now=now)
     at = now or utcnow()
     with database.session_scope() as db:
         session = load_locked(db, session_id)
         state = move(db, session, SessionEvent.SIGNED_EXIT, actor=actor, at=at, reason=text)
-        latest = _latest_assessment(db, session_id)
-        criteria = _criteria(
-            db, session, config.protocol(session.protocol_id), at, _as_assessment(latest)
-        )
-        signature = _sign(
+        latest = latest_assessment(db, session_id)
+        criteria = criteria_now(db, session, config, at, as_assessment(latest))
+        signature = sign(
             db,
             session,
             actor,

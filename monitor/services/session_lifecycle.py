@@ -30,13 +30,20 @@ from monitor.domain.session_state import (
     DOSING_STATES,
     SessionEvent,
     SessionState,
+    accepts_entries,
     ends_early_into,
     next_state,
 )
 from monitor.domain.vitals import parse_weight
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
-from monitor.services.errors import Conflict, FieldProblem, InvalidEntry, NotFound
+from monitor.services.errors import (
+    Conflict,
+    FieldProblem,
+    IllegalTransition,
+    InvalidEntry,
+    NotFound,
+)
 from monitor.services.idempotency import (
     EARLY_END_KEY_PREFIX,
     run_once,
@@ -156,6 +163,18 @@ def load_locked(db: Session, session_id: int) -> InfusionSession:
     row = repo.lock_session(db, session_id)
     if row is None:
         raise NotFound(f"Session {session_id} does not exist")
+    return row
+
+
+def load_for_entries(db: Session, session_id: int, entries: str) -> InfusionSession:
+    """The session row, locked, for a new reading or rating; refused once the session has
+    ended (its record is signed and locked), saying it takes no more `entries`."""
+    row = load_locked(db, session_id)
+    state = SessionState(row.state)
+    if not accepts_entries(state):
+        raise IllegalTransition(
+            f"This session is {state.value.replace('_', ' ')}: it takes no more {entries}"
+        )
     return row
 
 
