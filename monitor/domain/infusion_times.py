@@ -8,8 +8,10 @@ at the end is open-ended.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Protocol
 
 from monitor.domain.schedule import InfusionTimes, Pause
 from monitor.domain.vocabulary import InfusionEvent
@@ -32,3 +34,24 @@ def build_infusion_times(
     if open_since is not None:
         pauses.append(Pause(open_since, None))
     return InfusionTimes(started_at, stopped_at, tuple(pauses))
+
+
+class SessionPumpEvent(Protocol):
+    """A pump event as the board and the chair list read it, several sessions at once."""
+
+    @property
+    def session_id(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def occurred_at(self) -> datetime: ...
+
+
+def pause_events_by_session(
+    events: Iterable[SessionPumpEvent],
+) -> defaultdict[int, list[tuple[str, datetime]]]:
+    """Each session's (kind, time) events, in the order given, for build_infusion_times."""
+    grouped: defaultdict[int, list[tuple[str, datetime]]] = defaultdict(list)
+    for event in events:
+        grouped[event.session_id].append((event.kind, event.occurred_at))
+    return grouped

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from monitor.domain.infusion_times import build_infusion_times
+from monitor.domain.infusion_times import build_infusion_times, pause_events_by_session
 from monitor.domain.schedule import InfusionTimes, Pause
 
 T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -42,3 +43,16 @@ def test_pauses_are_paired(events: list[tuple[str, datetime]], pauses: tuple[Pau
 
 def test_start_and_stop_pass_through() -> None:
     assert build_infusion_times(None, None, []) == InfusionTimes(None, None, ())
+
+
+def test_pause_events_are_grouped_by_session_in_order() -> None:
+    @dataclass(frozen=True)
+    class Event:
+        session_id: int
+        kind: str
+        occurred_at: datetime
+
+    events = [Event(1, "pause", at(5)), Event(2, "pause", at(6)), Event(1, "resume", at(8))]
+    grouped = pause_events_by_session(events)
+    assert grouped == {1: [("pause", at(5)), ("resume", at(8))], 2: [("pause", at(6))]}
+    assert grouped[3] == []  # a session with no pause has none
