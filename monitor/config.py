@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -19,6 +20,12 @@ from pydantic import (
     model_validator,
 )
 
+from monitor.domain.clock import CLOCK_SKEW
+from monitor.domain.cosign import COSIGN_WINDOW
+from monitor.domain.free_text import MAX_FREE_TEXT
+from monitor.domain.override import MIN_OVERRIDE_REASON
+from monitor.domain.rate_change import MAX_RATE_ML_PER_H
+from monitor.domain.reasons import MIN_EXIT_REASON
 from monitor.domain.scales import (
     CADSS_ANCHOR_COUNT,
     CADSS_ITEMS,
@@ -102,6 +109,36 @@ class Board(Strict):
     refresh_seconds: float = Field(default=5, gt=0, le=300)
     escalate_after_minutes: float = Field(default=5, gt=0, le=240)
     sound_on_new_high: bool = False
+
+
+class SignOff(Strict):
+    """The recovery sign-off's numbers (domain/override.py, reasons.py, cosign.py)."""
+
+    cosign_window_hours: float = Field(
+        default=COSIGN_WINDOW.total_seconds() / 3600, gt=0, le=7 * 24
+    )
+    override_reason_min_chars: int = Field(default=MIN_OVERRIDE_REASON, ge=1, le=MAX_FREE_TEXT)
+    exit_reason_min_chars: int = Field(default=MIN_EXIT_REASON, ge=1, le=MAX_FREE_TEXT)
+
+    @property
+    def cosign_window(self) -> timedelta:
+        return timedelta(hours=self.cosign_window_hours)
+
+
+class Infusion(Strict):
+    """What a rate entered at the pump may be (domain/rate_change.py)."""
+
+    max_rate_ml_per_h: float = Field(default=MAX_RATE_ML_PER_H, gt=0, le=10_000)
+
+
+class Readings(Strict):
+    """How far a reading's time may differ from the server's clock (domain/clock.py)."""
+
+    clock_skew_minutes: float = Field(default=CLOCK_SKEW.total_seconds() / 60, ge=0, le=60)
+
+    @property
+    def clock_skew(self) -> timedelta:
+        return timedelta(minutes=self.clock_skew_minutes)
 
 
 class Chart(Strict):
@@ -290,6 +327,9 @@ class Config(Strict):
     board: Board = Board()
     security: Security = Security()
     chart: Chart = Chart()  # issue 9 (chart)
+    sign_off: SignOff = SignOff()
+    infusion: Infusion = Infusion()
+    readings: Readings = Readings()
     plausibility: Plausibility
     protocols: list[Protocol] = Field(min_length=1)
 

@@ -34,8 +34,9 @@ from monitor.services.actors import Actor
 from monitor.services.people import create_patient, create_user
 from monitor.services.ratings import record_rating
 from monitor.services.readings import record_reading
-from monitor.services.recovery import approve_discharge, record_assessment, sign_performed
+from monitor.services.recovery_assessment import record_assessment
 from monitor.services.session_lifecycle import open_session, record_infusion_event
+from monitor.services.sign_off import approve_discharge, sign_performed
 
 DEFAULT_DEMO_PASSWORD = "monitor-demo"
 # The session is opened this long before dosing starts; the physician acknowledges a

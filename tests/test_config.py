@@ -17,6 +17,11 @@ from monitor.config import (
     load_settings,
     parse_config,
 )
+from monitor.domain.clock import CLOCK_SKEW
+from monitor.domain.cosign import COSIGN_WINDOW
+from monitor.domain.override import MIN_OVERRIDE_REASON
+from monitor.domain.rate_change import MAX_RATE_ML_PER_H
+from monitor.domain.reasons import MIN_EXIT_REASON
 
 Raw = dict[str, Any]
 GOOD_SECRET = "k" * 32
@@ -51,6 +56,20 @@ def test_repo_config_loads() -> None:
     assert config.default_protocol.id == "iv-ketamine-0.5"
     assert config.protocol("iv-ketamine-0.5") is config.default_protocol
     assert len(config.default_protocol.excursion_rules) == 8
+
+
+def test_the_rule_numbers_default_to_the_domains() -> None:
+    """A file without the sign-off, infusion and readings blocks keeps today's behaviour."""
+    config = load_config(environ={})
+    assert config.sign_off.cosign_window == COSIGN_WINDOW
+    assert config.sign_off.override_reason_min_chars == MIN_OVERRIDE_REASON
+    assert config.sign_off.exit_reason_min_chars == MIN_EXIT_REASON
+    assert config.infusion.max_rate_ml_per_h == MAX_RATE_ML_PER_H
+    assert config.readings.clock_skew == CLOCK_SKEW
+    bare = yaml.safe_load(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"))
+    for block in ("sign_off", "infusion", "readings"):
+        del bare[block]
+    assert parse_config(bare, environ={}).model_dump() == config.model_dump()
 
 
 def test_unknown_protocol_id_is_a_key_error() -> None:
@@ -225,6 +244,36 @@ BAD_VALUES = [
         _set("app.environment", "staging"), "app.environment = 'staging'", id="unknown-environment"
     ),
     pytest.param(_set("protocols", []), "protocols = []", id="no-protocols"),
+    pytest.param(
+        _set("sign_off.cosign_window_hours", 0),
+        "sign_off.cosign_window_hours = 0",
+        id="no-cosign-window",
+    ),
+    pytest.param(
+        _set("sign_off.override_reason_min_chars", 0),
+        "sign_off.override_reason_min_chars = 0",
+        id="override-reason-may-be-empty",
+    ),
+    pytest.param(
+        _set("sign_off.override_reason_min_chars", 2001),
+        "sign_off.override_reason_min_chars = 2001",
+        id="override-reason-longer-than-any-text",
+    ),
+    pytest.param(
+        _set("sign_off.exit_reason_min_chars", "five"),
+        "sign_off.exit_reason_min_chars = 'five'",
+        id="exit-reason-not-a-number",
+    ),
+    pytest.param(
+        _set("infusion.max_rate_ml_per_h", -1),
+        "infusion.max_rate_ml_per_h = -1",
+        id="negative-rate-limit",
+    ),
+    pytest.param(
+        _set("readings.clock_skew_minutes", 90),
+        "readings.clock_skew_minutes = 90",
+        id="clock-skew-over-an-hour",
+    ),
     pytest.param(_delete("clinic.name"), "clinic.name = missing", id="missing-clinic-name"),
     pytest.param(
         _delete("plausibility.weight"), "plausibility.weight = missing", id="missing-weight-range"

@@ -20,8 +20,8 @@ from sqlalchemy import select
 from monitor.config import Config
 from monitor.db.engine import Database
 from monitor.db.models import Addendum, InfusionEvent, Reading
+from monitor.db.repositories import READING_MEASURES
 from monitor.domain.permissions import Role
-from monitor.services.addenda import READING_FIELDS
 from tests import factories
 from tests.pages.dash_http import ENDPOINT, body, callback_key, prepare, sign_in
 
@@ -235,7 +235,7 @@ THE_READING = object()  # stands for the world's reading id, which a strategy ca
 @FUZZ
 @given(
     reading=st.one_of(st.just(THE_READING), anything),
-    field=st.one_of(st.sampled_from(READING_FIELDS), anything),
+    field=st.one_of(st.sampled_from(READING_MEASURES), anything),
     value=numberish,
     reason=anything,
     key=anything,

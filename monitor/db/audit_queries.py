@@ -21,9 +21,14 @@ from monitor.db.models import (
     SessionSummary,
     User,
 )
+from monitor.db.repositories import READING_MEASURES
+from monitor.domain.cosign import (
+    COSIGN_WINDOW,
+    overdue_if_waiting_since_before,
+    sign_off_wording,
+    window_minutes,
+)
 
-S = SessionSummary
-COSIGN_WITHIN = timedelta(hours=24)
 FLAGS = ("high", "medium", "overdue", "unacknowledged", "override", "not_cosigned", "stopped_early")
 
 
@@ -52,40 +57,42 @@ class HistoryFilter:
 
 
 SORTABLE: dict[str, Any] = {
-    "session_id": S.session_id,
-    "opened_at": S.opened_at,
-    "chair": S.chair,
-    "state": S.state,
-    "dose_mg": S.dose_mg,
-    "high_count": S.high_count,
-    "medium_count": S.medium_count,
-    "unacknowledged_count": S.unacknowledged_count,
-    "minutes_to_ready": S.minutes_to_ready,
-    "readings_missed": S.readings_missed,
+    "session_id": SessionSummary.session_id,
+    "opened_at": SessionSummary.opened_at,
+    "chair": SessionSummary.chair,
+    "state": SessionSummary.state,
+    "dose_mg": SessionSummary.dose_mg,
+    "high_count": SessionSummary.high_count,
+    "medium_count": SessionSummary.medium_count,
+    "unacknowledged_count": SessionSummary.unacknowledged_count,
+    "minutes_to_ready": SessionSummary.minutes_to_ready,
+    "readings_missed": SessionSummary.readings_missed,
     "patient": Patient.family_name,
 }
 
 
-def _not_cosigned(now: datetime) -> Any:
+def _not_cosigned(now: datetime, window: timedelta) -> Any:
+    """domain/cosign.py's rule in SQL: awaiting the co-sign past the window, or given late."""
     return and_(
-        S.state != "stopped_early",
-        S.infusion_stopped_at.is_not(None),
+        SessionSummary.state != "stopped_early",
+        SessionSummary.infusion_stopped_at.is_not(None),
         or_(
             and_(
-                S.approved_at.is_(None),
-                func.coalesce(S.performed_at, S.infusion_stopped_at) < now - COSIGN_WITHIN,
+                SessionSummary.approved_at.is_(None),
+                func.coalesce(SessionSummary.performed_at, SessionSummary.infusion_stopped_at)
+                < overdue_if_waiting_since_before(now, window),
             ),
-            S.cosign_delay_minutes > COSIGN_WITHIN.total_seconds() / 60,
+            SessionSummary.cosign_delay_minutes > window_minutes(window),
         ),
     )
 
 
-def _conditions(f: HistoryFilter, now: datetime) -> list[Any]:
+def _conditions(f: HistoryFilter, now: datetime, window: timedelta) -> list[Any]:
     where: list[Any] = []
     if f.start:
-        where.append(S.opened_at >= f.start)
+        where.append(SessionSummary.opened_at >= f.start)
     if f.end:
-        where.append(S.opened_at < f.end)
+        where.append(SessionSummary.opened_at < f.end)
     if f.patient:
         text = f"%{f.patient.strip().lower()}%"
         where.append(
@@ -96,19 +103,19 @@ def _conditions(f: HistoryFilter, now: datetime) -> list[Any]:
             )
         )
     if f.nurse_id:
-        where.append(S.nurse_id == f.nurse_id)
+        where.append(SessionSummary.nurse_id == f.nurse_id)
     if f.physician_id:
-        where.append(S.physician_id == f.physician_id)
+        where.append(SessionSummary.physician_id == f.physician_id)
     if f.protocol_id:
-        where.append(S.protocol_id == f.protocol_id)
+        where.append(SessionSummary.protocol_id == f.protocol_id)
     flag_terms = {
-        "high": S.high_count > 0,
-        "medium": S.medium_count > 0,
-        "overdue": (S.readings_late + S.readings_missed) > 0,
-        "unacknowledged": S.unacknowledged_count > 0,
-        "override": S.override.is_(True),
-        "not_cosigned": _not_cosigned(now),
-        "stopped_early": S.stopped_early.is_(True),
+        "high": SessionSummary.high_count > 0,
+        "medium": SessionSummary.medium_count > 0,
+        "overdue": (SessionSummary.readings_late + SessionSummary.readings_missed) > 0,
+        "unacknowledged": SessionSummary.unacknowledged_count > 0,
+        "override": SessionSummary.override.is_(True),
+        "not_cosigned": _not_cosigned(now, window),
+        "stopped_early": SessionSummary.stopped_early.is_(True),
     }
     where += [flag_terms[name] for name in sorted(f.flags) if name in flag_terms]
     return where
@@ -153,53 +160,52 @@ class HistoryRow:
 
     @property
     def sign_off(self) -> str:
-        if self.stopped_early and self.approved_at is None:
-            return "ended early"
-        if self.approved_at is not None:
-            return "co-signed (override)" if self.override else "co-signed"
-        if self.performed_at is not None:
-            return "awaiting co-sign"
-        return "not signed"
+        return sign_off_wording(
+            stopped_early=self.stopped_early,
+            performed_at=self.performed_at,
+            approved_at=self.approved_at,
+            override=self.override,
+        )
 
 
-def _base(f: HistoryFilter, now: datetime) -> Any:
+def _base(f: HistoryFilter, now: datetime, window: timedelta) -> Any:
     nurse, physician = aliased(User), aliased(User)
     return (
         select(
-            S.session_id,
-            S.opened_at,
+            SessionSummary.session_id,
+            SessionSummary.opened_at,
             (Patient.family_name + ", " + Patient.given_name).label("patient"),
             Patient.mrn,
-            S.chair,
+            SessionSummary.chair,
             nurse.full_name.label("nurse"),
             physician.full_name.label("physician"),
-            S.protocol_id,
-            S.state,
-            S.infusion_started_at,
-            S.infusion_stopped_at,
-            S.ended_at,
-            S.dose_mg,
-            S.high_count,
-            S.medium_count,
-            S.low_count,
-            S.unacknowledged_count,
-            S.readings_on_time,
-            S.readings_late,
-            S.readings_missed,
-            S.minutes_to_ready,
-            S.performed_at,
-            S.approved_at,
-            S.override,
-            S.stopped_early,
+            SessionSummary.protocol_id,
+            SessionSummary.state,
+            SessionSummary.infusion_started_at,
+            SessionSummary.infusion_stopped_at,
+            SessionSummary.ended_at,
+            SessionSummary.dose_mg,
+            SessionSummary.high_count,
+            SessionSummary.medium_count,
+            SessionSummary.low_count,
+            SessionSummary.unacknowledged_count,
+            SessionSummary.readings_on_time,
+            SessionSummary.readings_late,
+            SessionSummary.readings_missed,
+            SessionSummary.minutes_to_ready,
+            SessionSummary.performed_at,
+            SessionSummary.approved_at,
+            SessionSummary.override,
+            SessionSummary.stopped_early,
             InfusionSession.delivered_mg,
             InfusionSession.delivered_ml,
             InfusionSession.exit_kind,
         )
-        .join(Patient, Patient.id == S.patient_id)
-        .join(InfusionSession, InfusionSession.id == S.session_id)
-        .join(nurse, nurse.id == S.nurse_id)
-        .outerjoin(physician, physician.id == S.physician_id)
-        .where(*_conditions(f, now))
+        .join(Patient, Patient.id == SessionSummary.patient_id)
+        .join(InfusionSession, InfusionSession.id == SessionSummary.session_id)
+        .join(nurse, nurse.id == SessionSummary.nurse_id)
+        .outerjoin(physician, physician.id == SessionSummary.physician_id)
+        .where(*_conditions(f, now, window))
     )
 
 
@@ -215,17 +221,20 @@ def history_page(
     descending: bool = True,
     offset: int = 0,
     limit: int = 100,
+    cosign_window: timedelta = COSIGN_WINDOW,
 ) -> tuple[list[HistoryRow], int | None]:
     """One page of the session history, and how many sessions match: exact up to
     COUNT_CAP, None beyond (counting years of sessions on every page would make the
     first page cost grow with the history)."""
-    column = SORTABLE.get(sort, S.opened_at)
-    order = [column.desc() if descending else column.asc(), S.session_id.desc()]
-    rows = db.execute(_base(f, now).order_by(*order).offset(offset).limit(limit)).all()
+    column = SORTABLE.get(sort, SessionSummary.opened_at)
+    order = [column.desc() if descending else column.asc(), SessionSummary.session_id.desc()]
+    rows = db.execute(
+        _base(f, now, cosign_window).order_by(*order).offset(offset).limit(limit)
+    ).all()
     capped = (
-        select(S.session_id)
-        .join(Patient, Patient.id == S.patient_id)
-        .where(*_conditions(f, now))
+        select(SessionSummary.session_id)
+        .join(Patient, Patient.id == SessionSummary.patient_id)
+        .where(*_conditions(f, now, cosign_window))
         .limit(COUNT_CAP + 1)
         .subquery()
     )
@@ -234,12 +243,17 @@ def history_page(
 
 
 def history_stream(
-    db: Session, f: HistoryFilter, now: datetime, batch: int = 2000
+    db: Session,
+    f: HistoryFilter,
+    now: datetime,
+    batch: int = 2000,
+    *,
+    cosign_window: timedelta = COSIGN_WINDOW,
 ) -> Iterator[HistoryRow]:
     """Every matching session, oldest first, fetched in batches (bounded memory)."""
     result = db.execute(
-        _base(f, now)
-        .order_by(S.opened_at, S.session_id)
+        _base(f, now, cosign_window)
+        .order_by(SessionSummary.opened_at, SessionSummary.session_id)
         .execution_options(yield_per=batch, stream_results=True)
     )
     for row in result:
@@ -251,13 +265,7 @@ READING_COLUMNS = (
     "reading_id",
     "phase",
     "taken_at",
-    "systolic",
-    "diastolic",
-    "heart_rate",
-    "spo2",
-    "resp_rate",
-    "temperature",
-    "moaas",
+    *READING_MEASURES,
     "source",
     "entered_by",
     "entered_at",
@@ -265,11 +273,18 @@ READING_COLUMNS = (
 
 
 def readings_stream(
-    db: Session, f: HistoryFilter, now: datetime, batch: int = 5000
+    db: Session,
+    f: HistoryFilter,
+    now: datetime,
+    batch: int = 5000,
+    *,
+    cosign_window: timedelta = COSIGN_WINDOW,
 ) -> Iterator[tuple[Any, ...]]:
     """Every reading of the matching sessions, in session and time order, in batches."""
     sessions = (
-        select(S.session_id).join(Patient, Patient.id == S.patient_id).where(*_conditions(f, now))
+        select(SessionSummary.session_id)
+        .join(Patient, Patient.id == SessionSummary.patient_id)
+        .where(*_conditions(f, now, cosign_window))
     )
     statement = (
         select(
@@ -277,13 +292,7 @@ def readings_stream(
             Reading.id,
             Reading.phase,
             Reading.taken_at,
-            Reading.systolic,
-            Reading.diastolic,
-            Reading.heart_rate,
-            Reading.spo2,
-            Reading.resp_rate,
-            Reading.temperature,
-            Reading.moaas,
+            *(getattr(Reading, measure) for measure in READING_MEASURES),
             Reading.source,
             User.full_name,
             Reading.entered_at,
@@ -316,56 +325,36 @@ class MeasureRow:
     stopped_early: bool
 
 
-def measure_rows(db: Session, start: datetime, end: datetime, now: datetime) -> list[MeasureRow]:
+def measure_rows(
+    db: Session,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    *,
+    cosign_window: timedelta = COSIGN_WINDOW,
+) -> list[MeasureRow]:
     """The sessions opened in [start, end), with what the measures need."""
     rows = db.execute(
         select(
-            S.session_id,
-            S.opened_at,
-            S.state,
-            S.high_count,
-            S.medium_count,
-            S.low_count,
-            S.readings_on_time,
-            S.readings_late,
-            S.readings_missed,
-            S.minutes_to_ready,
-            S.override,
-            _not_cosigned(now),
-            S.stopped_early,
-        ).where(S.opened_at >= start, S.opened_at < end)
+            SessionSummary.session_id,
+            SessionSummary.opened_at,
+            SessionSummary.state,
+            SessionSummary.high_count,
+            SessionSummary.medium_count,
+            SessionSummary.low_count,
+            SessionSummary.readings_on_time,
+            SessionSummary.readings_late,
+            SessionSummary.readings_missed,
+            SessionSummary.minutes_to_ready,
+            SessionSummary.override,
+            _not_cosigned(now, cosign_window).label("not_cosigned"),
+            SessionSummary.stopped_early,
+        ).where(SessionSummary.opened_at >= start, SessionSummary.opened_at < end)
     ).all()
+    flags = ("override", "not_cosigned", "stopped_early")  # 0/1 on SQLite: stored as bool
     return [
-        MeasureRow(
-            sid,
-            opened,
-            state,
-            high,
-            medium,
-            low,
-            on_time,
-            late,
-            missed,
-            ready,
-            bool(override),
-            bool(not_cosigned),
-            bool(early),
-        )
-        for (
-            sid,
-            opened,
-            state,
-            high,
-            medium,
-            low,
-            on_time,
-            late,
-            missed,
-            ready,
-            override,
-            not_cosigned,
-            early,
-        ) in rows
+        MeasureRow(**{**row._mapping, **{name: bool(row._mapping[name]) for name in flags}})
+        for row in rows
     ]
 
 

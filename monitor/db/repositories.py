@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import select, update
@@ -23,7 +21,13 @@ from monitor.db.models import (
     User,
 )
 from monitor.domain.delivered_dose import PumpEvent
-from monitor.domain.schedule import InfusionTimes, Pause
+from monitor.domain.infusion_times import build_infusion_times
+from monitor.domain.schedule import InfusionTimes
+from monitor.domain.vitals import VitalSigns
+from monitor.domain.vocabulary import Measure
+
+# The columns of a reading that hold a measure, in the form's order: every Measure.
+READING_MEASURES: tuple[str, ...] = tuple(m.value for m in Measure)
 
 ACTIVE_STATES = ACTIVE_SESSION_STATES
 
@@ -80,6 +84,19 @@ def latest_baseline(db: Session, session_id: int) -> Reading | None:
     ).first()
 
 
+def vitals_of(row: Reading) -> VitalSigns:
+    """A stored reading's vital signs, as the domain rules take them."""
+    return VitalSigns(
+        systolic=row.systolic,
+        diastolic=row.diastolic,
+        heart_rate=row.heart_rate,
+        spo2=row.spo2,
+        resp_rate=row.resp_rate,
+        temperature=row.temperature,
+        moaas=row.moaas,
+    )
+
+
 def excursions_of_reading(db: Session, reading_id: int) -> list[Excursion]:
     return list(
         db.scalars(
@@ -116,22 +133,3 @@ def pump_events(db: Session, session_id: int) -> list[PumpEvent]:
             .order_by(InfusionEvent.occurred_at, InfusionEvent.id)
         ).all()
     ]
-
-
-def build_infusion_times(
-    started_at: datetime | None,
-    stopped_at: datetime | None,
-    pause_events: Sequence[tuple[str, datetime]],
-) -> InfusionTimes:
-    """Pair pause and resume events into pauses."""
-    pauses: list[Pause] = []
-    open_since: datetime | None = None
-    for kind, at in pause_events:
-        if kind == "pause" and open_since is None:
-            open_since = at
-        elif kind == "resume" and open_since is not None:
-            pauses.append(Pause(open_since, at))
-            open_since = None
-    if open_since is not None:
-        pauses.append(Pause(open_since, None))
-    return InfusionTimes(started_at, stopped_at, tuple(pauses))

@@ -14,9 +14,8 @@ from zoneinfo import ZoneInfo
 
 from monitor.domain.discharge import Criterion
 from monitor.domain.errors import FieldProblem
+from monitor.domain.override import MIN_OVERRIDE_REASON, override_problems
 from monitor.domain.vocabulary import Priority
-
-MIN_OVERRIDE_REASON = 10
 
 
 @dataclass(frozen=True)
@@ -58,15 +57,7 @@ def approval_problems(
         )
         for a in blocking_alerts(open_alerts)
     ]
-    reason = (override_reason or "").strip()
-    unmet = [c for c in criteria if not c.met]
-    if unmet and not reason:
-        problems += [FieldProblem("override", f"Not met: {c.label} ({c.detail})") for c in unmet]
-    elif unmet and len(reason) < min_reason:
-        problems.append(
-            FieldProblem("override", "Write the reason for discharging with criteria unmet")
-        )
-    return problems
+    return problems + override_problems(criteria, override_reason, minimum=min_reason)
 
 
 def may_approve(

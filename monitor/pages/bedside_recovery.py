@@ -20,12 +20,9 @@ from monitor.domain.permissions import Action
 from monitor.pages.bedside_wiring import for_session, new_key, on_tap, this_session
 from monitor.services.acknowledgements import acknowledge_excursions
 from monitor.services.errors import Conflict, DomainError, NotFound
-from monitor.services.recovery import (
-    approve_discharge,
-    record_assessment,
-    recovery_status,
-    sign_performed,
-)
+from monitor.services.recovery import recovery_status
+from monitor.services.recovery_assessment import record_assessment
+from monitor.services.sign_off import approve_discharge, sign_performed
 from monitor.ui import recovery_view
 from monitor.ui.feedback import notice, problem
 from monitor.ui.ids import Bedside, Recovery

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from monitor.config import Config
 from monitor.db.engine import Database
 from monitor.db.models import Addendum, InfusionSession, Reading
+from monitor.db.repositories import READING_MEASURES
 from monitor.db.types import utcnow
 from monitor.domain.errors import refuse
 from monitor.domain.free_text import MAX_FREE_TEXT
@@ -21,15 +22,6 @@ from monitor.services.audit import add_audit
 from monitor.services.errors import InvalidEntry, NotFound
 from monitor.services.idempotency import run_once, same_person, same_session, same_values
 
-READING_FIELDS = (
-    "systolic",
-    "diastolic",
-    "heart_rate",
-    "spo2",
-    "resp_rate",
-    "temperature",
-    "moaas",
-)
 MAX_TEXT = MAX_FREE_TEXT
 
 
@@ -41,7 +33,7 @@ class AddendumSaved:
 
 def _corrected_reading_value(row: Reading, field: str, text: str, config: Config) -> str:
     """A corrected vital must itself be plausible, judged with the rest of the reading."""
-    current = {f: getattr(row, f) for f in READING_FIELDS}
+    current = {f: getattr(row, f) for f in READING_MEASURES}
     current[field] = parse_reading_value(field, text)
     problems = plausibility_problems(
         VitalSigns(**current), config.plausibility, require_moaas=False
@@ -94,7 +86,7 @@ def add_addendum(
         raise refuse("corrected_value", "Write the corrected value or note")
     if (reading_id is None) != (field is None):
         raise refuse("field", "Name both the reading and the value to correct")
-    if field is not None and field not in READING_FIELDS:
+    if field is not None and field not in READING_MEASURES:
         raise refuse("field", "Choose which value of the reading to correct")
 
     def write(db: Session) -> AddendumSaved:

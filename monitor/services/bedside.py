@@ -9,10 +9,10 @@ from datetime import datetime
 from monitor.config import Config, Protocol
 from monitor.db import queries
 from monitor.db.engine import Database
-from monitor.db.repositories import build_infusion_times
 from monitor.db.types import utcnow
 from monitor.domain.dose import DosePlan, plan_dose
 from monitor.domain.errors import refuse
+from monitor.domain.infusion_times import build_infusion_times, pause_events_by_session
 from monitor.domain.permissions import Action
 from monitor.domain.schedule import (
     DueState,
@@ -125,9 +125,7 @@ def chairs(
     readings: dict[int, list[datetime]] = defaultdict(list)
     for reading in data.readings:
         readings[reading.session_id].append(reading.taken_at)
-    pauses: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
-    for event in data.pause_events:
-        pauses[event.session_id].append((event.kind, event.occurred_at))
+    pauses = pause_events_by_session(data.pause_events)
     highs = Counter(x.session_id for x in data.unacknowledged if x.priority == Priority.HIGH)
     active = {}
     for s in data.sessions:

@@ -9,10 +9,10 @@ from datetime import datetime
 from monitor.config import Config
 from monitor.db import queries
 from monitor.db.engine import Database
-from monitor.db.repositories import build_infusion_times
 from monitor.db.types import utcnow
 from monitor.domain.board import TileState, escalated, order
 from monitor.domain.excursions import PRIORITY_RANK
+from monitor.domain.infusion_times import build_infusion_times
 from monitor.domain.permissions import Action
 from monitor.domain.schedule import DueState, DueStatus, next_due
 from monitor.domain.vocabulary import Priority

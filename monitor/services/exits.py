@@ -17,22 +17,16 @@ from monitor.db.models import InfusionSession
 from monitor.db.types import utcnow
 from monitor.domain.errors import refuse
 from monitor.domain.permissions import Action, is_allowed
+from monitor.domain.reasons import exit_reason
 from monitor.domain.session_state import EXIT_WORDS, ExitKind, SessionEvent, SessionState
+from monitor.domain.vocabulary import SignatureMeaning
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
 from monitor.services.errors import NotFound
-from monitor.services.recovery import (
-    _as_assessment,
-    _check_password,
-    _criteria,
-    _latest_assessment,
-    _sign,
-)
-from monitor.services.session_lifecycle import MAX_REASON, load_locked, move
+from monitor.services.recovery_criteria import as_assessment, criteria_now, latest_assessment
+from monitor.services.session_lifecycle import load_locked, move
+from monitor.services.sign_off import check_signing_password, sign
 from monitor.services.summaries import refresh_summary
-
-EXIT_MEANING = "exit"
-MIN_EXIT_REASON = 5
 
 
 @dataclass(frozen=True)
@@ -49,15 +43,6 @@ def _exit_kind(kind: str) -> ExitKind:
         raise refuse("exit_kind", "Choose transfer or against medical advice") from None
 
 
-def _exit_reason(reason: str | None) -> str:
-    text = (reason or "").strip()
-    if len(text) < MIN_EXIT_REASON:
-        raise refuse("reason", "Write why the patient leaves recovery without discharge")
-    if len(text) > MAX_REASON:
-        raise refuse("reason", f"Keep the reason under {MAX_REASON} characters")
-    return text
-
-
 def sign_exit(
     *,
     database: Database,
@@ -72,21 +57,19 @@ def sign_exit(
     """The physician signs a session in recovery out as transferred or left against advice."""
     ensure_allowed(actor, Action.SIGN_EXIT)
     exit_kind = _exit_kind(kind)
-    text = _exit_reason(reason)
-    _check_password(database, config, actor, password, session_id=session_id, now=now)
+    text = exit_reason(reason, minimum=config.sign_off.exit_reason_min_chars)
+    check_signing_password(database, config, actor, password, session_id=session_id, now=now)
     at = now or utcnow()
     with database.session_scope() as db:
         session = load_locked(db, session_id)
         state = move(db, session, SessionEvent.SIGNED_EXIT, actor=actor, at=at, reason=text)
-        latest = _latest_assessment(db, session_id)
-        criteria = _criteria(
-            db, session, config.protocol(session.protocol_id), at, _as_assessment(latest)
-        )
-        signature = _sign(
+        latest = latest_assessment(db, session_id)
+        criteria = criteria_now(db, session, config, at, as_assessment(latest))
+        signature = sign(
             db,
             session,
             actor,
-            meaning=EXIT_MEANING,
+            meaning=SignatureMeaning.EXIT,
             assessment_id=latest.id if latest else None,
             criteria=criteria,
             at=at,

@@ -84,15 +84,7 @@ def attempt_password(
     accepted = verify()
     with database.session_scope() as db:
         if accepted is None:
-            add_audit(
-                db,
-                actor=attempt.actor,
-                action=FAILED[attempt.purpose],
-                entity_type="user",
-                entity_id=attempt.actor.id if attempt.actor else None,
-                at=attempt.at,
-                new={"username": attempt.username, "remote_addr": attempt.remote_addr},
-            )
+            _audit_attempt(db, attempt, FAILED[attempt.purpose])
             return None
         db.execute(delete(LoginFailure).where(LoginFailure.id == reserved))
         if attempt.purpose is Purpose.SIGN_IN:
@@ -106,6 +98,19 @@ def attempt_password(
                 new={"remote_addr": attempt.remote_addr},
             )
     return accepted
+
+
+def _audit_attempt(db: Session, attempt: Attempt, action: str, **more: str) -> None:
+    """The audit entry of a refused attempt (failed or locked), under the person it names."""
+    add_audit(
+        db,
+        actor=attempt.actor,
+        action=action,
+        entity_type="user",
+        entity_id=attempt.actor.id if attempt.actor else None,
+        at=attempt.at,
+        new={"username": attempt.username, "remote_addr": attempt.remote_addr, **more},
+    )
 
 
 def _reserve(database: Database, rules: Security, attempt: Attempt) -> int:
@@ -124,19 +129,7 @@ def _reserve(database: Database, rules: Security, attempt: Attempt) -> int:
             db.add(row)
             db.flush()
             return row.id
-        add_audit(
-            db,
-            actor=attempt.actor,
-            action=LOCKED[attempt.purpose],
-            entity_type="user",
-            entity_id=attempt.actor.id if attempt.actor else None,
-            at=attempt.at,
-            new={
-                "username": attempt.username,
-                "remote_addr": attempt.remote_addr,
-                "lock": lock.value,
-            },
-        )
+        _audit_attempt(db, attempt, LOCKED[attempt.purpose], lock=lock.value)
     raise AttemptRefused(lock)
 
 

@@ -15,12 +15,10 @@ from monitor.db.types import utcnow
 from monitor.domain.permissions import Action
 from monitor.domain.scales import dissociation_present, score_cadss
 from monitor.domain.schedule import cadss_timepoint
-from monitor.domain.session_state import SessionState, accepts_entries
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
-from monitor.services.errors import IllegalTransition
 from monitor.services.idempotency import run_once, same_person, same_session, same_values
-from monitor.services.session_lifecycle import load_locked
+from monitor.services.session_lifecycle import load_for_entries
 
 
 @dataclass(frozen=True)
@@ -59,12 +57,7 @@ def record_rating(
     at = now or utcnow()
 
     def write(db: Session) -> RatingSaved:
-        session = load_locked(db, session_id)
-        state = SessionState(session.state)
-        if not accepts_entries(state):
-            raise IllegalTransition(
-                f"This session is {state.value.replace('_', ' ')}: it takes no more ratings"
-            )
+        session = load_for_entries(db, session_id, "ratings")
         protocol = config.protocol(session.protocol_id)
         ratings = protocol.ratings
         chosen = version or ratings.cadss_version

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -13,21 +13,21 @@ from monitor.db import repositories as repo
 from monitor.db.engine import Database
 from monitor.db.models import Excursion, InfusionSession, Reading
 from monitor.db.types import utcnow
+from monitor.domain.clock import check_not_before_opening, check_not_in_future
 from monitor.domain.errors import refuse
 from monitor.domain.excursions import excursions_for
 from monitor.domain.permissions import Action
-from monitor.domain.session_state import SessionEvent, SessionState, accepts_entries, phase_of
+from monitor.domain.session_state import SessionEvent, SessionState, phase_of
 from monitor.domain.vitals import VitalSigns, check_plausible, parse_vitals
 from monitor.domain.vocabulary import Priority
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
-from monitor.services.errors import IllegalTransition, NotFound
+from monitor.services.errors import NotFound
 from monitor.services.idempotency import run_once, same_person, same_session, same_values
-from monitor.services.session_lifecycle import load_locked, move
+from monitor.services.session_lifecycle import load_for_entries, move
 from monitor.services.summaries import refresh_summary
 
 SOURCES = ("manual", "device")
-CLOCK_SKEW = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -59,18 +59,6 @@ def _saved(row: Reading, excursions: list[Excursion], *, duplicate: bool) -> Rea
     return ReadingSaved(row.id, row.session_id, row.phase, row.taken_at, flags, duplicate)
 
 
-def _as_vitals(row: Reading) -> VitalSigns:
-    return VitalSigns(
-        systolic=row.systolic,
-        diastolic=row.diastolic,
-        heart_rate=row.heart_rate,
-        spo2=row.spo2,
-        resp_rate=row.resp_rate,
-        temperature=row.temperature,
-        moaas=row.moaas,
-    )
-
-
 def record_reading(
     *,
     database: Database,
@@ -89,29 +77,24 @@ def record_reading(
     taken = taken_at or entered_at
     if taken.tzinfo is None:
         raise refuse("taken_at", "The reading time has no time zone")
-    if taken > entered_at + CLOCK_SKEW:
-        raise refuse("taken_at", "A reading cannot be taken in the future")
+    skew = config.readings.clock_skew
+    check_not_in_future(taken, entered_at, skew=skew)
     if source not in SOURCES:
         raise refuse("source", f"Unknown source {source!r}")
 
     def write(db: Session) -> ReadingSaved:
-        session = load_locked(db, session_id)
+        session = load_for_entries(db, session_id, "readings")
         state = SessionState(session.state)
-        if not accepts_entries(state):
-            raise IllegalTransition(
-                f"This session is {state.value.replace('_', ' ')}: it takes no more readings"
-            )
         protocol = config.protocol(session.protocol_id)
         check_plausible(
             vitals, config.plausibility, require_moaas=protocol.ratings.moaas_with_every_reading
         )
-        if taken < session.opened_at - CLOCK_SKEW:
-            raise refuse("taken_at", "A reading cannot be taken before the session opened")
+        check_not_before_opening(taken, session.opened_at, skew=skew)
         phase = phase_of(state)
         baseline = None
         if phase != "baseline":
             prior = repo.latest_baseline(db, session.id)
-            baseline = _as_vitals(prior) if prior else None
+            baseline = repo.vitals_of(prior) if prior else None
         row = Reading(
             session_id=session.id,
             phase=phase,
@@ -186,7 +169,7 @@ def record_reading(
         named = taken_at is not None
         same_values(
             {
-                "vitals": _as_vitals(prior),
+                "vitals": repo.vitals_of(prior),
                 "source": prior.source,
                 "taken_at": prior.taken_at if named else None,
             },

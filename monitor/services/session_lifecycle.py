@@ -23,19 +23,27 @@ from monitor.domain.delivered_dose import (
     planned_volume_ml,
 )
 from monitor.domain.dose import plan_dose
-from monitor.domain.free_text import MAX_FREE_TEXT
 from monitor.domain.permissions import Action
+from monitor.domain.rate_change import check_rate
+from monitor.domain.reasons import clean_reason, required_reason
 from monitor.domain.session_state import (
     DOSING_STATES,
     SessionEvent,
     SessionState,
+    accepts_entries,
     ends_early_into,
     next_state,
 )
 from monitor.domain.vitals import parse_weight
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
-from monitor.services.errors import Conflict, FieldProblem, InvalidEntry, NotFound
+from monitor.services.errors import (
+    Conflict,
+    FieldProblem,
+    IllegalTransition,
+    InvalidEntry,
+    NotFound,
+)
 from monitor.services.idempotency import (
     EARLY_END_KEY_PREFIX,
     run_once,
@@ -44,9 +52,6 @@ from monitor.services.idempotency import (
     same_values,
 )
 from monitor.services.summaries import refresh_summary
-
-MAX_RATE_ML_PER_H = 1000.0
-MAX_REASON = MAX_FREE_TEXT
 
 
 @dataclass(frozen=True)
@@ -161,6 +166,18 @@ def load_locked(db: Session, session_id: int) -> InfusionSession:
     return row
 
 
+def load_for_entries(db: Session, session_id: int, entries: str) -> InfusionSession:
+    """The session row, locked, for a new reading or rating; refused once the session has
+    ended (its record is signed and locked), saying it takes no more `entries`."""
+    row = load_locked(db, session_id)
+    state = SessionState(row.state)
+    if not accepts_entries(state):
+        raise IllegalTransition(
+            f"This session is {state.value.replace('_', ' ')}: it takes no more {entries}"
+        )
+    return row
+
+
 def move(
     db: Session,
     row: InfusionSession,
@@ -207,15 +224,6 @@ _KINDS = {
 }
 
 
-def _clean_reason(reason: str | None) -> str | None:
-    text = (reason or "").strip()
-    if len(text) > MAX_REASON:
-        raise InvalidEntry(
-            [FieldProblem("reason", f"Keep the reason under {MAX_REASON} characters")]
-        )
-    return text or None
-
-
 def record_infusion_event(
     *,
     database: Database,
@@ -233,19 +241,11 @@ def record_infusion_event(
     if event not in _KINDS:
         raise InvalidEntry([FieldProblem("event", f"{event} is not an infusion event")])
     at = now or utcnow()
-    text = _clean_reason(reason)
-    if event is SessionEvent.RATE_CHANGE and (
-        rate_ml_per_h is None or not 0 < rate_ml_per_h <= MAX_RATE_ML_PER_H
-    ):
-        raise InvalidEntry(
-            [
-                FieldProblem(
-                    "rate", f"Enter the new rate in mL/h, above 0 and up to {MAX_RATE_ML_PER_H:g}"
-                )
-            ]
-        )
-    if event is SessionEvent.PAUSE and text is None:
-        raise InvalidEntry([FieldProblem("reason", "Say why the infusion is paused")])
+    text = clean_reason(reason)
+    if event is SessionEvent.RATE_CHANGE:
+        check_rate(rate_ml_per_h, maximum=config.infusion.max_rate_ml_per_h)
+    if event is SessionEvent.PAUSE:
+        text = required_reason(text, "Say why the infusion is paused")
 
     def write(db: Session) -> EventRecorded:
         row = load_locked(db, session_id)
@@ -394,9 +394,7 @@ def end_session_early(
     discharge sign-off or a physician-signed exit (monitor.services.exits)."""
     ensure_allowed(actor, Action.END_SESSION_EARLY)
     at = now or utcnow()
-    text = _clean_reason(reason)
-    if text is None:
-        raise InvalidEntry([FieldProblem("reason", "Say why the session ends early")])
+    text = required_reason(reason, "Say why the session ends early")
     with database.session_scope() as db:
         row = load_locked(db, session_id)
         stop_key = END_EARLY_KEY.format(row.id)

@@ -156,6 +156,21 @@ def note_use(*, database: Database, state: Open, now: datetime | None = None) ->
     return replace(state, last_seen_at=at)
 
 
+def _audit_signed_out(
+    db: Session, actor: Actor | None, row_id: int | None, at: datetime, reason: str
+) -> None:
+    """The audit entry of a sign-in that ended: idle, signed out or replaced."""
+    add_audit(
+        db,
+        actor=actor,
+        action="auth.signed_out",
+        entity_type=ENTITY,
+        entity_id=row_id,
+        at=at,
+        new={"reason": reason},
+    )
+
+
 def _end_idle(
     database: Database, row_id: int, actor: Actor, idle_since: datetime, at: datetime
 ) -> None:
@@ -171,15 +186,7 @@ def _end_idle(
             .values(revoked_at=at, revoked_reason=Ended.IDLE.value)
         )
         if _rowcount(ended):
-            add_audit(
-                db,
-                actor=actor,
-                action="auth.signed_out",
-                entity_type=ENTITY,
-                entity_id=row_id,
-                at=at,
-                new={"reason": "idle"},
-            )
+            _audit_signed_out(db, actor, row_id, at, "idle")
 
 
 def sign_out(
@@ -207,15 +214,7 @@ def sign_out(
         row_id = db.scalar(
             select(SignInSession.id).where(SignInSession.token_hash == token_hash(token))
         )
-        add_audit(
-            db,
-            actor=actor,
-            action="auth.signed_out",
-            entity_type=ENTITY,
-            entity_id=row_id,
-            at=at,
-            new={"reason": reason},
-        )
+        _audit_signed_out(db, actor, row_id, at, reason)
         return True
 
 

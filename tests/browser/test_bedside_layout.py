@@ -12,7 +12,8 @@ from monitor.config import Config
 from monitor.db.types import utcnow
 from monitor.domain.session_state import SessionEvent
 from monitor.services.people import verify_password
-from monitor.services.recovery import record_assessment, sign_performed
+from monitor.services.recovery_assessment import record_assessment
+from monitor.services.sign_off import sign_performed
 from tests import factories
 from tests.browser.conftest import LANDSCAPE, PORTRAIT, Server
 from tests.browser.steps import enter_reading, open_chair, save_reading, sign_in, wait_saved

@@ -8,14 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from monitor.domain.approval import (
-    MIN_OVERRIDE_REASON,
-    OpenAlert,
-    approval_problems,
-    blocking_alerts,
-    may_approve,
-)
+from monitor.domain.approval import OpenAlert, approval_problems, blocking_alerts, may_approve
 from monitor.domain.discharge import Criterion
+from monitor.domain.override import MIN_OVERRIDE_REASON
 from monitor.domain.vocabulary import Priority
 
 T = datetime(2026, 11, 20, 19, 32, tzinfo=UTC)

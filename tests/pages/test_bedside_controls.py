@@ -25,8 +25,8 @@ from monitor.domain.session_state import (
     allows,
 )
 from monitor.services.actors import Actor
-from monitor.services.recovery import approve_discharge, sign_performed
 from monitor.services.session_lifecycle import end_session_early
+from monitor.services.sign_off import approve_discharge, sign_performed
 from tests import factories
 from tests.factories import PASSWORD, T0
 from tests.pages.dash_http import call, prepare, sign_in

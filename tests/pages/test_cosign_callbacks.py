@@ -12,7 +12,7 @@ from monitor.config import Config
 from monitor.db.engine import Database
 from monitor.db.models import Acknowledgement, Excursion
 from monitor.domain.permissions import Role
-from monitor.services.recovery import approve_discharge, sign_performed
+from monitor.services.sign_off import approve_discharge, sign_performed
 from tests import factories
 from tests.factories import PASSWORD
 from tests.pages.dash_http import call, prepare, sign_in

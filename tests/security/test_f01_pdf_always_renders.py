@@ -17,14 +17,15 @@ from monitor.config import Config
 from monitor.db.engine import Database
 from monitor.db.models import InfusionSession, Signature
 from monitor.db.queries import FullRecord, ReadingRow, SessionSnapshot, SignatureRow
+from monitor.domain.override import MAX_OVERRIDE_REASON
 from monitor.domain.permissions import Role
 from monitor.reports.discharge_pdf import render
 from monitor.services.actors import Actor
 from monitor.services.addenda import MAX_TEXT, add_addendum
 from monitor.services.errors import InvalidEntry
-from monitor.services.recovery import MAX_OVERRIDE_REASON, approve_discharge, sign_performed
 from monitor.services.session_lifecycle import end_session_early
 from monitor.services.session_record import discharge_pdf
+from monitor.services.sign_off import approve_discharge, sign_performed
 from tests import factories
 from tests.factories import PASSWORD, T0
 from tests.reports.test_discharge_pdf_complete import REMS, ZONE, header

@@ -23,7 +23,7 @@ from monitor.services.actors import Actor
 from monitor.services.errors import DomainError, InvalidEntry
 from monitor.services.exits import sign_exit
 from monitor.services.people import SignInRefused, sign_in
-from monitor.services.recovery import approve_discharge, sign_performed
+from monitor.services.sign_off import approve_discharge, sign_performed
 from tests import factories
 from tests.factories import PASSWORD
 from tests.services.test_recovery import READY, assess, recovered

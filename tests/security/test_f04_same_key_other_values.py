@@ -33,7 +33,7 @@ from monitor.services.addenda import add_addendum
 from monitor.services.errors import Conflict, InvalidEntry
 from monitor.services.ratings import record_rating
 from monitor.services.readings import record_entered_reading, record_reading
-from monitor.services.recovery import record_assessment
+from monitor.services.recovery_assessment import record_assessment
 from monitor.services.session_lifecycle import (
     END_EARLY_KEY,
     end_session_early,

@@ -29,8 +29,9 @@ from monitor.services.addenda import add_addendum
 from monitor.services.exits import sign_exit
 from monitor.services.people import create_patient, create_user
 from monitor.services.ratings import record_rating
-from monitor.services.recovery import approve_discharge, record_assessment, sign_performed
+from monitor.services.recovery_assessment import record_assessment
 from monitor.services.session_lifecycle import end_session_early, open_session
+from monitor.services.sign_off import approve_discharge, sign_performed
 from tests import factories
 from tests.factories import PASSWORD, T0
 from tests.pages.dash_http import prepare, sign_in

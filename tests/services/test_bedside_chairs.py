@@ -17,7 +17,8 @@ from monitor.domain.session_state import SessionEvent
 from monitor.services.acknowledgements import acknowledge_excursions
 from monitor.services.bedside import chairs
 from monitor.services.errors import PermissionDenied
-from monitor.services.recovery import record_assessment, sign_performed
+from monitor.services.recovery_assessment import record_assessment
+from monitor.services.sign_off import sign_performed
 from tests import factories
 from tests.factories import PASSWORD, T0
 

@@ -32,7 +32,7 @@ from monitor.services.addenda import add_addendum
 from monitor.services.errors import Conflict
 from monitor.services.ratings import record_rating
 from monitor.services.readings import record_reading
-from monitor.services.recovery import record_assessment
+from monitor.services.recovery_assessment import record_assessment
 from monitor.services.session_lifecycle import open_session, record_infusion_event
 from tests import factories
 from tests.factories import T0

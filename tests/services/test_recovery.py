@@ -30,13 +30,10 @@ from monitor.services.addenda import add_addendum
 from monitor.services.board import board_view
 from monitor.services.errors import IllegalTransition, InvalidEntry, PermissionDenied
 from monitor.services.ratings import record_rating
-from monitor.services.recovery import (
-    approve_discharge,
-    record_assessment,
-    recovery_status,
-    sign_performed,
-)
+from monitor.services.recovery import recovery_status
+from monitor.services.recovery_assessment import record_assessment
 from monitor.services.session_record import discharge_pdf
+from monitor.services.sign_off import approve_discharge, sign_performed
 from tests import factories
 from tests.factories import PASSWORD, T0
 
