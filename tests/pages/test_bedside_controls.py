@@ -14,8 +14,7 @@ from typing import Any
 import pytest
 from dash import Dash
 
-from monitor.app import create_app
-from monitor.config import Config, Settings
+from monitor.config import Config
 from monitor.db.engine import Database
 from monitor.domain.permissions import Role
 from monitor.domain.session_state import (
@@ -41,11 +40,6 @@ PUMP_CONTROLS = {
     "bed-rate-change": SessionEvent.RATE_CHANGE,
     "bed-end-early": SessionEvent.END_EARLY,
 }
-
-
-@pytest.fixture
-def app(settings: Settings) -> Dash:
-    return create_app(settings)
 
 
 def in_state(
