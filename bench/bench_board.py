@@ -70,7 +70,7 @@ def measure(
     single = summary(timings(refresh, 60))
     with ThreadPoolExecutor(max_workers=VIEWERS) as pool:
         started = time.perf_counter()
-        results = list(pool.map(lambda i: timings(refresh, 20), range(VIEWERS)))
+        results = list(pool.map(lambda _viewer: timings(refresh, 20), range(VIEWERS)))
         wall = time.perf_counter() - started
     concurrent = summary([t for viewer in results for t in viewer])
     return {"single": single, "concurrent": concurrent, "throughput": (VIEWERS * 20 / wall, 0.0)}

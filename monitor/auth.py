@@ -293,7 +293,7 @@ def _guard() -> Any:
     if ended is not None:
         return ended
     _count_use()
-    if path == LOGIN_PAGE or path.startswith(PUBLIC_PREFIXES) or path == CALLBACK_PATH:
+    if path in (LOGIN_PAGE, CALLBACK_PATH) or path.startswith(PUBLIC_PREFIXES):
         return None  # callbacks check the role themselves, in `require`
     if current_actor() is not None:
         return None

@@ -35,7 +35,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_db_check(args: argparse.Namespace) -> int:
+def cmd_db_check(_args: argparse.Namespace) -> int:
     migrate.check(load_settings().database_url)
     return 0
 
@@ -78,7 +78,7 @@ def cmd_set_password(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_seed_demo(args: argparse.Namespace) -> int:
+def cmd_seed_demo(_args: argparse.Namespace) -> int:
     from monitor.demo import demo_password, is_empty, seed_demo
 
     settings = load_settings()
@@ -181,7 +181,7 @@ def cmd_audit_anchor(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_summaries_rebuild(args: argparse.Namespace) -> int:
+def cmd_summaries_rebuild(_args: argparse.Namespace) -> int:
     from monitor.services.summaries import rebuild_all
 
     settings = load_settings()

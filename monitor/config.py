@@ -371,7 +371,7 @@ def _resolve_env(node: Any, path: str, environ: dict[str, str]) -> Any:
     return node
 
 
-def _describe(error: ValidationError, raw: Any) -> str:
+def _describe(error: ValidationError) -> str:
     lines = []
     for item in error.errors():
         key = ".".join(str(part) for part in item["loc"])
@@ -390,7 +390,7 @@ def parse_config(raw: Any, *, environ: dict[str, str] | None = None) -> Config:
     try:
         config = Config.model_validate(resolved)
     except ValidationError as exc:
-        raise ConfigError(_describe(exc, resolved)) from None
+        raise ConfigError(_describe(exc)) from None
     secret = config.app.secret_key
     if config.app.environment == "production" and (
         secret is None or secret in PLACEHOLDER_SECRETS or len(secret) < 32

@@ -38,7 +38,7 @@ class AppendOnlyViolation(RuntimeError):
     """Code tried to change or delete a stored reading, rating, event or audit entry."""
 
 
-def _refuse_changes_to_records(session: Session, flush_context: Any, instances: Any) -> None:
+def _refuse_changes_to_records(session: Session, _flush_context: Any, _instances: Any) -> None:
     for obj in (*session.dirty, *session.deleted):
         if isinstance(obj, APPEND_ONLY) and (obj in session.deleted or session.is_modified(obj)):
             raise AppendOnlyViolation(
@@ -47,7 +47,7 @@ def _refuse_changes_to_records(session: Session, flush_context: Any, instances: 
             )
 
 
-def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _connection_record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")

@@ -88,7 +88,7 @@ def _reading_answer(
         "result": told,
         "reading_key": reading_key,
         "version": version,
-        "entered": entered or {name: no_update for name in readings.FIELDS},
+        "entered": entered or dict.fromkeys(readings.FIELDS, no_update),
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import date, datetime
 
@@ -96,10 +97,8 @@ def verify_password(*, database: Database, username: str, password: str) -> Acto
     with database.session_scope() as db:
         user = repo.user_by_username(db, username)
         if user is None or not user.active:
-            try:
+            with contextlib.suppress(VerificationError):
                 HASHER.verify(_DUMMY_HASH, password)
-            except VerificationError:
-                pass
             return None
         try:
             HASHER.verify(user.password_hash, password)

@@ -83,7 +83,7 @@ def record_assessment(
         )
         return row.id
 
-    def replay(db: Session, prior: RecoveryAssessment) -> int:
+    def replay(_db: Session, prior: RecoveryAssessment) -> int:
         same_session(prior.session_id, session_id)
         same_person(prior.assessed_by, actor.id)
         same_request(

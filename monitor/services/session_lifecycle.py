@@ -139,7 +139,7 @@ def open_session(
         refresh_summary(db, config, row.id, at)
         return SessionOpened(row.id, SessionState.PLANNED, duplicate=False)
 
-    def replay(db: Session, prior: InfusionSession) -> SessionOpened:
+    def replay(_db: Session, prior: InfusionSession) -> SessionOpened:
         same_person(prior.opened_by, actor.id)
         same_values(
             {

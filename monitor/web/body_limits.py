@@ -43,7 +43,7 @@ def refuse_large_bodies() -> Any:
     length = request.content_length
     if length is not None and length > overall:
         return too_large(overall)
-    anonymous = auth.current_actor() is None and ANONYMOUS_MAX_BYTES < overall
+    anonymous = auth.current_actor() is None and overall > ANONYMOUS_MAX_BYTES
     limit = ANONYMOUS_MAX_BYTES if anonymous else overall
     if anonymous:
         if length is not None and length > limit:
@@ -51,14 +51,19 @@ def refuse_large_bodies() -> Any:
         request.max_content_length = limit
         g.anonymous_body_limit = True
     streamed = "Transfer-Encoding" in request.headers  # chunked: no Content-Length
-    if streamed and length is None and request.environ.get("wsgi.input_terminated"):
-        # werkzeug stops reading at the limit without saying whether more was coming
-        if len(request.get_data(cache=True)) >= limit:
-            return sign_in_first() if anonymous else too_large(overall)
+    # werkzeug stops reading a chunked body at the limit without saying whether more was
+    # coming: a body that fills the limit is taken as one that ran past it.
+    if (
+        streamed
+        and length is None
+        and request.environ.get("wsgi.input_terminated")
+        and len(request.get_data(cache=True)) >= limit
+    ):
+        return sign_in_first() if anonymous else too_large(overall)
     return None
 
 
-def answer_too_large(error: RequestEntityTooLarge) -> Response:
+def answer_too_large(_error: RequestEntityTooLarge) -> Response:
     """A streamed body that ran past its limit while read (or werkzeug's own check)."""
     if g.get("anonymous_body_limit"):
         return sign_in_first()

@@ -41,7 +41,7 @@ def in_view(page: Page, selector: str) -> None:
     box = page.locator(selector).bounding_box()
     viewport = page.viewport_size
     assert box is not None and viewport is not None
-    assert 0 <= box["y"] and box["y"] + box["height"] <= viewport["height"], box
+    assert box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"], box
 
 
 def test_nrs040_end_early_during_infusion_goes_to_recovery(

@@ -20,17 +20,15 @@ def stored_reading(database: Database, config: Config) -> int:
 
 
 def test_orm_refuses_to_update_a_reading(database: Database, stored_reading: int) -> None:
-    with pytest.raises(AppendOnlyViolation):
-        with database.session_scope() as db:
-            db.get(Reading, stored_reading).systolic = 99  # type: ignore[union-attr]
+    with pytest.raises(AppendOnlyViolation), database.session_scope() as db:
+        db.get(Reading, stored_reading).systolic = 99  # type: ignore[union-attr]
     with database.session_scope() as db:
         assert db.get(Reading, stored_reading).systolic == 120  # type: ignore[union-attr]
 
 
 def test_orm_refuses_to_delete_a_reading(database: Database, stored_reading: int) -> None:
-    with pytest.raises(AppendOnlyViolation):
-        with database.session_scope() as db:
-            db.delete(db.get(Reading, stored_reading))
+    with pytest.raises(AppendOnlyViolation), database.session_scope() as db:
+        db.delete(db.get(Reading, stored_reading))
 
 
 @pytest.mark.parametrize(
@@ -45,9 +43,8 @@ def test_orm_refuses_to_delete_a_reading(database: Database, stored_reading: int
 def test_database_refuses_raw_sql_changes(
     database: Database, stored_reading: int, statement: str
 ) -> None:
-    with pytest.raises(DBAPIError, match="append-only"):
-        with database.engine.begin() as conn:
-            conn.execute(text(statement))
+    with pytest.raises(DBAPIError, match="append-only"), database.engine.begin() as conn:
+        conn.execute(text(statement))
     with database.session_scope() as db:
         assert db.get(Reading, stored_reading).systolic == 120  # type: ignore[union-attr]
         assert db.scalars(select(AuditEvent)).first() is not None

@@ -72,9 +72,8 @@ def test_removed_row_is_found(history: Database) -> None:
 
 
 def test_the_database_refuses_plain_tampering(history: Database) -> None:
-    with pytest.raises(Exception, match="append-only"):
-        with history.engine.begin() as conn:
-            conn.execute(text("UPDATE audit_events SET reason = 'x'"))
+    with pytest.raises(Exception, match="append-only"), history.engine.begin() as conn:
+        conn.execute(text("UPDATE audit_events SET reason = 'x'"))
 
 
 def test_cli_reports_the_first_broken_link(

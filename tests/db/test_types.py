@@ -27,6 +27,5 @@ def test_aware_time_round_trips_as_utc(database: Database, config: Config) -> No
 
 def test_naive_time_is_refused(database: Database, config: Config) -> None:
     pid = factories.patient(database, config)
-    with pytest.raises(Exception, match="naive datetime"):
-        with database.session_scope() as db:
-            db.get(Patient, pid).created_at = datetime(2026, 1, 1)  # type: ignore[union-attr]
+    with pytest.raises(Exception, match="naive datetime"), database.session_scope() as db:
+        db.get(Patient, pid).created_at = datetime(2026, 1, 1)  # type: ignore[union-attr]

@@ -14,7 +14,7 @@ SECOND = timedelta(seconds=1)
 
 
 def test_the_default_is_todays_number() -> None:
-    assert CLOCK_SKEW == timedelta(minutes=2)
+    assert timedelta(minutes=2) == CLOCK_SKEW
 
 
 @pytest.mark.parametrize(

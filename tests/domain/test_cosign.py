@@ -18,7 +18,7 @@ NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 
 def test_the_default_is_todays_number() -> None:
-    assert COSIGN_WINDOW == timedelta(hours=24)
+    assert timedelta(hours=24) == COSIGN_WINDOW
     assert window_minutes() == 24 * 60
 
 

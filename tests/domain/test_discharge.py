@@ -43,7 +43,7 @@ DOSING_STARTED = datetime(2025, 3, 4, 15, 0, tzinfo=UTC)
 # Baseline 120/80, HR 70: 20% is 24 / 16 / 14 either way.
 BASELINE = VitalSigns(systolic=120, diastolic=80, heart_rate=70, spo2=98, resp_rate=14, moaas=5)
 RECOVERED = VitalSigns(systolic=122, diastolic=78, heart_rate=72, spo2=98, resp_rate=14, moaas=5)
-ALL_CONFIRMED = {item: True for item in CHECKLIST}
+ALL_CONFIRMED = dict.fromkeys(CHECKLIST, True)
 FULL_MARKS = NurseAssessment(activity=2, respiration=2, consciousness=2, checklist=ALL_CONFIRMED)
 
 

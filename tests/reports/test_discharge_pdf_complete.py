@@ -199,7 +199,7 @@ def header(**changes: object) -> SessionHeader:
     return SessionHeader(**values)  # type: ignore[arg-type]
 
 
-REMS = RemsSummary(**{f: None for f in RemsSummary.__dataclass_fields__})  # type: ignore[arg-type]
+REMS = RemsSummary(**dict.fromkeys(RemsSummary.__dataclass_fields__))  # type: ignore[arg-type]
 WORDS = "The patient's escort <spouse> said & repeated: 'fine'. "
 
 

@@ -209,7 +209,7 @@ WRITES = (
             "session_id": {"session_id": c["other"]},
             "actor": {"actor": c["b"]},
         },
-        lambda c: {"a minute later": {"now": AT_10 + timedelta(minutes=1)}},
+        lambda _c: {"a minute later": {"now": AT_10 + timedelta(minutes=1)}},
     ),
     KeyedWrite(
         "entered reading",
@@ -221,7 +221,7 @@ WRITES = (
             "session_id": {"session_id": c["other"]},
             "actor": {"actor": c["b"]},
         },
-        lambda c: {
+        lambda _c: {
             "spaces": {"entered": {**ENTERED, "systolic": " 142 "}},
             "142.0": {"entered": {**ENTERED, "systolic": "142.0"}},
             "no temperature": {"entered": {**ENTERED, "temperature": None}},
@@ -244,7 +244,7 @@ WRITES = (
             "session_id": {"session_id": c["other"]},
             "actor": {"actor": c["b"]},
         },
-        lambda c: {
+        lambda _c: {
             "the protocol's version named": {"version": "CADSS-6"},
             "a minute later": {"now": T0 + timedelta(minutes=42)},
         },
@@ -269,7 +269,7 @@ WRITES = (
             "session_id": {"session_id": c["other"]},
             "actor": {"actor": c["b"]},
         },
-        lambda c: {
+        lambda _c: {
             "spaces": {"corrected_value": " 156 ", "reason": "  Transposed digits "},
             "156.0": {"corrected_value": "156.0"},
             "a minute later": {"now": READY + timedelta(minutes=1)},
@@ -291,7 +291,7 @@ WRITES = (
             "session_id": {"session_id": c["other"]},
             "actor": {"actor": c["b"]},
         },
-        lambda c: {"spaces": {"corrected_value": f"  {NOTE}\n", "reason": " Late entry "}},
+        lambda _c: {"spaces": {"corrected_value": f"  {NOTE}\n", "reason": " Late entry "}},
     ),
     KeyedWrite(
         "acknowledgement",
@@ -337,7 +337,7 @@ WRITES = (
             "weight_kg": {"weight_kg": 81.0},
             "actor": {"actor": c["b"]},
         },
-        lambda c: {
+        lambda _c: {
             "weight typed": {"weight_kg": " 80 "},
             "weight 80.0 typed": {"weight_kg": "80.0"},
             "a minute later": {"now": T0 + timedelta(minutes=1)},
@@ -360,7 +360,7 @@ WRITES = (
             "session_id": {"session_id": c["other"]},
             "actor": {"actor": c["b"]},
         },
-        lambda c: {
+        lambda _c: {
             "spaces": {"reason": " Patient asked for a break  "},
             "a minute later": {"now": T0 + timedelta(minutes=6)},
         },
@@ -385,7 +385,7 @@ WRITES = (
             "session_id": {"session_id": c["other"]},
             "actor": {"actor": c["b"]},
         },
-        lambda c: {
+        lambda _c: {
             "rate as a whole number": {"rate_ml_per_h": 30},
             "a minute later": {"now": T0 + timedelta(minutes=6)},
         },
