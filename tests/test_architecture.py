@@ -61,7 +61,7 @@ def layer_table(text: str) -> dict[str, Row]:
     for line in lines:
         if not line.startswith("|"):
             break
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        cells = tuple(cell.strip() for cell in line.strip().strip("|").split("|"))
         (package,) = code_spans(cells[0])
         rows[package] = Row(
             package, frozenset(code_spans(cells[1])), frozenset(code_spans(cells[2]))

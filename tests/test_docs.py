@@ -4,6 +4,7 @@ outside the repository or to a file that is not there."""
 
 from __future__ import annotations
 
+import argparse
 import re
 import subprocess
 import typing
@@ -39,9 +40,12 @@ def test_config_key_is_documented(key: str) -> None:
 
 
 def commands() -> Iterator[str]:
-    for action in parser()._subparsers._group_actions:  # type: ignore[union-attr]
+    subparsers = parser()._subparsers
+    assert subparsers is not None, "the CLI has commands"
+    for action in subparsers._group_actions:
+        assert isinstance(action, argparse._SubParsersAction)
         for name, sub in action.choices.items():
-            nested = [a for a in sub._actions if a.__class__.__name__ == "_SubParsersAction"]
+            nested = [a for a in sub._actions if isinstance(a, argparse._SubParsersAction)]
             if nested:
                 yield from (f"monitor {name} {child}" for child in nested[0].choices)
             else:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import BrowserContext, Locator, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, ViewportSize, expect
 from sqlalchemy import select
 
 from monitor.config import Config
@@ -48,7 +48,7 @@ def in_viewport(page: Page, locator: Locator) -> bool:
 
 @pytest.mark.parametrize("viewport", [PORTRAIT, LANDSCAPE], ids=["portrait", "landscape"])
 def test_nrs050_one_banner_per_measure_naming_every_value(
-    server: Server, page: Page, config: Config, viewport: dict[str, int]
+    server: Server, page: Page, config: Config, viewport: ViewportSize
 ) -> None:
     chair = config.clinic.chairs[0]
     sid = infusing_after_baseline(server, config, chair)

@@ -11,6 +11,7 @@ from playwright.sync_api import Locator, Page, expect
 from monitor.config import Config
 from monitor.db.types import utcnow
 from monitor.domain.session_state import SessionEvent
+from monitor.services.actors import Actor
 from monitor.services.people import verify_password
 from monitor.services.recovery_assessment import record_assessment
 from monitor.services.sign_off import sign_performed
@@ -30,7 +31,7 @@ def in_view(page: Page, locator: Locator) -> None:
     assert box["y"] >= 0 and box["y"] + box["height"] <= height, (box, height)
 
 
-def nurse(server: Server) -> factories.Actor:
+def nurse(server: Server) -> Actor:
     """The one nurse of these tests (made on first use)."""
     found = verify_password(database=server.database, username="nurse", password=PASSWORD)
     return found or factories.user(server.database, username="nurse")
@@ -41,7 +42,7 @@ def infusing(server: Server, config: Config, chair: str, minutes_ago: float) -> 
     return factories.infusing(server.database, config, nurse(server), now=at, chair=chair)
 
 
-def in_recovery(server: Server, config: Config, chair: str) -> tuple[factories.Actor, int]:
+def in_recovery(server: Server, config: Config, chair: str) -> tuple[Actor, int]:
     """Dosing began 70 min ago and stopped at 40: the 15-min recovery reading is overdue."""
     db, start, who = server.database, utcnow() - timedelta(minutes=70), nurse(server)
     sid = factories.infusing(db, config, who, now=start, chair=chair)

@@ -70,7 +70,8 @@ def facts(
     return dataclasses.replace(base, **changes)
 
 
-def reading(**changes: int | None) -> VitalSigns:
+def reading(**changes: Any) -> VitalSigns:
+    """The recovered reading with some measures changed; tests name the measure at run time."""
     return dataclasses.replace(RECOVERED, **changes)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -65,7 +66,8 @@ def rules(config: Config) -> list[ExcursionRule]:
     return config.default_protocol.excursion_rules
 
 
-def reading(base: VitalSigns = CALM, **changes: int | None) -> VitalSigns:
+def reading(base: VitalSigns = CALM, /, **changes: Any) -> VitalSigns:
+    """The base reading with some measures changed; tests name the measure at run time."""
     return dataclasses.replace(base, **changes)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 import pytest
 
@@ -20,6 +20,13 @@ from monitor.domain.rems import Observation, RemsSummary, summarize
 DOSING_STARTED = datetime(2025, 3, 4, 15, 0, tzinfo=UTC)
 COMPLETED = DOSING_STARTED + timedelta(minutes=150)
 READY = DOSING_STARTED + timedelta(minutes=130)
+
+
+class Breathing(TypedDict, total=False):
+    """The breathing measures a respiratory-depression case changes in one reading."""
+
+    spo2: int
+    resp_rate: int
 
 
 def at(minutes: float) -> datetime:
@@ -319,7 +326,7 @@ def test_dissociation_follows_cutoff(rules: Rems) -> None:
     ],
 )
 def test_respiratory_depression(
-    rules: Rems, minutes: float, changes: dict[str, int], depression: bool
+    rules: Rems, minutes: float, changes: Breathing, depression: bool
 ) -> None:
     observations = [*CALM, obs(minutes, **changes)]
     assert summary(rules, observations).respiratory_depression is depression

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import pytest
 
 from monitor.config import load_config
@@ -42,7 +44,7 @@ def test_moaas_levels_are_distinct() -> None:
 @pytest.mark.parametrize("score", [-1, 6, 10, 2.5, "3", None], ids=repr)
 def test_moaas_refusals(score: object) -> None:
     with pytest.raises(InvalidEntry) as excinfo:
-        describe_moaas(score)  # type: ignore[arg-type]
+        describe_moaas(cast(Any, score))
     assert [p.field for p in excinfo.value.problems] == ["moaas"]
 
 
@@ -127,13 +129,13 @@ def _six(**overrides: object) -> dict[int, object]:
 )
 def test_cadss_6_refusals(answers: dict[int, object], fields: list[str]) -> None:
     with pytest.raises(InvalidEntry) as excinfo:
-        score_cadss("CADSS-6", answers)  # type: ignore[arg-type]
+        score_cadss("CADSS-6", cast(Any, answers))
     assert [p.field for p in excinfo.value.problems] == fields
 
 
 def test_unknown_item_message_names_the_item() -> None:
     with pytest.raises(InvalidEntry) as excinfo:
-        score_cadss("CADSS-6", _six(item3=1))  # type: ignore[arg-type]
+        score_cadss("CADSS-6", cast(Any, _six(item3=1)))
     assert "no item 3" in excinfo.value.problems[0].message
 
 
@@ -144,7 +146,7 @@ def test_cadss_23_refusals(item: int, value: object) -> None:
     answers: dict[int, object] = dict.fromkeys(range(1, 24), 0)
     answers[item] = value
     with pytest.raises(InvalidEntry) as excinfo:
-        score_cadss("CADSS-23", answers)  # type: ignore[arg-type]
+        score_cadss("CADSS-23", cast(Any, answers))
     assert [p.field for p in excinfo.value.problems] == [f"item-{item}"]
 
 
@@ -189,20 +191,22 @@ def test_configured_cutoff_applies_to_scored_cadss() -> None:
 
 # --- the CADSS form: a prompt for every item the version asks -----------------------------
 
-SIX = {1: "one", 2: "two", 6: "six", 7: "seven", 15: "fifteen", 22: "twenty-two"}
+SIX_PROMPTS = {1: "one", 2: "two", 6: "six", 7: "seven", 15: "fifteen", 22: "twenty-two"}
 
 
 @pytest.mark.parametrize(
     ("version", "prompts", "missing"),
     [
-        pytest.param("CADSS-6", SIX, (), id="six-complete"),
-        pytest.param("CADSS-6", {**SIX, 3: "three"}, (), id="extra-items-ignored"),
-        pytest.param("CADSS-6", {k: v for k, v in SIX.items() if k != 22}, (22,), id="no-22"),
-        pytest.param("CADSS-6", {**SIX, 1: "  "}, (1,), id="blank-is-missing"),
+        pytest.param("CADSS-6", SIX_PROMPTS, (), id="six-complete"),
+        pytest.param("CADSS-6", {**SIX_PROMPTS, 3: "three"}, (), id="extra-items-ignored"),
+        pytest.param(
+            "CADSS-6", {k: v for k, v in SIX_PROMPTS.items() if k != 22}, (22,), id="no-22"
+        ),
+        pytest.param("CADSS-6", {**SIX_PROMPTS, 1: "  "}, (1,), id="blank-is-missing"),
         pytest.param("CADSS-6", {}, (1, 2, 6, 7, 15, 22), id="none"),
         pytest.param(
             "CADSS-23",
-            SIX,
+            SIX_PROMPTS,
             (3, 4, 5, 8, 9, 10, 11, 12, 13, 14, 16, 17, 18, 19, 20, 21, 23),
             id="23-from-6",
         ),
@@ -216,7 +220,7 @@ def test_missing_cadss_prompts(
 
 
 def test_cadss_form_is_the_versions_items_in_order_with_trimmed_prompts() -> None:
-    form = cadss_form("CADSS-6", {**SIX, 6: "  six  ", 3: "not asked"})
+    form = cadss_form("CADSS-6", {**SIX_PROMPTS, 6: "  six  ", 3: "not asked"})
     assert form[0] == CadssItem(1, "one")
     assert [item.number for item in form] == [1, 2, 6, 7, 15, 22]
     assert form[2].prompt == "six"
@@ -224,7 +228,7 @@ def test_cadss_form_is_the_versions_items_in_order_with_trimmed_prompts() -> Non
 
 def test_cadss_form_refuses_a_missing_prompt_naming_the_item() -> None:
     with pytest.raises(InvalidEntry) as refused:
-        cadss_form("CADSS-6", {k: v for k, v in SIX.items() if k != 15})
+        cadss_form("CADSS-6", {k: v for k, v in SIX_PROMPTS.items() if k != 15})
     assert [(p.field, p.message) for p in refused.value.problems] == [
         ("item-15", "CADSS-6 item 15 has no prompt")
     ]
@@ -232,4 +236,4 @@ def test_cadss_form_refuses_a_missing_prompt_naming_the_item() -> None:
 
 def test_cadss_form_refuses_an_unknown_version() -> None:
     with pytest.raises(InvalidEntry):
-        cadss_form("CADSS-12", SIX)
+        cadss_form("CADSS-12", SIX_PROMPTS)

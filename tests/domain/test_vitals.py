@@ -84,21 +84,25 @@ BOUNDARY_CASES = [
 
 def _boundary_value(limits: Plausibility, field: str, bound: str, step: int) -> float:
     unit = 0.1 if field in ("temperature", "weight") else 1
-    return round(getattr(limits.for_measure(field), bound) + step * unit, 1)
+    edge: float = getattr(limits.for_measure(field), bound)
+    return round(edge + step * unit, 1)
 
 
 def _text(value: float) -> str:
     return str(int(value)) if value == int(value) else str(value)
 
 
-def _entry_with(field: str, value: float) -> dict[str, str | int | float | None]:
-    """A neutral entry with one field changed, keeping diastolic below systolic."""
+def _entry_with(field: str, value: float) -> dict[str, str]:
+    """A neutral entry with one field changed, keeping diastolic below systolic.
+
+    Every value is text, as the form sends it, so a test may also read it back as a number.
+    """
     changes = {field: _text(value)}
     if field == "systolic":
         changes["diastolic"] = _text(min(80, value - 10))
     if field == "diastolic":
         changes["systolic"] = _text(max(120, value + 10))
-    return entry(**changes)
+    return {**NEUTRAL, **changes}
 
 
 def _case_id(field: str, bound: str, step: int) -> str:
@@ -136,12 +140,12 @@ def test_plausibility_problems_limits(
     value = _boundary_value(limits, field, bound, step)
     entered = _entry_with(field, value)
     vitals = VitalSigns(
-        systolic=int(entered["systolic"]),  # type: ignore[arg-type]
-        diastolic=int(entered["diastolic"]),  # type: ignore[arg-type]
-        heart_rate=int(entered["heart_rate"]),  # type: ignore[arg-type]
-        spo2=int(entered["spo2"]),  # type: ignore[arg-type]
-        resp_rate=int(entered["resp_rate"]),  # type: ignore[arg-type]
-        temperature=float(entered["temperature"]),  # type: ignore[arg-type]
+        systolic=int(entered["systolic"]),
+        diastolic=int(entered["diastolic"]),
+        heart_rate=int(entered["heart_rate"]),
+        spo2=int(entered["spo2"]),
+        resp_rate=int(entered["resp_rate"]),
+        temperature=float(entered["temperature"]),
         moaas=5,
     )
     problems = plausibility_problems(vitals, limits, require_moaas=True)
@@ -423,14 +427,17 @@ def test_parse_weight_refuses(limits: Plausibility, text: str | None, message: s
 
 # --- property: whatever parse_vitals accepts is plausible ---------------------------------
 
-_junk = st.one_of(
+Entered = str | int | float | None
+"""One typed-in value as parse_vitals receives it."""
+
+_junk: st.SearchStrategy[Entered] = st.one_of(
     st.none(),
     st.floats(allow_nan=True, allow_infinity=True),
     st.text(alphabet="0123456789.,-+eE naif ", max_size=8),
 )
 
 
-def _near(low: float, high: float) -> st.SearchStrategy[object]:
+def _near(low: float, high: float) -> st.SearchStrategy[Entered]:
     """Mostly values inside a plausible range, sometimes just outside it, sometimes junk."""
     margin = (high - low) / 4
     inside = st.one_of(
@@ -468,11 +475,11 @@ _ENTRY = st.fixed_dictionaries(
     require_moaas=st.booleans(),
 )
 def test_anything_parse_vitals_accepts_lies_within_limits(
-    entered: dict[str, object], require_moaas: bool
+    entered: dict[str, Entered], require_moaas: bool
 ) -> None:
     limits = CONFIG.plausibility
     try:
-        vitals = parse_vitals(entered, limits, require_moaas=require_moaas)  # type: ignore[arg-type]
+        vitals = parse_vitals(entered, limits, require_moaas=require_moaas)
     except InvalidEntry as exc:
         assert exc.problems, "a refusal must say why"
         return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from dash import Dash
 from sqlalchemy import func, select
@@ -16,7 +18,9 @@ from tests.pages.dash_http import call, prepare, sign_in
 SAVE = "bed-result.children"
 
 
-def reading_values(session_id: int, systolic: str = "185", key: str | None = None) -> dict:
+def reading_values(
+    session_id: int, systolic: str = "185", key: str | None = None
+) -> dict[str, object]:
     return {
         "bed-save.n_clicks": 1,
         "bed-session-id.data": session_id,
@@ -93,7 +97,7 @@ def test_pages_need_sign_in(app: Dash) -> None:
     assert response.headers["Location"].startswith("/login?next=")
 
 
-def cadss_payload(app: Dash, session_id: int, answers: dict[int, int | None]) -> dict:
+def cadss_payload(app: Dash, session_id: int, answers: dict[int, int | None]) -> dict[str, Any]:
     from tests.pages.dash_http import body, callback_key
 
     payload = body(
@@ -105,7 +109,7 @@ def cadss_payload(app: Dash, session_id: int, answers: dict[int, int | None]) ->
             "bed-cadss-key.data": factories.key(),
         },
     )
-    items = [{"type": "bed-cadss-item", "item": n} for n in answers]
+    items: list[dict[str, Any]] = [{"type": "bed-cadss-item", "item": n} for n in answers]
     payload["state"][0] = [
         {"id": i, "property": "value", "value": answers[i["item"]]} for i in items
     ]

@@ -4,10 +4,12 @@ markup-like names and very long texts."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from datetime import date, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -186,8 +188,8 @@ def test_every_page_names_the_patient_and_counts_the_pages(
         assert f"MRN {record_header}" in text and "Given" in text and "Family" in text
 
 
-def header(**changes: object) -> SessionHeader:
-    values: dict[str, object] = dict(
+def header(**changes: Any) -> SessionHeader:
+    base = SessionHeader(
         id=7, patient_id=1, mrn="A&B<1>", patient_name="Smith <Jr, O'Neil & Sons",
         patient_initials="SJ", birth_date=date(1970, 5, 6), chair="Chair <2>", protocol_id="iv",
         protocol_name="IV <ketamine>", state="discharged", opened_at=T0, infusion_started_at=T0,
@@ -195,11 +197,12 @@ def header(**changes: object) -> SessionHeader:
         weight_kg=70.0, dose_mg_per_kg=0.5, dose_mg=35.0, concentration_mg_per_ml=1.0,
         rate_ml_per_h=52.5, infusion_minutes=40.0,
     )  # fmt: skip
-    values.update(changes)
-    return SessionHeader(**values)  # type: ignore[arg-type]
+    return dataclasses.replace(base, **changes)
 
 
-REMS = RemsSummary(**dict.fromkeys(RemsSummary.__dataclass_fields__))  # type: ignore[arg-type]
+# A REMS summary with every answer left blank: these tests are about the record's texts.
+BLANK_ANSWERS: dict[str, Any] = dict.fromkeys(RemsSummary.__dataclass_fields__)
+REMS = RemsSummary(**BLANK_ANSWERS)
 WORDS = "The patient's escort <spouse> said & repeated: 'fine'. "
 
 
@@ -215,8 +218,8 @@ def long_record() -> FullRecord:
         [{"label": "Vitals <ok>", "met": False, "detail": "150/95 & 'high'", "code": "vitals"}],
         False, (WORDS * 60)[:3000],
     )  # fmt: skip
-    snap = SessionSnapshot(header(), (reading,), (), (), (excursion,))
-    return FullRecord(snap, {}, (), (override,), (addendum,))
+    snapshot = SessionSnapshot(header(), (reading,), (), (), (excursion,))
+    return FullRecord(snapshot, {}, (), (override,), (addendum,))
 
 
 def test_markup_and_very_long_texts_render() -> None:
@@ -239,9 +242,7 @@ def test_markup_and_very_long_texts_render() -> None:
 def test_a_reason_longer_than_a_page_splits_across_pages(reason: str, at_least: int) -> None:
     record = long_record()
     signature = record.signatures[0]
-    longer = SignatureRow(
-        *[getattr(signature, f) for f in SignatureRow.__dataclass_fields__][:-1], reason
-    )
+    longer = dataclasses.replace(signature, override_reason=reason)
     record = FullRecord(record.snapshot, {}, (), (longer,), record.addenda)
     pdf = render(record, REMS, clinic="Clinic", zone=ZONE, generated_at=datetime(2026, 1, 1))
     texts = pages(pdf)

@@ -15,6 +15,7 @@ from monitor.domain.permissions import Role
 from monitor.domain.schedule import DueState
 from monitor.domain.session_state import SessionEvent
 from monitor.services.acknowledgements import acknowledge_excursions
+from monitor.services.actors import Actor
 from monitor.services.bedside import chairs
 from monitor.services.errors import PermissionDenied
 from monitor.services.recovery_assessment import record_assessment
@@ -36,9 +37,7 @@ def high_ids(database: Database, session_id: int) -> list[int]:
         )
 
 
-def assess(
-    database: Database, config: Config, nurse: factories.Actor, sid: int, at: datetime
-) -> int:
+def assess(database: Database, config: Config, nurse: Actor, sid: int, at: datetime) -> int:
     return record_assessment(
         database=database,
         config=config,

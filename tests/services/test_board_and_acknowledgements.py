@@ -14,6 +14,7 @@ from monitor.domain.permissions import Role
 from monitor.domain.schedule import DueState
 from monitor.domain.vocabulary import Priority
 from monitor.services.acknowledgements import acknowledge_excursions
+from monitor.services.actors import Actor
 from monitor.services.board import board_view
 from monitor.services.errors import Conflict, InvalidEntry, PermissionDenied
 from monitor.services.session_record import session_record
@@ -49,7 +50,7 @@ def clinic(database: Database, config: Config) -> dict[str, int]:
     return {"routine": routine, "overdue": overdue, "high": high}
 
 
-def physician(database: Database) -> factories.Actor:
+def physician(database: Database) -> Actor:
     from monitor.services.people import verify_password
 
     actor = verify_password(database=database, username="doc", password=factories.PASSWORD)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -25,8 +27,8 @@ from tests.factories import T0
 ZONE = "America/Denver"
 
 
-def row(sid: int, opened: datetime, **kw: object) -> aq.MeasureRow:
-    values: dict[str, object] = dict(
+def row(sid: int, opened: datetime, **kw: Any) -> aq.MeasureRow:
+    usual = aq.MeasureRow(
         session_id=sid,
         opened_at=opened,
         state="discharged",
@@ -41,8 +43,13 @@ def row(sid: int, opened: datetime, **kw: object) -> aq.MeasureRow:
         not_cosigned=False,
         stopped_early=False,
     )
-    values.update(kw)
-    return aq.MeasureRow(**values)  # type: ignore[arg-type]
+    return dataclasses.replace(usual, **kw)
+
+
+def exported_file(event: AuditEvent) -> object:
+    """The file an export event names; an export event always records its values."""
+    assert event.new_values is not None, f"audit event {event.id} has no values"
+    return event.new_values["export"]
 
 
 NOV = datetime(2026, 11, 10, 17, 0, tzinfo=UTC)  # 10:00 in Denver
@@ -190,7 +197,7 @@ def test_not_cosigned_within_24_hours(database: Database, config: Config) -> Non
     factories.event(database, nurse, sid, SessionEvent.STOP_INFUSION, T0 + timedelta(minutes=40))
     flag = aq.HistoryFilter(flags=frozenset({"not_cosigned"}))
 
-    def count(now: datetime) -> int:
+    def count(now: datetime) -> int | None:
         return quality.history(
             database=database,
             actor=auditor,
@@ -255,10 +262,8 @@ def test_exports_stream_csv_and_are_audited(database: Database, config: Config) 
     assert "bp_before_dosing,120/80" in rems
     with database.session_scope() as db:
         exports = [
-            e.new_values["export"]
-            for e in db.scalars(  # type: ignore[index]
-                select(AuditEvent).where(AuditEvent.action == "record.exported")
-            )
+            exported_file(e)
+            for e in db.scalars(select(AuditEvent).where(AuditEvent.action == "record.exported"))
         ]
     assert exports == ["sessions.csv", "readings.csv", "rems.csv"]
     with pytest.raises(PermissionDenied):
