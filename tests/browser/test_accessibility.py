@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from typing import Any, cast
 from urllib.parse import quote
 
 import pytest
@@ -200,7 +201,7 @@ def test_a11y003_pages_close_before_their_server_stops(
         stops.append(len(browser.contexts))
         stop()
 
-    server.stop = counted_stop  # type: ignore[method-assign]
+    cast(Any, server).stop = counted_stop  # the server fixture's own teardown calls it
     untracked = browser.new_context(viewport=LANDSCAPE)
     for p in (page, new_context().new_page(), untracked.new_page()):
         p.goto(f"{server.url}/login")

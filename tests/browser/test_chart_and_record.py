@@ -43,12 +43,13 @@ def figure_of(page: Page, graph_id: str) -> dict[str, Any]:
         f"document.querySelector('#{graph_id} .js-plotly-plot').data"
         f".some(t => (t.name || '').endsWith('excursion'))"
     )
-    return plot.evaluate(  # type: ignore[no-any-return]
+    drawn: dict[str, Any] = plot.evaluate(
         "el => ({data: el.data.map(t => ({name: t.name, color: t.marker && t.marker.color,"
         " x: t.x})), layout: {yaxis2: el._fullLayout.yaxis2.range,"
         " ticks: Array.from(el.querySelectorAll('.xaxislayer-above text'))"
         "   .map(t => t.textContent)}})"
     )
+    return drawn
 
 
 def assert_truthful(figure: dict[str, Any]) -> None:

@@ -21,9 +21,9 @@ def stored_reading(database: Database, config: Config) -> int:
 
 def test_orm_refuses_to_update_a_reading(database: Database, stored_reading: int) -> None:
     with pytest.raises(AppendOnlyViolation), database.session_scope() as db:
-        db.get(Reading, stored_reading).systolic = 99  # type: ignore[union-attr]
+        db.get_one(Reading, stored_reading).systolic = 99
     with database.session_scope() as db:
-        assert db.get(Reading, stored_reading).systolic == 120  # type: ignore[union-attr]
+        assert db.get_one(Reading, stored_reading).systolic == 120
 
 
 def test_orm_refuses_to_delete_a_reading(database: Database, stored_reading: int) -> None:
@@ -46,5 +46,5 @@ def test_database_refuses_raw_sql_changes(
     with pytest.raises(DBAPIError, match="append-only"), database.engine.begin() as conn:
         conn.execute(text(statement))
     with database.session_scope() as db:
-        assert db.get(Reading, stored_reading).systolic == 120  # type: ignore[union-attr]
+        assert db.get_one(Reading, stored_reading).systolic == 120
         assert db.scalars(select(AuditEvent)).first() is not None

@@ -17,9 +17,9 @@ def test_aware_time_round_trips_as_utc(database: Database, config: Config) -> No
     moment = datetime(2026, 3, 8, 1, 59, 30, 123000, tzinfo=denver)
     pid = factories.patient(database, config)
     with database.session_scope() as db:
-        db.get(Patient, pid).created_at = moment  # type: ignore[union-attr]
+        db.get_one(Patient, pid).created_at = moment
     with database.session_scope() as db:
-        stored = db.get(Patient, pid).created_at  # type: ignore[union-attr]
+        stored = db.get_one(Patient, pid).created_at
     assert stored == moment
     assert stored.tzinfo is not None and stored.utcoffset() == timedelta(0)
     assert stored.astimezone(UTC).hour == 8
@@ -28,4 +28,4 @@ def test_aware_time_round_trips_as_utc(database: Database, config: Config) -> No
 def test_naive_time_is_refused(database: Database, config: Config) -> None:
     pid = factories.patient(database, config)
     with pytest.raises(Exception, match="naive datetime"), database.session_scope() as db:
-        db.get(Patient, pid).created_at = datetime(2026, 1, 1)  # type: ignore[union-attr]
+        db.get_one(Patient, pid).created_at = datetime(2026, 1, 1)

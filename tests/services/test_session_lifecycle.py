@@ -223,7 +223,7 @@ def test_end_early_while_infusing_stops_the_pump_and_goes_to_recovery(
     row = session_row(database, sid)
     assert (row.state, row.ended_at, row.end_reason) == ("recovery", None, None)
     assert row.infusion_stopped_at == at
-    assert (row.delivered_ml, row.delivered_mg) == (pytest.approx(7.0), pytest.approx(7.0))
+    assert row.delivered_ml == pytest.approx(7.0) and row.delivered_mg == pytest.approx(7.0)
     with database.session_scope() as db:
         stop = db.scalars(
             select(InfusionEvent).where(
@@ -295,7 +295,7 @@ def test_stop_stores_the_delivered_dose_after_a_rate_change(
     # 10 mL, then 30 mL at 30 mL/h: the planned volume has run at 70 minutes
     factories.event(database, nurse, sid, SessionEvent.STOP_INFUSION, T0 + timedelta(minutes=70))
     row = session_row(database, sid)
-    assert (row.delivered_ml, row.delivered_mg) == (pytest.approx(40.0), pytest.approx(40.0))
+    assert row.delivered_ml == pytest.approx(40.0) and row.delivered_mg == pytest.approx(40.0)
 
 
 def test_rate_change_audits_old_and_new(database: Database, config: Config) -> None:

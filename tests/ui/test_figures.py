@@ -3,6 +3,7 @@ SpO2 on its fixed range, round time ticks, and an honest empty chart."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -44,7 +45,7 @@ def header() -> SessionHeader:
 
 def record(
     readings: list[ReadingRow],
-    excursions: list[ExcursionRow] = (),  # type: ignore[assignment]
+    excursions: Sequence[ExcursionRow] = (),
     acks: dict[int, AcknowledgementRow] | None = None,
 ) -> FullRecord:
     snap = SessionSnapshot(header(), tuple(readings), (), (), tuple(excursions))
