@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import BrowserContext, Locator, Page, ViewportSize, expect
+from playwright.sync_api import BrowserContext, Page, ViewportSize, expect
 from sqlalchemy import select
 
 from monitor.config import Config
@@ -32,18 +32,6 @@ def infusing_after_baseline(server: Server, config: Config, chair: str) -> int:
     factories.reading(db, config, nurse, sid, now - timedelta(minutes=7), systolic=120)
     factories.event(db, nurse, sid, SessionEvent.START_INFUSION, now - timedelta(minutes=5))
     return sid
-
-
-def in_viewport(page: Page, locator: Locator) -> bool:
-    box = locator.bounding_box()
-    size = page.viewport_size
-    assert box is not None and size is not None
-    return (
-        box["y"] >= 0
-        and box["x"] >= 0
-        and box["y"] + box["height"] <= size["height"]
-        and box["x"] + box["width"] <= size["width"]
-    )
 
 
 @pytest.mark.parametrize("viewport", [PORTRAIT, LANDSCAPE], ids=["portrait", "landscape"])
@@ -71,7 +59,7 @@ def test_nrs050_one_banner_per_measure_naming_every_value(
     expect(lines.nth(0)).to_contain_text("** MEDIUM BP rise over baseline: Systolic 185 mmHg, +65")
     expect(lines.nth(1)).to_contain_text("** MEDIUM Hypertension: Systolic 185 mmHg")
     # The outcome is on screen without scrolling, in portrait as in landscape.
-    assert in_viewport(page, high), f"banner off screen at {viewport}: {high.bounding_box()}"
+    expect(high).to_be_in_viewport(ratio=1)  # the banner on screen, no scrolling
 
     # Every rule is still stored, one excursion each.
     with server.database.session_scope() as db:
@@ -89,7 +77,7 @@ def test_nrs050_one_banner_per_measure_naming_every_value(
         "Severe hypertension: Systolic 194 mmHg (≥ 180), Diastolic 118 mmHg (≥ 110)"
     )
     expect(result.locator(".alarm")).to_have_count(1)
-    assert in_viewport(page, result.locator(".alarm-high"))
+    expect(result.locator(".alarm-high").first).to_be_in_viewport(ratio=1)
 
 
 @pytest.fixture

@@ -23,14 +23,6 @@ from tests.factories import PASSWORD
 VIEWPORTS = {"portrait": PORTRAIT, "landscape": LANDSCAPE}
 
 
-def in_view(page: Page, locator: Locator) -> None:
-    """Wholly inside the viewport as the page stands (no scrolling)."""
-    box = locator.bounding_box()
-    assert box is not None, "not rendered"
-    height = page.viewport_size["height"] if page.viewport_size else 0
-    assert box["y"] >= 0 and box["y"] + box["height"] <= height, (box, height)
-
-
 def nurse(server: Server) -> Actor:
     """The one nurse of these tests (made on first use)."""
     found = verify_password(database=server.database, username="nurse", password=PASSWORD)
@@ -66,7 +58,7 @@ def test_nrs030_save_outcome_in_view_without_scrolling(
     save_reading(page)
     expect(page.locator("#bed-not-saved")).to_be_visible()
     assert page.evaluate("window.scrollY") == 0
-    in_view(page, page.locator("#bed-not-saved"))
+    expect(page.locator("#bed-not-saved")).to_be_in_viewport(ratio=1)
 
     enter_reading(page, systolic=185, diastolic=95)
     save_reading(page)
@@ -74,11 +66,10 @@ def test_nrs030_save_outcome_in_view_without_scrolling(
     high = page.locator("#bed-saved-result .alarm-high").first
     expect(high).to_contain_text("***")
     expect(high).to_contain_text("HIGH")
-    page.wait_for_timeout(300)  # let any late layout shift happen
     assert page.evaluate("window.scrollY") == 0
-    in_view(page, page.locator("#bed-saved"))
-    in_view(page, high)
-    in_view(page, page.get_by_role("button", name="Save reading"))
+    expect(page.locator("#bed-saved")).to_be_in_viewport(ratio=1)
+    expect(high).to_be_in_viewport(ratio=1)
+    expect(page.get_by_role("button", name="Save reading")).to_be_in_viewport(ratio=1)
 
     # Further down the page, an action's outcome is brought into view too: the Pause button
     # at the very bottom of the screen, its message appears below it and is scrolled to.
@@ -91,8 +82,7 @@ def test_nrs030_save_outcome_in_view_without_scrolling(
     pause.click()
     message = page.locator("#bed-event-message .alert")
     expect(message).to_contain_text("Infusion paused")
-    page.wait_for_timeout(300)
-    in_view(page, message)
+    expect(message).to_be_in_viewport(ratio=1)
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
@@ -112,14 +102,14 @@ def test_nrs031_reading_form_first_in_recovery(
     form_box, recovery_box = form.bounding_box(), recovery.bounding_box()
     assert form_box is not None and recovery_box is not None
     assert form_box["y"] + form_box["height"] <= recovery_box["y"]  # the form comes first
-    in_view(page, page.get_by_role("button", name="Save reading"))
-    in_view(page, page.get_by_label("Systolic (mmHg)"))
+    expect(page.get_by_role("button", name="Save reading")).to_be_in_viewport(ratio=1)
+    expect(page.get_by_label("Systolic (mmHg)")).to_be_in_viewport(ratio=1)
 
     enter_reading(page, systolic=128, diastolic=82)
     save_reading(page)
     wait_saved(page)
     assert page.evaluate("window.scrollY") == 0
-    in_view(page, page.locator("#bed-saved"))
+    expect(page.locator("#bed-saved")).to_be_in_viewport(ratio=1)
     expect(page.locator("#bed-countdown")).not_to_contain_text("OVERDUE")
 
 

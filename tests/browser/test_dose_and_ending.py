@@ -36,14 +36,6 @@ def session_row(server: Server, sid: int) -> InfusionSession:
         return row
 
 
-def in_view(page: Page, selector: str) -> None:
-    """The element is on screen without scrolling."""
-    box = page.locator(selector).bounding_box()
-    viewport = page.viewport_size
-    assert box is not None and viewport is not None
-    assert box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"], box
-
-
 def test_nrs040_end_early_during_infusion_goes_to_recovery(
     page: Page, second_page: Page, server: Server, config: Config
 ) -> None:
@@ -81,7 +73,7 @@ def test_nrs040_end_early_during_infusion_goes_to_recovery(
     done = page.locator("#bed-end-done")
     expect(done).to_contain_text("Infusion stopped with")
     expect(done).to_contain_text("recovery observation")
-    in_view(page, "#bed-end-done")
+    expect(page.locator("#bed-end-done")).to_be_in_viewport(ratio=1)
     expect(page.locator("#bed-state")).to_have_text("Recovery")
     expect(page.locator("#bed-dose-given")).to_contain_text("(pump stopped)")
     expect(page.get_by_role("button", name="End session early")).to_be_disabled()
@@ -151,7 +143,7 @@ def test_nrs041_dose_given_live_after_a_rate_change_and_the_stop_cue(
     open_chair(page, server.url, second)
     cue = page.locator("#bed-dose-cue")
     expect(cue).to_contain_text("Planned dose delivered — stop the pump")
-    in_view(page, "#bed-dose-cue")
+    expect(page.locator("#bed-dose-cue")).to_be_in_viewport(ratio=1)
     expect(page.locator("#bed-dose-given")).to_contain_text(re.compile(r"given 50\.\d of 40 mg"))
     page.get_by_role("button", name="Stop infusion").click()  # no reason needed: it has run
     expect(page.locator("#bed-state")).to_have_text("Recovery")
@@ -201,7 +193,7 @@ def test_phy010_physician_signs_a_transfer_out_of_recovery(
     physician.get_by_role("button", name="Sign exit", exact=True).click()
     expect(dialog).to_be_hidden()
     expect(physician.locator("#exit-done")).to_contain_text("Transferred")
-    in_view(physician, "#exit-done")
+    expect(physician.locator("#exit-done")).to_be_in_viewport(ratio=1)
     expect(physician.locator("#bed-state")).to_have_text("Ended early")
     expect(physician.locator("#bed-exit-kind")).to_contain_text("Transferred")
 

@@ -47,7 +47,7 @@ def only_sign_out_errors(page: Page, console_errors: list[str]) -> None:
     """A request answered 401 is logged by Chromium itself ("Failed to load resource");
     nothing else may be (no 'body stream already read', no Dash error). The page settles
     first, so no request is in flight when the server stops."""
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state("networkidle", timeout=30_000)  # slow on a busy machine
     console_errors[:] = [e for e in console_errors if "status of 401" not in e]
 
 
