@@ -19,7 +19,6 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from monitor.db.queries import FullRecord
-from monitor.domain.delivered_dose import describe_given
 from monitor.domain.rems import RemsSummary
 from monitor.domain.schedule import InfusionTimes, Pause, stops_early
 from monitor.domain.vocabulary import (
@@ -123,13 +122,7 @@ def _dose_rows(record: FullRecord) -> list[tuple[str, str]]:
     h = record.snapshot.header
     planned_ml = h.planned_ml
     planned_rate = planned_ml / (h.infusion_minutes / 60)
-    given = describe_given(
-        planned_mg=h.dose_mg,
-        delivered_mg=h.delivered_mg,
-        delivered_ml=h.delivered_ml,
-        started=h.infusion_started_at is not None,
-        stopped=h.infusion_stopped_at is not None,
-    )
+    given = h.dose_given
     return [
         ("", "Value"),
         (

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from monitor.domain.delivered_dose import describe_given
 from monitor.domain.free_text import MAX_FREE_TEXT
 from monitor.domain.record_access import is_access
 from monitor.domain.session_state import accepts_entries
@@ -134,13 +133,7 @@ def _dose_and_ending(h: Any) -> Any:
     """Planned against delivered dose (stored when the pump stopped), and how the session
     ended if not by discharge (issue 9)."""
     planned = f"Dose planned {h.dose_mg:g} mg ({h.planned_ml:.1f} mL)"
-    given = describe_given(
-        planned_mg=h.dose_mg,
-        delivered_mg=h.delivered_mg,
-        delivered_ml=h.delivered_ml,
-        started=h.infusion_started_at is not None,
-        stopped=h.infusion_stopped_at is not None,
-    )
+    given = h.dose_given
     ending = None
     if h.exit_kind:
         words = ExitKind(h.exit_kind).label

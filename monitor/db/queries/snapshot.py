@@ -22,6 +22,7 @@ from monitor.db.models import (
     User,
 )
 from monitor.db.queries.rows import RowType, build_all, columns, with_initials
+from monitor.domain.delivered_dose import describe_given
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,17 @@ class SessionHeader:
     def planned_ml(self) -> float:
         """The volume that carries the planned dose (dose_mg at the concentration)."""
         return self.dose_mg / self.concentration_mg_per_ml
+
+    @property
+    def dose_given(self) -> str:
+        """The stored dose given in the words every record shows (screen and PDF alike)."""
+        return describe_given(
+            planned_mg=self.dose_mg,
+            delivered_mg=self.delivered_mg,
+            delivered_ml=self.delivered_ml,
+            started=self.infusion_started_at is not None,
+            stopped=self.infusion_stopped_at is not None,
+        )
 
 
 @dataclass(frozen=True)
