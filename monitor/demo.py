@@ -19,6 +19,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -158,6 +159,15 @@ class _Chair:
     def tag(self) -> str:
         return f"demo{self.patient_id:04d}"
 
+    def by(self, actor: Actor) -> dict[str, Any]:
+        """What every use case on this session is told: where, under which rules, by whom."""
+        return {
+            "database": self.database,
+            "config": self.config,
+            "actor": actor,
+            "session_id": self.session_id,
+        }
+
     def open(self, weight: float) -> None:
         protocol = self.config.default_protocol
         self.session_id = open_session(
@@ -174,10 +184,7 @@ class _Chair:
 
     def reading(self, at: datetime, vitals: VitalSigns, key: str) -> None:
         saved = record_reading(
-            database=self.database,
-            config=self.config,
-            actor=self.nurse,
-            session_id=self.session_id,
+            **self.by(self.nurse),
             vitals=vitals,
             idempotency_key=f"{self.tag}-{key}",
             taken_at=at,
@@ -204,10 +211,7 @@ class _Chair:
 
     def rating(self, at: datetime, answers: dict[int, int], minute: float) -> None:
         record_rating(
-            database=self.database,
-            config=self.config,
-            actor=self.nurse,
-            session_id=self.session_id,
+            **self.by(self.nurse),
             answers=answers,
             idempotency_key=f"{self.tag}-cadss{minute:g}",
             now=at,
@@ -215,10 +219,7 @@ class _Chair:
 
     def pump(self, at: datetime, event: SessionEvent, key: str) -> None:
         record_infusion_event(
-            database=self.database,
-            config=self.config,
-            actor=self.nurse,
-            session_id=self.session_id,
+            **self.by(self.nurse),
             event=event,
             idempotency_key=f"{self.tag}-{key}",
             now=at,
@@ -226,10 +227,7 @@ class _Chair:
 
     def assess(self, at: datetime) -> None:
         record_assessment(
-            database=self.database,
-            config=self.config,
-            actor=self.nurse,
-            session_id=self.session_id,
+            **self.by(self.nurse),
             activity=2,
             respiration=2,
             consciousness=2,
@@ -240,20 +238,14 @@ class _Chair:
 
     def sign(self, at: datetime) -> None:
         sign_performed(
-            database=self.database,
-            config=self.config,
-            actor=self.nurse,
-            session_id=self.session_id,
+            **self.by(self.nurse),
             password=demo_password(),
             now=at,
         )
 
     def approve(self, at: datetime) -> None:
         approve_discharge(
-            database=self.database,
-            config=self.config,
-            actor=self.physician,
-            session_id=self.session_id,
+            **self.by(self.physician),
             password=demo_password(),
             override_reason=OVERRIDE if self.plan.override else None,
             now=at,
