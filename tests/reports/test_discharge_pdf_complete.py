@@ -5,6 +5,7 @@ markup-like names and very long texts."""
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
@@ -239,9 +240,7 @@ def test_markup_and_very_long_texts_render() -> None:
 def test_a_reason_longer_than_a_page_splits_across_pages(reason: str, at_least: int) -> None:
     record = long_record()
     signature = record.signatures[0]
-    longer = SignatureRow(
-        *[getattr(signature, f) for f in SignatureRow.__dataclass_fields__][:-1], reason
-    )
+    longer = replace(signature, override_reason=reason)
     record = FullRecord(record.snapshot, {}, (), (longer,), record.addenda)
     pdf = render(record, REMS, clinic="Clinic", zone=ZONE, generated_at=datetime(2026, 1, 1))
     texts = pages(pdf)
