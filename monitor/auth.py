@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any
 from urllib.parse import urlencode, urlparse
 
 from flask import (
@@ -85,47 +85,6 @@ def require(action: Action) -> Actor:
     if not is_allowed(actor.role, action):
         abort(403)
     return actor
-
-
-def not_found() -> NoReturn:
-    """End the request with 404: the record asked for does not exist."""
-    abort(404)
-
-
-def bad_request() -> NoReturn:
-    """End the request with 400: the page would never send this."""
-    abort(400)
-
-
-def list_arg(value: object) -> list[Any]:
-    """A list the page sends (pattern-matching values); anything else is a bad request."""
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return value
-    bad_request()
-
-
-MAX_ID = 2**31 - 1
-
-
-def record_id(value: object) -> int | None:
-    """A record id from a URL, or None when it cannot be one (so: not found)."""
-    text = str(value)
-    if text.isascii() and text.isdigit() and len(text) < 12 and 0 < int(text) <= MAX_ID:
-        return int(text)
-    return None
-
-
-def int_arg(value: object) -> int:
-    """A record id sent by the page; anything else is a malformed request (400), not a 500."""
-    if isinstance(value, bool):
-        abort(400)
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 12:
-        value = int(value)
-    if isinstance(value, int) and 0 < value <= MAX_ID:  # a database id
-        return value
-    abort(400)
 
 
 def may_view(roles: tuple[str, ...] | None) -> bool:

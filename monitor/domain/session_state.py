@@ -26,9 +26,6 @@ __all__ = [
 ]
 
 
-EXIT_WORDS = {kind: kind.label for kind in ExitKind}
-
-
 S, E = SessionState, SessionEvent
 _LIVE = (S.PLANNED, S.BASELINE, S.INFUSING, S.PAUSED, S.RECOVERY)
 

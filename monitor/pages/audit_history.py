@@ -97,6 +97,7 @@ def _rows(request_: Any) -> tuple[Any, Any]:
         return {"rowData": [], "rowCount": 0}, problem(error)
     rows, total = quality.history(
         database=rt.database,
+        config=rt.config,
         actor=actor,
         query=chosen,
         sort=str(sort.get("colId") or "opened_at"),

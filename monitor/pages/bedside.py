@@ -38,6 +38,7 @@ from monitor.ui.bedside import chairs, open_form, panel, readings, refresh
 from monitor.ui.bedside.controls import PUMP_BUTTONS, in_sign_off
 from monitor.ui.feedback import problem
 from monitor.ui.ids import VITAL_INPUTS, Bedside
+from monitor.web import request_args
 
 PATH = "/bedside"
 NAME = "Bedside"
@@ -122,7 +123,7 @@ def _save_reading(clicks: Any, session_id: Any, key: Any, entered: dict[str, Any
 def _infusion_event(taps: Any, session_id: Any, key: Any, reason: Any, rate: Any) -> dict[str, Any]:
     actor = auth.require(Action.INFUSION_EVENT)
     if ctx.triggered_id not in PUMP_BUTTONS:
-        auth.bad_request()
+        request_args.bad_request()
     try:
         recorded = for_session(
             record_infusion_event,
@@ -159,11 +160,11 @@ def _save_cadss(
     clicks: Any, scores: Any, item_ids: Any, session_id: Any, key: Any
 ) -> dict[str, Any]:
     actor = auth.require(Action.RECORD_RATING)
-    scores, item_ids = auth.list_arg(scores), auth.list_arg(item_ids)
+    scores, item_ids = request_args.list_arg(scores), request_args.list_arg(item_ids)
     if len(scores) != len(item_ids) or not all(isinstance(i, dict) for i in item_ids):
-        auth.bad_request()
+        request_args.bad_request()
     answers = {
-        auth.int_arg(i.get("item")): readings.score(v)
+        request_args.int_arg(i.get("item")): readings.score(v)
         for i, v in zip(item_ids, scores, strict=True)
     }
     kept = [no_update] * len(scores)
@@ -216,7 +217,7 @@ def _open(
             database=rt.database,
             config=rt.config,
             actor=actor,
-            patient_id=auth.int_arg(patient_id),
+            patient_id=request_args.int_arg(patient_id),
             chair=str(chair or ""),
             protocol_id=str(protocol_id or ""),
             weight_kg=weight,

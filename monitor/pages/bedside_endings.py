@@ -17,6 +17,7 @@ from monitor.services.session_lifecycle import end_session_early
 from monitor.ui.bedside import dialogs, panel
 from monitor.ui.feedback import problem
 from monitor.ui.ids import Bedside
+from monitor.web import request_args
 
 
 def _end_dialog(end_early: Any, cancel: Any, session_id: Any) -> dict[str, Any]:
@@ -76,10 +77,10 @@ def _exit_control(refresh_tick: Any, version: Any, session_id: Any) -> dict[str,
     actor = auth.require(Action.VIEW_BEDSIDE)
     try:
         control = exit_control(
-            database=rt.database, actor=actor, session_id=auth.int_arg(session_id)
+            database=rt.database, actor=actor, session_id=request_args.int_arg(session_id)
         )
     except NotFound:
-        auth.not_found()
+        request_args.not_found()
     return {
         "button": {"display": "inline-block"} if control.may_sign else panel.HIDDEN,
         "hint": {"display": "block"}

@@ -27,6 +27,7 @@ from monitor.ui import recovery_view
 from monitor.ui.feedback import notice, problem
 from monitor.ui.ids import Bedside, Recovery
 from monitor.ui.recovery_view import ApprovalIds
+from monitor.web import request_args
 
 
 def _aldrete_score(value: Any) -> int:
@@ -52,7 +53,7 @@ def _save(
             activity=_aldrete_score(activity),
             respiration=_aldrete_score(respiration),
             consciousness=_aldrete_score(consciousness),
-            confirmed=[str(c) for c in auth.list_arg(checked)],
+            confirmed=[str(c) for c in request_args.list_arg(checked)],
             idempotency_key=str(key or ""),
         )
     except Conflict as error:
@@ -88,7 +89,7 @@ def _signers(session_id: Any) -> Any:
     """The signature panels of the signed-in role (the nurse never sees the approval)."""
     rt = runtime.current()
     actor = auth.require(Action.VIEW_BEDSIDE)
-    auth.int_arg(session_id)
+    request_args.int_arg(session_id)
     refresh_ms = rt.config.app.bedside_refresh_seconds * 1000
     return recovery_view.signers(actor.role.value, refresh_ms, new_key())
 
@@ -111,7 +112,7 @@ def _panel(with_status: bool) -> Callable[..., dict[str, Any]]:
                 session_id,
             )
         except NotFound:
-            auth.not_found()
+            request_args.not_found()
         zone = rt.config.clinic.zone
         shown = recovery_view.panel_state(view, zone)
         return {**shown, "status": recovery_view.status_panel(view, zone)} if with_status else shown
@@ -123,7 +124,7 @@ def _approve(clicks: Any, session_id: Any, password: Any, override: Any, version
     rt = runtime.current()
     actor = auth.require(Action.DISCHARGE)
     _tapped(clicks)
-    sid = auth.int_arg(session_id)
+    sid = request_args.int_arg(session_id)
     try:
         approve_discharge(
             database=rt.database,
@@ -145,7 +146,7 @@ def _approve(clicks: Any, session_id: Any, password: Any, override: Any, version
 
 def _excursion_ids(value: Any) -> list[int]:
     """The alerts the panel showed, as it stored them; anything else is refused."""
-    return [auth.int_arg(i) for i in auth.list_arg(value)]
+    return [request_args.int_arg(i) for i in request_args.list_arg(value)]
 
 
 def _acknowledge(

@@ -10,11 +10,12 @@ from uuid import uuid4
 
 from dash import Dash, Input, Output, State
 
-from monitor import auth, runtime
+from monitor import runtime
 from monitor.services import bedside as views
 from monitor.services.actors import Actor
 from monitor.services.errors import NotFound
 from monitor.ui.ids import Bedside
+from monitor.web import request_args
 
 T = TypeVar("T")
 
@@ -32,7 +33,7 @@ def for_session(service: Callable[..., T], actor: Actor, session_id: Any, **valu
         database=rt.database,
         config=rt.config,
         actor=actor,
-        session_id=auth.int_arg(session_id),
+        session_id=request_args.int_arg(session_id),
         **values,
     )
 
@@ -60,7 +61,7 @@ def bedside_view(actor: Any, session_id: Any) -> views.BedsideView:
     try:
         return for_session(views.bedside_view, actor, session_id)
     except NotFound:
-        auth.not_found()
+        request_args.not_found()
 
 
 def refreshed_by() -> dict[str, Any]:

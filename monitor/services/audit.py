@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -13,6 +13,16 @@ from monitor.domain.audit_chain import event_hash
 from monitor.services.actors import Actor
 
 HEAD_ID = 1
+
+
+class Stored(Protocol):
+    """A new row the database numbers on flush."""
+
+    @property
+    def id(self) -> int: ...
+
+
+StoredRow = TypeVar("StoredRow", bound=Stored)
 
 
 def add_audit(
@@ -51,6 +61,36 @@ def add_audit(
     db.flush()
     head.last_hash = event.hash
     return event
+
+
+def add_recorded(
+    db: Session,
+    row: StoredRow,
+    *,
+    actor: Actor | None,
+    action: str,
+    entity_type: str,
+    at: datetime,
+    session_id: int | None = None,
+    new: dict[str, Any] | None = None,
+) -> StoredRow:
+    """Add a new record and its audit entry to the caller's transaction: the row is flushed
+    first so the entry names the id it was given (every write is audited with its own row).
+    The other arguments are read before the flush: an entry that needs the new row's id
+    elsewhere (a session opened names itself) adds, flushes and audits by hand."""
+    db.add(row)
+    db.flush()
+    add_audit(
+        db,
+        actor=actor,
+        action=action,
+        entity_type=entity_type,
+        entity_id=row.id,
+        at=at,
+        session_id=session_id,
+        new=new,
+    )
+    return row
 
 
 def _locked_head(db: Session) -> AuditChainHead:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,7 +12,7 @@ from monitor.db.engine import Database
 from monitor.db.types import utcnow
 from monitor.domain.dose import DosePlan, plan_dose
 from monitor.domain.errors import refuse
-from monitor.domain.infusion_times import build_infusion_times, pause_events_by_session
+from monitor.domain.infusion_times import build_infusion_times
 from monitor.domain.permissions import Action
 from monitor.domain.schedule import (
     DueState,
@@ -27,6 +27,7 @@ from monitor.domain.schedule import (
 from monitor.domain.vitals import parse_weight
 from monitor.domain.vocabulary import Priority
 from monitor.services.actors import Actor, ensure_allowed
+from monitor.services.board import reading_due
 from monitor.services.errors import NotFound
 from monitor.services.record_access import log_opening
 
@@ -122,15 +123,10 @@ def chairs(
     with database.session_scope() as db:
         data = queries.board_data(db)
         cosign = queries.awaiting_cosignature(db)
-    readings: dict[int, list[datetime]] = defaultdict(list)
-    for reading in data.readings:
-        readings[reading.session_id].append(reading.taken_at)
-    pauses = pause_events_by_session(data.pause_events)
+    dues = reading_due(data, config, at)
     highs = Counter(x.session_id for x in data.unacknowledged if x.priority == Priority.HIGH)
     active = {}
     for s in data.sessions:
-        times = build_infusion_times(s.infusion_started_at, s.infusion_stopped_at, pauses[s.id])
-        due = next_due(times, config.protocol(s.protocol_id).schedule, readings[s.id], at)
         active[s.chair] = ChairStatus(
             chair=s.chair,
             session_id=s.id,
@@ -138,7 +134,7 @@ def chairs(
             patient_initials=s.patient_initials,
             mrn=s.mrn,
             protocol_id=s.protocol_id,
-            due=due,
+            due=dues[s.id],
             unacknowledged_high=highs[s.id],
             awaiting_cosignature=s.id in cosign,
         )

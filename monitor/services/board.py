@@ -12,7 +12,7 @@ from monitor.db.engine import Database
 from monitor.db.types import utcnow
 from monitor.domain.board import TileState, escalated, order
 from monitor.domain.excursions import PRIORITY_RANK
-from monitor.domain.infusion_times import build_infusion_times
+from monitor.domain.infusion_times import build_infusion_times, pause_events_by_session
 from monitor.domain.permissions import Action
 from monitor.domain.schedule import DueState, DueStatus, next_due
 from monitor.domain.vocabulary import Priority
@@ -68,9 +68,7 @@ def reading_due(data: queries.BoardData, config: Config, at: datetime) -> dict[i
     taken: dict[int, list[datetime]] = defaultdict(list)
     for reading in data.readings:
         taken[reading.session_id].append(reading.taken_at)
-    pauses: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
-    for event in data.pause_events:
-        pauses[event.session_id].append((event.kind, event.occurred_at))
+    pauses = pause_events_by_session(data.pause_events)
     return {
         s.id: next_due(
             build_infusion_times(s.infusion_started_at, s.infusion_stopped_at, pauses[s.id]),

@@ -18,7 +18,7 @@ from monitor.db.types import utcnow
 from monitor.domain.errors import refuse
 from monitor.domain.permissions import Action, is_allowed
 from monitor.domain.reasons import exit_reason
-from monitor.domain.session_state import EXIT_WORDS, ExitKind, SessionEvent, SessionState
+from monitor.domain.session_state import ExitKind, SessionEvent, SessionState, allows
 from monitor.domain.vocabulary import SignatureMeaning
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
@@ -89,7 +89,7 @@ def sign_exit(
             reason=text,
             new={
                 "exit_kind": exit_kind.value,
-                "meaning": EXIT_WORDS[exit_kind],
+                "meaning": exit_kind.label,
                 "signature_id": signature.id,
                 "state": state.value,
             },
@@ -111,5 +111,5 @@ def exit_control(*, database: Database, actor: Actor, session_id: int) -> ExitCo
         state = db.scalar(select(InfusionSession.state).where(InfusionSession.id == session_id))
     if state is None:
         raise NotFound(f"Session {session_id} does not exist")
-    in_recovery = state == SessionState.RECOVERY.value
+    in_recovery = allows(SessionState(state), SessionEvent.SIGNED_EXIT)  # only from recovery
     return ExitControl(in_recovery, in_recovery and is_allowed(actor.role, Action.SIGN_EXIT))

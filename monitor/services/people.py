@@ -19,7 +19,7 @@ from monitor.domain.passwords import password_problem
 from monitor.domain.permissions import Action, Role
 from monitor.domain.vitals import parse_weight
 from monitor.services.actors import Actor, ensure_allowed
-from monitor.services.audit import add_audit
+from monitor.services.audit import add_recorded
 from monitor.services.errors import Conflict, DomainError
 from monitor.services.password_attempts import Attempt, AttemptRefused, Purpose, attempt_password
 
@@ -71,14 +71,12 @@ def create_user(
             active=True,
             created_at=at,
         )
-        db.add(user)
-        db.flush()
-        add_audit(
+        add_recorded(
             db,
+            user,
             actor=actor,
             action="user.created",
             entity_type="user",
-            entity_id=user.id,
             at=at,
             new={"username": username, "full_name": user.full_name, "role": chosen.value},
         )
@@ -142,14 +140,12 @@ def create_patient(
             weight_kg=weight,
             created_at=at,
         )
-        db.add(patient)
-        db.flush()
-        add_audit(
+        add_recorded(
             db,
+            patient,
             actor=actor,
             action="patient.created",
             entity_type="patient",
-            entity_id=patient.id,
             at=at,
             new={"mrn": mrn, "weight_kg": weight},
         )

@@ -62,6 +62,7 @@ SESSION_COLUMNS = (
 def history(
     *,
     database: Database,
+    config: Config,
     actor: Actor,
     query: aq.HistoryFilter,
     sort: str,
@@ -71,7 +72,7 @@ def history(
     now: datetime | None = None,
 ) -> tuple[list[aq.HistoryRow], int | None]:
     """One page of sessions matching the filter, and how many match (None: more than
-    `audit_queries.COUNT_CAP`)."""
+    `audit_queries.COUNT_CAP`); "not co-signed" by the clinic's configured window."""
     ensure_allowed(actor, Action.REVIEW)
     with database.session_scope() as db:
         return aq.history_page(
@@ -82,6 +83,7 @@ def history(
             descending=descending,
             offset=max(0, offset),
             limit=min(max(1, limit), 500),
+            cosign_window=config.sign_off.cosign_window,
         )
 
 
@@ -127,12 +129,12 @@ def sessions_csv(
     before the first line leaves."""
     ensure_allowed(actor, Action.REVIEW)
     _export_audit(database, actor, "sessions.csv", {"filter": query.describe()})
-    now, zone = utcnow(), config.clinic.zone
+    now, zone, window = utcnow(), config.clinic.zone, config.sign_off.cosign_window
 
     def lines() -> Iterator[str]:
         yield csv_line(SESSION_COLUMNS)
         with database.session_scope() as db:
-            for r in aq.history_stream(db, query, now):
+            for r in aq.history_stream(db, query, now, cosign_window=window):
                 rate = r.on_time_rate
                 yield csv_line(
                     (
@@ -185,12 +187,12 @@ def readings_csv(
     """Every reading of the matching sessions as CSV lines, streamed; audited first."""
     ensure_allowed(actor, Action.REVIEW)
     _export_audit(database, actor, "readings.csv", {"filter": query.describe()})
-    now, zone = utcnow(), config.clinic.zone
+    now, zone, window = utcnow(), config.clinic.zone, config.sign_off.cosign_window
 
     def lines() -> Iterator[str]:
         yield csv_line(aq.READING_COLUMNS)
         with database.session_scope() as db:
-            for row in aq.readings_stream(db, query, now):
+            for row in aq.readings_stream(db, query, now, cosign_window=window):
                 yield csv_line(
                     _time(v, zone) if isinstance(v, datetime) else ("" if v is None else v)
                     for v in row
@@ -234,7 +236,7 @@ def measures(
     ensure_allowed(actor, Action.REVIEW)
     at = now or utcnow()
     with database.session_scope() as db:
-        sessions = aq.measure_rows(db, start, end, at)
+        sessions = aq.measure_rows(db, start, end, at, cosign_window=config.sign_off.cosign_window)
         delays = aq.high_acknowledgement_delays(db, start, end)
     return compute_measures(sessions, delays, config.clinic.zone.key, period)
 

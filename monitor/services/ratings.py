@@ -16,7 +16,7 @@ from monitor.domain.permissions import Action
 from monitor.domain.scales import dissociation_present, score_cadss
 from monitor.domain.schedule import cadss_timepoint
 from monitor.services.actors import Actor, ensure_allowed
-from monitor.services.audit import add_audit
+from monitor.services.audit import add_recorded
 from monitor.services.idempotency import run_once, same_person, same_session, same_values
 from monitor.services.session_lifecycle import load_for_entries
 
@@ -80,14 +80,12 @@ def record_rating(
             entered_at=at,
             idempotency_key=idempotency_key,
         )
-        db.add(row)
-        db.flush()
-        add_audit(
+        add_recorded(
             db,
+            row,
             actor=actor,
             action="rating.recorded",
             entity_type="rating",
-            entity_id=row.id,
             session_id=session.id,
             at=at,
             new={

@@ -21,7 +21,7 @@ from monitor.domain.session_state import SessionEvent, SessionState, phase_of
 from monitor.domain.vitals import VitalSigns, check_plausible, parse_vitals
 from monitor.domain.vocabulary import Priority
 from monitor.services.actors import Actor, ensure_allowed
-from monitor.services.audit import add_audit
+from monitor.services.audit import add_recorded
 from monitor.services.errors import NotFound
 from monitor.services.idempotency import run_once, same_person, same_session, same_values
 from monitor.services.session_lifecycle import load_for_entries, move
@@ -105,14 +105,12 @@ def record_reading(
             idempotency_key=idempotency_key,
             **vitals.as_dict(),
         )
-        db.add(row)
-        db.flush()
-        add_audit(
+        add_recorded(
             db,
+            row,
             actor=actor,
             action="reading.recorded",
             entity_type="reading",
-            entity_id=row.id,
             session_id=session.id,
             at=entered_at,
             new={
@@ -138,14 +136,12 @@ def record_reading(
                 message=flag.message,
                 detected_at=entered_at,
             )
-            db.add(excursion)
-            db.flush()
-            add_audit(
+            add_recorded(
                 db,
+                excursion,
                 actor=actor,
                 action="excursion.flagged",
                 entity_type="excursion",
-                entity_id=excursion.id,
                 session_id=session.id,
                 at=entered_at,
                 new={

@@ -10,12 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from monitor.config import Config
 from monitor.db.engine import Database
-from monitor.db.models import InfusionSession, Signature
+from monitor.db.models import InfusionSession
+from monitor.db.queries import SignatureRow, signatures_of
 from monitor.db.types import utcnow
 from monitor.domain.approval import OpenAlert, blocking_alerts
 from monitor.domain.discharge import Criterion, NurseAssessment, all_met
@@ -33,29 +31,17 @@ from monitor.services.recovery_criteria import (
 
 
 @dataclass(frozen=True)
-class SignatureView:
-    id: int
-    printed_name: str
-    role: str
-    meaning: str
-    signed_at: datetime
-    all_criteria_met: bool
-    override_reason: str | None
-    assessment_id: int | None  # None only for a physician-signed exit (services.exits)
-
-
-@dataclass(frozen=True)
 class RecoveryStatus:
     state: SessionState
     criteria: tuple[Criterion, ...]
     ready: bool
     assessment_id: int | None
     assessment: NurseAssessment | None
-    signatures: tuple[SignatureView, ...]
+    signatures: tuple[SignatureRow, ...]
     open_highs: tuple[OpenAlert, ...] = ()  # unacknowledged HIGH excursions: they hold approval
 
     @property
-    def performed(self) -> SignatureView | None:
+    def performed(self) -> SignatureRow | None:
         """The nurse's signature on the latest assessment, if given."""
         return next(
             (
@@ -67,26 +53,8 @@ class RecoveryStatus:
         )
 
     @property
-    def approved(self) -> SignatureView | None:
+    def approved(self) -> SignatureRow | None:
         return next((s for s in self.signatures if s.meaning == SignatureMeaning.APPROVED), None)
-
-
-def _signatures(db: Session, session_id: int) -> tuple[SignatureView, ...]:
-    return tuple(
-        SignatureView(
-            s.id,
-            s.printed_name,
-            s.role,
-            s.meaning,
-            s.signed_at,
-            s.all_criteria_met,
-            s.override_reason,
-            s.assessment_id,
-        )
-        for s in db.scalars(
-            select(Signature).where(Signature.session_id == session_id).order_by(Signature.id)
-        )
-    )
 
 
 def recovery_status(
@@ -113,6 +81,6 @@ def recovery_status(
             all_met(criteria),
             latest.id if latest else None,
             assessment,
-            _signatures(db, session_id),
+            tuple(signatures_of(db, session_id)),
             tuple(blocking_alerts(open_alerts(db, session_id))),
         )

@@ -17,7 +17,7 @@ from monitor.domain.discharge import NurseAssessment, check_assessment
 from monitor.domain.errors import refuse
 from monitor.domain.permissions import Action
 from monitor.services.actors import Actor, ensure_allowed
-from monitor.services.audit import add_audit
+from monitor.services.audit import add_recorded
 from monitor.services.idempotency import run_once, same_person, same_request, same_session
 from monitor.services.recovery_criteria import ensure_in_recovery
 from monitor.services.session_lifecycle import load_locked
@@ -64,14 +64,12 @@ def record_assessment(
             assessed_at=at,
             idempotency_key=idempotency_key,
         )
-        db.add(row)
-        db.flush()
-        add_audit(
+        add_recorded(
             db,
+            row,
             actor=actor,
             action="recovery.assessed",
             entity_type="assessment",
-            entity_id=row.id,
             session_id=session.id,
             at=at,
             new={

@@ -23,7 +23,7 @@ from monitor.db.engine import Database
 from monitor.db.models import SignInSession, User
 from monitor.db.types import utcnow
 from monitor.services.actors import Actor
-from monitor.services.audit import add_audit
+from monitor.services.audit import add_audit, add_recorded
 from monitor.services.people import actor_of
 
 TOKEN_BYTES = 32  # 256 random bits (OWASP asks for at least 64)
@@ -90,14 +90,12 @@ def open_sign_in(
             remote_addr=remote_addr,
             user_agent=(user_agent or "")[:200] or None,
         )
-        db.add(row)
-        db.flush()
-        add_audit(
+        add_recorded(
             db,
+            row,
             actor=actor,
             action="auth.session_opened",
             entity_type=ENTITY,
-            entity_id=row.id,
             at=at,
             new={"expires_at": row.expires_at.isoformat(), "remote_addr": remote_addr},
         )

@@ -70,7 +70,6 @@ WORD_MAPS: tuple[tuple[str, Collection[StrEnum]], ...] = (
     ),
     ("monitor.domain.excursions.PRIORITY_MARKS", tuple(Priority)),
     ("monitor.domain.excursions.PRIORITY_RANK", tuple(Priority)),
-    ("monitor.domain.session_state.EXIT_WORDS", tuple(ExitKind)),
     ("monitor.ui.components.ACTION_WORDS", tuple(AcknowledgementAction)),
     ("monitor.ui.board_view.STATE_WORDS", ACTIVE_STATES),
     ("monitor.reports.discharge_pdf.EXIT_WORDS", FINAL_STATES),

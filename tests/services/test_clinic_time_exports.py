@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 import pytest
@@ -27,8 +28,8 @@ ISO_WITH_OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{
 ODD = timedelta(minutes=10, seconds=7, microseconds=654321)  # a time with microseconds
 
 
-def table(lines: object) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO("".join(lines))))  # type: ignore[arg-type]
+def table(lines: Iterable[str]) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO("".join(lines))))
 
 
 def assert_clinic_iso(text: str, config: Config) -> datetime:

@@ -169,6 +169,7 @@ def test_summaries_feed_the_measures(database: Database, config: Config) -> None
     assert month["high_per_100"] == 50 and month["high_ack_median_min"] == 6.0
     rows, total = quality.history(
         database=database,
+        config=config,
         actor=auditor,
         query=aq.HistoryFilter(flags=frozenset({"high"})),
         sort="opened_at",
@@ -180,6 +181,7 @@ def test_summaries_feed_the_measures(database: Database, config: Config) -> None
     assert total == 1 and rows[0].session_id == high and rows[0].high_count >= 1
     _, stopped = quality.history(
         database=database,
+        config=config,
         actor=auditor,
         query=aq.HistoryFilter(flags=frozenset({"stopped_early"})),
         sort="opened_at",
@@ -200,6 +202,7 @@ def test_not_cosigned_within_24_hours(database: Database, config: Config) -> Non
     def count(now: datetime) -> int | None:
         return quality.history(
             database=database,
+            config=config,
             actor=auditor,
             query=flag,
             sort="opened_at",
@@ -283,6 +286,7 @@ def test_count_is_exact_up_to_the_cap(
     def total() -> int | None:
         return quality.history(
             database=database,
+            config=config,
             actor=auditor,
             query=aq.HistoryFilter(),
             sort="opened_at",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from typing import Any, cast
 
 import pytest
 from sqlalchemy import func, select
@@ -34,7 +35,7 @@ def test_first_reading_is_the_baseline_and_moves_the_session_on(
     saved = factories.reading(database, config, nurse, sid, T0)
     assert saved.phase == "baseline" and not saved.duplicate
     with database.session_scope() as db:
-        assert db.get(InfusionSession, sid).state == "baseline"  # type: ignore[union-attr]
+        assert db.get_one(InfusionSession, sid).state == "baseline"
         actions = db.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert actions[-2:] == ["reading.recorded", "session.state_changed"]
 
@@ -99,7 +100,7 @@ def test_same_key_twice_stores_one_reading(database: Database, config: Config) -
     nurse = factories.user(database)
     sid = factories.infusing(database, config, nurse)
     key = factories.key()
-    args = dict(
+    args: dict[str, Any] = dict(
         database=database,
         config=config,
         actor=nurse,
@@ -107,8 +108,8 @@ def test_same_key_twice_stores_one_reading(database: Database, config: Config) -
         vitals=factories.vitals(systolic=190, diastolic=100),
         idempotency_key=key,
     )
-    first = record_reading(**args)  # type: ignore[arg-type]
-    again = record_reading(**args)  # type: ignore[arg-type]
+    first = record_reading(**args)
+    again = record_reading(**args)
     assert again.duplicate and again.reading_id == first.reading_id
     assert again.flags == first.flags
     with database.session_scope() as db:
@@ -225,7 +226,7 @@ def test_missing_moaas_is_refused_when_the_protocol_requires_it(
     nurse = factories.user(database)
     sid = factories.session(database, config, nurse)
     with pytest.raises(InvalidEntry) as refused:
-        factories.reading(database, config, nurse, sid, T0, moaas=None)  # type: ignore[arg-type]
+        factories.reading(database, config, nurse, sid, T0, moaas=cast(Any, None))
     assert [p.field for p in refused.value.problems] == ["moaas"]
 
 

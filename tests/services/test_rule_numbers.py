@@ -14,6 +14,7 @@ from monitor.db import audit_queries as aq
 from monitor.db.engine import Database
 from monitor.domain.permissions import Role
 from monitor.domain.session_state import SessionEvent
+from monitor.services import quality
 from monitor.services.errors import InvalidEntry
 from monitor.services.exits import sign_exit
 from monitor.services.readings import ReadingSaved, record_reading
@@ -119,3 +120,59 @@ def test_the_cosign_window_is_passed_to_the_history(database: Database, config: 
         _, by_default = aq.history_page(db, flag, later)
         _, by_eight_hours = aq.history_page(db, flag, later, cosign_window=timedelta(hours=8))
     assert (by_default, by_eight_hours) == (0, 1)
+
+
+def test_the_audit_screens_follow_the_configured_cosign_window(
+    database: Database, config: Config
+) -> None:
+    """A discharge co-signed 2 h after the nurse's signature is "not co-signed" for a
+    clinic whose window is 1 h: in the history, the measures and both exports."""
+    nurse, doctor = factories.user(database), factories.user(database, Role.PHYSICIAN)
+    auditor = factories.user(database, Role.AUDITOR)
+    sid = recovered(database, config, nurse)
+    assess(database, config, nurse, sid)
+    sign_performed(
+        database=database, config=config, actor=nurse, session_id=sid, password=PASSWORD, now=READY
+    )
+    cosigned = READY + timedelta(hours=2)
+    factories.reading(database, config, nurse, sid, cosigned - timedelta(minutes=5), systolic=126)
+    approve_discharge(
+        database=database,
+        config=config,
+        actor=doctor,
+        session_id=sid,
+        password=PASSWORD,
+        now=cosigned,
+    )
+    one_hour = configured(config, sign_off=SignOff(cosign_window_hours=1))
+    flag = aq.HistoryFilter(flags=frozenset({"not_cosigned"}))
+    later = READY + timedelta(hours=3)
+    _, flagged = quality.history(
+        database=database,
+        config=one_hour,
+        actor=auditor,
+        query=flag,
+        sort="opened_at",
+        descending=True,
+        offset=0,
+        limit=10,
+        now=later,
+    )
+    month = quality.measures(
+        database=database,
+        config=one_hour,
+        actor=auditor,
+        start=T0 - timedelta(days=1),
+        end=T0 + timedelta(days=1),
+        period="month",
+        now=later,
+    ).iloc[0]
+    sessions = list(
+        quality.sessions_csv(database=database, config=one_hour, actor=auditor, query=flag)
+    )
+    readings = list(
+        quality.readings_csv(database=database, config=one_hour, actor=auditor, query=flag)
+    )
+    assert (flagged, month["not_cosigned"]) == (1, 1)
+    assert [line.split(",")[0] for line in sessions[1:]] == [str(sid)]
+    assert {line.split(",")[0] for line in readings[1:]} == {str(sid)}

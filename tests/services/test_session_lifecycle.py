@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -40,14 +41,15 @@ def test_open_session_computes_dose_and_rate(database: Database, config: Config)
     assert (row.state, row.dose_mg, row.rate_ml_per_h) == ("planned", 40.0, 60.0)
     with database.session_scope() as db:
         audit = db.scalars(select(AuditEvent).where(AuditEvent.action == "session.opened")).one()
-    assert audit.session_id == sid and audit.new_values["dose_mg"] == 40.0  # type: ignore[index]
+    assert audit.session_id == sid
+    assert audit.new_values is not None and audit.new_values["dose_mg"] == 40.0
 
 
 def test_open_twice_with_one_key_opens_one_session(database: Database, config: Config) -> None:
     nurse = factories.user(database)
     pid = factories.patient(database, config)
     key = factories.key()
-    args = dict(
+    args: dict[str, Any] = dict(
         database=database,
         config=config,
         actor=nurse,
@@ -57,8 +59,8 @@ def test_open_twice_with_one_key_opens_one_session(database: Database, config: C
         weight_kg="80",
         idempotency_key=key,
     )
-    first = open_session(**args)  # type: ignore[arg-type]
-    second = open_session(**args)  # type: ignore[arg-type]
+    first = open_session(**args)
+    second = open_session(**args)
     assert second.duplicate and second.session_id == first.session_id
 
 

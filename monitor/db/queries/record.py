@@ -52,6 +52,10 @@ class SignatureRow:
     criteria: list[dict[str, Any]]
     all_criteria_met: bool
     override_reason: str | None
+    # the assessment the signature is on; None only for a physician-signed exit
+    # (services.exits). The recovery status matches the nurse's signature to the latest
+    # assessment by it.
+    assessment_id: int | None = None
 
 
 @dataclass(frozen=True)
