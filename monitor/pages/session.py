@@ -15,7 +15,7 @@ from flask import Flask, Response
 
 from monitor import auth, runtime
 from monitor.domain.permissions import Action, is_allowed
-from monitor.domain.session_state import SessionState
+from monitor.domain.session_state import SessionEvent, SessionState, allows
 from monitor.pages.bedside_recovery import register_approval
 from monitor.services.addenda import add_addendum
 from monitor.services.errors import Conflict, DomainError, NotFound
@@ -55,8 +55,8 @@ def layout(session_id: str = "", **_: Any) -> Any:
     if record is None:
         return session_view.missing(session_id)
     approval = None
-    in_recovery = record.snapshot.header.state == SessionState.RECOVERY.value
-    if in_recovery and is_allowed(actor.role, Action.DISCHARGE):
+    state = SessionState(record.snapshot.header.state)
+    if allows(state, SessionEvent.DISCHARGE) and is_allowed(actor.role, Action.DISCHARGE):
         ids, refresh_ms = recovery_view.RECORD, rt.config.app.bedside_refresh_seconds * 1000
         approval = session_view.approval_card(
             recovery_view.approval_panel(ids, refresh_ms, uuid4().hex, with_status=True),

@@ -105,3 +105,12 @@ def body(app: Dash, key: str, values: dict[str, Any]) -> dict[str, Any]:
 def call(client: FlaskClient, app: Dash, output_fragment: str, values: dict[str, Any]) -> Any:
     key = callback_key(app, output_fragment)
     return client.post(ENDPOINT, json=body(app, key, values))
+
+
+def open_page(client: FlaskClient, app: Dash, path: str) -> Any:
+    """Navigate to `path` the way the browser does: through Dash's page router."""
+    key = next(k for k in app.callback_map if "_pages_content" in k)
+    values = {"_pages_location.pathname": path, "_pages_location.search": ""}
+    response = client.post(ENDPOINT, json=body(app, key, values))
+    assert response.status_code == 200, response.status_code
+    return response.get_json()

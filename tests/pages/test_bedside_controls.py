@@ -8,6 +8,7 @@ callbacks' answers, as the browser gets them."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -26,9 +27,10 @@ from monitor.domain.session_state import (
 from monitor.services.actors import Actor
 from monitor.services.session_lifecycle import end_session_early
 from monitor.services.sign_off import approve_discharge, sign_performed
+from monitor.ui import recovery_view
 from tests import factories
 from tests.factories import PASSWORD, T0
-from tests.pages.dash_http import call, prepare, sign_in
+from tests.pages.dash_http import call, open_page, prepare, sign_in
 from tests.services.test_recovery import READY, assess, recovered
 
 # Each pump control and the event it asks the state machine for.
@@ -149,3 +151,11 @@ def test_every_control_follows_the_state_machine(
     doctor_client = prepare(app)
     sign_in(doctor_client, doctor.username)
     assert exit_shown(app, doctor_client, sid) == (allows(state, SessionEvent.SIGNED_EXIT), False)
+
+    # The session record page offers the physician the discharge approval where the state
+    # machine accepts a discharge.
+    record_page = json.dumps(open_page(doctor_client, app, f"/session/{sid}"))
+    approval_offered = f'"{recovery_view.RECORD.approve}"' in record_page
+    assert approval_offered is allows(state, SessionEvent.DISCHARGE), (
+        f"discharge approval offered={approval_offered} while {state}"
+    )

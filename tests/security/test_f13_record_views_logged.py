@@ -25,7 +25,7 @@ from monitor.domain.permissions import Role
 from monitor.services.actors import Actor
 from monitor.ui.ids import SessionPage as S
 from tests import factories
-from tests.pages.dash_http import ENDPOINT, body, call, prepare, sign_in
+from tests.pages.dash_http import ENDPOINT, body, call, open_page, prepare, sign_in
 
 
 @pytest.fixture
@@ -39,15 +39,6 @@ def signed_in(app: Dash, database: Database, role: Role) -> tuple[FlaskClient, A
     client = prepare(app)
     sign_in(client, actor.username)
     return client, actor
-
-
-def open_page(client: FlaskClient, app: Dash, path: str) -> Any:
-    """Navigate to `path` the way the browser does: through Dash's page router."""
-    key = next(k for k in app.callback_map if "_pages_content" in k)
-    values = {"_pages_location.pathname": path, "_pages_location.search": ""}
-    response = client.post(ENDPOINT, json=body(app, key, values))
-    assert response.status_code == 200, response.status_code
-    return response.get_json()
 
 
 def accesses(database: Database, session_id: int) -> list[AuditEvent]:
