@@ -33,10 +33,11 @@ from monitor.domain.vitals import VitalSigns
 from monitor.services.acknowledgements import acknowledge_excursions
 from monitor.services.actors import Actor
 from monitor.services.people import create_patient, create_user
+from monitor.services.pump import record_infusion_event
 from monitor.services.ratings import record_rating
 from monitor.services.readings import record_reading
 from monitor.services.recovery_assessment import record_assessment
-from monitor.services.session_lifecycle import open_session, record_infusion_event
+from monitor.services.session_lifecycle import open_session
 from monitor.services.sign_off import approve_discharge, sign_performed
 
 DEFAULT_DEMO_PASSWORD = "monitor-demo"

@@ -14,8 +14,9 @@ from monitor.domain.session_state import SessionEvent
 from monitor.domain.vitals import VitalSigns
 from monitor.services.actors import Actor
 from monitor.services.people import create_patient, create_user
+from monitor.services.pump import record_infusion_event
 from monitor.services.readings import ReadingSaved, record_reading
-from monitor.services.session_lifecycle import open_session, record_infusion_event
+from monitor.services.session_lifecycle import open_session
 
 PASSWORD = "correct-horse-battery"
 CONFIG = load_config(REPO_ROOT / "config.yaml", environ={})

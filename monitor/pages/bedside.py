@@ -27,13 +27,11 @@ from monitor.pages.bedside_wiring import (
 )
 from monitor.services import bedside as views
 from monitor.services.errors import Conflict, DomainError, InvalidEntry
+from monitor.services.pump import record_infusion_event
 from monitor.services.ratings import record_rating
 from monitor.services.readings import record_entered_reading
 from monitor.services.recovery import recovery_status
-from monitor.services.session_lifecycle import (
-    open_session,
-    record_infusion_event,
-)
+from monitor.services.session_lifecycle import open_session
 from monitor.ui.bedside import chairs, open_form, panel, readings, refresh
 from monitor.ui.bedside.controls import PUMP_BUTTONS, in_sign_off
 from monitor.ui.feedback import problem

@@ -11,9 +11,9 @@ from dash import Dash, Input, Output, State, ctx, no_update
 from monitor import auth, runtime
 from monitor.domain.permissions import Action
 from monitor.pages import bedside_wiring as wiring
+from monitor.services.early_end import end_session_early
 from monitor.services.errors import DomainError, NotFound
 from monitor.services.exits import exit_control, sign_exit
-from monitor.services.session_lifecycle import end_session_early
 from monitor.ui.bedside import dialogs, panel
 from monitor.ui.feedback import problem
 from monitor.ui.ids import Bedside

@@ -17,7 +17,7 @@ Result = TypeVar("Result")
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 # Keys the server makes for its own writes (the stop event of an early end); a client's key
 # may never take their shape, or a crafted pause could pass for an end already done.
-EARLY_END_KEY_PREFIX = "end-early-"  # + the session id: session_lifecycle.END_EARLY_KEY
+EARLY_END_KEY_PREFIX = "end-early-"  # + the session id: early_end.END_EARLY_KEY
 RESERVED_PREFIXES = (EARLY_END_KEY_PREFIX,)
 
 

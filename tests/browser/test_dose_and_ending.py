@@ -16,7 +16,7 @@ from monitor.db.models import InfusionEvent, InfusionSession, Signature
 from monitor.db.types import utcnow
 from monitor.domain.permissions import Role
 from monitor.domain.session_state import SessionEvent
-from monitor.services.session_lifecycle import end_session_early
+from monitor.services.early_end import end_session_early
 from tests import factories
 from tests.browser.conftest import LANDSCAPE, PORTRAIT, Server
 from tests.browser.steps import enter_reading, open_chair, save_reading, sign_in, wait_saved

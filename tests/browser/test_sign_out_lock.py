@@ -12,7 +12,7 @@ from sqlalchemy import select
 from monitor.config import Config
 from monitor.db.models import InfusionEvent, InfusionSession, Patient, Reading, User
 from monitor.db.types import utcnow
-from monitor.services.session_lifecycle import end_session_early
+from monitor.services.early_end import end_session_early
 from tests import factories
 from tests.browser.conftest import Server
 from tests.browser.steps import enter_reading, open_chair, save_reading, sign_in

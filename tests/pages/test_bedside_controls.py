@@ -25,7 +25,7 @@ from monitor.domain.session_state import (
     allows,
 )
 from monitor.services.actors import Actor
-from monitor.services.session_lifecycle import end_session_early
+from monitor.services.early_end import end_session_early
 from monitor.services.sign_off import approve_discharge, sign_performed
 from monitor.ui import recovery_view
 from tests import factories

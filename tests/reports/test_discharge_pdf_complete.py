@@ -30,8 +30,8 @@ from monitor.domain.permissions import Role
 from monitor.domain.rems import RemsSummary
 from monitor.domain.session_state import SessionEvent
 from monitor.reports.discharge_pdf import first_page_png, render
+from monitor.services.early_end import end_session_early
 from monitor.services.exits import sign_exit
-from monitor.services.session_lifecycle import end_session_early
 from monitor.services.session_record import discharge_pdf
 from tests import factories
 from tests.factories import T0

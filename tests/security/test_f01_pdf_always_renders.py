@@ -22,8 +22,8 @@ from monitor.domain.permissions import Role
 from monitor.reports.discharge_pdf import render
 from monitor.services.actors import Actor
 from monitor.services.addenda import MAX_TEXT, add_addendum
+from monitor.services.early_end import end_session_early
 from monitor.services.errors import InvalidEntry
-from monitor.services.session_lifecycle import end_session_early
 from monitor.services.session_record import discharge_pdf
 from monitor.services.sign_off import approve_discharge, sign_performed
 from tests import factories

@@ -30,16 +30,13 @@ from monitor.domain.permissions import Role
 from monitor.domain.session_state import SessionEvent, SessionState
 from monitor.services.acknowledgements import acknowledge_excursions
 from monitor.services.addenda import add_addendum
+from monitor.services.early_end import END_EARLY_KEY, end_session_early
 from monitor.services.errors import Conflict, InvalidEntry
+from monitor.services.pump import record_infusion_event
 from monitor.services.ratings import record_rating
 from monitor.services.readings import record_entered_reading, record_reading
 from monitor.services.recovery_assessment import record_assessment
-from monitor.services.session_lifecycle import (
-    END_EARLY_KEY,
-    end_session_early,
-    open_session,
-    record_infusion_event,
-)
+from monitor.services.session_lifecycle import open_session
 from tests import factories
 from tests.factories import T0
 from tests.services.test_recovery import CADSS_LOW, READY, recovered

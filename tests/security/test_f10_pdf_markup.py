@@ -26,11 +26,12 @@ from monitor.domain.session_state import SessionEvent
 from monitor.services.acknowledgements import acknowledge_excursions
 from monitor.services.actors import Actor
 from monitor.services.addenda import add_addendum
+from monitor.services.early_end import end_session_early
 from monitor.services.exits import sign_exit
 from monitor.services.people import create_patient, create_user
 from monitor.services.ratings import record_rating
 from monitor.services.recovery_assessment import record_assessment
-from monitor.services.session_lifecycle import end_session_early, open_session
+from monitor.services.session_lifecycle import open_session
 from monitor.services.sign_off import approve_discharge, sign_performed
 from tests import factories
 from tests.factories import PASSWORD, T0

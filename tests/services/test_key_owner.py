@@ -30,10 +30,11 @@ from monitor.services.acknowledgements import acknowledge_excursions
 from monitor.services.actors import Actor
 from monitor.services.addenda import add_addendum
 from monitor.services.errors import Conflict
+from monitor.services.pump import record_infusion_event
 from monitor.services.ratings import record_rating
 from monitor.services.readings import record_reading
 from monitor.services.recovery_assessment import record_assessment
-from monitor.services.session_lifecycle import open_session, record_infusion_event
+from monitor.services.session_lifecycle import open_session
 from tests import factories
 from tests.factories import T0
 from tests.services.test_recovery import READY, recovered

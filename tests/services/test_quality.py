@@ -19,8 +19,8 @@ from monitor.domain.permissions import Role
 from monitor.domain.session_state import SessionEvent
 from monitor.services import quality
 from monitor.services.acknowledgements import acknowledge_excursions
+from monitor.services.early_end import end_session_early
 from monitor.services.errors import PermissionDenied
-from monitor.services.session_lifecycle import end_session_early
 from tests import factories
 from tests.factories import T0
 

@@ -15,9 +15,9 @@ from monitor.db.models import AuditEvent, Excursion, InfusionSession, Reading
 from monitor.domain.permissions import Role
 from monitor.domain.session_state import SessionEvent
 from monitor.domain.vocabulary import Priority
+from monitor.services.early_end import end_session_early
 from monitor.services.errors import Conflict, IllegalTransition, InvalidEntry, PermissionDenied
 from monitor.services.readings import record_entered_reading, record_reading
-from monitor.services.session_lifecycle import end_session_early
 from tests import factories
 from tests.factories import T0
 

@@ -15,10 +15,10 @@ from monitor.db.engine import Database
 from monitor.domain.permissions import Role
 from monitor.domain.session_state import SessionEvent
 from monitor.services import quality
+from monitor.services.early_end import end_session_early
 from monitor.services.errors import InvalidEntry
 from monitor.services.exits import sign_exit
 from monitor.services.readings import ReadingSaved, record_reading
-from monitor.services.session_lifecycle import end_session_early
 from monitor.services.sign_off import approve_discharge, sign_performed
 from tests import factories
 from tests.factories import PASSWORD, T0

@@ -15,14 +15,11 @@ from monitor.db.models import AuditEvent, InfusionEvent, InfusionSession, Signat
 from monitor.domain.permissions import Role
 from monitor.domain.session_state import ExitKind, SessionEvent, SessionState
 from monitor.services.actors import Actor
+from monitor.services.early_end import EndedEarly, end_session_early
 from monitor.services.errors import Conflict, IllegalTransition, InvalidEntry, PermissionDenied
 from monitor.services.exits import ExitSigned, sign_exit
-from monitor.services.session_lifecycle import (
-    EndedEarly,
-    end_session_early,
-    open_session,
-    record_infusion_event,
-)
+from monitor.services.pump import record_infusion_event
+from monitor.services.session_lifecycle import open_session
 from tests import factories
 from tests.factories import PASSWORD, T0
 

@@ -15,7 +15,7 @@ from monitor.domain.session_state import ExitKind, SessionState, ends_early_into
 from monitor.ui.ids import Bedside
 
 if TYPE_CHECKING:
-    from monitor.services.session_lifecycle import EndedEarly
+    from monitor.services.early_end import EndedEarly
 
 # What ending early does, keyed by where the state machine says it leads.
 END_EXPLAINED = {
