@@ -26,12 +26,11 @@ from monitor.domain.session_state import (
 )
 from monitor.services.actors import Actor
 from monitor.services.early_end import end_session_early
-from monitor.services.sign_off import approve_discharge, sign_performed
 from monitor.ui import recovery_view
 from tests import factories
-from tests.factories import PASSWORD, T0
+from tests.factories import T0
 from tests.pages.dash_http import call, open_page, prepare, sign_in
-from tests.services.test_recovery import READY, assess, recovered
+from tests.services.test_recovery import READY, discharged, recovered
 
 # Each pump control and the event it asks the state machine for.
 PUMP_CONTROLS = {
@@ -76,25 +75,7 @@ def in_state(
         )
         return sid
     assert state is SessionState.DISCHARGED
-    sid = recovered(database, config, nurse)
-    assess(database, config, nurse, sid)
-    sign_performed(
-        database=database,
-        config=config,
-        actor=nurse,
-        session_id=sid,
-        password=PASSWORD,
-        now=READY + timedelta(minutes=1),
-    )
-    approve_discharge(
-        database=database,
-        config=config,
-        actor=doctor,
-        session_id=sid,
-        password=PASSWORD,
-        now=READY + timedelta(minutes=2),
-    )
-    return sid
+    return discharged(database, config, nurse, doctor, signed=READY + timedelta(minutes=1))
 
 
 def answer(app: Dash, client: Any, output: str, values: dict[str, Any]) -> dict[str, Any]:

@@ -94,6 +94,32 @@ def assess(
     )
 
 
+def discharged(
+    database: Database,
+    config: Config,
+    nurse: Actor,
+    doctor: Actor,
+    *,
+    signed: datetime = READY,
+    approved: datetime = READY + timedelta(minutes=2),
+) -> int:
+    """A recovered session assessed, signed by its nurse and approved by a physician."""
+    sid = recovered(database, config, nurse)
+    assess(database, config, nurse, sid)
+    sign_performed(
+        database=database, config=config, actor=nurse, session_id=sid, password=PASSWORD, now=signed
+    )
+    approve_discharge(
+        database=database,
+        config=config,
+        actor=doctor,
+        session_id=sid,
+        password=PASSWORD,
+        now=approved,
+    )
+    return sid
+
+
 @pytest.fixture
 def people(database: Database) -> dict[str, Actor]:
     return {
@@ -138,23 +164,13 @@ def test_full_sign_off_locks_the_record(
     database: Database, config: Config, people: dict[str, Actor]
 ) -> None:
     nurse, doctor = people["nurse"], people["doctor"]
-    sid = recovered(database, config, nurse)
-    assess(database, config, nurse, sid)
-    sign_performed(
-        database=database,
-        config=config,
-        actor=nurse,
-        session_id=sid,
-        password=PASSWORD,
-        now=READY + timedelta(minutes=1),
-    )
-    approve_discharge(
-        database=database,
-        config=config,
-        actor=doctor,
-        session_id=sid,
-        password=PASSWORD,
-        now=READY + timedelta(minutes=3),
+    sid = discharged(
+        database,
+        config,
+        nurse,
+        doctor,
+        signed=READY + timedelta(minutes=1),
+        approved=READY + timedelta(minutes=3),
     )
     assert state(database, sid) == "discharged"
     with database.session_scope() as db:
@@ -384,19 +400,7 @@ def test_pdf_carries_the_record(
     database: Database, config: Config, people: dict[str, Actor]
 ) -> None:
     nurse, doctor = people["nurse"], people["doctor"]
-    sid = recovered(database, config, nurse)
-    assess(database, config, nurse, sid)
-    sign_performed(
-        database=database, config=config, actor=nurse, session_id=sid, password=PASSWORD, now=READY
-    )
-    approve_discharge(
-        database=database,
-        config=config,
-        actor=doctor,
-        session_id=sid,
-        password=PASSWORD,
-        now=READY + timedelta(minutes=2),
-    )
+    sid = discharged(database, config, nurse, doctor)
     add_addendum(
         database=database,
         config=config,
@@ -530,14 +534,8 @@ def test_acknowledgement_on_a_locked_record_is_refused(
     database: Database, config: Config, people: dict[str, Actor]
 ) -> None:
     nurse, doctor = people["nurse"], people["doctor"]
-    sid = recovered(database, config, nurse)  # its 165/95 at 40 min raised MEDIUM alerts
-    assess(database, config, nurse, sid)
-    sign_performed(
-        database=database, config=config, actor=nurse, session_id=sid, password=PASSWORD, now=READY
-    )
-    approve_discharge(
-        database=database, config=config, actor=doctor, session_id=sid, password=PASSWORD, now=READY
-    )
+    # its 165/95 at 40 min raised MEDIUM alerts
+    sid = discharged(database, config, nurse, doctor, approved=READY)
     with database.session_scope() as db:
         medium = list(db.scalars(select(Excursion.id).where(Excursion.session_id == sid)))
         before = db.scalar(select(func.count()).select_from(AuditEvent))
