@@ -72,6 +72,8 @@ def add_recorded(
     entity_type: str,
     at: datetime,
     session_id: int | None = None,
+    reason: str | None = None,
+    old: dict[str, Any] | None = None,
     new: dict[str, Any] | None = None,
 ) -> StoredRow:
     """Add a new record and its audit entry to the caller's transaction: the row is flushed
@@ -88,6 +90,8 @@ def add_recorded(
         entity_id=row.id,
         at=at,
         session_id=session_id,
+        reason=reason,
+        old=old,
         new=new,
     )
     return row

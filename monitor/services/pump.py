@@ -30,7 +30,7 @@ from monitor.domain.session_state import (
 )
 from monitor.domain.vocabulary import InfusionEvent as PumpKind
 from monitor.services.actors import Actor, ensure_allowed
-from monitor.services.audit import add_audit
+from monitor.services.audit import add_recorded
 from monitor.services.errors import (
     FieldProblem,
     InvalidEntry,
@@ -157,14 +157,12 @@ def add_pump_event(
         entered_at=at,  # as readings are: the service's `now` (the wall clock by default)
         idempotency_key=key,
     )
-    db.add(record)
-    db.flush()
-    add_audit(
+    return add_recorded(
         db,
+        record,
         actor=actor,
         action=f"infusion.{kind}",
         entity_type="infusion_event",
-        entity_id=record.id,
         session_id=row.id,
         at=at,
         reason=reason,
@@ -179,7 +177,6 @@ def add_pump_event(
             ),
         },
     )
-    return record
 
 
 def given_at_stop(db: Session, row: InfusionSession, at: datetime) -> DeliveredDose:

@@ -24,7 +24,7 @@ from monitor.domain.permissions import Action
 from monitor.domain.session_state import SessionEvent
 from monitor.domain.vocabulary import SignatureMeaning
 from monitor.services.actors import Actor, ensure_allowed
-from monitor.services.audit import add_audit
+from monitor.services.audit import add_audit, add_recorded
 from monitor.services.errors import NotFound
 from monitor.services.people import confirm_password
 from monitor.services.recovery_criteria import (
@@ -84,14 +84,12 @@ def sign(
         all_criteria_met=all_met(criteria),
         override_reason=override_reason,
     )
-    db.add(row)
-    db.flush()
-    add_audit(
+    return add_recorded(
         db,
+        row,
         actor=actor,
         action=f"signature.{meaning.value}",
         entity_type="signature",
-        entity_id=row.id,
         session_id=session.id,
         at=at,
         reason=override_reason,
@@ -103,7 +101,6 @@ def sign(
             "assessment_id": assessment_id,
         },
     )
-    return row
 
 
 def _locked_in_recovery(
