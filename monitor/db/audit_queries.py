@@ -28,6 +28,7 @@ from monitor.domain.cosign import (
     sign_off_wording,
     window_minutes,
 )
+from monitor.domain.vocabulary import Priority, SessionState
 
 FLAGS = ("high", "medium", "overdue", "unacknowledged", "override", "not_cosigned", "stopped_early")
 
@@ -74,7 +75,7 @@ SORTABLE: dict[str, Any] = {
 def _not_cosigned(now: datetime, window: timedelta) -> Any:
     """domain/cosign.py's rule in SQL: awaiting the co-sign past the window, or given late."""
     return and_(
-        SessionSummary.state != "stopped_early",
+        SessionSummary.state != SessionState.STOPPED_EARLY.value,
         SessionSummary.infusion_stopped_at.is_not(None),
         or_(
             and_(
@@ -367,7 +368,7 @@ def high_acknowledgement_delays(
         select(Excursion.detected_at, Acknowledgement.acknowledged_at)
         .outerjoin(Acknowledgement, Acknowledgement.excursion_id == Excursion.id)
         .where(
-            Excursion.priority == "high",
+            Excursion.priority == Priority.HIGH.value,
             Excursion.detected_at >= start,
             Excursion.detected_at < end,
         )

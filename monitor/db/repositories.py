@@ -24,7 +24,7 @@ from monitor.domain.delivered_dose import PumpEvent
 from monitor.domain.infusion_times import build_infusion_times
 from monitor.domain.schedule import InfusionTimes
 from monitor.domain.vitals import VitalSigns
-from monitor.domain.vocabulary import Measure
+from monitor.domain.vocabulary import Measure, Phase
 
 # The columns of a reading that hold a measure, in the form's order: every Measure.
 READING_MEASURES: tuple[str, ...] = tuple(m.value for m in Measure)
@@ -78,7 +78,7 @@ def latest_baseline(db: Session, session_id: int) -> Reading | None:
     """The most recent baseline reading: the reference for baseline-relative rules."""
     return db.scalars(
         select(Reading)
-        .where(Reading.session_id == session_id, Reading.phase == "baseline")
+        .where(Reading.session_id == session_id, Reading.phase == Phase.BASELINE.value)
         .order_by(Reading.taken_at.desc(), Reading.id.desc())
         .limit(1)
     ).first()

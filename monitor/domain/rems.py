@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from monitor.config import Rems
+from monitor.domain.vocabulary import Phase
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def summarize(
 ) -> RemsSummary:
     """Answer each REMS field; None where the record cannot yet say."""
     ordered = sorted(observations, key=lambda o: o.taken_at)
-    baseline = [o for o in ordered if o.phase == "baseline"]
+    baseline = [o for o in ordered if o.phase == Phase.BASELINE]
     before_dosing = baseline[-1] if baseline else None
     at_40 = None
     if dosing_started_at:

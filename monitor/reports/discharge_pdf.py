@@ -27,6 +27,7 @@ from monitor.domain.vocabulary import (
     InfusionEvent,
     Priority,
     SessionState,
+    SignatureMeaning,
     label_of,
 )
 from monitor.reports.record_chart import record_chart
@@ -389,7 +390,9 @@ def _ratings(record: FullRecord, zone: ZoneInfo) -> Any:
 
 
 def _criteria(record: FullRecord) -> Any:
-    signed = next((s for s in reversed(record.signatures) if s.meaning == "approved"), None)
+    signed = next(
+        (s for s in reversed(record.signatures) if s.meaning == SignatureMeaning.APPROVED), None
+    )
     signed = signed or next(iter(reversed(record.signatures)), None)
     if signed is None:
         return Paragraph("Not yet assessed and signed.", SMALL)

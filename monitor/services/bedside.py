@@ -25,7 +25,7 @@ from monitor.domain.schedule import (
     slot_outcomes,
 )
 from monitor.domain.vitals import parse_weight
-from monitor.domain.vocabulary import Priority
+from monitor.domain.vocabulary import InfusionEvent, Priority
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.board import reading_due
 from monitor.services.errors import NotFound
@@ -65,7 +65,11 @@ def bedside_view(
     times = build_infusion_times(
         header.infusion_started_at,
         header.infusion_stopped_at,
-        [(e.kind, e.occurred_at) for e in snapshot.events if e.kind in ("pause", "resume")],
+        [
+            (e.kind, e.occurred_at)
+            for e in snapshot.events
+            if e.kind in (InfusionEvent.PAUSE, InfusionEvent.RESUME)
+        ],
     )
     readings_at = [r.taken_at for r in snapshot.readings]
     ratings_at = [r.taken_at for r in snapshot.ratings]

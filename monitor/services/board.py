@@ -15,7 +15,7 @@ from monitor.domain.excursions import PRIORITY_RANK
 from monitor.domain.infusion_times import build_infusion_times, pause_events_by_session
 from monitor.domain.permissions import Action
 from monitor.domain.schedule import DueState, DueStatus, next_due
-from monitor.domain.vocabulary import Priority
+from monitor.domain.vocabulary import Phase, Priority
 from monitor.services.actors import Actor, ensure_allowed
 
 
@@ -114,7 +114,7 @@ def board_view(
         own = readings[s.id]
         due = dues[s.id]
         own_alerts = sorted(alerts[s.id], key=lambda a: (-PRIORITY_RANK[a.priority], a.detected_at))
-        baseline = [r for r in own if r.phase == "baseline"]
+        baseline = [r for r in own if r.phase == Phase.BASELINE]
         latest = own[-1] if own else None
         rating = cadss.get(s.id)
         tiles[s.id] = Tile(

@@ -19,7 +19,7 @@ from monitor.domain.excursions import excursions_for
 from monitor.domain.permissions import Action
 from monitor.domain.session_state import SessionEvent, SessionState, phase_of
 from monitor.domain.vitals import VitalSigns, check_plausible, parse_vitals
-from monitor.domain.vocabulary import Priority
+from monitor.domain.vocabulary import Phase, Priority
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_recorded
 from monitor.services.errors import NotFound
@@ -92,7 +92,7 @@ def record_reading(
         check_not_before_opening(taken, session.opened_at, skew=skew)
         phase = phase_of(state)
         baseline = None
-        if phase != "baseline":
+        if phase != Phase.BASELINE:
             prior = repo.latest_baseline(db, session.id)
             baseline = repo.vitals_of(prior) if prior else None
         row = Reading(

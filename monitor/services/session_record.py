@@ -14,6 +14,7 @@ from monitor.db.engine import Database
 from monitor.db.types import utcnow
 from monitor.domain.permissions import Action
 from monitor.domain.rems import Observation, RemsSummary, summarize
+from monitor.domain.vocabulary import SignatureMeaning
 from monitor.reports.discharge_pdf import render
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.errors import NotFound
@@ -60,7 +61,7 @@ def session_record(
 def rems_summary(record: SessionRecord, protocol: Protocol) -> RemsSummary:
     """The REMS monitoring form's answers for this record."""
     header = record.snapshot.header
-    approved = next((s for s in record.signatures if s.meaning == "approved"), None)
+    approved = next((s for s in record.signatures if s.meaning == SignatureMeaning.APPROVED), None)
     ready = [s.signed_at for s in record.signatures if s.all_criteria_met]
     vitals_met = (
         next((c["met"] for c in approved.criteria if c["code"] == "vitals"), None)

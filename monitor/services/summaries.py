@@ -21,6 +21,7 @@ from monitor.db.models import (
 )
 from monitor.db.types import utcnow
 from monitor.domain.schedule import SlotOutcome, slot_outcomes, stops_early
+from monitor.domain.vocabulary import SessionState, SignatureMeaning
 
 
 def refresh_summary(db: Session, config: Config, session_id: int, now: datetime) -> None:
@@ -60,9 +61,9 @@ def refresh_summary(db: Session, config: Config, session_id: int, now: datetime)
         )
     )
     ready = [s.signed_at for s in signatures if s.all_criteria_met]
-    performed = next((s for s in signatures if s.meaning == "performed"), None)
-    approved = next((s for s in signatures if s.meaning == "approved"), None)
-    stopped_early = session.state == "stopped_early" or (
+    performed = next((s for s in signatures if s.meaning == SignatureMeaning.PERFORMED), None)
+    approved = next((s for s in signatures if s.meaning == SignatureMeaning.APPROVED), None)
+    stopped_early = session.state == SessionState.STOPPED_EARLY or (
         session.infusion_stopped_at is not None
         and stops_early(times, session.infusion_minutes, session.infusion_stopped_at)
     )

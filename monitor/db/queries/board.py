@@ -23,6 +23,7 @@ from monitor.db.models import (
     Signature,
 )
 from monitor.db.queries.rows import build_all, columns, with_initials
+from monitor.domain.vocabulary import SignatureMeaning
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,8 @@ def _nurse_signed(db: Session, active: Any) -> dict[int, datetime]:
         row.session_id: row.signed_at
         for row in db.execute(
             select(Signature.session_id, Signature.signed_at).where(
-                Signature.assessment_id.in_(latest), Signature.meaning == "performed"
+                Signature.assessment_id.in_(latest),
+                Signature.meaning == SignatureMeaning.PERFORMED.value,
             )
         )
     }
