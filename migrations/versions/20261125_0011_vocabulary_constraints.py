@@ -89,10 +89,15 @@ APPEND_ONLY = frozenset(
 
 
 def _vocabulary_checks() -> Iterator[tuple[str, str, str]]:
-    """(table, constraint name, CHECK text) of every stored word, as the models build it."""
+    """(table, constraint name, CHECK text) of every stored word this revision knew of, as
+    the models build it (tables and columns added later are not in the database yet)."""
     for table in models.Base.metadata.sorted_tables:
         for constraint in table.constraints:
-            if isinstance(constraint, sa.CheckConstraint) and "vocabulary" in constraint.info:
+            if (
+                isinstance(constraint, sa.CheckConstraint)
+                and "vocabulary" in constraint.info
+                and str(constraint.name) in VOCABULARY_AT_THIS_REVISION
+            ):
                 # The name as the naming convention made it: ck_<table>_<column>.
                 yield table.name, str(constraint.name), str(constraint.sqltext)
 

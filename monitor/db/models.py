@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -22,7 +20,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from monitor.db.base import Base
+from monitor.db import course_models as course_models  # the course tables, on Base.metadata
+from monitor.db.base import Base, SessionEntry
+from monitor.db.checks import one_of, vocabulary_check
 from monitor.db.types import UTCDateTime, utcnow
 from monitor.domain.permissions import Role
 from monitor.domain.session_state import ACTIVE_STATES
@@ -32,23 +32,10 @@ from monitor.domain.vocabulary import (
     Phase,
     Priority,
     SessionState,
+    Sex,
     SignatureMeaning,
 )
 from monitor.domain.vocabulary import InfusionEvent as InfusionEventKind
-
-
-def one_of(column: str, values: Iterable[StrEnum]) -> str:
-    """A column's CHECK clause from its enum: `state IN ('planned', 'baseline', ...)`, the
-    members in the enum's order, so the text is the same on every backend and every run."""
-    quoted = ", ".join(f"'{value.value}'" for value in values)
-    return f"{column} IN ({quoted})"
-
-
-def vocabulary_check(column: str, vocabulary: type[StrEnum]) -> CheckConstraint:
-    """The CHECK constraint holding a column to its enum's stored values, named after the
-    column; the enum rides along in `info`, for migration 0011 to rebuild it from."""
-    return CheckConstraint(one_of(column, vocabulary), name=column, info={"vocabulary": vocabulary})
-
 
 # The live sessions, as literal SQL: the partial indexes below are built on this clause, and
 # queries that filter with the very same text let SQLite and PostgreSQL use those small
@@ -72,10 +59,18 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A temporary password (set by an administrator) must be changed at the next sign-in.
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false")
+    )
 
 
 class Patient(Base):
+    """A registered patient: demographics are changed only with an audited reason, never
+    deleted."""
+
     __tablename__ = "patients"
+    __table_args__ = (vocabulary_check("sex", Sex),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     mrn: Mapped[str] = mapped_column(String(32), unique=True)
@@ -84,6 +79,14 @@ class Patient(Base):
     birth_date: Mapped[date] = mapped_column(Date)
     weight_kg: Mapped[float] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sex: Mapped[str] = mapped_column(
+        String(16), default=Sex.UNKNOWN.value, server_default=Sex.UNKNOWN.value
+    )
+    # None: not yet asked; "No known drug allergies" is an answer like any other.
+    allergies: Mapped[str | None] = mapped_column(Text)
+    # Who takes the patient home, and the number to reach them (or the emergency contact).
+    escort_name: Mapped[str | None] = mapped_column(String(200))
+    escort_phone: Mapped[str | None] = mapped_column(String(32))
 
     @property
     def display_name(self) -> str:
@@ -139,22 +142,13 @@ class InfusionSession(Base):
     # How a session in recovery left without discharge (a physician-signed exit).
     exit_kind: Mapped[str | None] = mapped_column(String(32))
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    # The course this session is part of, and its place in it (session k of N). Set by
+    # open_session on every new session; a database may still hold NULL only where
+    # migration 0012 found no way to number an old session.
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"))
+    course_sequence: Mapped[int | None] = mapped_column(Integer)
 
     patient: Mapped[Patient] = relationship(lazy="joined")
-
-
-class SessionEntry:
-    """What every entry a nurse makes in a session's record carries: the session, who
-    entered it and when (the clock of the server, beside the time it was taken), and the
-    submission key that lets a retried submission store it once. Readings, ratings and
-    pump events are such entries; none is ever changed once stored."""
-
-    # First in the table, as the migrations created them; the rest follow the entry's own.
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-1)
-    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), sort_order=-1)
-    entered_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    entered_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
 
 
 class Reading(SessionEntry, Base):
@@ -405,6 +399,9 @@ class SignInSession(Base):
     revoked_reason: Mapped[str | None] = mapped_column(String(32))
     remote_addr: Mapped[str | None] = mapped_column(String(64))
     user_agent: Mapped[str | None] = mapped_column(String(200))
+    # Patient mode: this sign-in may only show the questionnaire of this session, and ends
+    # when it is submitted (the tablet returns to a locked screen).
+    patient_mode_session_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class AuditEvent(Base):

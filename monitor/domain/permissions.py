@@ -31,6 +31,14 @@ class Action(StrEnum):
     REVIEW = "review"
     MANAGE_USERS = "manage_users"
     MANAGE_PATIENTS = "manage_patients"
+    VIEW_PATIENT = "view_patient"
+    VIEW_COURSE = "view_course"
+    MANAGE_COURSE = "manage_course"
+    RECORD_SCREENING = "record_screening"
+    DECIDE_SCREENING = "decide_screening"
+    RECORD_CONSENT = "record_consent"
+    RECORD_QUESTIONNAIRE = "record_questionnaire"
+    CLEAR_PRE_DOSE = "clear_pre_dose"
 
 
 CLINICAL = frozenset({Role.NURSE, Role.PHYSICIAN})
@@ -59,7 +67,22 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     # The quality audit: read-only screens and exports, for the auditor.
     Action.REVIEW: frozenset({Role.AUDITOR}),
     Action.MANAGE_USERS: frozenset({Role.ADMIN}),
+    # Registering and correcting demographics: the front desk's work, so the administrator
+    # too; the administrator still sees no clinical record (no course, no session).
     Action.MANAGE_PATIENTS: frozenset({Role.ADMIN, Role.NURSE, Role.PHYSICIAN}),
+    Action.VIEW_PATIENT: frozenset({Role.ADMIN, Role.NURSE, Role.PHYSICIAN, Role.AUDITOR}),
+    # The course page: the auditor reads it, never writes it.
+    Action.VIEW_COURSE: frozenset({Role.NURSE, Role.PHYSICIAN, Role.AUDITOR}),
+    Action.MANAGE_COURSE: CLINICAL,
+    Action.RECORD_SCREENING: CLINICAL,
+    # Clearing a screening with a yes or unknown, or declining the course, is the
+    # physician's signed decision (issue 12; docs/clinical.md "Screening").
+    Action.DECIDE_SCREENING: frozenset({Role.PHYSICIAN}),
+    # The witness is any clinical staff member, who signs with a re-entered password.
+    Action.RECORD_CONSENT: CLINICAL,
+    Action.RECORD_QUESTIONNAIRE: CLINICAL,
+    # A baseline BP above the limit, or a positive self-harm item, needs a physician.
+    Action.CLEAR_PRE_DOSE: frozenset({Role.PHYSICIAN}),
 }
 
 

@@ -120,6 +120,77 @@ class Measure(Worded):
         return UNITS[self]
 
 
+class Sex(Worded):
+    """A patient's administrative sex, as FHIR R4's AdministrativeGender stores it."""
+
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+class Indication(Worded):
+    """What a treatment course treats."""
+
+    PTSD = "ptsd"
+    DEPRESSION = "treatment_resistant_depression"
+    OTHER = "other"
+
+
+class CourseStatus(Worded):
+    """Where a treatment course stands: screening until screening is cleared and consent
+    recorded, active while its sessions are given, then completed or stopped (with a
+    reason)."""
+
+    SCREENING = "screening"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    STOPPED = "stopped"
+
+
+class ScreeningAnswer(Worded):
+    """The answer to one contraindication of the screening checklist."""
+
+    YES = "yes"
+    NO = "no"
+    UNKNOWN = "unknown"
+
+
+class ScreeningDecision(Worded):
+    """A physician's signed decision on a screening with a yes or an unknown."""
+
+    CLEARED = "cleared"
+    DECLINED = "declined"
+
+
+class Questionnaire(Worded):
+    """The symptom measures taken before dosing at each session."""
+
+    PHQ9 = "phq9"
+    PCL5 = "pcl5"
+
+
+class Respondent(Worded):
+    """How a questionnaire was answered: read out and entered by the nurse, or filled in
+    by the patient on the tablet in patient mode."""
+
+    NURSE = "nurse"
+    PATIENT = "patient"
+
+
+class PreDoseConcern(Worded):
+    """What must be cleared by a physician before the infusion may start."""
+
+    BASELINE_BP = "baseline_bp"
+    SELF_HARM = "self_harm"
+
+
+class SafetyFlagKind(Worded):
+    """A flag raised by an answer rather than a reading; a physician acknowledges it."""
+
+    SELF_HARM = "self_harm"
+
+
 # The measures a nurse types in the vitals form (MOAA/S is picked on its own scale), and
 # those every reading must have.
 VITAL_MEASURES: tuple[Measure, ...] = (
@@ -204,6 +275,47 @@ LABELS: Mapping[type[Worded], Mapping[Worded, str]] = {
         Measure.RESP_RATE: "Resp. rate",
         Measure.TEMPERATURE: "Temperature",
         Measure.MOAAS: "MOAA/S",
+    },
+    Sex: {
+        Sex.FEMALE: "Female",
+        Sex.MALE: "Male",
+        Sex.OTHER: "Other",
+        Sex.UNKNOWN: "Unknown",
+    },
+    Indication: {
+        Indication.PTSD: "PTSD",
+        Indication.DEPRESSION: "Treatment-resistant depression",
+        Indication.OTHER: "Other",
+    },
+    CourseStatus: {
+        CourseStatus.SCREENING: "Screening",
+        CourseStatus.ACTIVE: "Active",
+        CourseStatus.COMPLETED: "Completed",
+        CourseStatus.STOPPED: "Stopped",
+    },
+    ScreeningAnswer: {
+        ScreeningAnswer.YES: "Yes",
+        ScreeningAnswer.NO: "No",
+        ScreeningAnswer.UNKNOWN: "Unknown",
+    },
+    ScreeningDecision: {
+        ScreeningDecision.CLEARED: "Cleared",
+        ScreeningDecision.DECLINED: "Course declined",
+    },
+    Questionnaire: {
+        Questionnaire.PHQ9: "PHQ-9",
+        Questionnaire.PCL5: "PCL-5",
+    },
+    Respondent: {
+        Respondent.NURSE: "Entered by the nurse",
+        Respondent.PATIENT: "Filled in by the patient",
+    },
+    PreDoseConcern: {
+        PreDoseConcern.BASELINE_BP: "Baseline blood pressure above the limit",
+        PreDoseConcern.SELF_HARM: "Thoughts of self-harm (PHQ-9 item 9)",
+    },
+    SafetyFlagKind: {
+        SafetyFlagKind.SELF_HARM: "Self-harm thoughts (PHQ-9 item 9)",
     },
 }
 

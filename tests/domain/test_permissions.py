@@ -31,8 +31,24 @@ EXPECTED: dict[Action, set[Role]] = {
     A.REVIEW: {AUDITOR},
     A.MANAGE_USERS: {ADMIN},
     A.MANAGE_PATIENTS: {ADMIN, NURSE, PHYSICIAN},
+    A.VIEW_PATIENT: {ADMIN, NURSE, PHYSICIAN, AUDITOR},  # demographics; views are logged
+    A.VIEW_COURSE: {NURSE, PHYSICIAN, AUDITOR},  # never the administrator
+    A.MANAGE_COURSE: {NURSE, PHYSICIAN},
+    A.RECORD_SCREENING: {NURSE, PHYSICIAN},
+    A.DECIDE_SCREENING: {PHYSICIAN},  # a signed decision on a yes or an unknown
+    A.RECORD_CONSENT: {NURSE, PHYSICIAN},
+    A.RECORD_QUESTIONNAIRE: {NURSE, PHYSICIAN},
+    A.CLEAR_PRE_DOSE: {PHYSICIAN},
 }
-READS = {A.VIEW_BEDSIDE, A.VIEW_BOARD, A.VIEW_SESSION, A.EXPORT_RECORD, A.REVIEW}
+READS = {
+    A.VIEW_BEDSIDE,
+    A.VIEW_BOARD,
+    A.VIEW_SESSION,
+    A.EXPORT_RECORD,
+    A.REVIEW,
+    A.VIEW_PATIENT,
+    A.VIEW_COURSE,
+}
 WRITES = [a for a in Action if a not in READS]
 
 
@@ -62,6 +78,11 @@ def test_auditor_may_only_read() -> None:
         A.VIEW_BOARD,
         A.VIEW_SESSION,
     }
+
+
+def test_the_administrator_sees_no_clinical_record() -> None:
+    clinical_reads = {A.VIEW_BEDSIDE, A.VIEW_BOARD, A.VIEW_SESSION, A.VIEW_COURSE, A.REVIEW}
+    assert {a for a in clinical_reads if is_allowed(ADMIN, a)} == set()
 
 
 def test_only_admins_manage_users() -> None:

@@ -24,13 +24,22 @@ from monitor.domain.vocabulary import (
     LABELS,
     VOCABULARY,
     AcknowledgementAction,
+    CourseStatus,
     ExitKind,
+    Indication,
     InfusionEvent,
     Measure,
     Phase,
+    PreDoseConcern,
     Priority,
+    Questionnaire,
+    Respondent,
+    SafetyFlagKind,
+    ScreeningAnswer,
+    ScreeningDecision,
     SessionEvent,
     SessionState,
+    Sex,
     SignatureMeaning,
     Worded,
 )
@@ -45,6 +54,15 @@ CHECKED_COLUMNS: tuple[tuple[str, str, type[StrEnum]], ...] = (
     ("excursions", "priority", Priority),
     ("acknowledgements", "action", AcknowledgementAction),
     ("signatures", "meaning", SignatureMeaning),
+    ("patients", "sex", Sex),
+    ("courses", "indication", Indication),
+    ("courses", "status", CourseStatus),
+    ("screening_decisions", "decision", ScreeningDecision),
+    ("questionnaire_responses", "questionnaire", Questionnaire),
+    ("questionnaire_responses", "respondent", Respondent),
+    ("pre_dose_clearances", "concern", PreDoseConcern),
+    ("safety_flags", "kind", SafetyFlagKind),
+    ("safety_flags", "priority", Priority),
 )
 # The vocabulary's enums with no CHECK constraint of their own, and why: a new enum must be
 # put in one list or the other.
@@ -53,6 +71,8 @@ NOT_CHECKED: Mapping[type[Worded], str] = {
     SessionEvent: "not stored: the state it leads to is",
     # A measure is stored with each excursion and addendum as the rule or field named it.
     Measure: "stored as configured (excursion rules, addenda fields)",
+    # Each answer is kept inside the screening's JSON, beside its item's words and source.
+    ScreeningAnswer: "stored inside screenings.answers (JSON), checked by the service",
 }
 
 # Each screen's colour for each member: (import path of the map, the enum it colours).

@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from monitor.config.course import ConsentForm, Course, Measurement, Screening
 from monitor.domain.clock import CLOCK_SKEW
 from monitor.domain.cosign import COSIGN_WINDOW
 from monitor.domain.free_text import MAX_FREE_TEXT
@@ -35,7 +36,7 @@ from monitor.domain.scales import (
 )
 from monitor.domain.vocabulary import Measure, Priority
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_CONFIG_PATH = REPO_ROOT / "config.yaml"
 PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret", "dev"}
 
@@ -331,6 +332,11 @@ class Config(Strict):
     infusion: Infusion = Infusion()
     readings: Readings = Readings()
     plausibility: Plausibility
+    # The clinic around the chair (monitor/config/course.py).
+    course: Course = Course()
+    screening: Screening
+    consent: ConsentForm
+    measurement: Measurement = Measurement()
     protocols: list[Protocol] = Field(min_length=1)
 
     @field_validator("protocols")
