@@ -246,6 +246,5 @@ def locked_out(db: Session, rules: Security, username: str, at: datetime) -> boo
     attempts = [Attempt(username, addr, Purpose.SIGN_IN, at) for addr in addresses]
     attempts.append(Attempt(username, None, Purpose.SIGNATURE, at))
     return any(
-        _lock_in_force(db, rules, attempt) in (Lock.ADDRESS, Lock.USERNAME)
-        for attempt in attempts
+        _lock_in_force(db, rules, attempt) in (Lock.ADDRESS, Lock.USERNAME) for attempt in attempts
     )

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from monitor.config import Config
 from monitor.db import repositories as repo
 from monitor.db.engine import Database
-from monitor.config import Config
 from monitor.db.models import User
 from monitor.db.types import utcnow
 from monitor.domain.errors import InvalidEntry, refuse

@@ -13,9 +13,10 @@ from monitor.db.models import AuditEvent, SignInSession, User
 from monitor.domain.errors import InvalidEntry
 from monitor.domain.permissions import Role
 from monitor.services import staff
+from monitor.services.actors import Actor
 from monitor.services.errors import PermissionDenied
-from monitor.services.people import SignInRefused, sign_in
 from monitor.services.passwords import change_own_password
+from monitor.services.people import SignInRefused, sign_in
 from monitor.services.sign_in_sessions import Ended, Open, open_sign_in, resume
 from tests import factories
 
@@ -28,10 +29,10 @@ def actions(database: Database) -> list[str]:
         return list(db.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
 
 
-def opened(database: Database, config: Config, who: object) -> str:
+def opened(database: Database, config: Config, who: Actor) -> str:
     return open_sign_in(
         database=database, config=config, actor=who, remote_addr="10.0.0.9", user_agent="t"
-    )  # type: ignore[arg-type]
+    )
 
 
 def test_admin_creates_a_user_who_must_change_the_password(
@@ -86,14 +87,22 @@ def test_bad_entries_are_refused_at_their_field(
     database: Database, config: Config, field: str, values: dict[str, str]
 ) -> None:
     admin = factories.user(database, Role.ADMIN)
-    entry = {
+    entry: dict[str, str] = {
         "username": "fresh.user",
         "full_name": "Fresh User",
         "role": "nurse",
         "temporary_password": TEMPORARY,
     } | values
     with pytest.raises(InvalidEntry) as refused:
-        staff.create_staff(database=database, config=config, actor=admin, **entry)
+        staff.create_staff(
+            database=database,
+            config=config,
+            actor=admin,
+            username=entry["username"],
+            full_name=entry["full_name"],
+            role=entry["role"],
+            temporary_password=entry["temporary_password"],
+        )
     assert refused.value.problems[0].field == field
     assert len(staff.list_staff(database=database, actor=admin)) == 1
 
@@ -151,13 +160,16 @@ def test_deactivation_ends_every_open_sign_in_and_keeps_the_name(
     with pytest.raises(InvalidEntry, match="already"):
         staff.deactivate_user(database=database, actor=admin, user_id=nurse.id)
     staff.reactivate_user(database=database, actor=admin, user_id=nurse.id)
-    assert sign_in(
-        database=database,
-        config=config,
-        username=nurse.username,
-        password=factories.PASSWORD,
-        remote_addr=None,
-    ).id == nurse.id
+    assert (
+        sign_in(
+            database=database,
+            config=config,
+            username=nurse.username,
+            password=factories.PASSWORD,
+            remote_addr=None,
+        ).id
+        == nurse.id
+    )
     assert sid > 0 and "user.reactivated" in actions(database)
 
 
@@ -176,9 +188,7 @@ def test_role_change_is_audited_with_old_and_new(database: Database) -> None:
     nurse = factories.user(database)
     staff.change_role(database=database, actor=admin, user_id=nurse.id, role="physician")
     with database.session_scope() as db:
-        event = db.scalars(
-            select(AuditEvent).where(AuditEvent.action == "user.role_changed")
-        ).one()
+        event = db.scalars(select(AuditEvent).where(AuditEvent.action == "user.role_changed")).one()
         assert (event.old_values, event.new_values) == ({"role": "nurse"}, {"role": "physician"})
     with pytest.raises(InvalidEntry, match="already"):
         staff.change_role(database=database, actor=admin, user_id=nurse.id, role="physician")
@@ -195,7 +205,10 @@ def test_reset_sets_a_temporary_password_and_ends_sign_ins(
     )
     assert resume(database=database, config=config, token=token) is Ended.REVOKED
     again = sign_in(
-        database=database, config=config, username=nurse.username, password=TEMPORARY,
+        database=database,
+        config=config,
+        username=nurse.username,
+        password=TEMPORARY,
         remote_addr=None,
     )
     [row] = [r for r in staff.list_staff(database=database, actor=admin) if r.id == again.id]
@@ -209,8 +222,11 @@ def test_unlock_lifts_the_lock(database: Database, config: Config) -> None:
     for _ in range(config.security.login_max_failures):
         with pytest.raises(SignInRefused):
             sign_in(
-                database=database, config=config, username=physician.username,
-                password="wrong-guess", remote_addr="10.1.1.1",
+                database=database,
+                config=config,
+                username=physician.username,
+                password="wrong-guess",
+                remote_addr="10.1.1.1",
             )
     rows = staff.list_staff(database=database, actor=admin, config=config)
     assert [r.locked for r in rows if r.id == physician.id] == [True]
@@ -218,10 +234,16 @@ def test_unlock_lifts_the_lock(database: Database, config: Config) -> None:
     assert cleared == config.security.login_max_failures
     rows = staff.list_staff(database=database, actor=admin, config=config)
     assert [r.locked for r in rows if r.id == physician.id] == [False]
-    assert sign_in(
-        database=database, config=config, username=physician.username,
-        password=factories.PASSWORD, remote_addr="10.1.1.1",
-    ).id == physician.id
+    assert (
+        sign_in(
+            database=database,
+            config=config,
+            username=physician.username,
+            password=factories.PASSWORD,
+            remote_addr="10.1.1.1",
+        ).id
+        == physician.id
+    )
     assert "auth.unlocked" in actions(database)
 
 
@@ -232,26 +254,38 @@ def test_own_password_change_verifies_the_current_one_under_the_throttle(
     other = opened(database, config, nurse)
     with pytest.raises(InvalidEntry, match="not recognised") as refused:
         change_own_password(
-            database=database, config=config, actor=nurse,
-            current_password="wrong-one", new_password=CHOSEN,
+            database=database,
+            config=config,
+            actor=nurse,
+            current_password="wrong-one",
+            new_password=CHOSEN,
         )
     assert refused.value.problems[0].field == "current_password"
     assert "auth.signing_failed" in actions(database)
     with pytest.raises(InvalidEntry) as same:
         change_own_password(
-            database=database, config=config, actor=nurse,
-            current_password=factories.PASSWORD, new_password=factories.PASSWORD,
+            database=database,
+            config=config,
+            actor=nurse,
+            current_password=factories.PASSWORD,
+            new_password=factories.PASSWORD,
         )
     assert same.value.problems[0].field == "new_password"
     for _ in range(config.security.login_max_failures):
         with pytest.raises(InvalidEntry):
             change_own_password(
-                database=database, config=config, actor=nurse,
-                current_password="wrong-one", new_password=CHOSEN,
+                database=database,
+                config=config,
+                actor=nurse,
+                current_password="wrong-one",
+                new_password=CHOSEN,
             )
     with pytest.raises(InvalidEntry, match="Locked"):
         change_own_password(
-            database=database, config=config, actor=nurse,
-            current_password=factories.PASSWORD, new_password=CHOSEN,
+            database=database,
+            config=config,
+            actor=nurse,
+            current_password=factories.PASSWORD,
+            new_password=CHOSEN,
         )
     assert isinstance(resume(database=database, config=config, token=other), Open)
