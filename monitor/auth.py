@@ -54,9 +54,10 @@ TOKEN = "sign_in"  # the cookie's only key to a sign-in: its row lives on the se
 ACCOUNT_PAGE = "/account/password"  # where a temporary password is changed
 PATIENT_MODE_PAGE = "/patient-mode"
 ROUTER_OUTPUT = "_pages_content"  # Dash's page router: its input is the page's pathname
-# What a sign-in in patient mode may reach besides its own page and its `pm-` callbacks.
-PATIENT_MODE_OPEN = ("/_dash-layout", "/_dash-dependencies", "/_favicon.ico", ME_PATH)
-PATIENT_MODE_PREFIXES = ("/_dash-component-suites/", "/assets/")
+# What a confined sign-in (patient mode, a temporary password) may reach besides its one
+# page and that page's callbacks: the files every page needs, and who is signed in.
+CONFINED_OPEN = ("/_dash-layout", "/_dash-dependencies", "/_favicon.ico", ME_PATH)
+CONFINED_PREFIXES = ("/_dash-component-suites/", "/assets/")
 HOME_BY_ROLE = {
     Role.NURSE: "/bedside",
     Role.PHYSICIAN: "/board",
@@ -298,7 +299,7 @@ def _confined(page: str, prefix: str, open_paths: tuple[str, ...], message: str)
     router asking for that page pass, as do `open_paths`; another page's GET is sent to
     `page`; anything else is refused 403 with `message`."""
     path = request.path
-    if path == page or path in open_paths or path.startswith(PATIENT_MODE_PREFIXES):
+    if path == page or path in open_paths or path.startswith(CONFINED_PREFIXES):
         return None
     if path == CALLBACK_PATH and request.method == "POST":
         output_id, pathname = _callback_target()
@@ -319,7 +320,7 @@ def _confine_sign_in() -> Any:
         return _confined(
             PATIENT_MODE_PAGE,
             "pm-",
-            (*PATIENT_MODE_OPEN, "/auth/logout"),
+            (*CONFINED_OPEN, "/auth/logout"),
             "Patient mode: only the questionnaire is open on this tablet",
         )
     if state.must_change_password:
@@ -328,9 +329,10 @@ def _confine_sign_in() -> Any:
             "acct-",
             (
                 LOGIN_PAGE,
+                "/auth/login",  # someone else signs in on this tablet
                 "/_reload-hash",
                 "/healthz",
-                *PATIENT_MODE_OPEN,
+                *CONFINED_OPEN,
                 "/auth/logout",
                 STAY_PATH,
             ),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -100,7 +101,10 @@ def create_staff(
     check_new_password(temporary_password or "", username=name)
     password_hash = HASHER.hash(temporary_password)
     with database.session_scope() as db:
-        if repo.user_by_username(db, name):
+        existing = repo.user_by_username(db, name)
+        if existing is not None:
+            if _same_creation(existing, printed, chosen, temporary_password):
+                return actor_of(existing)  # a double tap or a retry: stored once
             raise refuse("username", f"The username {name} is already taken")
         user = User(
             username=name,
@@ -126,6 +130,17 @@ def create_staff(
             },
         )
         return actor_of(user)
+
+
+def _same_creation(user: User, full_name: str, role: Role, password: str) -> bool:
+    """Whether this user is the one the same form just added (still holding that temporary
+    password): the submission arrived twice, so it is answered, not refused."""
+    if (user.full_name, user.role, user.must_change_password) != (full_name, role.value, True):
+        return False
+    try:
+        return bool(HASHER.verify(user.password_hash, password))
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def _user(db: Session, user_id: int) -> User:

@@ -52,6 +52,16 @@ def test_admin_creates_a_user_who_must_change_the_password(
     [row] = [r for r in staff.list_staff(database=database, actor=admin) if r.id == nurse.id]
     assert row.must_change_password and row.active and not row.locked
     assert "user.created" in actions(database)
+    again = staff.create_staff(  # the same form, twice (a double tap): stored once
+        database=database,
+        config=config,
+        actor=admin,
+        username="new.nurse",
+        full_name="Nina Nurse",
+        role="nurse",
+        temporary_password=TEMPORARY,
+    )
+    assert again == nurse and actions(database).count("user.created") == 2  # admin, nurse
     signed = sign_in(
         database=database,
         config=config,
