@@ -4,6 +4,8 @@ an administrator cannot lock themself out; a deactivated user's records keep the
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -17,6 +19,7 @@ from monitor.services.actors import Actor
 from monitor.services.errors import PermissionDenied
 from monitor.services.passwords import change_own_password
 from monitor.services.people import SignInRefused, sign_in
+from monitor.services.session_record import session_record
 from monitor.services.sign_in_sessions import Ended, Open, open_sign_in, resume
 from tests import factories
 
@@ -149,6 +152,7 @@ def test_deactivation_ends_every_open_sign_in_and_keeps_the_name(
     admin = factories.user(database, Role.ADMIN)
     nurse = factories.user(database)
     sid = factories.infusing(database, config, nurse)
+    factories.reading(database, config, nurse, sid, factories.T0 + timedelta(minutes=5))
     tokens = [opened(database, config, nurse) for _ in range(2)]
     staff.deactivate_user(database=database, actor=admin, user_id=nurse.id)
     for token in tokens:
@@ -180,7 +184,18 @@ def test_deactivation_ends_every_open_sign_in_and_keeps_the_name(
         ).id
         == nurse.id
     )
-    assert sid > 0 and "user.reactivated" in actions(database)
+    assert "user.reactivated" in actions(database)
+
+
+def test_a_deactivated_nurses_readings_keep_her_name(database: Database, config: Config) -> None:
+    admin = factories.user(database, Role.ADMIN)
+    nurse = factories.user(database)
+    physician = factories.user(database, Role.PHYSICIAN)
+    sid = factories.infusing(database, config, nurse)
+    factories.reading(database, config, nurse, sid, factories.T0 + timedelta(minutes=5))
+    staff.deactivate_user(database=database, actor=admin, user_id=nurse.id)
+    record = session_record(database=database, actor=physician, session_id=sid)
+    assert {r.entered_by for r in record.snapshot.readings} == {nurse.full_name}
 
 
 def test_an_admin_cannot_deactivate_or_demote_themself(database: Database) -> None:
