@@ -56,8 +56,16 @@ def _input(field_id: str, kind: str = "text", autocomplete: str = "off") -> dbc.
     return dbc.Input(id=field_id, type=kind, autoComplete=autocomplete, className="touch-input")
 
 
-def _select(field_id: str, options: list[dict[str, str]], value: str | None = None) -> Any:
-    return dbc.Select(id=field_id, options=options, value=value, className="touch-input")
+def _select(
+    field_id: str, options: list[dict[str, str]], value: str | None = None, placeholder: str = ""
+) -> Any:
+    return dbc.Select(
+        id=field_id,
+        options=options,
+        value=value,
+        placeholder=placeholder or None,
+        className="touch-input",
+    )
 
 
 def user_options(rows: Sequence[StaffRow]) -> list[dict[str, str]]:
@@ -101,8 +109,16 @@ def _manage_card(rows: Sequence[StaffRow]) -> Any:
             [
                 html.H2("Manage a user", className="h5"),
                 html.Div(id=StaffIds.ACTION_MESSAGE, role="status"),
-                _field("User", _select(StaffIds.USER, user_options(rows)), StaffIds.USER),
-                _field("New role", _select(StaffIds.ROLE, ROLE_OPTIONS), StaffIds.ROLE),
+                _field(
+                    "User",
+                    _select(StaffIds.USER, user_options(rows), placeholder="Choose a user"),
+                    StaffIds.USER,
+                ),
+                _field(
+                    "New role",
+                    _select(StaffIds.ROLE, ROLE_OPTIONS, placeholder="Choose a role"),
+                    StaffIds.ROLE,
+                ),
                 dbc.Button("Change role", id=StaffIds.ROLE_SAVE, color="primary", **buttons),
                 dbc.Button("Deactivate", id=StaffIds.DEACTIVATE, color="danger", **buttons),
                 dbc.Button("Reactivate", id=StaffIds.REACTIVATE, color="secondary", **buttons),
