@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from monitor.domain.errors import FieldProblem, InvalidEntry, refuse
 from monitor.domain.screening import Standing
@@ -160,7 +160,3 @@ def not_after(day: date, limit: date, *, field: str, label: str) -> date:
     if day > limit:
         raise refuse(field, f"{label} cannot be after today ({limit.isoformat()})")
     return day
-
-
-def moment_day(moment: datetime | None) -> date | None:
-    return moment.date() if moment is not None else None

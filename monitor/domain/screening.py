@@ -90,7 +90,7 @@ def check_answers(
             problems.append(
                 FieldProblem(
                     note_field(item.code),
-                    f"A {answer.label.lower()} needs a note for the physician: {item.label}",
+                    f"Answered {answer.value}: write a note for the physician ({item.label})",
                 )
             )
         result.append(Answer(item.code, item.label, item.source, answer, note))

@@ -53,6 +53,13 @@ def open_course_of(db: Session, patient_id: int, *, lock: bool = False) -> Cours
     return db.scalars(query.with_for_update() if lock else query).first()
 
 
+def latest_course_of(db: Session, patient_id: int) -> Course | None:
+    """The patient's most recent course, whatever its status."""
+    return db.scalars(
+        select(Course).where(Course.patient_id == patient_id).order_by(Course.id.desc())
+    ).first()
+
+
 def latest_screening(db: Session, course_id: int) -> Screening | None:
     return db.scalars(
         select(Screening)

@@ -27,7 +27,12 @@ from monitor.domain.session_state import (
 from monitor.domain.vitals import parse_weight
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
-from monitor.services.course_standing import open_course_of, readiness_of, sessions_given
+from monitor.services.course_standing import (
+    latest_course_of,
+    open_course_of,
+    readiness_of,
+    sessions_given,
+)
 from monitor.services.errors import (
     Conflict,
     FieldProblem,
@@ -94,9 +99,12 @@ def open_session(
             raise Conflict(f"{patient.display_name} already has a session in progress")
         course = open_course_of(db, patient_id, lock=True)
         if course is None:
+            last = latest_course_of(db, patient_id)  # stopped or completed: say why
             raise NotReady(
-                (
-                    f"{patient.display_name} has no open treatment course: start one, "
+                readiness_of(db, config, last, at).missing
+                if last is not None
+                else (
+                    f"{patient.display_name} has no treatment course: start one, "
                     "then record the screening and consent",
                 )
             )
