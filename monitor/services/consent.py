@@ -87,6 +87,8 @@ def record_consent(
         course = db.get(Course, course_id)
         if course is None:
             raise NotFound(f"Course {course_id} does not exist")
+        if repo.by_idempotency_key(db, Consent, idempotency_key) is None:
+            _consentable(db, course)
         patient = repo.patient(db, course.patient_id)
         assert patient is not None  # a course's patient is never deleted
         if not typed_name_matches(
@@ -101,13 +103,7 @@ def record_consent(
 
     def write(db: Session) -> int:
         course = locked_course(db, course_id)
-        ensure_open(course, "consent")
-        current = latest_consent(db, course.id)
-        if current is not None and withdrawal_of(db, current.id) is None:
-            raise Conflict(
-                f"Consent is already recorded for this course "
-                f"(signed {current.consented_on.isoformat()})"
-            )
+        _consentable(db, course)
         row = Consent(
             course_id=course.id,
             form_title=config.consent.form_title,
@@ -148,6 +144,17 @@ def record_consent(
         return prior.id
 
     return run_once(database, Consent, idempotency_key, write=write, replay=replay)
+
+
+def _consentable(db: Session, course: Course) -> None:
+    """Consent is recorded on an open course with no consent in force."""
+    ensure_open(course, "consent")
+    current = latest_consent(db, course.id)
+    if current is not None and withdrawal_of(db, current.id) is None:
+        raise Conflict(
+            f"Consent is already recorded for this course "
+            f"(signed {current.consented_on.isoformat()})"
+        )
 
 
 def withdraw_consent(

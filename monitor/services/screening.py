@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from monitor.config import Config
 from monitor.db.course_models import Course, Screening, ScreeningDecisionRecord
 from monitor.db.engine import Database
+from monitor.db.repositories import by_idempotency_key
 from monitor.db.types import utcnow
 from monitor.domain.course import OPEN_STATUSES
 from monitor.domain.errors import refuse
@@ -114,6 +115,25 @@ def record_screening(
     return run_once(database, Screening, idempotency_key, write=write, replay=replay)
 
 
+def _decidable(db: Session, screening_id: int, *, lock: bool) -> tuple[Screening, Course]:
+    """The screening and its course, if a physician may decide on it now; refused in words
+    otherwise (no such screening, course not open, all "no", decided, superseded)."""
+    screening = db.get(Screening, screening_id)
+    if screening is None:
+        raise NotFound(f"Screening {screening_id} does not exist")
+    course = locked_course(db, screening.course_id) if lock else db.get(Course, screening.course_id)
+    assert course is not None  # a screening's course is never deleted
+    ensure_open(course, "a screening decision")
+    if not screening.needs_decision:
+        raise Conflict('This screening was all "no": it was cleared without a decision')
+    if decision_on(db, screening.id) is not None:
+        raise Conflict("A physician has already decided on this screening")
+    latest = latest_screening(db, course.id)
+    if latest is not None and latest.id != screening.id:
+        raise Conflict("A newer screening was recorded for this course: decide on that one")
+    return screening, course
+
+
 def _answers_of(rows: list[dict[str, object]]) -> dict[object, tuple[object, object]]:
     return {r["code"]: (r["answer"], r["note"]) for r in rows}
 
@@ -142,23 +162,12 @@ def decide_screening(
         raise refuse("decision", "Choose: clear the screening, or decline the course") from None
     why = required_reason(reason, "Say why: the reason is part of the signed decision")
     with database.session_scope() as db:  # refused anyway? say so before the password
-        screening = db.get(Screening, screening_id)
-        if screening is None:
-            raise NotFound(f"Screening {screening_id} does not exist")
+        if by_idempotency_key(db, ScreeningDecisionRecord, idempotency_key) is None:
+            _decidable(db, screening_id, lock=False)
     confirm_password(database=database, config=config, actor=actor, password=password, now=at)
 
     def write(db: Session) -> ScreeningDecided:
-        screening = db.get(Screening, screening_id)
-        assert screening is not None  # checked above; screenings are never deleted
-        course = locked_course(db, screening.course_id)
-        ensure_open(course, "a screening decision")
-        if not screening.needs_decision:
-            raise Conflict('This screening was all "no": it was cleared without a decision')
-        if decision_on(db, screening.id) is not None:
-            raise Conflict("A physician has already decided on this screening")
-        latest = latest_screening(db, course.id)
-        if latest is not None and latest.id != screening.id:
-            raise Conflict("A newer screening was recorded for this course: decide on that one")
+        screening, course = _decidable(db, screening_id, lock=True)
         row = ScreeningDecisionRecord(
             screening_id=screening.id,
             decision=chosen.value,

@@ -18,7 +18,7 @@ from monitor.db.course_models import (
     ScreeningDecisionRecord,
 )
 from monitor.db.engine import Database
-from monitor.db.models import AuditEvent
+from monitor.db.models import AuditEvent, LoginFailure
 from monitor.domain.errors import InvalidEntry
 from monitor.domain.permissions import Role
 from monitor.domain.vocabulary import CourseStatus
@@ -275,6 +275,10 @@ def test_decisions_that_make_no_sense_are_refused(
     assert (again.decision_id, again.duplicate) == (first.decision_id, True)
     with pytest.raises(Conflict, match="already decided"):
         decide(database, config, new.screening_id)
+    # Refused anyway: said before any password is verified (a wrong one is not counted).
+    with pytest.raises(Conflict, match="already decided"):
+        decide(database, config, new.screening_id, password="wrong-password-here")
+    assert count(database, LoginFailure) == 0
     with pytest.raises(NotFound):
         decide(database, config, 999)
     assert count(database, ScreeningDecisionRecord) == 1
