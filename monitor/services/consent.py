@@ -165,15 +165,17 @@ def withdraw_consent(
     withdrawn_on: date | str,
     reason: str,
     idempotency_key: str,
+    config: Config | None = None,
     now: datetime | None = None,
 ) -> ConsentWithdrawn:
     """The patient withdraws consent: recorded with the date and reason, and the course
-    stops in the same transaction (no session of it opens again)."""
+    stops in the same transaction (no session of it opens again). With `config` the date
+    may not be after the clinic's today; without, not after today anywhere."""
     ensure_allowed(actor, Action.RECORD_CONSENT)
     at = now or utcnow()
     day = not_after(
         _day(withdrawn_on, "withdrawn_on", "Withdrawal date"),
-        (at + EARLIEST_ZONE).date(),
+        clinic_today(at, config.clinic.zone) if config else (at + EARLIEST_ZONE).date(),
         field="withdrawn_on",
         label="The withdrawal date",
     )

@@ -34,7 +34,7 @@ from monitor.services.course_standing import (
     set_status,
 )
 from monitor.services.errors import Conflict, NotFound
-from monitor.services.idempotency import check_key, run_once, same_person, same_values
+from monitor.services.idempotency import run_once, same_person, same_values
 
 __all__ = [
     "CourseRow",
@@ -247,16 +247,13 @@ def change_course_status(
     course_id: int,
     status: CourseStatus | str,
     reason: str,
-    idempotency_key: str | None = None,
     now: datetime | None = None,
 ) -> CourseStatusChanged:
-    """Complete an active course, or stop an open one with a reason. Asking again for the
-    status a course already has, with the same reason, is answered as a duplicate (a
-    double tap); `idempotency_key` is accepted for the form's sake, the status is the key."""
+    """Complete an active course, or stop an open one with a reason. No submission key: the
+    status is the key. Asking again for the status a course already has, with the same
+    reason, is answered as a duplicate (a double tap); with another reason it is refused."""
     ensure_allowed(actor, Action.MANAGE_COURSE)
     at = now or utcnow()
-    if idempotency_key is not None:
-        check_key(idempotency_key)
     try:
         wanted = CourseStatus(status)
     except ValueError:
