@@ -116,20 +116,7 @@ def check_name(value: object, field: str) -> str:
 def parse_birth_date(value: object, today: date) -> date:
     """A date of birth typed as YYYY-MM-DD: a real calendar day, not after today, and not
     more than MAX_AGE_YEARS years ago."""
-    if isinstance(value, date):
-        day: date | None = value
-    else:
-        text = _text(value)
-        if not text:
-            raise refuse("birth_date", f"Date of birth is required ({DATE_FORMAT})")
-        try:
-            day = date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
-        except ValueError:
-            raise refuse(
-                "birth_date", f"Date of birth: {text} is not a calendar day ({DATE_FORMAT})"
-            ) from None
-        if day is None:
-            raise refuse("birth_date", f"Date of birth: enter it as {DATE_FORMAT}")
+    day = value if isinstance(value, date) else _typed_day(value)
     if day > today:
         raise refuse("birth_date", "Date of birth cannot be after today")
     if age_on(day, today) > MAX_AGE_YEARS:
@@ -138,6 +125,20 @@ def parse_birth_date(value: object, today: date) -> date:
             f"Date of birth: older than {MAX_AGE_YEARS} years — check the year",
         )
     return day
+
+
+def _typed_day(value: object) -> date:
+    text = _text(value)
+    if not text:
+        raise refuse("birth_date", f"Date of birth is required ({DATE_FORMAT})")
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise refuse("birth_date", f"Date of birth: enter it as {DATE_FORMAT}")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise refuse(
+            "birth_date", f"Date of birth: {text} is not a calendar day ({DATE_FORMAT})"
+        ) from None
 
 
 def check_sex(value: object) -> Sex:

@@ -8,8 +8,21 @@ from monitor.pages import (
     board,
     home,
     login,
+    patient,
+    patients,
     session,
 )
 
-PAGES = (login, home, bedside, board, session, audit_history, audit_measures, audit_session)
+PAGES = (
+    login,
+    home,
+    bedside,
+    board,
+    session,
+    audit_history,
+    audit_measures,
+    audit_session,
+    patients,
+    patient,
+)
 __all__ = ["PAGES"]

@@ -126,7 +126,9 @@ def test_search_by_name_mrn_and_birth_date(database: Database, config: Config) -
     register(database, config, nurse, mrn="MRN-2002", family_name="Smith", birth_date="1975-06-30")
 
     def found(text: str) -> list[int]:
-        return [row.patient_id for row in search_patients(database=database, actor=nurse, text=text)]
+        return [
+            row.patient_id for row in search_patients(database=database, actor=nurse, text=text)
+        ]
 
     assert found("okaf") == [ada]
     assert found("ada okafor") == [ada]
