@@ -29,8 +29,8 @@ FORM_LABELS = {
     "sex": "Sex",
     "weight": "Weight (kg)",
     "allergies": "Allergies (write “None known” if asked and none)",
-    "escort_name": "Escort / emergency contact — optional",
-    "escort_phone": "Escort phone (digits, + allowed) — optional",
+    "escort_name": "Escort or contact (optional)",
+    "escort_phone": "Their phone (digits, +) (optional)",
 }
 _MAX = {
     "mrn": 32,
@@ -43,13 +43,13 @@ _MAX = {
     "escort_phone": MAX_PHONE,
 }
 _INPUT_MODE = {"birth_date": "numeric", "weight": "decimal", "escort_phone": "tel"}
-# Two fields a row keeps the whole form in a tablet's screen.
-_ROWS = (
-    ("mrn", "sex"),
-    ("family_name", "given_name"),
-    ("birth_date", "weight"),
-    ("allergies",),
-    ("escort_name", "escort_phone"),
+# Rows of fields, each with its width of twelve: the whole form in a tablet's screen.
+_ROWS: tuple[tuple[tuple[str, int], ...], ...] = (
+    (("mrn", 6), ("birth_date", 6)),
+    (("family_name", 6), ("given_name", 6)),
+    (("sex", 8), ("weight", 4)),
+    (("allergies", 12),),
+    (("escort_name", 6), ("escort_phone", 6)),
 )
 
 
@@ -111,6 +111,8 @@ def _control(form: DemographicsForm, name: str, value: Any) -> Any:
             inputClassName="btn-check",
             labelClassName="btn btn-outline-secondary",
             labelCheckedClassName="active",
+            # Words, not digits: a smaller face keeps the four on one line (still 48 px high).
+            labelStyle={"fontSize": "1rem"},
         )
     if name == "allergies":
         return dbc.Textarea(id=form.field(name), value=value or "", maxLength=MAX_FREE_TEXT, rows=2)
@@ -125,7 +127,7 @@ def _control(form: DemographicsForm, name: str, value: Any) -> Any:
     )
 
 
-def _field(form: DemographicsForm, name: str, value: Any) -> dbc.Col:
+def _field(form: DemographicsForm, name: str, value: Any, width: int) -> dbc.Col:
     label_id = f"{form.field(name)}-label"
     label = (
         html.Div(FORM_LABELS[name], id=label_id, className="form-label")
@@ -142,7 +144,7 @@ def _field(form: DemographicsForm, name: str, value: Any) -> dbc.Col:
             html.Div(id=form.feedback(name), className="invalid-feedback d-block"),
         ],
         xs=12,
-        md=12 if name == "allergies" else 6,
+        md=width,
         className="mb-2",
     )
 
@@ -150,7 +152,10 @@ def _field(form: DemographicsForm, name: str, value: Any) -> dbc.Col:
 def form_fields(form: DemographicsForm, values: Mapping[str, Any] | None = None) -> list[Any]:
     """The fields in rows, filled with `values` (an edit) or empty (a registration)."""
     given = values or {}
-    return [dbc.Row([_field(form, name, given.get(name)) for name in row]) for row in _ROWS]
+    return [
+        dbc.Row([_field(form, name, given.get(name), width) for name, width in row])
+        for row in _ROWS
+    ]
 
 
 def reason_field(form: DemographicsForm) -> Any:

@@ -85,8 +85,8 @@ def search_page(key: str, *, may_register: bool) -> Any:
             html.H1("Patients", className="h4"),
             dbc.Row(
                 [
-                    dbc.Col(search_card(), md=5),
-                    *([dbc.Col(register_card(key), md=7)] if may_register else []),
+                    dbc.Col(search_card(), md=4),
+                    *([dbc.Col(register_card(key), md=8)] if may_register else []),
                 ]
             ),
         ]
@@ -224,7 +224,7 @@ def courses(rows: Sequence[Any] | None, patient_id: int, *, may_start: bool) -> 
             dcc.Link(
                 "Start a course",
                 href=f"/course/new?patient_id={patient_id}",
-                className="btn btn-outline-primary mt-2",
+                className="btn btn-primary mt-2",
                 id="patient-new-course",
             )
         ]
