@@ -40,7 +40,9 @@ def client_for(app: Dash, database: Database, role: Role) -> FlaskClient:
 def register(client: FlaskClient, app: Dash, **changes: Any) -> dict[str, Any]:
     values = FORM | {"patients-new-submit.n_clicks": 1, "patients-new-key.data": factories.key()}
     values |= changes
-    out: dict[str, Any] = answer(call(client, app, "patients-new-message.children", values))
+    out: dict[str, dict[str, Any]] = answer(
+        call(client, app, "patients-new-message.children", values)
+    )
     return out["response"]
 
 
@@ -106,7 +108,7 @@ def test_search_by_birth_date_links_the_patient(app: Dash, database: Database) -
 def patient_id(database: Database) -> int:
     with database.session_scope() as db:
         found = db.scalar(select(Patient.id))
-        assert found is not None
+        assert isinstance(found, int)
         return found
 
 
