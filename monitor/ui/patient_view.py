@@ -123,7 +123,12 @@ def registered(patient_id: int, name: str, mrn: str, *, duplicate: bool) -> Any:
     return dbc.Alert(
         [
             f"{said}: {name} (MRN {mrn}). ",
-            dcc.Link("Open the patient", href=f"/patient/{patient_id}", className="alert-link"),
+            dcc.Link(
+                "Open the patient",
+                href=f"/patient/{patient_id}",
+                className="btn btn-primary ms-2",
+                id="patients-open-registered",
+            ),
         ],
         color="success",
         className="mb-0 py-2",

@@ -61,7 +61,9 @@ def test_nrs028_a_nurse_registers_a_patient(page: Page, server: Server) -> None:
     expect(outcome).to_contain_text("Registered: Haddad, Mira (MRN MRN-5001)")
     in_view(page, outcome)
     assert count_patients(server) == 1
-    page.get_by_role("link", name="Open the patient").click()
+    opening = page.get_by_role("link", name="Open the patient")
+    at_least_44(opening)
+    opening.click()
     expect(page.locator("#patient-name")).to_have_text("Haddad, Mira")
     summary = page.locator("#patient-summary")
     expect(summary).to_contain_text("1986-03-09")

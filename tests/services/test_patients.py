@@ -228,3 +228,31 @@ def test_the_edit_history_is_shown(database: Database, config: Config) -> None:
     [change] = detail.changes
     assert change.reason == "Asked again" and change.by == nurse.full_name
     assert change.fields == (("allergies", "Penicillin", "None known"),)
+
+
+def test_who_may_do_what(database: Database, config: Config) -> None:
+    """The admin registers, reads and corrects; the auditor only reads."""
+    admin, auditor = factories.user(database, Role.ADMIN), factories.user(database, Role.AUDITOR)
+    pid = register(database, config, admin).patient_id
+    assert view_patient(database=database, actor=auditor, patient_id=pid).mrn == "MRN-1001"
+    assert search_patients(database=database, actor=auditor, text="MRN-1001")
+    with pytest.raises(PermissionDenied):
+        edit_patient(
+            database=database,
+            config=config,
+            actor=auditor,
+            patient_id=pid,
+            changes={"weight": "80"},
+            reason="Not mine to change",
+            idempotency_key=factories.key(),
+        )
+    edited = edit_patient(
+        database=database,
+        config=config,
+        actor=admin,
+        patient_id=pid,
+        changes={"escort_phone": "020 7946 0000"},
+        reason="New number",
+        idempotency_key=factories.key(),
+    )
+    assert edited.escort_phone == "020 7946 0000"
