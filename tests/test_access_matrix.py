@@ -44,6 +44,9 @@ CALLBACKS = {
     "patients-results": CLINICAL | {"admin", "auditor"},
     "patients-new-": CLINICAL | {"admin"},
     "patient-edit-": CLINICAL | {"admin"},
+    # issue 12 (staff): the administrator's staff screen; everyone's own password
+    "staff-": {"admin"},
+    "acct-": SIGNED_IN,
 }
 # Routes: who gets through (anonymous is sent to the sign-in page otherwise).
 ROUTES: dict[str, tuple[str, str, set[str]]] = {

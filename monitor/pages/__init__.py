@@ -1,6 +1,7 @@
 """One module per screen: PATH, NAME, ROLES, `layout` and `register_callbacks(app)`."""
 
 from monitor.pages import (
+    account,
     audit_history,
     audit_measures,
     audit_session,
@@ -11,6 +12,7 @@ from monitor.pages import (
     patient,
     patients,
     session,
+    staff,
 )
 
 PAGES = (
@@ -24,5 +26,7 @@ PAGES = (
     audit_session,
     patients,
     patient,
+    staff,
+    account,
 )
 __all__ = ["PAGES"]
