@@ -5,7 +5,6 @@ reads."""
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 from uuid import uuid4
 
@@ -16,7 +15,7 @@ from monitor.db.types import utcnow
 from monitor.domain.clinic_time import clinic_today
 from monitor.domain.demographics import LABELS
 from monitor.domain.permissions import Action, is_allowed
-from monitor.services.actors import Actor
+from monitor.services.courses import list_courses
 from monitor.services.errors import Conflict, DomainError, InvalidEntry, NotFound
 from monitor.services.patients import edit_patient, view_patient
 from monitor.ui import patient_form, patient_view
@@ -28,19 +27,6 @@ PATH = "/patient/<patient_id>"
 NAME = "Patient"
 ROLES = ("admin", "nurse", "physician", "auditor")
 IN_NAV = False
-
-
-def _course_rows(actor: Actor, patient_id: int) -> list[Any] | None:
-    """The patient's courses through the courses service; None while that service is not
-    part of this build (the page works without it)."""
-    try:
-        courses = importlib.import_module("monitor.services.courses")
-    except ModuleNotFoundError:
-        return None
-    rows: list[Any] = courses.list_courses(
-        database=runtime.current().database, actor=actor, patient_id=patient_id
-    )
-    return rows
 
 
 def layout(patient_id: str = "", **_: Any) -> Any:
@@ -56,7 +42,7 @@ def layout(patient_id: str = "", **_: Any) -> Any:
     panel = None
     if is_allowed(actor.role, Action.VIEW_COURSE):
         panel = patient_view.courses(
-            _course_rows(actor, pid),
+            list_courses(database=rt.database, actor=actor, patient_id=pid),
             pid,
             may_start=is_allowed(actor.role, Action.MANAGE_COURSE),
         )

@@ -13,11 +13,12 @@ from dash import dcc, html
 
 from monitor.domain.clinic_time import age_on
 from monitor.domain.demographics import DATE_FORMAT, LABELS
-from monitor.domain.vocabulary import CourseStatus, Indication, Sex, label_of
+from monitor.domain.vocabulary import Sex, label_of
 from monitor.ui.components import local_time
 from monitor.ui.patient_form import DemographicsForm, form_fields, reason_field, submit_row
 
 if TYPE_CHECKING:
+    from monitor.services.courses import CourseRow
     from monitor.services.patients import PatientChange, PatientDetail, PatientRow
 
 
@@ -222,8 +223,9 @@ def edit_card(detail: PatientDetail, key: str) -> Any:
     )
 
 
-def courses(rows: Sequence[Any] | None, patient_id: int, *, may_start: bool) -> Any:
-    """The patient's treatment courses (nurse, physician, auditor), newest first."""
+def courses(rows: Sequence[CourseRow], patient_id: int, *, may_start: bool) -> Any:
+    """The patient's treatment courses (nurse, physician, auditor), newest first, each a
+    link to its course page; "Start a course" for those who may."""
     start = (
         [
             dcc.Link(
@@ -236,28 +238,28 @@ def courses(rows: Sequence[Any] | None, patient_id: int, *, may_start: bool) -> 
         if may_start
         else []
     )
-    if rows is None:
-        body: Any = html.Div(
-            "The treatment courses are not available in this version.",
-            className="text-body-secondary",
-        )
-    elif not rows:
-        body = html.Div("No treatment course yet.", className="text-body-secondary")
-    else:
-        body = dbc.ListGroup(
+    body: Any = (
+        dbc.ListGroup(
             [
                 dbc.ListGroupItem(
                     [
-                        html.Strong(f"{label_of(Indication, str(row.indication))} · "),
-                        f"{label_of(CourseStatus, str(row.status))} · "
-                        f"{row.given} of {row.planned} sessions · from {row.start_date}",
+                        html.Strong(f"{row.indication.label} · {row.status.label}"),
+                        html.Span(
+                            f" · {row.given} of {row.planned} sessions · from "
+                            f"{row.start_date.isoformat()}"
+                            + (f" · {row.physician}" if row.physician else "")
+                        ),
                     ],
                     href=f"/course/{row.id}",
                     action=True,
                 )
                 for row in rows
-            ]
+            ],
+            id="patient-course-list",
         )
+        if rows
+        else html.Div("No treatment course yet.", className="text-body-secondary")
+    )
     return html.Div(
         [html.H2("Treatment courses", className="h5"), body, *start], id=PatientPage.COURSES
     )

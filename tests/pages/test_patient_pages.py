@@ -112,21 +112,25 @@ def patient_id(database: Database) -> int:
         return found
 
 
-def test_the_admin_sees_demographics_never_a_course(app: Dash, database: Database) -> None:
+def test_the_admin_sees_demographics_never_a_course(
+    app: Dash, database: Database, config: Config
+) -> None:
     admin = client_for(app, database, Role.ADMIN)
     register(admin, app)
     pid = patient_id(database)
+    factories.ready_course(database, config, pid)
     page = said(open_page(admin, app, f"/patient/{pid}"))
     assert "Nguyen, Lan" in page and "None known" in page and "61.5 kg" in page
-    assert "Treatment courses" not in page and "/course/new" not in page
-    assert "Save changes" in page
+    assert "Treatment courses" not in page and "/course/" not in page
+    assert "0 of 6 sessions" not in page and "Save changes" in page
     nurse = client_for(app, database, Role.NURSE)
     page = said(open_page(nurse, app, f"/patient/{pid}"))
     assert "Treatment courses" in page and f"/course/new?patient_id={pid}" in page
+    assert "0 of 6 sessions" in page and "/course/" in page
     auditor = client_for(app, database, Role.AUDITOR)
     page = said(open_page(auditor, app, f"/patient/{pid}"))
     assert "Treatment courses" in page and "Save changes" not in page
-    assert "/course/new" not in page
+    assert "0 of 6 sessions" in page and "/course/new" not in page
     with database.session_scope() as db:
         viewed = db.scalars(
             select(AuditEvent.entity_id).where(AuditEvent.action == "patient.viewed")
