@@ -116,6 +116,7 @@ def results(rows: Sequence[PatientRow], today: date) -> Any:
             for row in rows
         ],
         id="patients-found",
+        tag="div",  # links, not list items: a <ul> may hold only <li>
     )
 
 
@@ -256,6 +257,7 @@ def courses(rows: Sequence[CourseRow], patient_id: int, *, may_start: bool) -> A
                 for row in rows
             ],
             id="patient-course-list",
+            tag="div",  # links, not list items: a <ul> may hold only <li>
         )
         if rows
         else html.Div("No treatment course yet.", className="text-body-secondary")
