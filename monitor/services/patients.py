@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from monitor.config import Config
 from monitor.db.engine import Database
-from monitor.db.models import AuditEvent, Patient, User
+from monitor.db.models import AuditEvent, Patient
 from monitor.db.types import utcnow
 from monitor.domain.clinic_time import clinic_today
 from monitor.domain.demographics import (
@@ -37,76 +37,36 @@ from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit, add_recorded
 from monitor.services.errors import NotFound
 from monitor.services.idempotency import check_key, same_person, same_request
+from monitor.services.patient_records import (
+    EDITED,
+    KEY,
+    PatientChange,
+    PatientDetail,
+    PatientRow,
+    current_values,
+    detail_of,
+)
+
+__all__ = [
+    "PatientChange",
+    "PatientDetail",
+    "PatientRegistered",
+    "PatientRow",
+    "edit_patient",
+    "register_patient",
+    "search_patients",
+    "view_patient",
+]
 
 REGISTERED = "patient.registered"
-EDITED = "patient.edited"
 VIEWED = "patient.viewed"
 SEARCHED = "patient.searched"
-KEY = "submission_key"  # the audit entry's value naming the submission
 
 
 @dataclass(frozen=True)
 class PatientRegistered:
     patient_id: int
     duplicate: bool
-
-
-@dataclass(frozen=True)
-class PatientRow:
-    """One patient found by a search."""
-
-    patient_id: int
-    mrn: str
-    family_name: str
-    given_name: str
-    birth_date: date
-    sex: str
-
-
-@dataclass(frozen=True)
-class PatientChange:
-    """One audited edit: when, by whom, why, and each field's old and new value."""
-
-    at: datetime
-    by: str
-    reason: str
-    fields: tuple[tuple[str, object, object], ...]
-
-
-@dataclass(frozen=True)
-class PatientDetail:
-    patient_id: int
-    mrn: str
-    family_name: str
-    given_name: str
-    birth_date: date
-    sex: str
-    weight_kg: float
-    allergies: str | None
-    escort_name: str | None
-    escort_phone: str | None
-    registered_at: datetime
-    changes: tuple[PatientChange, ...] = ()
-    duplicate: bool = False
-
-    @property
-    def display_name(self) -> str:
-        return f"{self.family_name}, {self.given_name}"
-
-
-def _current(patient: Patient) -> dict[str, object]:
-    """The stored demographics as the form and the audit trail name them."""
-    return {
-        "mrn": patient.mrn,
-        "family_name": patient.family_name,
-        "given_name": patient.given_name,
-        "birth_date": patient.birth_date.isoformat(),
-        "sex": patient.sex,
-        "weight": patient.weight_kg,
-        "allergies": patient.allergies,
-        "escort_name": patient.escort_name,
-        "escort_phone": patient.escort_phone,
-    }
 
 
 def _keyed(db: Session, action: str, key: str) -> AuditEvent | None:
@@ -250,50 +210,6 @@ def search_patients(
     return rows
 
 
-def _changes(db: Session, patient_id: int) -> tuple[PatientChange, ...]:
-    rows = db.execute(
-        select(AuditEvent, User.full_name)
-        .outerjoin(User, User.id == AuditEvent.actor_id)
-        .where(
-            AuditEvent.action == EDITED,
-            AuditEvent.entity_type == "patient",
-            AuditEvent.entity_id == patient_id,
-        )
-        .order_by(AuditEvent.id.desc())
-    ).all()
-    return tuple(
-        PatientChange(
-            at=event.occurred_at,
-            by=name or "—",
-            reason=event.reason or "",
-            fields=tuple(
-                (field, (event.old_values or {}).get(field), new)
-                for field, new in (event.new_values or {}).items()
-                if field != KEY
-            ),
-        )
-        for event, name in rows
-    )
-
-
-def _detail(db: Session, patient: Patient, *, duplicate: bool = False) -> PatientDetail:
-    return PatientDetail(
-        patient_id=patient.id,
-        mrn=patient.mrn,
-        family_name=patient.family_name,
-        given_name=patient.given_name,
-        birth_date=patient.birth_date,
-        sex=patient.sex,
-        weight_kg=patient.weight_kg,
-        allergies=patient.allergies,
-        escort_name=patient.escort_name,
-        escort_phone=patient.escort_phone,
-        registered_at=patient.created_at,
-        changes=_changes(db, patient.id),
-        duplicate=duplicate,
-    )
-
-
 def view_patient(
     *, database: Database, actor: Actor, patient_id: int, now: datetime | None = None
 ) -> PatientDetail:
@@ -312,7 +228,7 @@ def view_patient(
             at=now or utcnow(),
             new={"by_role": actor.role.value, "what": "demographics"},
         )
-        return _detail(db, patient)
+        return detail_of(db, patient)
 
 
 def _reason(reason: object) -> str:
@@ -365,15 +281,15 @@ def edit_patient(
             # The first request changed `stored`; what else it sent was as stored then.
             sent = {f: stored_value(v) for f, v in checked.items()}
             stored = {f: v for f, v in (prior.new_values or {}).items() if f != KEY}
-            current = _current(patient)
+            current = current_values(patient)
             same_request(
                 prior.entity_id == patient_id
                 and prior.reason == why
                 and all(sent.get(f) == v for f, v in stored.items())
                 and all(v == current[f] for f, v in sent.items() if f not in stored)
             )
-            return _detail(db, patient, duplicate=True)
-        differs = changed_fields(_current(patient), checked)
+            return detail_of(db, patient, duplicate=True)
+        differs = changed_fields(current_values(patient), checked)
         if not differs:
             raise refuse("changes", "Nothing was changed: edit a value, then save")
         if "mrn" in differs:
@@ -392,7 +308,7 @@ def edit_patient(
             new={**{f: new for f, (_, new) in differs.items()}, KEY: idempotency_key},
             reason=why,
         )
-        return _detail(db, patient)
+        return detail_of(db, patient)
 
 
 def _apply(patient: Patient, field: str, value: Any) -> None:
