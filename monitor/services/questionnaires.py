@@ -20,13 +20,13 @@ from monitor.db.types import utcnow
 from monitor.domain.clock import check_not_before_opening, check_not_in_future
 from monitor.domain.errors import refuse
 from monitor.domain.permissions import Action
+from monitor.domain.questionnaire_items import FORMS
 from monitor.domain.questionnaires import (
     QuestionnaireScore,
     check_before_dosing,
     score,
     severity,
 )
-from monitor.domain.questionnaire_items import FORMS
 from monitor.domain.session_state import SessionState
 from monitor.domain.vocabulary import Priority, Questionnaire, Respondent, SafetyFlagKind
 from monitor.services.actors import Actor, ensure_allowed
