@@ -39,6 +39,9 @@ CALLBACKS = {
     "board-": {"physician"},
     "audit-": {"auditor"},
     "measures-": {"auditor"},
+    # questionnaires (issue 12): the nurse's PHQ-9/PCL-5 entry and the patient-mode tablet
+    "qf-": CLINICAL,
+    "pm-": CLINICAL,
 }
 # Routes: who gets through (anonymous is sent to the sign-in page otherwise).
 ROUTES: dict[str, tuple[str, str, set[str]]] = {

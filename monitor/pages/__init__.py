@@ -8,8 +8,21 @@ from monitor.pages import (
     board,
     home,
     login,
+    patient_mode,
+    questionnaire,
     session,
 )
 
-PAGES = (login, home, bedside, board, session, audit_history, audit_measures, audit_session)
+PAGES = (
+    login,
+    home,
+    bedside,
+    board,
+    session,
+    audit_history,
+    audit_measures,
+    audit_session,
+    questionnaire,
+    patient_mode,
+)
 __all__ = ["PAGES"]
