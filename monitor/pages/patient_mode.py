@@ -107,7 +107,7 @@ def _submit(*, clicks: Any, form: Any, key: Any, answers: Any, item_ids: Any) ->
             "marks": view.item_classes(numbers, (), large=True),
         }
     return {
-        "message": view.thanks(f"Thank you. Next: the {FORMS[done.next].version}."),
+        "message": view.thanks(f"Thank you. Next: the {done.next.label}."),
         "body": view.form_body(FORMS[done.next], IDS, uuid4().hex, large=True),
         "hidden": False,
         "marks": view.item_classes(numbers, (), large=True),

@@ -43,7 +43,7 @@ def _switch(session_id: int, current: QuestionnaireForm) -> Any:
     return html.Nav(
         [
             html.A(
-                form.version,
+                form.code.label,
                 href=f"/questionnaire/{session_id}?form={form.code.value}",
                 className="btn me-2 "
                 + ("btn-secondary" if form is current else "btn-outline-secondary"),
@@ -71,7 +71,8 @@ def _handover(session_id: int) -> Any:
                         dbc.Checklist(
                             id=IDS.handover_forms,
                             options=[
-                                {"label": f.version, "value": f.code.value} for f in FORMS.values()
+                                {"label": f.code.label, "value": f.code.value}
+                                for f in FORMS.values()
                             ],
                             value=[f.code.value for f in FORMS.values()],
                             inline=True,
@@ -117,7 +118,7 @@ def layout(session_id: str = "", form: str = "", **_: Any) -> Any:
             _handover(sid),
             dcc.Store(id=IDS.session, data=sid),
             view.form_body(chosen, IDS, uuid4().hex, large=False),
-            view.action_bar(IDS, f"Save {chosen.version}", large=False),
+            view.action_bar(IDS, f"Save {chosen.code.label}", large=False),
         ],
         className="questionnaire-page",
     )

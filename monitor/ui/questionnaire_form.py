@@ -151,7 +151,7 @@ def item_classes(numbers: Sequence[int], marked: Collection[int], *, large: bool
 def saved_message(saved: QuestionnaireSaved, form: QuestionnaireForm) -> Any:
     """The total and its band; a raised safety flag said plainly, for the nurse."""
     done = dbc.Alert(
-        f"{form.version} saved: total {saved.total} of {form.total_max} ({saved.severity}).",
+        f"{form.code.label} saved: total {saved.total} of {form.total_max} ({saved.severity}).",
         color="success",
         className="mb-2",
     )
