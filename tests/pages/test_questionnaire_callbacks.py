@@ -196,3 +196,49 @@ def test_the_auditor_may_not_enter_one(app: Dash, database: Database, config: Co
     sign_in(auditor, factories.user(database, Role.AUDITOR).username)
     answers = dict.fromkeys(range(1, 10), 0)
     assert post(auditor, app, "qf-result", base(sid), answers).status_code == 403
+
+
+def test_patient_mode_over_http_ends_in_a_locked_tablet(
+    app: Dash, database: Database, config: Config
+) -> None:
+    client, sid = nurse_with_session(app, database, config)
+    started = answer(
+        post(
+            client,
+            app,
+            "qf-handover-message",
+            {
+                "qf-handover.n_clicks": 1,
+                "qf-session.data": sid,
+                "qf-handover-forms.value": ["phq9"],
+            },
+        )
+    )
+    assert json.dumps(started).count("/patient-mode") == 1
+    # Confined: another page sends the tablet back to patient mode; another callback is refused.
+    assert client.get("/bedside").headers.get("Location", "").endswith("/patient-mode")
+    assert (
+        post(client, app, "qf-result", base(sid), dict.fromkeys(range(1, 10), 0)).status_code == 403
+    )
+    text = page(client, app, "/patient-mode")
+    assert text.count('"pm-item"') == 9 and "Save my answers" in text
+    assert "MRN" not in text  # nothing of the record
+    answers = dict.fromkeys(range(1, 10), 0) | {9: 3}
+    done = json.dumps(
+        answer(
+            post(
+                client,
+                app,
+                "pm-result",
+                {"pm-submit.n_clicks": 1, "pm-form.data": "phq9", "pm-key.data": factories.key()},
+                answers,
+            )
+        )
+    )
+    assert "Please hand the tablet back to the nurse" in done
+    assert client.get("/auth/me").get_json()["signed_in"] is False
+    with database.session_scope() as db:
+        row = db.scalars(select(QuestionnaireResponse)).one()
+        flag = db.scalars(select(SafetyFlag)).one()
+    assert (row.respondent, row.items["9"], flag.priority) == ("patient", 3, "high")
+    assert "Nearly every day" in flag.message
