@@ -39,6 +39,9 @@ CALLBACKS = {
     "board-": {"physician"},
     "audit-": {"auditor"},
     "measures-": {"auditor"},
+    # issue 12 (staff): the administrator's staff screen; everyone's own password
+    "staff-": {"admin"},
+    "acct-": SIGNED_IN,
     # questionnaires (issue 12): the nurse's PHQ-9/PCL-5 entry and the patient-mode tablet
     "qf-": CLINICAL,
     "pm-": CLINICAL,

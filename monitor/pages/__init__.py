@@ -1,6 +1,7 @@
 """One module per screen: PATH, NAME, ROLES, `layout` and `register_callbacks(app)`."""
 
 from monitor.pages import (
+    account,
     audit_history,
     audit_measures,
     audit_session,
@@ -11,6 +12,7 @@ from monitor.pages import (
     patient_mode,
     questionnaire,
     session,
+    staff,
 )
 
 PAGES = (
@@ -22,6 +24,8 @@ PAGES = (
     audit_history,
     audit_measures,
     audit_session,
+    staff,
+    account,
     questionnaire,
     patient_mode,
 )
