@@ -64,6 +64,7 @@ def test_pat001_patient_fills_phq9_item9_positive_and_the_tablet_locks(
     expect(locked).to_contain_text("Please hand the tablet back to the nurse")
     expect(locked).to_be_in_viewport()
     expect(page.get_by_role("button", name="Save my answers")).to_be_hidden()
+    assert_accessible(page, "locked tablet")
     with server.database.session_scope() as db:
         response = db.scalars(select(QuestionnaireResponse)).one()
         flag = db.scalars(select(SafetyFlag)).one()
