@@ -30,7 +30,6 @@ from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
 from monitor.services.errors import Conflict, NotFound
 from monitor.services.questionnaires import (
-    QuestionnaireSaved,
     once,
     replay_response,
     store_response,
@@ -55,9 +54,15 @@ class PatientModeState:
 
 @dataclass(frozen=True)
 class PatientModeSubmitted:
-    saved: QuestionnaireSaved
+    """The patient's answers stored (what the nurse would see, for a test or a log), and
+    what the tablet shows next."""
+
+    response_id: int
+    total: int
+    flag_id: int | None
     next: Questionnaire | None  # the next questionnaire to show, or None: the tablet locks
     ended: bool
+    duplicate: bool = False
 
 
 def _asked(questionnaires: Sequence[str]) -> tuple[Questionnaire, ...]:
@@ -189,7 +194,9 @@ def submit_patient_questionnaire(
         left = tuple(q for q in state.pending if q is not scored.form.code)
         if not left:
             _end(db, row, actor, at)
-        return PatientModeSubmitted(saved, left[0] if left else None, ended=not left)
+        return PatientModeSubmitted(
+            saved.response_id, saved.total, saved.flag_id, left[0] if left else None, not left
+        )
 
     def replay(db: Session, prior: QuestionnaireResponse) -> PatientModeSubmitted:
         row = db.get(SignInSession, sign_in_id)
@@ -206,7 +213,14 @@ def submit_patient_questionnaire(
         )
         state = _state(db, row)
         left = state.pending if state else ()
-        return PatientModeSubmitted(saved, left[0] if left else None, row.revoked_at is not None)
+        return PatientModeSubmitted(
+            saved.response_id,
+            saved.total,
+            saved.flag_id,
+            left[0] if left else None,
+            row.revoked_at is not None,
+            duplicate=True,
+        )
 
     return once(database, idempotency_key, write=write, replay=replay)
 

@@ -75,7 +75,7 @@ def test_both_questionnaires_then_the_sign_in_ends(database: Database, config: C
     assert started.pending == ("phq9", "pcl5")
     first = submit(database, config, nurse, sign_in, "phq9", PHQ9)
     assert (first.next, first.ended) == ("pcl5", False)
-    assert first.saved.flag_id is not None and first.saved.total == 9
+    assert first.flag_id is not None and first.total == 9
     state = patient_mode_state(database=database, sign_in_id=sign_in)
     assert state is not None and state.pending == ("pcl5",)
     with pytest.raises(Conflict, match="not asked for now"):
