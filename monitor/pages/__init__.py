@@ -10,7 +10,9 @@ from monitor.pages import (
     home,
     login,
     patient,
+    patient_mode,
     patients,
+    questionnaire,
     session,
     staff,
 )
@@ -28,5 +30,7 @@ PAGES = (
     patient,
     staff,
     account,
+    questionnaire,
+    patient_mode,
 )
 __all__ = ["PAGES"]
