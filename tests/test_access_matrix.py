@@ -39,6 +39,11 @@ CALLBACKS = {
     "board-": {"physician"},
     "audit-": {"auditor"},
     "measures-": {"auditor"},
+    # issue 12 (patients): a search is a read (VIEW_PATIENT); registering and correcting
+    # demographics are the admin's, nurses' and physicians' (MANAGE_PATIENTS)
+    "patients-results": CLINICAL | {"admin", "auditor"},
+    "patients-new-": CLINICAL | {"admin"},
+    "patient-edit-": CLINICAL | {"admin"},
     # issue 12 (staff): the administrator's staff screen; everyone's own password
     "staff-": {"admin"},
     "acct-": SIGNED_IN,
