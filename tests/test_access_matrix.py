@@ -39,9 +39,17 @@ CALLBACKS = {
     "board-": {"physician"},
     "audit-": {"auditor"},
     "measures-": {"auditor"},
+    # issue 12 (patients): a search is a read (VIEW_PATIENT); registering and correcting
+    # demographics are the admin's, nurses' and physicians' (MANAGE_PATIENTS)
+    "patients-results": CLINICAL | {"admin", "auditor"},
+    "patients-new-": CLINICAL | {"admin"},
+    "patient-edit-": CLINICAL | {"admin"},
     # issue 12 (staff): the administrator's staff screen; everyone's own password
     "staff-": {"admin"},
     "acct-": SIGNED_IN,
+    # questionnaires (issue 12): the nurse's PHQ-9/PCL-5 entry and the patient-mode tablet
+    "qf-": CLINICAL,
+    "pm-": CLINICAL,
 }
 # Routes: who gets through (anonymous is sent to the sign-in page otherwise).
 ROUTES: dict[str, tuple[str, str, set[str]]] = {

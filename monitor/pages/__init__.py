@@ -9,6 +9,10 @@ from monitor.pages import (
     board,
     home,
     login,
+    patient,
+    patient_mode,
+    patients,
+    questionnaire,
     session,
     staff,
 )
@@ -22,7 +26,11 @@ PAGES = (
     audit_history,
     audit_measures,
     audit_session,
+    patients,
+    patient,
     staff,
     account,
+    questionnaire,
+    patient_mode,
 )
 __all__ = ["PAGES"]

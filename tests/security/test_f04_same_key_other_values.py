@@ -15,7 +15,7 @@ import inspect
 import pkgutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -34,12 +34,16 @@ from monitor.services.consent import record_consent, withdraw_consent
 from monitor.services.courses import start_course
 from monitor.services.early_end import END_EARLY_KEY, end_session_early
 from monitor.services.errors import Conflict, InvalidEntry
+from monitor.services.patient_mode import start_patient_mode, submit_patient_questionnaire
+from monitor.services.patients import edit_patient, register_patient
 from monitor.services.pump import record_infusion_event
+from monitor.services.questionnaires import record_questionnaire
 from monitor.services.ratings import record_rating
 from monitor.services.readings import record_entered_reading, record_reading
 from monitor.services.recovery_assessment import record_assessment
 from monitor.services.screening import decide_screening, record_screening
 from monitor.services.session_lifecycle import open_session
+from monitor.services.sign_in_sessions import Open, open_sign_in, resume
 from tests import factories
 from tests.factories import PASSWORD, T0
 from tests.services.test_recovery import CADSS_LOW, READY, recovered
@@ -67,6 +71,40 @@ def _other_chair(config: Config) -> str:
 
 
 # --- setups: each gives the people and records its write needs --------------------------
+
+
+REGISTRATION: Values = {
+    "mrn": "MRN-4001",
+    "family_name": "Okafor",
+    "given_name": "Ada",
+    "birth_date": "1980-04-02",
+    "sex": "female",
+    "weight_kg": "72.5",
+    "allergies": "Penicillin",
+    "escort_name": None,
+    "escort_phone": "+44 20 7946 0958",
+}
+
+
+def _front_desk(database: Database, config: Config) -> Context:
+    return {"config": config, "a": factories.user(database), "b": factories.user(database)}
+
+
+def _front_desk_and_patients(database: Database, config: Config) -> Context:
+    context = _front_desk(database, config)
+    pid = register_patient(
+        database=database, idempotency_key=factories.key(), **_values(context, REGISTRATION)
+    ).patient_id
+    other = register_patient(
+        database=database,
+        idempotency_key=factories.key(),
+        **_values(context, REGISTRATION | {"mrn": "MRN-4003"}),
+    ).patient_id
+    return context | {"pid": pid, "other": other}
+
+
+def _values(context: Context, values: Values) -> Values:
+    return {"config": context["config"], "actor": context["a"], "now": T0, **values}
 
 
 def _nurses_and_infusing(database: Database, config: Config) -> Context:
@@ -236,6 +274,94 @@ def _cadss_changed() -> dict[str, Values]:
         for item, score in CADSS_LOW.items()
     }
 
+
+# questionnaires (issue 12): the nurse's entry and the patient's answers in patient mode
+PHQ9_ANSWERS = {n: (1 if n in (2, 9) else 0) for n in range(1, 10)}
+PCL5_ANSWERS = dict.fromkeys(range(1, 21), 1)
+
+
+def _phq9_changed() -> dict[str, Values]:
+    return {
+        f"items.item{n}": {"items": {**PHQ9_ANSWERS, n: (v + 1) % 4}}
+        for n, v in PHQ9_ANSWERS.items()
+    }
+
+
+def _phq9_same() -> dict[str, Values]:
+    return {
+        "a minute later": {"now": T0 + timedelta(minutes=6)},
+        "answers as text": {"items": {str(n): str(v) for n, v in PHQ9_ANSWERS.items()}},
+        "item keys": {"items": {f"item_{n}": v for n, v in PHQ9_ANSWERS.items()}},
+    }
+
+
+def _in_patient_mode(database: Database, config: Config, actor: Any, session_id: int) -> int:
+    token = open_sign_in(
+        database=database, config=config, actor=actor, remote_addr=None, user_agent=None, now=T0
+    )
+    state = resume(database=database, config=config, token=token, now=T0)
+    assert isinstance(state, Open)
+    start_patient_mode(
+        database=database,
+        actor=actor,
+        sign_in_id=state.session_id,
+        session_id=session_id,
+        questionnaires=("phq9", "pcl5"),
+        now=T0,
+    )
+    return state.session_id
+
+
+def _tablets_in_patient_mode(database: Database, config: Config) -> Context:
+    context = _nurses_and_planned(database, config)
+    context["sign_in"] = _in_patient_mode(database, config, context["a"], context["sid"])
+    context["other_sign_in"] = _in_patient_mode(database, config, context["a"], context["other"])
+    return context
+
+
+QUESTIONNAIRE_WRITES = (
+    KeyedWrite(
+        "questionnaire",
+        record_questionnaire,
+        _nurses_and_planned,
+        lambda c: {
+            "actor": c["a"],
+            "session_id": c["sid"],
+            "questionnaire": "phq9",
+            "items": PHQ9_ANSWERS,
+            "respondent": "nurse",
+            "now": T0 + timedelta(minutes=5),
+        },
+        lambda c: {
+            **_phq9_changed(),
+            "questionnaire": {"questionnaire": "pcl5", "items": PCL5_ANSWERS},
+            "respondent": {"respondent": "patient"},
+            "taken_at": {"taken_at": T0 + timedelta(minutes=4)},
+            "session_id": {"session_id": c["other"]},
+            "actor": {"actor": c["b"]},
+        },
+        lambda _c: _phq9_same(),
+    ),
+    KeyedWrite(
+        "patient-mode questionnaire",
+        submit_patient_questionnaire,
+        _tablets_in_patient_mode,
+        lambda c: {
+            "actor": c["a"],
+            "sign_in_id": c["sign_in"],
+            "questionnaire": "phq9",
+            "items": PHQ9_ANSWERS,
+            "now": T0 + timedelta(minutes=5),
+        },
+        lambda c: {
+            **_phq9_changed(),
+            "questionnaire": {"questionnaire": "pcl5", "items": PCL5_ANSWERS},
+            "sign_in_id": {"sign_in_id": c["other_sign_in"]},
+            "actor": {"actor": c["b"]},
+        },
+        lambda _c: _phq9_same(),
+    ),
+)
 
 WRITES = (
     KeyedWrite(
@@ -466,6 +592,53 @@ WRITES = (
             "a minute later": {"now": READY + timedelta(minutes=1)},
         },
     ),
+    # issue 12 (patients): registration and the audited correction of demographics
+    KeyedWrite(
+        "patient registration",
+        register_patient,
+        _front_desk,
+        lambda c: {"actor": c["a"], "now": T0, **REGISTRATION},
+        lambda c: {
+            "mrn": {"mrn": "MRN-4002"},
+            "family_name": {"family_name": "Other"},
+            "birth_date": {"birth_date": "1980-04-03"},
+            "sex": {"sex": "male"},
+            "weight_kg": {"weight_kg": "73"},
+            "allergies": {"allergies": None},
+            "escort_phone": {"escort_phone": "+44 20 7946 0000"},
+            "actor": {"actor": c["b"]},
+        },
+        lambda _c: {
+            "spaces around the text": {"family_name": "  Okafor ", "mrn": " MRN-4001 "},
+            "weight as typed otherwise": {"weight_kg": "72.50"},
+            "birth date as a date": {"birth_date": date(1980, 4, 2)},
+            "a minute later": {"now": T0 + timedelta(minutes=1)},
+        },
+    ),
+    KeyedWrite(
+        "patient correction",
+        edit_patient,
+        _front_desk_and_patients,
+        lambda c: {
+            "actor": c["a"],
+            "patient_id": c["pid"],
+            "changes": {"weight": "74", "sex": "female"},
+            "reason": "Weighed today",
+            "now": T0,
+        },
+        lambda c: {
+            "weight": {"changes": {"weight": "75", "sex": "female"}},
+            "another field": {"changes": {"weight": "74", "allergies": "Latex"}},
+            "reason": {"reason": "Weighed again"},
+            "patient_id": {"patient_id": c["other"]},
+            "actor": {"actor": c["b"]},
+        },
+        lambda _c: {
+            "weight as typed otherwise": {"changes": {"weight": "74.0", "sex": "female"}},
+            "spaces around the reason": {"reason": " Weighed today "},
+            "a minute later": {"now": T0 + timedelta(minutes=1)},
+        },
+    ),
     # --- the course's writes (courses, screening, consent) ---
     KeyedWrite(
         "course start",
@@ -587,6 +760,7 @@ WRITES = (
             "a minute later": {"now": T0 + timedelta(days=1, minutes=1)},
         },
     ),
+    *QUESTIONNAIRE_WRITES,
 )
 
 
