@@ -241,8 +241,8 @@ def completed_course_responds(record: CourseRecord) -> Verdict:
 COURSE_INVARIANTS: list[CourseInvariant] = [
     sessions_numbered_in_their_courses,
     sessions_open_on_ready_courses,
+    questionnaires_before_dosing,
+    every_safety_flag_reviewed_before_dosing,
     courses_as_described,
-    # The questionnaires and the pre-dose clearances join once their services land:
-    # questionnaires_before_dosing, every_safety_flag_reviewed_before_dosing,
-    # completed_course_responds.
+    completed_course_responds,
 ]

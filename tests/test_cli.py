@@ -18,7 +18,7 @@ from sqlalchemy import delete, select
 from monitor.config import REPO_ROOT, Config
 from monitor.db.engine import Database
 from monitor.db.models import AuditEvent, InfusionSession, SessionSummary, User
-from monitor.demo import PATIENTS
+from monitor.demo.script import PATIENTS
 from monitor.domain.session_state import SessionState
 from monitor.services.people import verify_password
 from tests.command_line import fresh_database, run_cli

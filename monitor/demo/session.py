@@ -20,12 +20,15 @@ from monitor.db.models import Excursion
 from monitor.demo.timeline import Timeline
 from monitor.domain.session_state import SessionEvent
 from monitor.domain.vitals import VitalSigns
+from monitor.domain.vocabulary import Questionnaire, Respondent
 from monitor.services.acknowledgements import acknowledge_excursions
 from monitor.services.actors import Actor
 from monitor.services.pump import record_infusion_event
+from monitor.services.questionnaires import record_questionnaire
 from monitor.services.ratings import record_rating
 from monitor.services.readings import record_reading
 from monitor.services.recovery_assessment import record_assessment
+from monitor.services.safety_flags import acknowledge_safety_flag
 from monitor.services.session_lifecycle import open_session
 from monitor.services.sign_off import approve_discharge, sign_performed
 
@@ -75,6 +78,7 @@ class SessionSteps:
     tag: str
     password: str
     session_id: int = 0
+    flag_id: int = 0
 
     def by(self, actor: Actor) -> dict[str, Any]:
         """What every use case on this session is told: where, under which rules, by whom."""
@@ -97,6 +101,31 @@ class SessionSteps:
             idempotency_key=f"{self.tag}-open",
             now=self.start - timedelta(minutes=OPENED_BEFORE_START),
         ).session_id
+
+    def questionnaire(self, at: datetime, form: Questionnaire, items: dict[int, int]) -> None:
+        answers: dict[int | str, int | str] = dict(items.items())
+        saved = record_questionnaire(
+            **self.by(self.nurse),
+            questionnaire=form,
+            items=answers,
+            respondent=Respondent.NURSE,
+            idempotency_key=f"{self.tag}-{form.value}",
+            taken_at=at,
+            now=at,
+        )
+        if saved.flag_id is not None:
+            self.flag_id = saved.flag_id
+
+    def review_flag(self, at: datetime) -> None:
+        """The physician reviews the item-9 flag at the chair before dosing."""
+        acknowledge_safety_flag(
+            database=self.database,
+            actor=self.physician,
+            flag_id=self.flag_id,
+            note=SELF_HARM_CLEARED,
+            submission_key=f"{self.tag}-flag",
+            now=at,
+        )
 
     def reading(self, at: datetime, vitals: VitalSigns, key: str) -> None:
         saved = record_reading(

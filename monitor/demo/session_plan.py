@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from monitor.demo.session import (
@@ -13,9 +14,11 @@ from monitor.demo.session import (
     RAISED_BASELINE,
     SessionSteps,
 )
+from monitor.domain.questionnaire_items import FORMS
 from monitor.domain.scales import cadss_item_numbers
 from monitor.domain.session_state import SessionEvent
 from monitor.domain.vitals import VitalSigns
+from monitor.domain.vocabulary import Questionnaire
 
 
 def simulated_vitals(
@@ -52,6 +55,24 @@ def simulated_cadss(
     return {item: max(0, min(4, round(rng.gauss(level, spread)))) for item in items}
 
 
+def item_answers(
+    rng: random.Random, form: Questionnaire, total: int, fixed: Mapping[int, int]
+) -> dict[int, int]:
+    """Answers to every item of `form` adding up to `total`, the items in `fixed` answered
+    as given and the rest spread at random on the form's scale."""
+    scale = FORMS[form]
+    scores = {number: fixed.get(number, 0) for number in scale.numbers}
+    free = [number for number in scores if number not in fixed]
+    left = total - sum(scores.values())
+    if not 0 <= left <= scale.item_max * len(free):
+        raise ValueError(f"{scale.version}: a total of {total} does not fit its items")
+    while left:
+        number = rng.choice([n for n in free if scores[n] < scale.item_max])
+        scores[number] += 1
+        left -= 1
+    return scores
+
+
 def plan_session(steps: SessionSteps, rng: random.Random) -> None:
     """Put one session's steps on the timeline."""
     protocol = steps.config.default_protocol
@@ -83,9 +104,22 @@ def plan_session(steps: SessionSteps, rng: random.Random) -> None:
         answers = simulated_cadss(rng, items, minute, plan.override)
         at(minutes(after), lambda: steps.rating(minutes(after), answers, minute))
 
+    def questionnaire(
+        form: Questionnaire, total: int, minute: float, fixed: Mapping[int, int]
+    ) -> None:
+        answers, when = item_answers(rng, form, total, fixed), minutes(minute)
+        at(when, lambda: steps.questionnaire(when, form, answers))
+
     at(minutes(-OPENED_BEFORE_START), lambda: steps.open(weight))
+    if plan.phq9 is not None:
+        questionnaire(Questionnaire.PHQ9, plan.phq9, -10, {9: plan.item9})
+    if plan.pcl5 is not None:
+        questionnaire(Questionnaire.PCL5, plan.pcl5, -9, {})
     reading(-6, "baseline")
     rating(0, after=-4)  # the baseline CADSS, before dosing
+    if plan.item9:
+        reviewed = minutes(-2)
+        at(reviewed, lambda: steps.review_flag(reviewed))
     at(start, lambda: steps.pump(start, SessionEvent.START_INFUSION, "start"))
     stop_at = protocol.infusion_minutes
     minute = schedule.infusion_interval_minutes
