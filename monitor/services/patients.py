@@ -32,6 +32,7 @@ from monitor.domain.demographics import (
 from monitor.domain.errors import refuse
 from monitor.domain.free_text import MAX_FREE_TEXT
 from monitor.domain.permissions import Action
+from monitor.domain.record_access import PATIENT_SEARCHED, PATIENT_VIEWED
 from monitor.domain.vocabulary import Sex
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit, add_recorded
@@ -59,8 +60,8 @@ __all__ = [
 ]
 
 REGISTERED = "patient.registered"
-VIEWED = "patient.viewed"
-SEARCHED = "patient.searched"
+VIEWED = PATIENT_VIEWED
+SEARCHED = PATIENT_SEARCHED
 
 
 @dataclass(frozen=True)
