@@ -61,8 +61,7 @@ def test_baseline_against_the_limit(systolic: int, diastolic: int, needs_clearan
     got = missing(Baseline(reading_id=1, systolic=systolic, diastolic=diastolic))
     if needs_clearance:
         assert got == [
-            f"Baseline BP {systolic}/{diastolic} is above 140/90: "
-            "a physician's clearance is needed"
+            f"Baseline BP {systolic}/{diastolic} is above 140/90: a physician's clearance is needed"
         ]
     else:
         assert got == []
