@@ -39,6 +39,9 @@ CALLBACKS = {
     "board-": {"physician"},
     "audit-": {"auditor"},
     "measures-": {"auditor"},
+    # issue 12 (predose): the pre-dose card refreshes under "bed-"; the clearance is the
+    # physician's alone
+    "predose-": {"physician"},
 }
 # Routes: who gets through (anonymous is sent to the sign-in page otherwise).
 ROUTES: dict[str, tuple[str, str, set[str]]] = {

@@ -15,7 +15,7 @@ from monitor import auth, runtime
 from monitor.domain.errors import in_words
 from monitor.domain.permissions import Action
 from monitor.domain.vocabulary import SessionState
-from monitor.pages import bedside_endings, bedside_recovery
+from monitor.pages import bedside_endings, bedside_pre_dose, bedside_recovery
 from monitor.pages.bedside_wiring import (
     bedside_view,
     for_session,
@@ -53,12 +53,15 @@ def layout(chair: str | None = None, **_: Any) -> Any:
     if chair in seated:
         row = seated[chair]
         views.open_bedside(database=rt.database, actor=actor, session_id=row.session_id)
+        card, place = bedside_pre_dose.card_for(row.session_id, actor)
         return panel.session_panel(
             chair,
             row.session_id,
             rt.config.protocol(row.protocol_id),
             refresh_ms=rt.config.app.bedside_refresh_seconds * 1000,
             keys=(new_key(), new_key(), new_key(), new_key()),
+            pre_dose=card,
+            course_place=place,
         )
     patients = views.patients_to_seat(database=rt.database, actor=actor)
     return open_form.open_form(chair, patients, rt.config, key=new_key())
@@ -285,6 +288,7 @@ def register_callbacks(app: Dash) -> None:
         },
     )
     bedside_endings.register_callbacks(app)
+    bedside_pre_dose.register_callbacks(app)
     register_open_session(app)
     app.clientside_callback(  # type: ignore[no-untyped-call]
         "function(due) { return window.monitorClock.sync(due); }",

@@ -133,7 +133,7 @@ def clear_pre_dose(
             raise IllegalTransition("The infusion has started: there is nothing to clear")
         open_ = {m.concern: m for m in _missing(_facts(db, session_id), config)}
         if kind not in open_:
-            raise refuse("concern", f"Nothing to clear: {kind.label.lower()} needs no clearance")
+            raise refuse("concern", f"Nothing to clear: {kind.label} waits for no clearance")
         regarding = open_[kind].regarding_id
         assert regarding is not None
         clearance = PreDoseClearance(
