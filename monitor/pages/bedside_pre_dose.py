@@ -54,7 +54,9 @@ def _refresh(refresh_tick: Any, version: Any, session_id: Any) -> dict[str, Any]
     )
 
 
-def _answer(message: Any, *, key: Any = no_update, reason: Any = no_update, bad: str = "") -> Any:
+def _answer(
+    message: Any, *, key: Any = no_update, reason: Any = no_update, bad: str = ""
+) -> dict[str, Any]:
     return {
         "message": message,
         "key": key,
