@@ -36,7 +36,7 @@ def card(session_id: int, *, physician: bool, key: str) -> dbc.Card:
         dcc.Link(
             f"Enter {name}",
             href=f"/questionnaire/{session_id}?form={q.value}",
-            className="btn btn-outline-primary btn-lg me-2 mb-2",
+            className="btn btn-secondary btn-lg me-2 mb-2",
             id=f"bed-questionnaire-{q.value}",
         )
         for q, name in QUESTIONNAIRE_NAMES.items()
