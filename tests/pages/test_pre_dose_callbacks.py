@@ -170,3 +170,45 @@ def test_the_open_form_says_why_at_the_field(app: Dash, database: Database, conf
         },
     )
     assert said["bed-open-patient-problem"]["children"] == "Choose a patient"
+
+
+def place_in_course(database: Database, sid: int, sequence: int, planned: int | None) -> None:
+    """Put the session in a course as the courses service will (set here by hand, to test
+    the bedside's words alone)."""
+    from monitor.db.course_models import Course
+    from monitor.db.models import InfusionSession
+
+    with database.session_scope() as db:
+        session = db.get(InfusionSession, sid)
+        assert session is not None
+        course = Course(
+            patient_id=session.patient_id,
+            protocol_id=session.protocol_id,
+            indication="ptsd",
+            planned_sessions=planned or 6,
+            start_date=T0.date(),
+            status="active",
+            created_at=T0,
+            idempotency_key=factories.key(),
+        )
+        db.add(course)
+        db.flush()
+        session.course_id, session.course_sequence = course.id, sequence
+
+
+def test_the_header_says_session_k_of_n(app: Dash, database: Database, config: Config) -> None:
+    nurse = factories.user(database, Role.NURSE)
+    sid = high_baseline(database, config, nurse)
+    client = client_of(app, nurse)
+    assert "bed-course-place" not in bedside_page(app, client)  # no course: nothing odd
+    place_in_course(database, sid, 3, 6)
+    page = bedside_page(app, client)
+    assert '"Session 3 of 6"' in page and "bed-course-place" in page
+
+
+def test_course_place_words() -> None:
+    from monitor.ui.bedside.pre_dose import course_place
+
+    assert course_place(None, None) == "" and course_place(None, 6) == ""
+    assert course_place(3, 6) == "Session 3 of 6"
+    assert course_place(7, None) == "Session 7"
