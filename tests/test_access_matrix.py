@@ -42,6 +42,9 @@ CALLBACKS = {
     # issue 12 (predose): the pre-dose card refreshes under "bed-"; the clearance is the
     # physician's alone
     "predose-": {"physician"},
+    # issue 12 (staff): the administrator's staff screen; everyone's own password
+    "staff-": {"admin"},
+    "acct-": SIGNED_IN,
 }
 # Routes: who gets through (anonymous is sent to the sign-in page otherwise).
 ROUTES: dict[str, tuple[str, str, set[str]]] = {
