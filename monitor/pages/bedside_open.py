@@ -47,7 +47,7 @@ def _open(
     rt = runtime.current()
     actor = auth.require(Action.OPEN_SESSION)
     if patient_id is None:
-        return _not_opened({"patient": "Choose a patient"})
+        return _not_opened([("patient", "Choose a patient")])
     try:
         opened = open_session(
             database=rt.database,
@@ -60,17 +60,17 @@ def _open(
             idempotency_key=str(key or ""),
         )
     except InvalidEntry as error:  # each refusal at its field: what is missing, in words
-        return _not_opened({p.field: p.message for p in error.problems})
+        return _not_opened([(p.field, p.message) for p in error.problems])
     except DomainError as error:
-        return {**_not_opened({}), "message": problem(error)}
+        return {**_not_opened([]), "message": problem(error)}
     return {
-        **_not_opened({}),
+        **_not_opened([]),
         "message": no_update,
         "redirect": f"{BEDSIDE}?chair={quote(str(chair))}&session={opened.session_id}",
     }
 
 
-def _not_opened(problems: dict[str, str]) -> dict[str, Any]:
+def _not_opened(problems: list[tuple[str, str]]) -> dict[str, Any]:
     """The open form's answer: each refusal at its field, and a word beside the button."""
     return {
         "message": problem("The session was not opened: see the field marked above")

@@ -169,41 +169,47 @@ def test_the_open_form_says_why_at_the_field(app: Dash, database: Database, conf
             "bed-open-key.data": factories.key(),
         },
     )
-    assert said["bed-open-patient-problem"]["children"] == "Choose a patient"
+    assert said["bed-open-patient-problem"]["children"] == "Choose a patient."
+
+    # a patient whose course is not ready: what is missing, at the patient
+    waiting = factories.patient(database, config, ready=False)
+    said = answer(
+        app,
+        client_of(app, nurse),
+        "bed-open-message.children",
+        {
+            "bed-open-submit.n_clicks": 1,
+            "bed-chair.data": config.clinic.chairs[1],
+            "bed-open-patient.value": waiting,
+            "bed-open-protocol.value": config.default_protocol.id,
+            "bed-open-weight.value": "80",
+            "bed-open-key.data": factories.key(),
+        },
+    )
+    at_patient = said["bed-open-patient-problem"]["children"]
+    assert "has no treatment course" in at_patient, at_patient
+    assert "not opened" in json.dumps(said["bed-open-message"])
 
 
-def place_in_course(database: Database, sid: int, sequence: int, planned: int | None) -> None:
-    """Put the session in a course as the courses service will (set here by hand, to test
-    the bedside's words alone)."""
-    from monitor.db.course_models import Course
+def without_course_place(database: Database, sid: int) -> None:
+    """A session with no place in a course (the columns NULL, as before courses)."""
     from monitor.db.models import InfusionSession
 
     with database.session_scope() as db:
         session = db.get(InfusionSession, sid)
         assert session is not None
-        course = Course(
-            patient_id=session.patient_id,
-            protocol_id=session.protocol_id,
-            indication="ptsd",
-            planned_sessions=planned or 6,
-            start_date=T0.date(),
-            status="active",
-            created_at=T0,
-            idempotency_key=factories.key(),
-        )
-        db.add(course)
-        db.flush()
-        session.course_id, session.course_sequence = course.id, sequence
+        session.course_sequence = None
 
 
 def test_the_header_says_session_k_of_n(app: Dash, database: Database, config: Config) -> None:
     nurse = factories.user(database, Role.NURSE)
     sid = high_baseline(database, config, nurse)
     client = client_of(app, nurse)
-    assert "bed-course-place" not in bedside_page(app, client)  # no course: nothing odd
-    place_in_course(database, sid, 3, 6)
+    planned = config.course.planned_sessions
     page = bedside_page(app, client)
-    assert '"Session 3 of 6"' in page and "bed-course-place" in page
+    assert f'"Session 1 of {planned}"' in page and "bed-course-place" in page
+    without_course_place(database, sid)
+    assert "bed-course-place" not in bedside_page(app, client)  # nothing odd while NULL
 
 
 def test_course_place_words() -> None:

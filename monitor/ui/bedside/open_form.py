@@ -3,7 +3,7 @@ plan the nurse programs the pump with."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,7 +24,7 @@ def _age(birth: date, zone: ZoneInfo, now: datetime | None = None) -> int:
 
 
 # Where a refusal of the open-session service is shown: its field, or the patient (a
-# course not ready, a patient already seated: what stops this patient being opened).
+# course not ready: what stops this patient being opened). A seat taken is said below.
 FIELD_SLOTS = {
     "weight": PreDose.OPEN_WEIGHT_PROBLEM,
     "protocol": PreDose.OPEN_PROTOCOL_PROBLEM,
@@ -41,12 +41,13 @@ def _problem_slot(slot: str) -> html.Div:
     return html.Div(id=slot, className="text-danger fw-bold mt-1", role="status")
 
 
-def field_problems(problems: Mapping[str, str]) -> dict[str, str]:
-    """Each refusal at its field's slot (unknown fields at the patient's), by slot id."""
+def field_problems(problems: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Each refusal (field, message) at its field's slot, by slot id: a course not ready,
+    or any field the form has no slot for, at the patient's. Several at one slot join."""
     out = dict.fromkeys(FIELD_SLOTS.values(), "")
-    for field, message in problems.items():
+    for field, message in problems:
         slot = FIELD_SLOTS.get(field, PreDose.OPEN_PATIENT_PROBLEM)
-        out[slot] = f"{out[slot]} {message}".strip()
+        out[slot] = f"{out[slot]} {message.rstrip('.')}.".strip()
     return out
 
 
