@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from monitor.config import Config
@@ -161,19 +162,32 @@ def clear_pre_dose(
         )
         return PreDoseCleared(clearance.id, kind, regarding, flags, duplicate=False)
 
-    def replay(_db: Session, prior: PreDoseClearance) -> PreDoseCleared:
+    def replay(db: Session, prior: PreDoseClearance) -> PreDoseCleared:
         same_session(prior.session_id, session_id)
         same_person(prior.cleared_by, actor.id)
         same_values(
             {"concern": prior.concern, "reason": prior.reason},
             {"concern": kind.value, "reason": text},
         )
+        acknowledged = db.scalars(
+            select(SafetyFlagAcknowledgement.flag_id)
+            .where(SafetyFlagAcknowledgement.submission_key.like(f"{_ack_key(prior.id)}%"))
+            .order_by(SafetyFlagAcknowledgement.flag_id)
+        )
         return PreDoseCleared(
-            prior.id, PreDoseConcern(prior.concern), prior.regarding_id, (), duplicate=True
+            prior.id,
+            PreDoseConcern(prior.concern),
+            prior.regarding_id,
+            tuple(acknowledged),
+            duplicate=True,
         )
 
-    # repositories.Keyed lists the keyed models of issue 11; the lead widens it on merge
-    return run_once(database, PreDoseClearance, idempotency_key, write=write, replay=replay)  # type: ignore[type-var]
+    return run_once(database, PreDoseClearance, idempotency_key, write=write, replay=replay)
+
+
+def _ack_key(clearance_id: int) -> str:
+    """The submission key of a flag acknowledged by a clearance: this, then the flag's id."""
+    return f"pre-dose-{clearance_id}-"
 
 
 def _acknowledge_flags(
@@ -191,7 +205,7 @@ def _acknowledge_flags(
                 note=clearance.reason,
                 acknowledged_by=actor.id,
                 acknowledged_at=at,
-                submission_key=f"pre-dose-{clearance.id}-{flag_id}",
+                submission_key=f"{_ack_key(clearance.id)}{flag_id}",
             ),
             actor=actor,
             action="safety_flag.acknowledged",

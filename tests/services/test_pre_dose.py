@@ -5,6 +5,7 @@ self-harm acknowledges the open safety flag in the same transaction."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -13,8 +14,6 @@ from sqlalchemy import func, select
 from monitor.config import Config
 from monitor.db.course_models import (
     PreDoseClearance,
-    QuestionnaireResponse,
-    SafetyFlag,
     SafetyFlagAcknowledgement,
 )
 from monitor.db.engine import Database
@@ -31,6 +30,7 @@ from monitor.services.errors import (
 )
 from monitor.services.pre_dose import PreDoseCleared, clear_pre_dose, pre_dose_status
 from monitor.services.pump import record_infusion_event
+from monitor.services.questionnaires import record_questionnaire
 from tests import factories
 
 T0 = factories.T0
@@ -93,36 +93,22 @@ def clear(
     )
 
 
-def phq9(database: Database, nurse: Actor, sid: int, item_9: int, *, flag: bool = True) -> int:
-    """A PHQ-9 as stored (items 1-8 answered 1), with the flag a positive item 9 raises:
-    written here as the questionnaires service stores them, to test the check alone."""
-    with database.session_scope() as db:
-        response = QuestionnaireResponse(
-            session_id=sid,
-            entered_by=nurse.id,
-            entered_at=T0 - timedelta(minutes=5),
-            idempotency_key=factories.key(),
-            questionnaire="phq9",
-            version="Kroenke 2001",
-            items={**{str(i): 1 for i in range(1, 9)}, "9": item_9},
-            total=8 + item_9,
-            respondent="nurse",
-            taken_at=T0 - timedelta(minutes=5),
-        )
-        db.add(response)
-        db.flush()
-        if flag and item_9 > 0:
-            db.add(
-                SafetyFlag(
-                    session_id=sid,
-                    kind="self_harm",
-                    priority="high",
-                    message="PHQ-9 item 9 positive",
-                    response_id=response.id,
-                    raised_at=T0 - timedelta(minutes=5),
-                )
-            )
-        return response.id
+def phq9(database: Database, config: Config, nurse: Actor, sid: int, item_9: int) -> int:
+    """A PHQ-9 entered by the nurse (items 1-8 answered 1), through the real service: a
+    positive item 9 raises the self-harm flag."""
+    saved = record_questionnaire(
+        database=database,
+        config=config,
+        actor=nurse,
+        session_id=sid,
+        questionnaire="phq9",
+        items={**dict.fromkeys(range(1, 9), 1), 9: item_9},
+        respondent="nurse",
+        idempotency_key=factories.key(),
+        now=T0 - timedelta(minutes=5),
+    )
+    assert (saved.flag_id is not None) is (item_9 > 0)
+    return saved.response_id
 
 
 def refusal(database: Database, config: Config, nurse: Actor, sid: int) -> list[str]:
@@ -208,16 +194,21 @@ def test_a_positive_item_9_needs_clearance_and_acknowledges_the_flag(
     database: Database, config: Config, nurse: Actor, physician: Actor
 ) -> None:
     sid = at_baseline(database, config, nurse, 150, 95)
-    response = phq9(database, nurse, sid, 2)
+    response = phq9(database, config, nurse, sid, 2)
     assert refusal(database, config, nurse, sid) == [
         f"The infusion cannot start: {HIGH}",
         ITEM_9,
     ]
     clear(database, config, physician, sid)
     assert refusal(database, config, nurse, sid) == [f"The infusion cannot start: {ITEM_9}"]
-    cleared = clear(database, config, physician, sid, "self_harm", "Seen, safety plan in place")
+    key = factories.key()
+    cleared = clear(
+        database, config, physician, sid, "self_harm", "Seen, safety plan in place", key
+    )
     assert cleared.regarding_id == response
     assert len(cleared.flags_acknowledged) == 1
+    again = clear(database, config, physician, sid, "self_harm", "Seen, safety plan in place", key)
+    assert again == replace(cleared, duplicate=True)
     with database.session_scope() as db:
         ack = db.scalars(select(SafetyFlagAcknowledgement)).one()
         assert (ack.note, ack.acknowledged_by) == ("Seen, safety plan in place", physician.id)
@@ -230,8 +221,8 @@ def test_a_later_negative_phq9_does_not_take_back_a_positive_one(
     database: Database, config: Config, nurse: Actor
 ) -> None:
     sid = at_baseline(database, config, nurse, 120, 80)
-    phq9(database, nurse, sid, 1)
-    phq9(database, nurse, sid, 0)
+    phq9(database, config, nurse, sid, 1)
+    phq9(database, config, nurse, sid, 0)
     status = pre_dose_status(database=database, config=config, session_id=sid)
     assert [c.value for c in status.to_clear] == ["self_harm"]
     assert status.questionnaires_to_take == ("pcl5",)
