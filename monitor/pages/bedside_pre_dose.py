@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from dash import Dash, Output, State, no_update
+from flask import abort
 
 from monitor import auth, runtime
 from monitor.domain.permissions import Action, Role
+from monitor.pages import patient_mode
 from monitor.pages.bedside_wiring import (
     for_session,
     new_key,
@@ -18,6 +20,7 @@ from monitor.pages.bedside_wiring import (
     version_bumped,
 )
 from monitor.services.errors import Conflict, DomainError, InvalidEntry, NotFound
+from monitor.services.patient_mode import start_patient_mode
 from monitor.services.pre_dose import PreDoseStatus, clear_pre_dose, pre_dose_status
 from monitor.ui.bedside import pre_dose
 from monitor.ui.feedback import notice, problem
@@ -91,6 +94,26 @@ def _clear(clicks: Any, session_id: Any, concern: Any, reason: Any, key: Any) ->
     return _answer(notice(done), key=new_key(), reason="")
 
 
+def _patient_mode(clicks: Any, session_id: Any, forms: Any) -> dict[str, Any]:
+    """Turn this sign-in into patient mode for the session's questionnaires, then go."""
+    rt = runtime.current()
+    actor = auth.require(Action.RECORD_QUESTIONNAIRE)
+    sign_in = auth.current_sign_in_id()
+    if sign_in is None:
+        abort(401)
+    try:
+        start_patient_mode(
+            database=rt.database,
+            actor=actor,
+            sign_in_id=sign_in,
+            session_id=request_args.int_arg(session_id),
+            questionnaires=tuple(str(f) for f in request_args.list_arg(forms or [])),
+        )
+    except DomainError as error:
+        return {"message": problem(error), "go": no_update}
+    return {"message": "", "go": patient_mode.PATH}
+
+
 def register_callbacks(app: Dash) -> None:
     app.callback(
         output={
@@ -119,4 +142,14 @@ def register_callbacks(app: Dash) -> None:
             "reason": State(PreDose.REASON, "value"),
             "key": State(PreDose.KEY, "data"),
         },
+    )
+    on_tap(
+        app,
+        PreDose.PATIENT_MODE,
+        _patient_mode,
+        output={
+            "message": Output(PreDose.PATIENT_MODE_MESSAGE, "children"),
+            "go": Output(PreDose.PATIENT_MODE_GO, "href"),
+        },
+        state={**this_session(), "forms": State(PreDose.PATIENT_MODE_FORMS, "value")},
     )

@@ -106,7 +106,10 @@ class PreDose:
     KEY = "predose-key"
     CLEAR = "predose-clear"
     MESSAGE = "predose-message"
-    PATIENT_MODE = "bed-patient-mode"
+    PATIENT_MODE = "bed-patient-mode"  # hands the tablet to the patient (questionnaires)
+    PATIENT_MODE_FORMS = "bed-patient-mode-forms"
+    PATIENT_MODE_MESSAGE = "bed-patient-mode-message"
+    PATIENT_MODE_GO = "bed-patient-mode-go"
     OPEN_PATIENT_PROBLEM = "bed-open-patient-problem"
     OPEN_WEIGHT_PROBLEM = "bed-open-weight-problem"
     OPEN_PROTOCOL_PROBLEM = "bed-open-protocol-problem"

@@ -59,6 +59,9 @@ def test_nrs040_a_high_baseline_blocks_the_infusion_until_cleared(
     save_reading(page)
     wait_saved(page)
 
+    expect(page.locator("#bed-course-place")).to_have_text(
+        f"Session 1 of {config.course.planned_sessions}"
+    )
     card = page.locator("#bed-predose-missing")
     expect(card).to_contain_text(BLOCKED, timeout=15_000)
     expect(page.get_by_text("Physician's clearance", exact=True)).to_have_count(

@@ -218,3 +218,26 @@ def test_course_place_words() -> None:
     assert course_place(None, None) == "" and course_place(None, 6) == ""
     assert course_place(3, 6) == "Session 3 of 6"
     assert course_place(7, None) == "Session 7"
+
+
+def test_patient_mode_from_the_bedside(app: Dash, database: Database, config: Config) -> None:
+    nurse = factories.user(database, Role.NURSE)
+    sid = high_baseline(database, config, nurse)
+    client = client_of(app, nurse)
+    assert "Patient mode: hand the tablet over" in bedside_page(app, client)
+
+    def hand_over(forms: Any) -> dict[str, Any]:
+        values = {
+            "bed-patient-mode.n_clicks": 1,
+            "bed-session-id.data": sid,
+            "bed-patient-mode-forms.value": forms,
+        }
+        return answer(app, client, "bed-patient-mode-message.children", values)
+
+    refused = hand_over([])
+    assert "Choose the PHQ-9, the PCL-5 or both" in json.dumps(refused)
+    said = hand_over(["phq9"])
+    assert said["bed-patient-mode-go"]["href"] == "/patient-mode"
+    # the tablet is now the patient's: the bedside sends it back to the questionnaire
+    response = client.get("/bedside")
+    assert response.status_code == 302 and "/patient-mode" in response.headers["Location"]

@@ -48,6 +48,7 @@ def card(session_id: int, *, physician: bool, key: str) -> dbc.Card:
                 [
                     html.Div(id=PreDose.STATUS, **POLITE),
                     html.Div(links, className="mt-2"),
+                    _patient_mode(),
                     html.Div(
                         _clearance_form(key) if physician else None,
                         id=PreDose.FORM,
@@ -61,6 +62,33 @@ def card(session_id: int, *, physician: bool, key: str) -> dbc.Card:
         id=PreDose.CARD,
         className="mb-3",
         style=HIDDEN,
+    )
+
+
+def _patient_mode() -> Any:
+    """Hand the tablet to the patient for the chosen questionnaires: the screen then shows
+    only them, and locks when they are done (the nurse signs in again)."""
+    return html.Div(
+        [
+            dcc.Location(id=PreDose.PATIENT_MODE_GO, refresh=True),
+            dbc.Label("The patient fills in", html_for=PreDose.PATIENT_MODE_FORMS),
+            dbc.Checklist(
+                id=PreDose.PATIENT_MODE_FORMS,
+                options=[{"label": n, "value": q.value} for q, n in QUESTIONNAIRE_NAMES.items()],
+                value=[q.value for q in QUESTIONNAIRE_NAMES],
+                inline=True,
+                className="q-choices",
+            ),
+            dbc.Button(
+                "Patient mode: hand the tablet over",
+                id=PreDose.PATIENT_MODE,
+                color="secondary",
+                size="lg",
+                className="mt-1",
+            ),
+            html.Div(id=PreDose.PATIENT_MODE_MESSAGE, className="mt-2", **ASSERTIVE),
+        ],
+        className="mt-2",
     )
 
 
