@@ -15,7 +15,7 @@ import inspect
 import pkgutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -35,6 +35,7 @@ from monitor.services.courses import start_course
 from monitor.services.early_end import END_EARLY_KEY, end_session_early
 from monitor.services.errors import Conflict, InvalidEntry
 from monitor.services.patient_mode import start_patient_mode, submit_patient_questionnaire
+from monitor.services.patients import edit_patient, register_patient
 from monitor.services.pre_dose import clear_pre_dose
 from monitor.services.pump import record_infusion_event
 from monitor.services.questionnaires import record_questionnaire
@@ -71,6 +72,40 @@ def _other_chair(config: Config) -> str:
 
 
 # --- setups: each gives the people and records its write needs --------------------------
+
+
+REGISTRATION: Values = {
+    "mrn": "MRN-4001",
+    "family_name": "Okafor",
+    "given_name": "Ada",
+    "birth_date": "1980-04-02",
+    "sex": "female",
+    "weight_kg": "72.5",
+    "allergies": "Penicillin",
+    "escort_name": None,
+    "escort_phone": "+44 20 7946 0958",
+}
+
+
+def _front_desk(database: Database, config: Config) -> Context:
+    return {"config": config, "a": factories.user(database), "b": factories.user(database)}
+
+
+def _front_desk_and_patients(database: Database, config: Config) -> Context:
+    context = _front_desk(database, config)
+    pid = register_patient(
+        database=database, idempotency_key=factories.key(), **_values(context, REGISTRATION)
+    ).patient_id
+    other = register_patient(
+        database=database,
+        idempotency_key=factories.key(),
+        **_values(context, REGISTRATION | {"mrn": "MRN-4003"}),
+    ).patient_id
+    return context | {"pid": pid, "other": other}
+
+
+def _values(context: Context, values: Values) -> Values:
+    return {"config": context["config"], "actor": context["a"], "now": T0, **values}
 
 
 def _nurses_and_infusing(database: Database, config: Config) -> Context:
@@ -599,6 +634,53 @@ WRITES = (
                 "confirmed": list(reversed(c["config"].default_protocol.discharge.checklist))
             },
             "a minute later": {"now": READY + timedelta(minutes=1)},
+        },
+    ),
+    # issue 12 (patients): registration and the audited correction of demographics
+    KeyedWrite(
+        "patient registration",
+        register_patient,
+        _front_desk,
+        lambda c: {"actor": c["a"], "now": T0, **REGISTRATION},
+        lambda c: {
+            "mrn": {"mrn": "MRN-4002"},
+            "family_name": {"family_name": "Other"},
+            "birth_date": {"birth_date": "1980-04-03"},
+            "sex": {"sex": "male"},
+            "weight_kg": {"weight_kg": "73"},
+            "allergies": {"allergies": None},
+            "escort_phone": {"escort_phone": "+44 20 7946 0000"},
+            "actor": {"actor": c["b"]},
+        },
+        lambda _c: {
+            "spaces around the text": {"family_name": "  Okafor ", "mrn": " MRN-4001 "},
+            "weight as typed otherwise": {"weight_kg": "72.50"},
+            "birth date as a date": {"birth_date": date(1980, 4, 2)},
+            "a minute later": {"now": T0 + timedelta(minutes=1)},
+        },
+    ),
+    KeyedWrite(
+        "patient correction",
+        edit_patient,
+        _front_desk_and_patients,
+        lambda c: {
+            "actor": c["a"],
+            "patient_id": c["pid"],
+            "changes": {"weight": "74", "sex": "female"},
+            "reason": "Weighed today",
+            "now": T0,
+        },
+        lambda c: {
+            "weight": {"changes": {"weight": "75", "sex": "female"}},
+            "another field": {"changes": {"weight": "74", "allergies": "Latex"}},
+            "reason": {"reason": "Weighed again"},
+            "patient_id": {"patient_id": c["other"]},
+            "actor": {"actor": c["b"]},
+        },
+        lambda _c: {
+            "weight as typed otherwise": {"changes": {"weight": "74.0", "sex": "female"}},
+            "spaces around the reason": {"reason": " Weighed today "},
+            "a minute later": {"now": T0 + timedelta(minutes=1)},
         },
     ),
     # --- the course's writes (courses, screening, consent) ---
