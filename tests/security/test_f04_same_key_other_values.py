@@ -36,6 +36,7 @@ from monitor.services.early_end import END_EARLY_KEY, end_session_early
 from monitor.services.errors import Conflict, InvalidEntry
 from monitor.services.patient_mode import start_patient_mode, submit_patient_questionnaire
 from monitor.services.patients import edit_patient, register_patient
+from monitor.services.pre_dose import clear_pre_dose
 from monitor.services.pump import record_infusion_event
 from monitor.services.questionnaires import record_questionnaire
 from monitor.services.ratings import record_rating
@@ -360,6 +361,49 @@ QUESTIONNAIRE_WRITES = (
             "actor": {"actor": c["b"]},
         },
         lambda _c: _phq9_same(),
+    ),
+)
+
+
+# predose (issue 12): the physician's clearance of a baseline above the limit
+def _physicians_and_high_baselines(database: Database, config: Config) -> Context:
+    nurse = factories.user(database)
+    context: Context = {
+        "config": config,
+        "a": factories.user(database, Role.PHYSICIAN),
+        "b": factories.user(database, Role.PHYSICIAN),
+    }
+    for which, chair in (("sid", config.clinic.chairs[0]), ("other", _other_chair(config))):
+        sid = factories.session(database, config, nurse, chair=chair)
+        factories.reading(
+            database, config, nurse, sid, T0 + timedelta(minutes=1), systolic=150, diastolic=95
+        )
+        context[which] = sid
+    return context
+
+
+PRE_DOSE_WRITES = (
+    KeyedWrite(
+        "pre-dose clearance",
+        clear_pre_dose,
+        _physicians_and_high_baselines,
+        lambda c: {
+            "actor": c["a"],
+            "session_id": c["sid"],
+            "concern": "baseline_bp",
+            "reason": "Known hypertension, rechecked",
+            "now": T0 + timedelta(minutes=3),
+        },
+        lambda c: {
+            "reason": {"reason": "Asymptomatic, rechecked twice"},
+            "concern": {"concern": "self_harm"},
+            "session_id": {"session_id": c["other"]},
+            "actor": {"actor": c["b"]},
+        },
+        lambda _c: {
+            "spaces": {"reason": "  Known hypertension, rechecked "},
+            "a minute later": {"now": T0 + timedelta(minutes=4)},
+        },
     ),
 )
 
@@ -761,6 +805,7 @@ WRITES = (
         },
     ),
     *QUESTIONNAIRE_WRITES,
+    *PRE_DOSE_WRITES,
 )
 
 
