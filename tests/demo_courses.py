@@ -21,6 +21,7 @@ from monitor.db.course_models import (
     Consent,
     ConsentWithdrawal,
     Course,
+    PreDoseClearance,
     QuestionnaireResponse,
     SafetyFlag,
     SafetyFlagAcknowledgement,
@@ -47,6 +48,7 @@ class CourseRecord:
         default_factory=lambda: defaultdict(list)
     )
     flags: list[SafetyFlag] = field(default_factory=list)
+    clearances: list[PreDoseClearance] = field(default_factory=list)
     flag_acks: dict[int, SafetyFlagAcknowledgement] = field(default_factory=dict)
     orphans: list[InfusionSession] = field(default_factory=list)
 
@@ -73,6 +75,7 @@ def load_courses(database: Database, config: Config, after: datetime) -> CourseR
         ):
             record.responses[response.session_id].append(response)
         record.flags = list(db.scalars(select(SafetyFlag)))
+        record.clearances = list(db.scalars(select(PreDoseClearance)))
         for ack in db.scalars(select(SafetyFlagAcknowledgement)):
             record.flag_acks[ack.flag_id] = ack
         db.expunge_all()
@@ -181,6 +184,24 @@ def every_safety_flag_reviewed_before_dosing(record: CourseRecord) -> Verdict:
     return v
 
 
+def clearances_before_dosing(record: CourseRecord) -> Verdict:
+    """Each pre-dose clearance given before its session's infusion started; the demo shows
+    both kinds (a raised baseline BP, a positive item 9)."""
+    v = Verdict()
+    started = {
+        s.id: s.infusion_started_at for sessions in record.sessions.values() for s in sessions
+    }
+    for clearance in record.clearances:
+        start = started.get(clearance.session_id)
+        v.expect(
+            start is not None and clearance.cleared_at <= start,
+            f"clearance {clearance.id}: session {clearance.session_id} dosed before it",
+        )
+    kinds = sorted({c.concern for c in record.clearances})
+    v.expect(kinds == ["baseline_bp", "self_harm"], f"clearances of {kinds}")
+    return v
+
+
 def courses_as_described(record: CourseRecord) -> Verdict:
     """As the README says: one patient's screening awaits a physician, one has session 3 of
     6 today, one completed a course of six sessions."""
@@ -243,6 +264,7 @@ COURSE_INVARIANTS: list[CourseInvariant] = [
     sessions_open_on_ready_courses,
     questionnaires_before_dosing,
     every_safety_flag_reviewed_before_dosing,
+    clearances_before_dosing,
     courses_as_described,
     completed_course_responds,
 ]

@@ -4,10 +4,10 @@ sessions, written through the real services.
 - Seven sessions today, on seven patients' courses: five discharged, one in recovery and
   one still infusing, so every screen has something live to show. The infusing patient is
   at session 3 of 6; two days ago, at session 2, their PHQ-9 item 9 raised a safety flag
-  that the physician reviewed before dosing.
+  that the physician cleared before dosing.
 - A course completed three weeks ago: six sessions over two and a half weeks, a PHQ-9 and
-  a PCL-5 before each, falling to a response and remission. Its follow-up visit is due
-  next week.
+  a PCL-5 before each, falling to a response and remission; its first baseline BP was
+  above 140/90 and cleared by the physician. Its follow-up visit is due next week.
 - A course still in screening: an "unknown" answer awaits the physician's decision.
 
 Everything is written in time order (`Timeline`), so every record and the audit trail are

@@ -86,7 +86,7 @@ def session_plans(chairs: list[str]) -> dict[int, list[Plan]]:
             raised_baseline=first,
         )
         for days, rise, phq9, pcl5, first in (
-            (33, 30, 18, 58, False),
+            (33, 30, 18, 58, True),
             (31, 28, 15, 50, False),
             (29, 26, 12, 43, False),
             (26, 24, 9, 36, False),

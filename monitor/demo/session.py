@@ -20,15 +20,15 @@ from monitor.db.models import Excursion
 from monitor.demo.timeline import Timeline
 from monitor.domain.session_state import SessionEvent
 from monitor.domain.vitals import VitalSigns
-from monitor.domain.vocabulary import Questionnaire, Respondent
+from monitor.domain.vocabulary import PreDoseConcern, Questionnaire, Respondent
 from monitor.services.acknowledgements import acknowledge_excursions
 from monitor.services.actors import Actor
+from monitor.services.pre_dose import clear_pre_dose
 from monitor.services.pump import record_infusion_event
 from monitor.services.questionnaires import record_questionnaire
 from monitor.services.ratings import record_rating
 from monitor.services.readings import record_reading
 from monitor.services.recovery_assessment import record_assessment
-from monitor.services.safety_flags import acknowledge_safety_flag
 from monitor.services.session_lifecycle import open_session
 from monitor.services.sign_off import approve_discharge, sign_performed
 
@@ -78,7 +78,6 @@ class SessionSteps:
     tag: str
     password: str
     session_id: int = 0
-    flag_id: int = 0
 
     def by(self, actor: Actor) -> dict[str, Any]:
         """What every use case on this session is told: where, under which rules, by whom."""
@@ -104,7 +103,7 @@ class SessionSteps:
 
     def questionnaire(self, at: datetime, form: Questionnaire, items: dict[int, int]) -> None:
         answers: dict[int | str, int | str] = dict(items.items())
-        saved = record_questionnaire(
+        record_questionnaire(
             **self.by(self.nurse),
             questionnaire=form,
             items=answers,
@@ -113,17 +112,15 @@ class SessionSteps:
             taken_at=at,
             now=at,
         )
-        if saved.flag_id is not None:
-            self.flag_id = saved.flag_id
 
-    def review_flag(self, at: datetime) -> None:
-        """The physician reviews the item-9 flag at the chair before dosing."""
-        acknowledge_safety_flag(
-            database=self.database,
-            actor=self.physician,
-            flag_id=self.flag_id,
-            note=SELF_HARM_CLEARED,
-            submission_key=f"{self.tag}-flag",
+    def clear(self, at: datetime, concern: PreDoseConcern, reason: str) -> None:
+        """The physician clears a pre-dose concern at the chair (for self-harm this also
+        acknowledges the item-9 flag)."""
+        clear_pre_dose(
+            **self.by(self.physician),
+            concern=concern,
+            reason=reason,
+            idempotency_key=f"{self.tag}-clear-{concern.value}",
             now=at,
         )
 

@@ -10,15 +10,17 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from monitor.demo.session import (
+    BASELINE_CLEARED,
     OPENED_BEFORE_START,
     RAISED_BASELINE,
+    SELF_HARM_CLEARED,
     SessionSteps,
 )
 from monitor.domain.questionnaire_items import FORMS
 from monitor.domain.scales import cadss_item_numbers
 from monitor.domain.session_state import SessionEvent
 from monitor.domain.vitals import VitalSigns
-from monitor.domain.vocabulary import Questionnaire
+from monitor.domain.vocabulary import PreDoseConcern, Questionnaire
 
 
 def simulated_vitals(
@@ -110,6 +112,10 @@ def plan_session(steps: SessionSteps, rng: random.Random) -> None:
         answers, when = item_answers(rng, form, total, fixed), minutes(minute)
         at(when, lambda: steps.questionnaire(when, form, answers))
 
+    def clear(concern: PreDoseConcern, reason: str, minute: float) -> None:
+        when = minutes(minute)
+        at(when, lambda: steps.clear(when, concern, reason))
+
     at(minutes(-OPENED_BEFORE_START), lambda: steps.open(weight))
     if plan.phq9 is not None:
         questionnaire(Questionnaire.PHQ9, plan.phq9, -10, {9: plan.item9})
@@ -117,9 +123,10 @@ def plan_session(steps: SessionSteps, rng: random.Random) -> None:
         questionnaire(Questionnaire.PCL5, plan.pcl5, -9, {})
     reading(-6, "baseline")
     rating(0, after=-4)  # the baseline CADSS, before dosing
+    if plan.raised_baseline:
+        clear(PreDoseConcern.BASELINE_BP, BASELINE_CLEARED, -3)
     if plan.item9:
-        reviewed = minutes(-2)
-        at(reviewed, lambda: steps.review_flag(reviewed))
+        clear(PreDoseConcern.SELF_HARM, SELF_HARM_CLEARED, -2)
     at(start, lambda: steps.pump(start, SessionEvent.START_INFUSION, "start"))
     stop_at = protocol.infusion_minutes
     minute = schedule.infusion_interval_minutes
