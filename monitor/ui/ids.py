@@ -111,6 +111,18 @@ class Board:
     CONFIRM = "board-ack-confirm"
     CANCEL = "board-ack-cancel"
     MESSAGE = "board-ack-message"
+    # issue 12: the open safety flags (PHQ-9 item 9) and their dialog
+    FLAGS = "board-flags"
+    FLAG_OPEN = "board-flag-open"  # pattern-matching: {"type": FLAG_OPEN, "session": id}
+    FLAG_MODAL = "board-flag-modal"
+    FLAG_BODY = "board-flag-body"
+    FLAG_TARGET = "board-flag-target"
+    FLAG_NOTE = "board-flag-note"
+    FLAG_KEY = "board-flag-key"
+    FLAG_ACK = "board-flag-ack"
+    FLAG_CLEAR = "board-flag-clear"
+    FLAG_CANCEL = "board-flag-cancel"
+    FLAG_MESSAGE = "board-flag-message"
 
 
 class SessionPage:
