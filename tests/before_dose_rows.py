@@ -55,18 +55,23 @@ def place_in_course(
         return course.id
 
 
-def phq9(
-    database: Database, session_id: int, nurse_id: int, at: datetime, items: dict[str, int]
+def questionnaire(
+    database: Database,
+    session_id: int,
+    nurse_id: int,
+    at: datetime,
+    items: dict[str, int],
+    form: str = "phq9",
 ) -> int:
-    """A stored PHQ-9 (stands in for services.questionnaires.record_questionnaire)."""
+    """A stored PHQ-9 or PCL-5 (stands in for services.questionnaires.record_questionnaire)."""
     with database.session_scope() as db:
         response = QuestionnaireResponse(
             session_id=session_id,
             entered_by=nurse_id,
             entered_at=at,
             idempotency_key=factories.key(),
-            questionnaire="phq9",
-            version="2001",
+            questionnaire=form,
+            version="2001" if form == "phq9" else "2013",
             items=items,
             total=sum(items.values()),
             respondent="patient",
@@ -79,7 +84,7 @@ def phq9(
 
 def raise_flag(database: Database, session_id: int, nurse_id: int, at: datetime) -> int:
     """A PHQ-9 with item 9 above 0 and the high safety flag it raises."""
-    response_id = phq9(database, session_id, nurse_id, at, PHQ9_ITEM9_POSITIVE)
+    response_id = questionnaire(database, session_id, nurse_id, at, PHQ9_ITEM9_POSITIVE)
     with database.session_scope() as db:
         flag = SafetyFlag(
             session_id=session_id,

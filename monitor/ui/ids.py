@@ -127,6 +127,7 @@ class Board:
 
 class SessionPage:
     SESSION = "session-id"
+    BEFORE_DOSE = "session-before-dose"  # issue 12: questionnaires, clearances, flags
     ADDENDUM_KEY = "session-addendum-key"
     SIGNATURES = "session-signatures"
     ADDENDA = "session-addenda"
