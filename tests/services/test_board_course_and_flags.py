@@ -35,7 +35,7 @@ def clinic(database: Database, config: Config) -> dict[str, Any]:
     return {"nurse": nurse, "doc": doc, "overdue": overdue, "routine": routine, "waiting": waiting}
 
 
-def tiles(database: Database, config: Config, doc: Any, minutes: float) -> dict[int, Any]:
+def tiles(database: Database, config: Config, doc: Any, minutes: float) -> dict[int | str, Any]:
     board = board_view(
         database=database, config=config, actor=doc, now=T0 + timedelta(minutes=minutes)
     )
