@@ -49,6 +49,7 @@ def page(refresh_ms: float, sound: bool, key: str) -> html.Div:
                 className="d-flex align-items-baseline mb-3",
             ),
             html.Div(id=ids.Board.MESSAGE),
+            html.Div(id=ids.Board.FLAG_DONE, role="status"),
             dbc.Row(id=ids.Board.TILES),
             _dialog(),
             flag_dialog(),

@@ -123,6 +123,7 @@ class Board:
     FLAG_CLEAR = "board-flag-clear"
     FLAG_CANCEL = "board-flag-cancel"
     FLAG_MESSAGE = "board-flag-message"
+    FLAG_DONE = "board-flag-done"  # the outcome, on the board once the dialog closes
 
 
 class SessionPage:
