@@ -9,6 +9,8 @@ from monitor.pages import (
     board,
     home,
     login,
+    patient_mode,
+    questionnaire,
     session,
     staff,
 )
@@ -24,5 +26,7 @@ PAGES = (
     audit_session,
     staff,
     account,
+    questionnaire,
+    patient_mode,
 )
 __all__ = ["PAGES"]
