@@ -1,28 +1,28 @@
-"""Rows of the clinic around the chair for the board's and the record's tests.
-
-Until the course, questionnaire and pre-dose services land on main these are written with
-the ORM; each helper says which service it stands in for."""
+"""Rows of the clinic around the chair for the board's and the record's tests: the
+questionnaires, flags, acknowledgements and clearances through the real services; a
+session's place in a course (k of N, or none) written directly, since only a session
+opened long ago, before courses, has none, and no service makes one."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from sqlalchemy import select
 
-from monitor.db.course_models import (
-    Course,
-    PreDoseClearance,
-    QuestionnaireResponse,
-    SafetyFlag,
-    SafetyFlagAcknowledgement,
-)
+from monitor.config import Config
+from monitor.db.course_models import Course, PreDoseClearance, QuestionnaireResponse, SafetyFlag
 from monitor.db.engine import Database
 from monitor.db.models import InfusionSession
-from monitor.domain.vocabulary import CourseStatus, Priority, SafetyFlagKind
+from monitor.domain.vocabulary import CourseStatus, PreDoseConcern
+from monitor.services.actors import Actor
+from monitor.services.questionnaires import record_questionnaire
+from monitor.services.safety_flags import acknowledge_safety_flag
 from tests import factories
 
-PHQ9_ITEM9_POSITIVE = {str(n): 1 for n in range(1, 10)}  # total 9, item 9 = 1
-FLAG_MESSAGE = "PHQ-9 item 9 (thoughts of self-harm) answered above 0"
+PHQ9_ITEM9_POSITIVE: dict[int | str, int | str] = {
+    str(n): 1 for n in range(1, 10)
+}  # total 9, item 9 = 1
 
 
 def place_in_course(
@@ -57,71 +57,72 @@ def place_in_course(
 
 def questionnaire(
     database: Database,
+    config: Config,
+    nurse: Actor,
     session_id: int,
-    nurse_id: int,
     at: datetime,
-    items: dict[str, int],
+    items: Mapping[int | str, int | str],
     form: str = "phq9",
 ) -> int:
-    """A stored PHQ-9 or PCL-5 (stands in for services.questionnaires.record_questionnaire)."""
-    with database.session_scope() as db:
-        response = QuestionnaireResponse(
-            session_id=session_id,
-            entered_by=nurse_id,
-            entered_at=at,
-            idempotency_key=factories.key(),
-            questionnaire=form,
-            version="2001" if form == "phq9" else "2013",
-            items=items,
-            total=sum(items.values()),
-            respondent="patient",
-            taken_at=at,
-        )
-        db.add(response)
-        db.flush()
-        return response.id
+    """A PHQ-9 or PCL-5 the patient filled in before dosing; its response id."""
+    return record_questionnaire(
+        database=database,
+        config=config,
+        actor=nurse,
+        session_id=session_id,
+        questionnaire=form,
+        items=items,
+        respondent="patient",
+        idempotency_key=factories.key(),
+        taken_at=at,
+        now=at,
+    ).response_id
 
 
-def raise_flag(database: Database, session_id: int, nurse_id: int, at: datetime) -> int:
-    """A PHQ-9 with item 9 above 0 and the high safety flag it raises."""
-    response_id = questionnaire(database, session_id, nurse_id, at, PHQ9_ITEM9_POSITIVE)
-    with database.session_scope() as db:
-        flag = SafetyFlag(
-            session_id=session_id,
-            kind=SafetyFlagKind.SELF_HARM.value,
-            priority=Priority.HIGH.value,
-            message=FLAG_MESSAGE,
-            response_id=response_id,
-            raised_at=at,
-        )
-        db.add(flag)
-        db.flush()
-        return flag.id
+def raise_flag(
+    database: Database, config: Config, nurse: Actor, session_id: int, at: datetime
+) -> int:
+    """A PHQ-9 with item 9 above 0; the id of the high safety flag it raises."""
+    saved = record_questionnaire(
+        database=database,
+        config=config,
+        actor=nurse,
+        session_id=session_id,
+        questionnaire="phq9",
+        items=PHQ9_ITEM9_POSITIVE,
+        respondent="patient",
+        idempotency_key=factories.key(),
+        taken_at=at,
+        now=at,
+    )
+    assert saved.flag_id is not None
+    return saved.flag_id
 
 
-def acknowledge_flag(
-    database: Database, flag_id: int, physician_id: int, at: datetime, note: str | None
-) -> None:
-    """Stands in for services.safety_flags.acknowledge_safety_flag."""
+def flag_message(database: Database, flag_id: int) -> str:
     with database.session_scope() as db:
         flag = db.get(SafetyFlag, flag_id)
         assert flag is not None
-        db.add(
-            SafetyFlagAcknowledgement(
-                flag_id=flag_id,
-                session_id=flag.session_id,
-                note=note,
-                acknowledged_by=physician_id,
-                acknowledged_at=at,
-                submission_key=factories.key(),
-            )
-        )
+        return flag.message
+
+
+def acknowledge_flag(
+    database: Database, doc: Actor, flag_id: int, at: datetime, note: str | None
+) -> None:
+    acknowledge_safety_flag(
+        database=database,
+        actor=doc,
+        flag_id=flag_id,
+        note=note,
+        submission_key=factories.key(),
+        now=at,
+    )
 
 
 def clearance(
-    database: Database, session_id: int, physician_id: int, at: datetime, reason: str
+    database: Database, config: Config, doc: Actor, session_id: int, at: datetime, reason: str
 ) -> None:
-    """A self-harm clearance (stands in for services.pre_dose.clear_pre_dose)."""
+    """A self-harm clearance (stands in for services.pre_dose.clear_pre_dose until it lands)."""
     with database.session_scope() as db:
         response_id = db.scalar(
             select(QuestionnaireResponse.id)
@@ -132,10 +133,10 @@ def clearance(
         db.add(
             PreDoseClearance(
                 session_id=session_id,
-                concern="self_harm",
+                concern=PreDoseConcern.SELF_HARM.value,
                 regarding_id=response_id,
                 reason=reason,
-                cleared_by=physician_id,
+                cleared_by=doc.id,
                 cleared_at=at,
                 idempotency_key=factories.key(),
             )

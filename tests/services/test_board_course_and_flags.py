@@ -57,24 +57,24 @@ def test_tile_says_session_k_of_n_and_copes_with_no_plan(
 def test_open_flag_puts_the_tile_first_and_escalates_like_a_high(
     database: Database, config: Config, clinic: dict[str, Any]
 ) -> None:
-    flag = rows.raise_flag(database, clinic["waiting"], clinic["nurse"].id, T0)
+    flag = rows.raise_flag(database, config, clinic["nurse"], clinic["waiting"], T0)
     minutes = config.board.escalate_after_minutes
     early = tiles(database, config, clinic["doc"], minutes - 1)
     late = tiles(database, config, clinic["doc"], minutes)
     assert early["order"][0] == clinic["waiting"]  # before the overdue reading
     (shown,) = early[clinic["waiting"]].safety_flags
     assert shown.flag_id == flag and shown.priority is Priority.HIGH
-    assert shown.message == rows.FLAG_MESSAGE and not shown.escalated
+    assert shown.message == rows.flag_message(database, flag) and not shown.escalated
     assert late[clinic["waiting"]].safety_flags[0].escalated
 
 
 def test_acknowledged_flag_leaves_the_board(
     database: Database, config: Config, clinic: dict[str, Any]
 ) -> None:
-    flag = rows.raise_flag(database, clinic["routine"], clinic["nurse"].id, T0)
-    rows.acknowledge_flag(database, flag, clinic["doc"].id, T0 + timedelta(minutes=2), "spoke")
+    flag = rows.raise_flag(database, config, clinic["nurse"], clinic["waiting"], T0)
+    rows.acknowledge_flag(database, clinic["doc"], flag, T0 + timedelta(minutes=2), "spoke")
     board = tiles(database, config, clinic["doc"], 3)
-    assert board[clinic["routine"]].safety_flags == ()
+    assert board[clinic["waiting"]].safety_flags == ()
     assert board["order"][0] == clinic["overdue"]
 
 
@@ -100,7 +100,8 @@ def test_board_read_is_a_fixed_number_of_statements(
         tiles(database, config, clinic["doc"], 1)
     for sid in (clinic["overdue"], clinic["routine"], clinic["waiting"]):
         rows.place_in_course(database, sid, sequence=1, planned=6)
-        rows.raise_flag(database, sid, clinic["nurse"].id, T0)
+    for _ in range(3):  # questionnaires are taken before dosing: three flags on one session
+        rows.raise_flag(database, config, clinic["nurse"], clinic["waiting"], T0)
     with statements(database) as many:
         tiles(database, config, clinic["doc"], 1)
     assert len(many) == len(few)

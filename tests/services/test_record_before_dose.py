@@ -36,11 +36,11 @@ def reviewed(database: Database, config: Config) -> dict[str, Any]:
     doc = factories.user(database, Role.PHYSICIAN)
     sid = factories.session(database, config, nurse, now=T0)
     rows.place_in_course(database, sid, sequence=3, planned=6)
-    pcl5 = {str(n): 2 for n in range(1, 21)}
-    rows.questionnaire(database, sid, nurse.id, T0, pcl5, form="pcl5")
-    flag = rows.raise_flag(database, sid, nurse.id, T0 + timedelta(minutes=2))
-    rows.acknowledge_flag(database, flag, doc.id, T0 + timedelta(minutes=4), "Safety plan made")
-    rows.clearance(database, sid, doc.id, T0 + timedelta(minutes=5), "No plan or intent")
+    pcl5: dict[int | str, int | str] = {str(n): 2 for n in range(1, 21)}
+    rows.questionnaire(database, config, nurse, sid, T0, pcl5, form="pcl5")
+    flag = rows.raise_flag(database, config, nurse, sid, T0 + timedelta(minutes=2))
+    rows.acknowledge_flag(database, doc, flag, T0 + timedelta(minutes=4), "Safety plan made")
+    rows.clearance(database, config, doc, sid, T0 + timedelta(minutes=5), "No plan or intent")
     return {"sid": sid, "doc": doc}
 
 
