@@ -8,14 +8,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 
-from sqlalchemy import select
-
 from monitor.config import Config
-from monitor.db.course_models import Course, PreDoseClearance, QuestionnaireResponse, SafetyFlag
+from monitor.db.course_models import Course, SafetyFlag
 from monitor.db.engine import Database
 from monitor.db.models import InfusionSession
 from monitor.domain.vocabulary import CourseStatus, PreDoseConcern
 from monitor.services.actors import Actor
+from monitor.services.pre_dose import clear_pre_dose
 from monitor.services.questionnaires import record_questionnaire
 from monitor.services.safety_flags import acknowledge_safety_flag
 from tests import factories
@@ -122,22 +121,14 @@ def acknowledge_flag(
 def clearance(
     database: Database, config: Config, doc: Actor, session_id: int, at: datetime, reason: str
 ) -> None:
-    """A self-harm clearance (stands in for services.pre_dose.clear_pre_dose until it lands)."""
-    with database.session_scope() as db:
-        response_id = db.scalar(
-            select(QuestionnaireResponse.id)
-            .where(QuestionnaireResponse.session_id == session_id)
-            .order_by(QuestionnaireResponse.id.desc())
-        )
-        assert response_id is not None
-        db.add(
-            PreDoseClearance(
-                session_id=session_id,
-                concern=PreDoseConcern.SELF_HARM.value,
-                regarding_id=response_id,
-                reason=reason,
-                cleared_by=doc.id,
-                cleared_at=at,
-                idempotency_key=factories.key(),
-            )
-        )
+    """The physician clears the self-harm answer (acknowledging any open flag with it)."""
+    clear_pre_dose(
+        database=database,
+        config=config,
+        actor=doc,
+        session_id=session_id,
+        concern=PreDoseConcern.SELF_HARM,
+        reason=reason,
+        idempotency_key=factories.key(),
+        now=at,
+    )

@@ -13,8 +13,10 @@ from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
 from monitor import auth, runtime
 from monitor.domain.permissions import Action
+from monitor.domain.vocabulary import PreDoseConcern
 from monitor.services.errors import Conflict, DomainError
 from monitor.services.idempotency import check_key
+from monitor.services.pre_dose import clear_pre_dose
 from monitor.services.safety_flags import acknowledge_safety_flag
 from monitor.ui import board_flags as render
 from monitor.ui.feedback import notice, problem
@@ -71,26 +73,38 @@ def _flag_key(key: str, flag_id: int, several: bool) -> str:
 
 
 def _decide(*, target: Any, note: Any, key: Any, version: Any, **_clicked: Any) -> dict[str, Any]:
-    """Acknowledge the tile's open flags."""
+    """Acknowledge the tile's open flags, or clear the dose (which acknowledges them too)."""
     rt = runtime.current()
-    actor = auth.require(Action.ACKNOWLEDGE)
+    clearing = ctx.triggered_id == Board.FLAG_CLEAR
+    actor = auth.require(Action.CLEAR_PRE_DOSE if clearing else Action.ACKNOWLEDGE)
     unchanged = {"version": no_update, "key": no_update, "note": no_update, "done": no_update}
     if not target:
         return unchanged | {"open": no_update, "message": problem("Nothing to acknowledge")}
     if not flag_target(target):
         request_args.bad_request()
-    request_args.int_arg(target.get("session"))  # the page's own: checked, used to clear
+    session_id = request_args.int_arg(target.get("session"))
     flag_ids = [request_args.int_arg(f["id"]) for f in target["flags"]]
     text, submission = None if note is None else str(note), str(key or "")
     try:
-        for flag_id in flag_ids:
-            acknowledge_safety_flag(
+        if clearing:
+            clear_pre_dose(
                 database=rt.database,
+                config=rt.config,
                 actor=actor,
-                flag_id=flag_id,
-                note=text,
-                submission_key=_flag_key(submission, flag_id, len(flag_ids) > 1),
+                session_id=session_id,
+                concern=PreDoseConcern.SELF_HARM,
+                reason=text or "",
+                idempotency_key=submission,
             )
+        else:
+            for flag_id in flag_ids:
+                acknowledge_safety_flag(
+                    database=rt.database,
+                    actor=actor,
+                    flag_id=flag_id,
+                    note=text,
+                    submission_key=_flag_key(submission, flag_id, len(flag_ids) > 1),
+                )
     except Conflict as error:
         # Already acknowledged by someone else, or the key was used with other values:
         # say so, re-read the board, and give the form a new key.
@@ -98,7 +112,7 @@ def _decide(*, target: Any, note: Any, key: Any, version: Any, **_clicked: Any) 
         return unchanged | renewed | {"open": True, "message": problem(error)}
     except DomainError as error:
         return unchanged | {"open": True, "message": problem(error)}
-    done = "Safety flag acknowledged"
+    done = "Cleared to dose" if clearing else "Safety flag acknowledged"
     return {
         "open": False,
         "message": "",
@@ -140,6 +154,7 @@ def register_callbacks(app: Dash) -> None:
         },
         inputs={
             "acknowledged": Input(Board.FLAG_ACK, "n_clicks"),
+            "cleared": Input(Board.FLAG_CLEAR, "n_clicks"),
         },
         state={
             "target": State(Board.FLAG_TARGET, "data"),

@@ -85,6 +85,7 @@ def flag_dialog() -> dbc.Modal:
                 [
                     dbc.Button("Cancel", id=ids.Board.FLAG_CANCEL, color="secondary", outline=True),
                     dbc.Button("Acknowledge flag", id=ids.Board.FLAG_ACK, color="primary"),
+                    dbc.Button("Clear to dose", id=ids.Board.FLAG_CLEAR, color="danger"),
                 ]
             ),
         ],

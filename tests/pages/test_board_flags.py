@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from monitor.app import create_app
 from monitor.config import Config, Settings
-from monitor.db.course_models import SafetyFlagAcknowledgement
+from monitor.db.course_models import PreDoseClearance, SafetyFlagAcknowledgement
 from monitor.db.engine import Database
 from monitor.domain.permissions import Role
 from tests import before_dose_rows as rows
@@ -152,13 +152,33 @@ def test_physician_acknowledges_the_flag_and_the_board_rereads(
     assert again["board-flag-key"]["data"] != key
 
 
+def test_clear_to_dose_needs_a_reason_then_clears_and_acknowledges(
+    flagged: dict[str, Any], database: Database
+) -> None:
+    target = dialog_target(flagged)
+    blank = decide(flagged["client"], flagged["app"], "board-flag-clear", target, "", "k" * 32)
+    assert blank["board-flag-modal"] == {"is_open": True}
+    assert "why the infusion may start" in json.dumps(blank["board-flag-message"])
+    reason = "Seen with the patient: no plan, safety plan agreed"
+    key = factories.key()
+    out = decide(flagged["client"], flagged["app"], "board-flag-clear", target, reason, key)
+    assert out["board-flag-modal"] == {"is_open": False}
+    assert "Cleared to dose" in json.dumps(out["board-flag-done"])
+    with database.session_scope() as db:
+        (cleared,) = db.scalars(select(PreDoseClearance)).all()
+        acknowledged = db.scalars(select(SafetyFlagAcknowledgement.flag_id)).all()
+    assert (cleared.concern, cleared.reason) == ("self_harm", reason)
+    assert acknowledged == [flagged["flag"]]
+    assert refresh(flagged["client"], flagged["app"])["board-flags"]["data"] == {}
+
+
 def test_a_nurse_may_not_acknowledge_or_clear(
     flagged: dict[str, Any], settings: Settings, database: Database
 ) -> None:
     target = dialog_target(flagged)
     nurse = prepare(flagged["app"])
     sign_in(nurse, factories.user(database).username)
-    for button in ("board-flag-ack",):
+    for button in ("board-flag-ack", "board-flag-clear"):
         values = {f"{button}.n_clicks": 1, "board-flag-target.data": target}
         payload = body(flagged["app"], callback_key(flagged["app"], "board-flag-message"), values)
         payload["changedPropIds"] = [f"{button}.n_clicks"]
