@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from monitor.config import Config
-from monitor.db.course_models import SafetyFlagAcknowledgement
+from monitor.db.course_models import PreDoseClearance, SafetyFlagAcknowledgement
 from monitor.db.models import AuditEvent
 from monitor.db.types import utcnow
 from monitor.domain.permissions import Role
@@ -63,3 +63,32 @@ def test_phy015_item9_flag_appears_on_the_board_and_is_acknowledged(
     expect(page.locator("#session-before-dose")).to_contain_text(
         f"Acknowledged by {doctor.full_name}: Spoke with the patient: no plan or intent"
     )
+
+
+def test_phy016_physician_clears_the_dose_from_the_flag(
+    page: Page, server: Server, config: Config
+) -> None:
+    db, now = server.database, utcnow()
+    nurse = factories.user(db, username="nurse")
+    factories.user(db, Role.PHYSICIAN, username="doctor")
+    sid = factories.session(db, config, nurse, now=now - timedelta(minutes=5))
+    rows.raise_flag(db, config, nurse, sid, now - timedelta(minutes=1))
+
+    sign_in(page, server.url, "doctor", target="/board")
+    page.locator(f"#tile-{sid}").get_by_role("button", name="Review flag").click()
+    dialog = page.locator("#board-flag-modal")
+    dialog.get_by_role("button", name="Clear to dose").click()
+    expect(dialog.locator("#board-flag-message")).to_contain_text(
+        "Write why the infusion may start"
+    )
+    reason = "Seen with the patient: passive thoughts, no plan; safety plan agreed"
+    dialog.get_by_label("Note (the reason, required to clear to dose)").fill(reason)
+    dialog.get_by_role("button", name="Clear to dose").click()
+    expect(dialog).to_be_hidden()
+    expect(page.locator("#board-flag-done")).to_contain_text("Cleared to dose")
+    expect(page.locator(f"#tile-{sid} .tile-flag")).to_have_count(0)
+    with db.session_scope() as s:
+        (cleared,) = s.scalars(select(PreDoseClearance)).all()
+        acknowledged = s.scalars(select(SafetyFlagAcknowledgement)).all()
+    assert (cleared.concern, cleared.reason) == ("self_harm", reason)
+    assert len(acknowledged) == 1
