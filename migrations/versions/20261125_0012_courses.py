@@ -439,6 +439,8 @@ def _gather_old_sessions() -> None:
                 protocol_id=first.protocol_id,
                 indication="other",
                 indication_note="Sessions recorded before courses existed",
+                # config.yaml's course.planned_sessions when written (a migration reads no
+                # config), or more when the patient already had more.
                 planned_sessions=max(6, len(rows)),
                 start_date=opened.date(),
                 status="active" if ongoing else "completed",
