@@ -28,6 +28,8 @@ from monitor.services.session_lifecycle import open_session
 from tests import factories
 from tests.factories import T0, key
 
+START = T0.date()
+
 
 def course(
     database: Database,
@@ -38,7 +40,7 @@ def course(
     indication: Indication = Indication.PTSD,
     status: CourseStatus = CourseStatus.ACTIVE,
     planned: int = 6,
-    start: date = T0.date(),
+    start: date = START,
     before_courses: bool = False,
 ) -> int:
     with database.session_scope() as db:

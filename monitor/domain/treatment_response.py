@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from monitor.config import Measurement
+from monitor.config.course import Measurement
 from monitor.domain.vocabulary import Questionnaire
 
 

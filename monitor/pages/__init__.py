@@ -6,10 +6,11 @@ from monitor.pages import (
     audit_session,
     bedside,
     board,
+    course,
     home,
     login,
     session,
 )
 
-PAGES = (login, home, bedside, board, session, audit_history, audit_measures, audit_session)
+PAGES = (login, home, bedside, board, session, audit_history, audit_measures, audit_session, course)
 __all__ = ["PAGES"]

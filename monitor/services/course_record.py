@@ -12,8 +12,12 @@ from sqlalchemy.orm import Session
 from monitor.config import Config
 from monitor.db.engine import Database
 from monitor.db.queries.course import (
+    ConsentRow,
     CoursePatient,
     CourseRecord,
+    CourseSessionRow,
+    ScoreRow,
+    ScreeningRow,
     active_physicians,
     course_patient,
     course_record,
@@ -26,6 +30,19 @@ from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
 from monitor.services.errors import NotFound
 
+# The read model's rows, named here for the screens (which never import the database layer).
+__all__ = [
+    "ConsentRow",
+    "CoursePatient",
+    "CourseRecord",
+    "CourseSessionRow",
+    "CourseView",
+    "NewCourseChoices",
+    "ScoreRow",
+    "ScreeningRow",
+    "new_course_choices",
+    "view_course",
+]
 COURSE_VIEWED = "course.viewed"
 PATIENT_VIEWED = "patient.viewed"
 

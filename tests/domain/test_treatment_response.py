@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from monitor.config import Measurement
+from monitor.config.course import Measurement
 from monitor.domain.treatment_response import (
     follow_up_due,
     is_remission,
