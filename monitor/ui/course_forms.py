@@ -37,6 +37,10 @@ def _submit(text: str, button_id: str, message_id: str, key_id: str, color: str)
     ]
 
 
+def _labelled_by(element_id: str) -> dict[str, Any]:
+    return {"aria-labelledby": element_id}
+
+
 def _card(title: str, body: list[Any], card_id: str) -> dbc.Card:
     return dbc.Card(
         [dbc.CardHeader(html.H2(title, className="h6 mb-0")), dbc.CardBody(body)],
@@ -136,7 +140,7 @@ def screening_form(checklist: Sequence[ScreeningItem]) -> dbc.Card:
                                 className="screening-answer",
                             ),
                             role="radiogroup",
-                            **{"aria-labelledby": label_id},
+                            **_labelled_by(label_id),
                         ),
                         md=3,
                     ),
