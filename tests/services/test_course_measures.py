@@ -1,0 +1,173 @@
+"""The course quality measures on known data: a first session opened without cleared
+screening or consent is caught (and the migrated courses are counted apart), clearances by
+concern, self-harm flags and the time to a physician's review, response and remission by
+indication; the auditor's alone."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from monitor.config import Config
+from monitor.db.course_models import PreDoseClearance, SafetyFlag, SafetyFlagAcknowledgement
+from monitor.db.engine import Database
+from monitor.domain.permissions import Role
+from monitor.domain.vocabulary import CourseStatus, Indication, PreDoseConcern, Questionnaire
+from monitor.services import quality
+from monitor.services.actors import Actor
+from monitor.services.errors import PermissionDenied
+from tests import course_data, factories
+from tests.factories import T0, key
+
+START, END = T0 - timedelta(days=30), T0 + timedelta(days=30)
+
+
+def measures(database: Database, config: Config) -> quality.CourseMeasures:
+    auditor = factories.user(database, Role.AUDITOR)
+    return quality.course_measures(
+        database=database, config=config, actor=auditor, start=START, end=END
+    )
+
+
+def test_a_course_opened_before_its_screening_was_cleared_is_counted(
+    database: Database, config: Config
+) -> None:
+    nurse = factories.user(database, Role.NURSE)
+    physician = factories.user(database, Role.PHYSICIAN)
+    pid, cid = course_data.ready(database, config, nurse, physician)  # cleared and consented
+    course_data.session(database, config, nurse, pid, cid, 1, at=T0)
+    assert measures(database, config).opened_without == ()
+    # a second patient's first session opened while the screening awaited a decision
+    late = factories.patient(database, config)
+    bad = course_data.course(database, config, late, physician=physician)
+    code = config.screening.checklist[0].code
+    screened = course_data.screening(
+        database, config, bad, nurse, at=T0 - timedelta(days=1), yes=(code,)
+    )
+    course_data.consent(database, config, bad, nurse, at=T0 - timedelta(days=1))
+    sid = course_data.session(database, config, nurse, late, bad, 1, at=T0 + timedelta(hours=1))
+    course_data.decision(
+        database, screened, physician, at=T0 + timedelta(hours=2), decision="cleared"
+    )
+    # and a third with no consent at all
+    third = factories.patient(database, config)
+    unconsented = course_data.course(database, config, third, physician=physician)
+    course_data.screening(database, config, unconsented, nurse, at=T0)
+    course_data.session(database, config, nurse, third, unconsented, 1, at=T0 + timedelta(hours=3))
+    m = measures(database, config)
+    assert m.first_sessions == 3
+    assert [(w.course_id, w.session_id, w.missing) for w in m.opened_without] == [
+        (bad, sid, ("screening",)),
+        (unconsented, m.opened_without[1].session_id, ("consent",)),
+    ]
+    assert m.recorded_before_courses == 0
+
+
+def test_courses_recorded_before_courses_are_counted_apart(
+    database: Database, config: Config
+) -> None:
+    nurse = factories.user(database, Role.NURSE)
+    pid = factories.patient(database, config)
+    old = course_data.course(
+        database, config, pid, physician=None, status=CourseStatus.COMPLETED, before_courses=True
+    )
+    course_data.session(database, config, nurse, pid, old, 1, at=T0)
+    m = measures(database, config)
+    assert (m.first_sessions, m.opened_without, m.recorded_before_courses) == (0, (), 1)
+
+
+def _flag(database: Database, config: Config, nurse: Actor, minutes: float | None) -> None:
+    physician = factories.user(database, Role.PHYSICIAN)
+    pid, cid = course_data.ready(database, config, nurse, physician)
+    sid = course_data.session(database, config, nurse, pid, cid, 1, at=T0)
+    response = course_data.score(database, nurse, sid, "phq9", 12, at=T0)
+    with database.session_scope() as db:
+        flag = SafetyFlag(
+            session_id=sid,
+            kind="self_harm",
+            priority="high",
+            message="PHQ-9 item 9 answered above 0",
+            response_id=response,
+            raised_at=T0,
+        )
+        db.add(flag)
+        db.flush()
+        db.add(
+            PreDoseClearance(
+                session_id=sid,
+                concern=PreDoseConcern.SELF_HARM.value,
+                regarding_id=response,
+                reason="Spoke with the patient",
+                cleared_by=physician.id,
+                cleared_at=T0 + timedelta(minutes=20),
+                idempotency_key=key(),
+            )
+        )
+        if minutes is not None:
+            db.add(
+                SafetyFlagAcknowledgement(
+                    flag_id=flag.id,
+                    session_id=sid,
+                    note=None,
+                    acknowledged_by=physician.id,
+                    acknowledged_at=T0 + timedelta(minutes=minutes),
+                    submission_key=key(),
+                )
+            )
+
+
+def test_flags_and_time_to_review_and_clearances(database: Database, config: Config) -> None:
+    nurse = factories.user(database, Role.NURSE)
+    for minutes in (4, 10, None):
+        _flag(database, config, nurse, minutes)
+    m = measures(database, config)
+    assert (m.flags.raised, m.flags.reviewed, m.flags.open) == (3, 2, 1)
+    assert m.flags.median_minutes == pytest.approx(7)
+    assert m.flags.p90_minutes == pytest.approx(9.4)
+    assert m.clearances == {PreDoseConcern.BASELINE_BP: 0, PreDoseConcern.SELF_HARM: 3}
+
+
+def test_response_and_remission_by_indication(database: Database, config: Config) -> None:
+    nurse = factories.user(database, Role.NURSE)
+    physician = factories.user(database, Role.PHYSICIAN)
+    cases = [
+        (Indication.PTSD, "pcl5", (60, 45, 29)),  # response and remission
+        (Indication.PTSD, "pcl5", (60, 50, 40)),  # neither
+        (Indication.DEPRESSION, "phq9", (20, 12, 10)),  # response, not remission
+        (Indication.DEPRESSION, "phq9", (14,)),  # one total: not counted
+    ]
+    for indication, scale, totals in cases:
+        pid, cid = course_data.ready(database, config, nurse, physician, indication=indication)
+        for k, total in enumerate(totals, start=1):
+            at = T0 + timedelta(days=k)
+            sid = course_data.session(database, config, nurse, pid, cid, k, at=at)
+            course_data.score(database, nurse, sid, scale, total, at=at)
+    m = measures(database, config)
+    got = {
+        (o.indication, o.questionnaire): (o.courses, o.responses, o.remissions) for o in m.outcomes
+    }
+    assert got == {
+        (Indication.PTSD, Questionnaire.PCL5): (2, 1, 1),
+        (Indication.DEPRESSION, Questionnaire.PHQ9): (1, 1, 0),
+    }
+    ptsd = next(o for o in m.outcomes if o.indication is Indication.PTSD)
+    assert (ptsd.response_rate, ptsd.remission_rate) == (0.5, 0.5)
+
+
+def test_an_empty_period(database: Database, config: Config) -> None:
+    m = measures(database, config)
+    assert (m.first_sessions, m.opened_without, m.outcomes) == (0, (), ())
+    assert (m.flags.raised, m.flags.median_minutes, m.flags.p90_minutes) == (0, None, None)
+
+
+def test_only_the_auditor(database: Database, config: Config) -> None:
+    for role in (Role.NURSE, Role.PHYSICIAN, Role.ADMIN):
+        with pytest.raises(PermissionDenied):
+            quality.course_measures(
+                database=database,
+                config=config,
+                actor=factories.user(database, role),
+                start=START,
+                end=END,
+            )
