@@ -171,6 +171,7 @@ class Audit:
     MEASURE_APPLY = "measures-apply"
     MEASURE_CHARTS = "measures-charts"
     MEASURE_TABLE = "measures-table"
+    MEASURE_COURSES = "measures-courses"  # issue 12: the course measures
 
 
 class CoursePage:
