@@ -30,8 +30,11 @@ def _field(label: str, control: Any, control_id: str, md: int = 6) -> dbc.Col:
 
 
 def _submit(text: str, button_id: str, message_id: str, key_id: str, color: str) -> list[Any]:
+    """The form's button, its outcome under it, its submission key, and the reload that
+    shows the course as it now stands once the action is done."""
     return [
         dcc.Store(id=key_id, data=uuid4().hex),
+        dcc.Location(id=message_id.replace("-message", "-redirect"), refresh=True),
         dbc.Button(text, id=button_id, color=color, className="mt-1"),
         html.Div(id=message_id, className="mt-2", role="status"),
     ]
@@ -59,7 +62,6 @@ def start_form(choices: NewCourseChoices) -> html.Div:
         [
             html.H1(f"Start a course · {p.name} · MRN {p.mrn}", className="h4"),
             dcc.Store(id=C.START_PATIENT, data=p.id),
-            dcc.Location(id=C.REDIRECT, refresh=True),
             dbc.Row(
                 [
                     _field(
@@ -310,7 +312,7 @@ def forms_for(
     latest = record.screenings[-1] if record.screenings else None
     awaiting = latest is not None and latest.needs_decision and latest.decision is None
     consented = any(c.withdrawn_on is None for c in record.consents)
-    shown: list[Any] = [dcc.Location(id=C.REDIRECT, refresh=True)]
+    shown: list[Any] = []
     if awaiting and latest is not None:
         shown.append(
             decision_form(latest.id)

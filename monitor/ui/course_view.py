@@ -82,7 +82,7 @@ def page(
             html.H1(f"Course · {p.name} · MRN {p.mrn}", className="h4"),
             html.Div(
                 [
-                    dbc.Badge(status, color="info", className="me-2", id="course-status"),
+                    dbc.Badge(status, color="primary", className="me-2", id="course-status"),
                     f"{label_of(Indication, h.indication)}"
                     + (f" ({h.indication_note})" if h.indication_note else "")
                     + f" · protocol {h.protocol_id} · {record.given} of {h.planned_sessions} "
