@@ -39,6 +39,13 @@ CALLBACKS = {
     "board-": {"physician"},
     "audit-": {"auditor"},
     "measures-": {"auditor"},
+    # issue 12 (coursepage): the course page's forms; the auditor reads the course, no form
+    "course-start-": CLINICAL,
+    "course-screen-": CLINICAL,
+    "course-decide-": {"physician"},
+    "course-consent-": CLINICAL,
+    "course-withdraw-": CLINICAL,
+    "course-status-": CLINICAL,
 }
 # Routes: who gets through (anonymous is sent to the sign-in page otherwise).
 ROUTES: dict[str, tuple[str, str, set[str]]] = {
