@@ -51,6 +51,13 @@ CALLBACK_PATH = "/_dash-update-component"
 ME_PATH = "/auth/me"  # who is signed in, for the page's sign-in lock and idle warning
 STAY_PATH = "/auth/stay"  # "Stay signed in": a person's tap, so it keeps the sign-in
 TOKEN = "sign_in"  # the cookie's only key to a sign-in: its row lives on the server
+ACCOUNT_PAGE = "/account/password"  # where a temporary password is changed
+PATIENT_MODE_PAGE = "/patient-mode"
+ROUTER_OUTPUT = "_pages_content"  # Dash's page router: its input is the page's pathname
+# What a confined sign-in (patient mode, a temporary password) may reach besides its one
+# page and that page's callbacks: the files every page needs, and who is signed in.
+CONFINED_OPEN = ("/_dash-layout", "/_dash-dependencies", "/_favicon.ico", ME_PATH)
+CONFINED_PREFIXES = ("/_dash-component-suites/", "/assets/")
 HOME_BY_ROLE = {
     Role.NURSE: "/bedside",
     Role.PHYSICIAN: "/board",
@@ -85,6 +92,31 @@ def require(action: Action) -> Actor:
     if not is_allowed(actor.role, action):
         abort(403)
     return actor
+
+
+def current_sign_in_id() -> int | None:
+    """The id of this request's open sign-in row (sign_in_sessions.id), or None."""
+    if not has_request_context():
+        return None
+    state = _sign_in_state()
+    return state.session_id if isinstance(state, Open) else None
+
+
+def patient_mode_session() -> int | None:
+    """The infusion session whose questionnaire this sign-in is limited to, or None when
+    the sign-in is not in patient mode."""
+    if not has_request_context():
+        return None
+    state = _sign_in_state()
+    return state.patient_mode_session_id if isinstance(state, Open) else None
+
+
+def must_change_password() -> bool:
+    """Whether this request's sign-in holds a temporary password still to be changed."""
+    if not has_request_context():
+        return False
+    state = _sign_in_state()
+    return isinstance(state, Open) and state.must_change_password
 
 
 def may_view(roles: tuple[str, ...] | None) -> bool:
@@ -246,12 +278,78 @@ def _count_use() -> None:
         g.sign_in_state = note_use(database=runtime.current().database, state=state)
 
 
+def _callback_target() -> tuple[str, str | None]:
+    """A callback request's first output id and, for the page router, the pathname asked
+    for ("", None when the body says neither)."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return "", None
+    first = str(body.get("output") or "").strip(".").split("...")[0]
+    output_id = first.rsplit(".", 1)[0]
+    pathname = None
+    if output_id == ROUTER_OUTPUT:
+        for item in body.get("inputs") or []:
+            if isinstance(item, dict) and item.get("property") == "pathname":
+                pathname = str(item.get("value"))
+    return output_id, pathname
+
+
+def _confined(page: str, prefix: str, open_paths: tuple[str, ...], message: str) -> Any:
+    """Keep a sign-in to one page: its own callbacks (ids starting with `prefix`) and the
+    router asking for that page pass, as do `open_paths`; another page's GET is sent to
+    `page`; anything else is refused 403 with `message`."""
+    path = request.path
+    if path == page or path in open_paths or path.startswith(CONFINED_PREFIXES):
+        return None
+    if path == CALLBACK_PATH and request.method == "POST":
+        output_id, pathname = _callback_target()
+        if output_id.startswith(prefix) or (output_id == ROUTER_OUTPUT and pathname == page):
+            return None
+    elif request.method == "GET":
+        return redirect(page)
+    return Response(message, status=403, mimetype="text/plain")
+
+
+def _confine_sign_in() -> Any:
+    """Patient mode keeps the tablet on the questionnaire; a temporary password keeps its
+    holder on the page that changes it. None when the request may go on."""
+    state = _sign_in_state()
+    if not isinstance(state, Open):
+        return None
+    if state.patient_mode_session_id is not None:
+        return _confined(
+            PATIENT_MODE_PAGE,
+            "pm-",
+            (*CONFINED_OPEN, "/auth/logout"),
+            "Patient mode: only the questionnaire is open on this tablet",
+        )
+    if state.must_change_password:
+        return _confined(
+            ACCOUNT_PAGE,
+            "acct-",
+            (
+                LOGIN_PAGE,
+                "/auth/login",  # someone else signs in on this tablet
+                "/_reload-hash",
+                "/healthz",
+                *CONFINED_OPEN,
+                "/auth/logout",
+                STAY_PATH,
+            ),
+            "Change your temporary password first (Account → Password)",
+        )
+    return None
+
+
 def _guard() -> Any:
     path = request.path
     ended = _signed_out()
     if ended is not None:
         return ended
     _count_use()
+    confined = _confine_sign_in()
+    if confined is not None:
+        return confined
     if path in (LOGIN_PAGE, CALLBACK_PATH) or path.startswith(PUBLIC_PREFIXES):
         return None  # callbacks check the role themselves, in `require`
     if current_actor() is not None:

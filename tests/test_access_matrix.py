@@ -46,6 +46,9 @@ CALLBACKS = {
     "course-consent-": CLINICAL,
     "course-withdraw-": CLINICAL,
     "course-status-": CLINICAL,
+    # issue 12 (staff): the administrator's staff screen; everyone's own password
+    "staff-": {"admin"},
+    "acct-": SIGNED_IN,
 }
 # Routes: who gets through (anonymous is sent to the sign-in page otherwise).
 ROUTES: dict[str, tuple[str, str, set[str]]] = {

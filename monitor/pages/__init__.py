@@ -1,6 +1,7 @@
 """One module per screen: PATH, NAME, ROLES, `layout` and `register_callbacks(app)`."""
 
 from monitor.pages import (
+    account,
     audit_history,
     audit_measures,
     audit_session,
@@ -10,7 +11,20 @@ from monitor.pages import (
     home,
     login,
     session,
+    staff,
 )
 
-PAGES = (login, home, bedside, board, session, audit_history, audit_measures, audit_session, course)
+PAGES = (
+    login,
+    home,
+    bedside,
+    board,
+    session,
+    audit_history,
+    audit_measures,
+    audit_session,
+    staff,
+    account,
+    course,
+)
 __all__ = ["PAGES"]

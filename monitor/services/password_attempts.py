@@ -228,3 +228,23 @@ def unlock(
             new={"username": name, "cleared": cleared},
         )
     return cleared
+
+
+def locked_out(db: Session, rules: Security, username: str, at: datetime) -> bool:
+    """Whether a lock stands on this username now, from any address it failed from or for
+    signing (what an administrator's unlock lifts): the staff screen shows it."""
+    since = at - timedelta(minutes=max(rules.login_window_minutes, rules.lockout_minutes))
+    addresses = set(
+        db.scalars(
+            select(LoginFailure.remote_addr).where(
+                LoginFailure.username == username,
+                LoginFailure.cleared_at.is_(None),
+                LoginFailure.at >= since,
+            )
+        )
+    )
+    attempts = [Attempt(username, addr, Purpose.SIGN_IN, at) for addr in addresses]
+    attempts.append(Attempt(username, None, Purpose.SIGNATURE, at))
+    return any(
+        _lock_in_force(db, rules, attempt) in (Lock.ADDRESS, Lock.USERNAME) for attempt in attempts
+    )

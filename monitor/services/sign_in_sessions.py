@@ -50,6 +50,8 @@ class Open:
     session_id: int
     last_seen_at: datetime
     expires_at: datetime
+    must_change_password: bool = False  # a temporary password: only its change is open
+    patient_mode_session_id: int | None = None  # patient mode: only this questionnaire
 
 
 def token_hash(token: str) -> str:
@@ -131,7 +133,12 @@ def resume(
         _end_idle(database, row.id, actor, at - idle_limit, at)
         return Ended.IDLE
     return Open(
-        actor=actor, session_id=row.id, last_seen_at=row.last_seen_at, expires_at=row.expires_at
+        actor=actor,
+        session_id=row.id,
+        last_seen_at=row.last_seen_at,
+        expires_at=row.expires_at,
+        must_change_password=bool(user.must_change_password),
+        patient_mode_session_id=row.patient_mode_session_id,
     )
 
 
@@ -216,9 +223,17 @@ def sign_out(
         return True
 
 
-def revoke_all(db: Session, *, user_id: int, reason: str, actor: Actor | None, at: datetime) -> int:
-    """End every open sign-in of a user, in the caller's transaction (audited there too);
-    how many were open."""
+def revoke_all(
+    db: Session,
+    *,
+    user_id: int,
+    reason: str,
+    actor: Actor | None,
+    at: datetime,
+    keep: int | None = None,
+) -> int:
+    """End every open sign-in of a user but `keep` (the one changing its own password), in
+    the caller's transaction (audited there too); how many were open."""
     count = _rowcount(
         db.execute(
             update(SignInSession)
@@ -226,6 +241,7 @@ def revoke_all(db: Session, *, user_id: int, reason: str, actor: Actor | None, a
                 SignInSession.user_id == user_id,
                 SignInSession.revoked_at.is_(None),
                 SignInSession.expires_at > at,
+                SignInSession.id != (keep if keep is not None else -1),
             )
             .values(revoked_at=at, revoked_reason=reason)
         )
