@@ -194,7 +194,7 @@ def decision_form(screening_id: int) -> dbc.Card:
                         ),
                         C.DECIDE_CHOICE,
                     ),
-                    _field("Reason", _text(C.DECIDE_REASON), C.DECIDE_REASON),
+                    _field("Reason for the decision", _text(C.DECIDE_REASON), C.DECIDE_REASON),
                     _field(
                         "Your password (signature)",
                         dbc.Input(id=C.DECIDE_PASSWORD, type="password", autoComplete="off"),
@@ -250,7 +250,9 @@ def withdraw_form(today: date) -> dbc.Card:
                         C.WITHDRAW_DATE,
                         md=4,
                     ),
-                    _field("Reason", _text(C.WITHDRAW_REASON), C.WITHDRAW_REASON, md=8),
+                    _field(
+                        "Reason for withdrawing", _text(C.WITHDRAW_REASON), C.WITHDRAW_REASON, md=8
+                    ),
                 ]
             ),
             *_submit(

@@ -49,7 +49,7 @@ def missing(course_id: str) -> Any:
 
 def done_notice(done: str) -> Any:
     words = DONE.get(done)
-    return dbc.Alert(words, color="success", className="mb-2", role="status") if words else None
+    return dbc.Alert(words, color="success", className="mb-2") if words else None
 
 
 def _card(title: str, body: Any, card_id: str | None = None) -> dbc.Card:
@@ -117,7 +117,10 @@ def _still_needed(missing_now: Any) -> Any:
     if not missing_now:
         return None
     return dbc.Alert(
-        [html.Strong("Before a session can open: "), " ".join(missing_now)],
+        [
+            html.Strong("Before a session can open:"),
+            html.Ul([html.Li(words) for words in missing_now], className="mb-0"),
+        ],
         color="warning",
         id="course-missing",
     )
