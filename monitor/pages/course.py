@@ -17,7 +17,7 @@ from monitor.domain.clinic_time import clinic_today
 from monitor.domain.permissions import Action, Role, is_allowed
 from monitor.services.course_record import new_course_choices, view_course
 from monitor.services.errors import NotFound
-from monitor.ui import course_forms, course_view
+from monitor.ui import course_forms, course_start_form, course_view
 from monitor.web import request_args
 
 PATH = "/course/<course_id>"
@@ -41,7 +41,7 @@ def _new(patient_id: str) -> Any:
         )
     except NotFound:
         return dbc.Alert(f"No patient {patient_id!r}.", color="warning")
-    return course_forms.start_form(choices)
+    return course_start_form.start_form(choices)
 
 
 def layout(course_id: str = "", patient_id: str = "", done: str = "", **_: Any) -> Any:

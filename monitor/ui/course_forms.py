@@ -16,20 +16,20 @@ from dash import dcc, html
 from monitor.config.course import ScreeningItem
 from monitor.domain.free_text import MAX_FREE_TEXT
 from monitor.domain.permissions import Role
-from monitor.domain.vocabulary import CourseStatus, Indication, ScreeningAnswer, ScreeningDecision
+from monitor.domain.vocabulary import CourseStatus, ScreeningAnswer, ScreeningDecision
 from monitor.ui.ids import CoursePage as C
 
 if TYPE_CHECKING:
-    from monitor.services.course_record import CourseView, NewCourseChoices
+    from monitor.services.course_record import CourseView
 
 OPEN = (CourseStatus.SCREENING, CourseStatus.ACTIVE)
 
 
-def _field(label: str, control: Any, control_id: str, md: int = 6) -> dbc.Col:
+def field(label: str, control: Any, control_id: str, md: int = 6) -> dbc.Col:
     return dbc.Col([dbc.Label(label, html_for=control_id), control], md=md, className="mb-2")
 
 
-def _submit(text: str, button_id: str, message_id: str, key_id: str, color: str) -> list[Any]:
+def submit(text: str, button_id: str, message_id: str, key_id: str, color: str) -> list[Any]:
     """The form's button, its outcome under it, its submission key, and the reload that
     shows the course as it now stands once the action is done."""
     return [
@@ -52,68 +52,8 @@ def _card(title: str, body: list[Any], card_id: str) -> dbc.Card:
     )
 
 
-def _text(control_id: str, **kw: Any) -> dbc.Input:
+def text_input(control_id: str, **kw: Any) -> dbc.Input:
     return dbc.Input(id=control_id, type="text", maxLength=MAX_FREE_TEXT, **kw)
-
-
-def start_form(choices: NewCourseChoices) -> html.Div:
-    p = choices.patient
-    return html.Div(
-        [
-            html.H1(f"Start a course · {p.name} · MRN {p.mrn}", className="h4"),
-            dcc.Store(id=C.START_PATIENT, data=p.id),
-            dbc.Row(
-                [
-                    _field(
-                        "Protocol",
-                        dbc.Select(
-                            id=C.START_PROTOCOL,
-                            options=[{"label": n, "value": i} for i, n in choices.protocols],
-                            value=choices.protocols[0][0],
-                        ),
-                        C.START_PROTOCOL,
-                    ),
-                    _field(
-                        "Indication",
-                        dbc.Select(
-                            id=C.START_INDICATION,
-                            options=[{"label": i.label, "value": i.value} for i in Indication],
-                        ),
-                        C.START_INDICATION,
-                    ),
-                    _field("Indication note (for other)", _text(C.START_NOTE), C.START_NOTE),
-                    _field(
-                        "Planned sessions (count)",
-                        dbc.Input(
-                            id=C.START_PLANNED,
-                            type="number",
-                            min=1,
-                            max=50,
-                            step=1,
-                            value=choices.planned_sessions,
-                        ),
-                        C.START_PLANNED,
-                        md=3,
-                    ),
-                    _field(
-                        "Start date",
-                        dbc.Input(id=C.START_DATE, type="date", value=choices.today.isoformat()),
-                        C.START_DATE,
-                        md=3,
-                    ),
-                    _field(
-                        "Responsible physician",
-                        dbc.Select(
-                            id=C.START_PHYSICIAN,
-                            options=[{"label": n, "value": str(i)} for i, n in choices.physicians],
-                        ),
-                        C.START_PHYSICIAN,
-                    ),
-                ]
-            ),
-            *_submit("Start course", C.START_SUBMIT, C.START_MESSAGE, C.START_KEY, "primary"),
-        ]
-    )
 
 
 def screening_form(checklist: Sequence[ScreeningItem]) -> dbc.Card:
@@ -170,7 +110,7 @@ def screening_form(checklist: Sequence[ScreeningItem]) -> dbc.Card:
         [
             html.P("Answer every item; any yes or unknown needs a physician's signed decision."),
             *rows,
-            *_submit("Save screening", C.SCREEN_SUBMIT, C.SCREEN_MESSAGE, C.SCREEN_KEY, "primary"),
+            *submit("Save screening", C.SCREEN_SUBMIT, C.SCREEN_MESSAGE, C.SCREEN_KEY, "primary"),
         ],
         "course-screen-form",
     )
@@ -183,7 +123,7 @@ def decision_form(screening_id: int) -> dbc.Card:
             dcc.Store(id=C.DECIDE_SCREENING, data=screening_id),
             dbc.Row(
                 [
-                    _field(
+                    field(
                         "Decision",
                         dbc.RadioItems(
                             id=C.DECIDE_CHOICE,
@@ -194,15 +134,15 @@ def decision_form(screening_id: int) -> dbc.Card:
                         ),
                         C.DECIDE_CHOICE,
                     ),
-                    _field("Reason for the decision", _text(C.DECIDE_REASON), C.DECIDE_REASON),
-                    _field(
+                    field("Reason for the decision", text_input(C.DECIDE_REASON), C.DECIDE_REASON),
+                    field(
                         "Your password (signature)",
                         dbc.Input(id=C.DECIDE_PASSWORD, type="password", autoComplete="off"),
                         C.DECIDE_PASSWORD,
                     ),
                 ]
             ),
-            *_submit("Sign decision", C.DECIDE_SUBMIT, C.DECIDE_MESSAGE, C.DECIDE_KEY, "warning"),
+            *submit("Sign decision", C.DECIDE_SUBMIT, C.DECIDE_MESSAGE, C.DECIDE_KEY, "warning"),
         ],
         "course-decide-form",
     )
@@ -215,14 +155,14 @@ def consent_form(today: date, form_title: str, form_version: str) -> dbc.Card:
             html.P(f"{form_title}, version {form_version}. You sign as the witness."),
             dbc.Row(
                 [
-                    _field(
+                    field(
                         "Consented on (date)",
                         dbc.Input(id=C.CONSENT_DATE, type="date", value=today.isoformat()),
                         C.CONSENT_DATE,
                         md=4,
                     ),
-                    _field("Patient's typed name", _text(C.CONSENT_NAME), C.CONSENT_NAME, md=4),
-                    _field(
+                    field("Patient's typed name", text_input(C.CONSENT_NAME), C.CONSENT_NAME, md=4),
+                    field(
                         "Your password (witness signature)",
                         dbc.Input(id=C.CONSENT_PASSWORD, type="password", autoComplete="off"),
                         C.CONSENT_PASSWORD,
@@ -230,7 +170,7 @@ def consent_form(today: date, form_title: str, form_version: str) -> dbc.Card:
                     ),
                 ]
             ),
-            *_submit(
+            *submit(
                 "Record consent", C.CONSENT_SUBMIT, C.CONSENT_MESSAGE, C.CONSENT_KEY, "primary"
             ),
         ],
@@ -244,18 +184,21 @@ def withdraw_form(today: date) -> dbc.Card:
         [
             dbc.Row(
                 [
-                    _field(
+                    field(
                         "Withdrawn on (date)",
                         dbc.Input(id=C.WITHDRAW_DATE, type="date", value=today.isoformat()),
                         C.WITHDRAW_DATE,
                         md=4,
                     ),
-                    _field(
-                        "Reason for withdrawing", _text(C.WITHDRAW_REASON), C.WITHDRAW_REASON, md=8
+                    field(
+                        "Reason for withdrawing",
+                        text_input(C.WITHDRAW_REASON),
+                        C.WITHDRAW_REASON,
+                        md=8,
                     ),
                 ]
             ),
-            *_submit(
+            *submit(
                 "Withdraw consent (stops the course)",
                 C.WITHDRAW_SUBMIT,
                 C.WITHDRAW_MESSAGE,
@@ -274,7 +217,7 @@ def status_form(active: bool) -> dbc.Card:
         [
             dbc.Row(
                 [
-                    _field(
+                    field(
                         "New status",
                         dbc.RadioItems(
                             id=C.STATUS_CHOICE,
@@ -284,12 +227,15 @@ def status_form(active: bool) -> dbc.Card:
                         C.STATUS_CHOICE,
                         md=4,
                     ),
-                    _field(
-                        "Reason (needed to stop)", _text(C.STATUS_REASON), C.STATUS_REASON, md=8
+                    field(
+                        "Reason (needed to stop)",
+                        text_input(C.STATUS_REASON),
+                        C.STATUS_REASON,
+                        md=8,
                     ),
                 ]
             ),
-            *_submit("Change status", C.STATUS_SUBMIT, C.STATUS_MESSAGE, C.STATUS_KEY, "secondary"),
+            *submit("Change status", C.STATUS_SUBMIT, C.STATUS_MESSAGE, C.STATUS_KEY, "secondary"),
         ],
         "course-status-form",
     )
