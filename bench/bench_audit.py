@@ -46,7 +46,8 @@ def generate(database: Database, days: int, seed: int = 11) -> tuple[int, int]:
     rng = random.Random(seed)
     nurse = factories.user(database, Role.NURSE)
     doctor = factories.user(database, Role.PHYSICIAN)
-    patients = [factories.patient(database, CONFIG) for _ in range(200)]
+    # Sessions are bulk-inserted below, not opened: no course is needed.
+    patients = [factories.patient(database, CONFIG, ready=False) for _ in range(200)]
     sessions = readings = 0
     for day in range(days):
         date = END - timedelta(days=days - day)

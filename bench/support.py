@@ -73,7 +73,7 @@ def backends() -> Iterator[tuple[str, Callable[[], AbstractContextManager[str]]]
 def add_history(database: Database, user_id: int, *, sessions: int, readings_each: int) -> None:
     """Bulk-insert discharged sessions with their readings, start and stop events and one
     excursion each: history that live screens must not read."""
-    patient_id = factories.patient(database, CONFIG)
+    patient_id = factories.patient(database, CONFIG, ready=False)  # bulk-inserted, not opened
     start = factories.T0 - timedelta(days=400)
     batch = 1000
     for first in range(0, sessions, batch):

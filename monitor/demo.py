@@ -27,16 +27,21 @@ from monitor.config import Config
 from monitor.db.engine import Database
 from monitor.db.models import Excursion, User
 from monitor.db.types import utcnow
+from monitor.domain.clinic_time import clinic_today
 from monitor.domain.scales import cadss_item_numbers
 from monitor.domain.session_state import SessionEvent
 from monitor.domain.vitals import VitalSigns
+from monitor.domain.vocabulary import Indication, ScreeningAnswer
 from monitor.services.acknowledgements import acknowledge_excursions
 from monitor.services.actors import Actor
+from monitor.services.consent import record_consent
+from monitor.services.courses import start_course
 from monitor.services.people import create_patient, create_user
 from monitor.services.pump import record_infusion_event
 from monitor.services.ratings import record_rating
 from monitor.services.readings import record_reading
 from monitor.services.recovery_assessment import record_assessment
+from monitor.services.screening import record_screening
 from monitor.services.session_lifecycle import open_session
 from monitor.services.sign_off import approve_discharge, sign_performed
 
@@ -341,6 +346,20 @@ def seed_demo(
         )
         for mrn, family, given, born, weight in PATIENTS
     ]
+    # One after another (the audit trail is in time order): an hour each, two weeks ago.
+    for n, (pid, (_mrn, family, given, _born, _weight)) in enumerate(
+        zip(patient_ids, PATIENTS, strict=True)
+    ):
+        _ready_course(
+            database,
+            config,
+            staff["nurse"],
+            staff["physician"],
+            pid,
+            typed_name=f"{given} {family}",
+            password=password,
+            at=at - timedelta(days=14) + timedelta(hours=n),
+        )
     chairs = config.clinic.chairs
     plans = [
         Plan(0, chairs[0], 9 * 60, 22, True),
@@ -366,3 +385,52 @@ def seed_demo(
         _plan_session(chair, rng)
     timeline.run()
     return {username: actor.role.value for username, actor in staff.items()}
+
+
+def _ready_course(
+    database: Database,
+    config: Config,
+    nurse: Actor,
+    physician: Actor,
+    patient_id: int,
+    *,
+    typed_name: str,
+    password: str,
+    at: datetime,
+) -> None:
+    """A course started, screened (every item "no") and consented, so its sessions open."""
+    tag = f"demo-course-{patient_id:04d}"
+    course_id = start_course(
+        database=database,
+        config=config,
+        actor=nurse,
+        patient_id=patient_id,
+        protocol_id=config.default_protocol.id,
+        indication=Indication.DEPRESSION,
+        indication_note=None,
+        planned_sessions=None,
+        start_date=clinic_today(at, config.clinic.zone),
+        physician_id=physician.id,
+        idempotency_key=f"{tag}-start",
+        now=at,
+    ).course_id
+    record_screening(
+        database=database,
+        config=config,
+        actor=nurse,
+        course_id=course_id,
+        answers={i.code: (ScreeningAnswer.NO.value, "") for i in config.screening.checklist},
+        idempotency_key=f"{tag}-screening",
+        now=at + timedelta(minutes=20),
+    )
+    record_consent(
+        database=database,
+        config=config,
+        actor=nurse,
+        course_id=course_id,
+        consented_on=clinic_today(at, config.clinic.zone),
+        patient_typed_name=typed_name,
+        password=password,
+        idempotency_key=f"{tag}-consent",
+        now=at + timedelta(minutes=40),
+    )

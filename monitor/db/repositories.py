@@ -7,6 +7,13 @@ from typing import TypeVar
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, lazyload
 
+from monitor.db.course_models import (
+    Consent,
+    ConsentWithdrawal,
+    Course,
+    Screening,
+    ScreeningDecisionRecord,
+)
 from monitor.db.models import (
     ACTIVE_SESSION,
     ACTIVE_SESSION_STATES,
@@ -32,7 +39,18 @@ READING_MEASURES: tuple[str, ...] = tuple(m.value for m in Measure)
 ACTIVE_STATES = ACTIVE_SESSION_STATES
 
 Keyed = TypeVar(
-    "Keyed", InfusionSession, Reading, Rating, InfusionEvent, RecoveryAssessment, Addendum
+    "Keyed",
+    InfusionSession,
+    Reading,
+    Rating,
+    InfusionEvent,
+    RecoveryAssessment,
+    Addendum,
+    Course,
+    Screening,
+    ScreeningDecisionRecord,
+    Consent,
+    ConsentWithdrawal,
 )
 
 

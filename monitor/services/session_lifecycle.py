@@ -15,6 +15,7 @@ from monitor.db import repositories as repo
 from monitor.db.engine import Database
 from monitor.db.models import InfusionSession
 from monitor.db.types import utcnow
+from monitor.domain.course import NotReady, next_sequence
 from monitor.domain.dose import plan_dose
 from monitor.domain.permissions import Action
 from monitor.domain.session_state import (
@@ -26,6 +27,12 @@ from monitor.domain.session_state import (
 from monitor.domain.vitals import parse_weight
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
+from monitor.services.course_standing import (
+    latest_course_of,
+    open_course_of,
+    readiness_of,
+    sessions_given,
+)
 from monitor.services.errors import (
     Conflict,
     FieldProblem,
@@ -60,7 +67,10 @@ def open_session(
     idempotency_key: str,
     now: datetime | None = None,
 ) -> SessionOpened:
-    """Put a patient in a chair under a protocol, with today's weight and the computed dose."""
+    """Put a patient in a chair under a protocol, with today's weight and the computed dose,
+    as the next session of the patient's open course. Refused (NotReady, each missing thing
+    in words) unless that course's screening is cleared and unexpired, its consent recorded
+    and not withdrawn, and a planned session is left."""
     ensure_allowed(actor, Action.OPEN_SESSION)
     at = now or utcnow()
     weight = parse_weight(weight_kg, config.plausibility)
@@ -87,6 +97,21 @@ def open_session(
             raise Conflict(f"{chair} already has a session in progress")
         if repo.active_session_of_patient(db, patient_id):
             raise Conflict(f"{patient.display_name} already has a session in progress")
+        course = open_course_of(db, patient_id, lock=True)
+        if course is None:
+            last = latest_course_of(db, patient_id)  # stopped or completed: say why
+            raise NotReady(
+                readiness_of(db, config, last, at).missing
+                if last is not None
+                else (
+                    f"{patient.display_name} has no treatment course: start one, "
+                    "then record the screening and consent",
+                )
+            )
+        readiness = readiness_of(db, config, course, at)
+        if not readiness.may_open:
+            raise NotReady(readiness.missing)
+        sequence = next_sequence(sessions_given(db, course.id))
         row = InfusionSession(
             patient_id=patient_id,
             protocol_id=protocol.id,
@@ -102,6 +127,8 @@ def open_session(
             rate_ml_per_h=dose.rate_ml_per_h,
             infusion_minutes=protocol.infusion_minutes,
             idempotency_key=idempotency_key,
+            course_id=course.id,
+            course_sequence=sequence,
         )
         db.add(row)
         db.flush()
@@ -121,6 +148,8 @@ def open_session(
                 "dose_mg": dose.dose_mg,
                 "rate_ml_per_h": dose.rate_ml_per_h,
                 "state": row.state,
+                "course_id": course.id,
+                "course_sequence": sequence,
             },
         )
         refresh_summary(db, config, row.id, at)

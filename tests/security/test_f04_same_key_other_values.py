@@ -30,15 +30,18 @@ from monitor.domain.permissions import Role
 from monitor.domain.session_state import SessionEvent, SessionState
 from monitor.services.acknowledgements import acknowledge_excursions
 from monitor.services.addenda import add_addendum
+from monitor.services.consent import record_consent, withdraw_consent
+from monitor.services.courses import start_course
 from monitor.services.early_end import END_EARLY_KEY, end_session_early
 from monitor.services.errors import Conflict, InvalidEntry
 from monitor.services.pump import record_infusion_event
 from monitor.services.ratings import record_rating
 from monitor.services.readings import record_entered_reading, record_reading
 from monitor.services.recovery_assessment import record_assessment
+from monitor.services.screening import decide_screening, record_screening
 from monitor.services.session_lifecycle import open_session
 from tests import factories
-from tests.factories import T0
+from tests.factories import PASSWORD, T0
 from tests.services.test_recovery import CADSS_LOW, READY, recovered
 
 Context = dict[str, Any]
@@ -130,6 +133,54 @@ def _nurses_patients_two_protocols(database: Database, config: Config) -> Contex
         "protocol": default.id,
         "other_protocol": other.id,
     }
+
+
+# --- setups of the course's writes (courses, screening, consent) --------------------------
+
+
+def _course_starters(database: Database, config: Config) -> Context:
+    context = _nurses_patients_two_protocols(database, config)
+    context["patient"] = factories.patient(database, config, ready=False)
+    context["other_patient"] = factories.patient(database, config, ready=False)
+    context["physician"] = factories.user(database, Role.PHYSICIAN).id
+    context["other_physician"] = factories.user(database, Role.PHYSICIAN).id
+    return context
+
+
+def _two_courses(database: Database, config: Config, *, ready: bool = False) -> Context:
+    """Two patients' courses (in screening, or ready), and two nurses."""
+    patients = [factories.patient(database, config, ready=False) for _ in range(2)]
+    make = factories.ready_course if ready else factories.course
+    courses = [make(database, config, pid, now=T0) for pid in patients]
+    return {
+        "config": config,
+        "a": factories.user(database),
+        "b": factories.user(database),
+        "course": courses[0],
+        "other": courses[1],
+        "name": factories.typed_name(database, patients[0]),
+        "other_name": factories.typed_name(database, patients[1]),
+    }
+
+
+def _screenings_to_decide(database: Database, config: Config) -> Context:
+    context = _two_courses(database, config)
+    nurse, _ = factories.course_staff(database)
+    for which in ("course", "other"):
+        context[f"{which}_screening"] = record_screening(
+            database=database, config=config, actor=nurse, course_id=context[which],
+            answers=_answers(config, "yes"), idempotency_key=factories.key(), now=T0,
+        ).screening_id  # fmt: skip
+    context["a"] = factories.user(database, Role.PHYSICIAN)
+    context["b"] = factories.user(database, Role.PHYSICIAN)
+    return context
+
+
+def _answers(config: Config, first: str = "no", note: str = "") -> dict[str, tuple[str, str]]:
+    answers = factories.all_no(config)
+    code = config.screening.checklist[0].code
+    answers[code] = (first, note or ("Seen in 2019 clinic letter" if first != "no" else ""))
+    return answers
 
 
 # --- the values of each write ----------------------------------------------------------
@@ -413,6 +464,127 @@ WRITES = (
                 "confirmed": list(reversed(c["config"].default_protocol.discharge.checklist))
             },
             "a minute later": {"now": READY + timedelta(minutes=1)},
+        },
+    ),
+    # --- the course's writes (courses, screening, consent) ---
+    KeyedWrite(
+        "course start",
+        start_course,
+        _course_starters,
+        lambda c: {
+            "actor": c["a"],
+            "patient_id": c["patient"],
+            "protocol_id": c["protocol"],
+            "indication": "ptsd",
+            "indication_note": None,
+            "planned_sessions": None,
+            "start_date": "2026-11-20",
+            "physician_id": c["physician"],
+            "now": T0,
+        },
+        lambda c: {
+            "patient_id": {"patient_id": c["other_patient"]},
+            "protocol_id": {"protocol_id": c["other_protocol"]},
+            "indication": {"indication": "treatment_resistant_depression"},
+            "indication_note": {"indication_note": "Also chronic pain"},
+            "planned_sessions": {"planned_sessions": 8},
+            "start_date": {"start_date": "2026-11-21"},
+            "physician_id": {"physician_id": c["other_physician"]},
+            "actor": {"actor": c["b"]},
+        },
+        lambda _c: {
+            "the default planned typed": {"planned_sessions": " 6 "},
+            "a blank note": {"indication_note": "  "},
+            "a minute later": {"now": T0 + timedelta(minutes=1)},
+        },
+    ),
+    KeyedWrite(
+        "screening",
+        record_screening,
+        _two_courses,
+        lambda c: {
+            "actor": c["a"],
+            "course_id": c["course"],
+            "answers": _answers(c["config"]),
+            "now": T0,
+        },
+        lambda c: {
+            "an answer": {"answers": _answers(c["config"], "unknown")},
+            "a note": {"answers": _answers(c["config"], "no", "Asked twice")},
+            "course_id": {"course_id": c["other"]},
+            "actor": {"actor": c["b"]},
+        },
+        lambda c: {
+            "spaces and capitals": {"answers": _answers(c["config"], " NO ", "   ")},
+            "a minute later": {"now": T0 + timedelta(minutes=1)},
+        },
+    ),
+    KeyedWrite(
+        "screening decision",
+        decide_screening,
+        _screenings_to_decide,
+        lambda c: {
+            "actor": c["a"],
+            "screening_id": c["course_screening"],
+            "decision": "cleared",
+            "reason": "Remote history; stable since",
+            "password": PASSWORD,
+            "now": T0,
+        },
+        lambda c: {
+            "decision": {"decision": "declined"},
+            "reason": {"reason": "Psychiatrist agrees"},
+            "screening_id": {"screening_id": c["other_screening"]},
+            "actor": {"actor": c["b"]},
+        },
+        lambda _c: {
+            "spaces": {"reason": "  Remote history; stable since "},
+            "a minute later": {"now": T0 + timedelta(minutes=1)},
+        },
+    ),
+    KeyedWrite(
+        "consent",
+        record_consent,
+        _two_courses,
+        lambda c: {
+            "actor": c["a"],
+            "course_id": c["course"],
+            "consented_on": "2026-11-20",
+            "patient_typed_name": c["name"],
+            "password": PASSWORD,
+            "now": T0,
+        },
+        lambda c: {
+            "consented_on": {"consented_on": "2026-11-19"},
+            "patient_typed_name": {"patient_typed_name": c["name"].upper()},
+            "course_id": {"course_id": c["other"], "patient_typed_name": c["other_name"]},
+            "actor": {"actor": c["b"]},
+        },
+        lambda c: {
+            "spaces": {"patient_typed_name": f"  {c['name'].replace(' ', '   ')} "},
+            "a minute later": {"now": T0 + timedelta(minutes=1)},
+        },
+    ),
+    KeyedWrite(
+        "consent withdrawal",
+        withdraw_consent,
+        lambda database, config: _two_courses(database, config, ready=True),
+        lambda c: {
+            "actor": c["a"],
+            "course_id": c["course"],
+            "withdrawn_on": "2026-11-20",
+            "reason": "Does not want more infusions",
+            "now": T0 + timedelta(days=1),
+        },
+        lambda c: {
+            "withdrawn_on": {"withdrawn_on": "2026-11-21"},
+            "reason": {"reason": "Moving away"},
+            "course_id": {"course_id": c["other"]},
+            "actor": {"actor": c["b"]},
+        },
+        lambda _c: {
+            "spaces": {"reason": " Does not want more infusions  "},
+            "a minute later": {"now": T0 + timedelta(days=1, minutes=1)},
         },
     ),
 )

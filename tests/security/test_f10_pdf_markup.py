@@ -97,6 +97,7 @@ def _session(database: Database, config: Config, nurse: Actor, n: int) -> int:
         database=database, config=config, mrn=f"H-{n}", family_name=hostile(f"family{n}"),
         given_name=hostile(f"given{n}"), birth_date=date(1980, 1, 1), weight_kg=80,
     )  # fmt: skip
+    factories.ready_course(database, config, pid)
     return open_session(
         database=database, config=config, actor=nurse, patient_id=pid,
         chair=config.clinic.chairs[n], protocol_id=config.default_protocol.id, weight_kg=80,

@@ -41,6 +41,7 @@ def _exports(database: Database, config: Config) -> dict[str, list[list[str]]]:
         database=database, config=config, mrn="EVIL-1", family_name="@SUM(1+1)*cmd|' /C calc'!A0",
         given_name="+1-2", birth_date=date(1980, 1, 1), weight_kg=80,
     )  # fmt: skip
+    factories.ready_course(database, config, pid)
     sid = open_session(
         database=database, config=config, actor=nurse, patient_id=pid,
         chair=config.clinic.chairs[0], protocol_id=config.default_protocol.id, weight_kg=80,
