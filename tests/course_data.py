@@ -149,6 +149,23 @@ def withdrawal(database: Database, consent_id: int, nurse: Actor, *, at: datetim
         )
 
 
+def open_now(
+    database: Database, config: Config, nurse: Actor, patient_id: int, *, at: datetime
+) -> int:
+    """Open the patient's next session through the real gate (session_lifecycle)."""
+    return open_session(
+        database=database,
+        config=config,
+        actor=nurse,
+        patient_id=patient_id,
+        chair=config.clinic.chairs[0],
+        protocol_id=config.default_protocol.id,
+        weight_kg=80,
+        idempotency_key=key(),
+        now=at,
+    ).session_id
+
+
 def session(
     database: Database,
     config: Config,
@@ -176,6 +193,36 @@ def session(
             update(InfusionSession)
             .where(InfusionSession.id == sid)
             .values(course_id=course_id, course_sequence=sequence, state="stopped_early")
+        )
+    return sid
+
+
+def session_outside_gate(
+    database: Database,
+    config: Config,
+    nurse: Actor,
+    patient_id: int,
+    course_id: int,
+    *,
+    at: datetime,
+) -> int:
+    """A first session in a course that was NOT ready, as a broken gate would have let it
+    open: opened under a ready course of the same patient, then moved into `course_id`
+    (the quality measure must catch it)."""
+    with database.session_scope() as db:
+        status = db.get(Course, course_id).status  # type: ignore[union-attr]
+        db.execute(update(Course).where(Course.id == course_id).values(status="stopped"))
+    helper = course(database, config, patient_id, physician=None)
+    screening(database, config, helper, nurse, at=at - timedelta(days=1))
+    consent(database, config, helper, nurse, at=at - timedelta(days=1))
+    sid = session(database, config, nurse, patient_id, helper, 1, at=at)
+    with database.session_scope() as db:
+        db.execute(update(Course).where(Course.id == helper).values(status="stopped"))
+        db.execute(update(Course).where(Course.id == course_id).values(status=status))
+        db.execute(
+            update(InfusionSession)
+            .where(InfusionSession.id == sid)
+            .values(course_id=course_id, course_sequence=1)
         )
     return sid
 
@@ -211,7 +258,7 @@ def ready(
     database: Database, config: Config, nurse: Actor, physician: Actor, **course_kw: object
 ) -> tuple[int, int]:
     """A patient with an active course, screened (all "no") and consented: (patient, course)."""
-    pid = factories.patient(database, config)
+    pid = factories.patient(database, config, ready=False)
     cid = course(database, config, pid, physician=physician, **course_kw)  # type: ignore[arg-type]
     screening(database, config, cid, nurse, at=T0 - timedelta(days=5))
     consent(database, config, cid, nurse, at=T0 - timedelta(days=5))

@@ -15,7 +15,10 @@ from monitor import auth, runtime
 from monitor.db.types import utcnow
 from monitor.domain.clinic_time import clinic_today
 from monitor.domain.permissions import Action, Role, is_allowed
+from monitor.domain.vocabulary import CourseStatus
+from monitor.pages import course_actions
 from monitor.services.course_record import new_course_choices, view_course
+from monitor.services.courses import course_readiness
 from monitor.services.errors import NotFound
 from monitor.ui import course_forms, course_start_form, course_view
 from monitor.web import request_args
@@ -25,6 +28,7 @@ NAME = "Treatment course"
 ROLES = ("nurse", "physician", "auditor")
 IN_NAV = False
 NEW = "new"
+OPEN = (CourseStatus.SCREENING, CourseStatus.ACTIVE)
 
 
 def _new(patient_id: str) -> Any:
@@ -56,6 +60,7 @@ def layout(course_id: str = "", patient_id: str = "", done: str = "", **_: Any) 
         view = view_course(database=rt.database, config=rt.config, actor=actor, course_id=cid)
     except NotFound:
         return course_view.missing(course_id)
+    standing = course_readiness(database=rt.database, config=rt.config, course_id=cid)
     forms = course_forms.forms_for(
         view,
         actor.role,
@@ -69,10 +74,11 @@ def layout(course_id: str = "", patient_id: str = "", done: str = "", **_: Any) 
         rt.config.clinic.zone,
         done=str(done),
         forms=forms,
+        missing_now=standing.missing if view.record.header.status in OPEN else (),
         session_path="/audit/session/" if actor.role is Role.AUDITOR else "/session/",
     )
 
 
 def register_callbacks(app: Dash) -> None:
-    """The forms' callbacks live in course_actions (registered here once the courses
-    services are on main)."""
+    """The forms' callbacks live in course_actions."""
+    course_actions.register(app)

@@ -48,10 +48,10 @@ def test_a_course_opened_without_consent_is_listed(
 ) -> None:
     nurse = factories.user(database, Role.NURSE)
     physician = factories.user(database, Role.PHYSICIAN)
-    pid = factories.patient(database, config)
+    pid = factories.patient(database, config, ready=False)
     cid = course_data.course(database, config, pid, physician=physician)
     course_data.screening(database, config, cid, nurse, at=T0)
-    course_data.session(database, config, nurse, pid, cid, 1, at=T0 + timedelta(hours=1))
+    course_data.session_outside_gate(database, config, nurse, pid, cid, at=T0 + timedelta(hours=1))
     shown = show(app, database)
     assert "1 of 1 (must be 0)" in shown
     assert f"/course/{cid}" in shown and "consent" in shown

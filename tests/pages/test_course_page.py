@@ -95,7 +95,7 @@ def test_a_screening_course_asks_for_screening_and_consent(
     app: Dash, database: Database, config: Config
 ) -> None:
     physician = factories.user(database, Role.PHYSICIAN)
-    pid = factories.patient(database, config)
+    pid = factories.patient(database, config, ready=False)
     cid = course_data.course(
         database, config, pid, physician=physician, status=CourseStatus.SCREENING
     )
@@ -111,7 +111,7 @@ def test_awaiting_decision_the_physician_signs_and_the_nurse_waits(
 ) -> None:
     nurse = factories.user(database, Role.NURSE)
     physician = factories.user(database, Role.PHYSICIAN)
-    pid = factories.patient(database, config)
+    pid = factories.patient(database, config, ready=False)
     cid = course_data.course(
         database, config, pid, physician=physician, status=CourseStatus.SCREENING
     )
@@ -125,7 +125,7 @@ def test_awaiting_decision_the_physician_signs_and_the_nurse_waits(
 
 
 def test_the_start_form_names_the_patient(app: Dash, database: Database, config: Config) -> None:
-    pid = factories.patient(database, config)
+    pid = factories.patient(database, config, ready=False)
     factories.user(database, Role.PHYSICIAN)
     shown = page_as(app, database, Role.NURSE, f"/course/new?patient_id={pid}")
     assert "Start a course" in shown and "course-start-submit" in shown

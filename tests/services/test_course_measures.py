@@ -5,7 +5,7 @@ indication; the auditor's alone."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -16,9 +16,11 @@ from monitor.domain.permissions import Role
 from monitor.domain.vocabulary import CourseStatus, Indication, PreDoseConcern, Questionnaire
 from monitor.services import quality
 from monitor.services.actors import Actor
-from monitor.services.errors import PermissionDenied
+from monitor.services.consent import withdraw_consent
+from monitor.services.errors import DomainError, PermissionDenied
+from monitor.services.screening import decide_screening, record_screening
 from tests import course_data, factories
-from tests.factories import T0, key
+from tests.factories import PASSWORD, T0, key
 
 START, END = T0 - timedelta(days=30), T0 + timedelta(days=30)
 
@@ -39,22 +41,26 @@ def test_a_course_opened_before_its_screening_was_cleared_is_counted(
     course_data.session(database, config, nurse, pid, cid, 1, at=T0)
     assert measures(database, config).opened_without == ()
     # a second patient's first session opened while the screening awaited a decision
-    late = factories.patient(database, config)
+    late = factories.patient(database, config, ready=False)
     bad = course_data.course(database, config, late, physician=physician)
     code = config.screening.checklist[0].code
     screened = course_data.screening(
         database, config, bad, nurse, at=T0 - timedelta(days=1), yes=(code,)
     )
     course_data.consent(database, config, bad, nurse, at=T0 - timedelta(days=1))
-    sid = course_data.session(database, config, nurse, late, bad, 1, at=T0 + timedelta(hours=1))
+    sid = course_data.session_outside_gate(
+        database, config, nurse, late, bad, at=T0 + timedelta(hours=1)
+    )
     course_data.decision(
         database, screened, physician, at=T0 + timedelta(hours=2), decision="cleared"
     )
     # and a third with no consent at all
-    third = factories.patient(database, config)
+    third = factories.patient(database, config, ready=False)
     unconsented = course_data.course(database, config, third, physician=physician)
     course_data.screening(database, config, unconsented, nurse, at=T0)
-    course_data.session(database, config, nurse, third, unconsented, 1, at=T0 + timedelta(hours=3))
+    course_data.session_outside_gate(
+        database, config, nurse, third, unconsented, at=T0 + timedelta(hours=3)
+    )
     m = measures(database, config)
     assert m.first_sessions == 3
     assert [(w.course_id, w.session_id, w.missing) for w in m.opened_without] == [
@@ -68,11 +74,11 @@ def test_courses_recorded_before_courses_are_counted_apart(
     database: Database, config: Config
 ) -> None:
     nurse = factories.user(database, Role.NURSE)
-    pid = factories.patient(database, config)
+    pid = factories.patient(database, config, ready=False)
     old = course_data.course(
         database, config, pid, physician=None, status=CourseStatus.COMPLETED, before_courses=True
     )
-    course_data.session(database, config, nurse, pid, old, 1, at=T0)
+    course_data.session_outside_gate(database, config, nurse, pid, old, at=T0)
     m = measures(database, config)
     assert (m.first_sessions, m.opened_without, m.recorded_before_courses) == (0, (), 1)
 
@@ -171,3 +177,94 @@ def test_only_the_auditor(database: Database, config: Config) -> None:
                 start=START,
                 end=END,
             )
+
+
+def test_every_way_round_the_gate_is_refused_and_the_measure_stays_zero(
+    database: Database, config: Config
+) -> None:
+    """A test that tries: through the real services, open a first session without a course,
+    before screening, while it awaits a decision, after a decline, without consent, after a
+    withdrawal, on an expired screening. Each is refused, and the measure counts none."""
+    nurse = factories.user(database, Role.NURSE)
+    physician = factories.user(database, Role.PHYSICIAN)
+    day = timedelta(days=1)
+
+    def try_to_open(patient_id: int, at: datetime = T0) -> None:
+        with pytest.raises(DomainError):
+            course_data.open_now(database, config, nurse, patient_id, at=at)
+
+    def screened(pid: int, cid: int, answers: dict[str, tuple[str, str]], at: datetime) -> int:
+        return record_screening(
+            database=database,
+            config=config,
+            actor=nurse,
+            course_id=cid,
+            answers=answers,
+            idempotency_key=key(),
+            now=at,
+        ).screening_id
+
+    def decided(screening_id: int, decision: str, at: datetime) -> None:
+        decide_screening(
+            database=database,
+            config=config,
+            actor=physician,
+            screening_id=screening_id,
+            decision=decision,
+            reason="Reviewed with the patient",
+            password=PASSWORD,
+            idempotency_key=key(),
+            now=at,
+        )
+
+    first = config.screening.checklist[0].code
+    a_yes = factories.all_no(config) | {first: ("yes", "In 2015, none since")}
+    earlier = T0 - 2 * day
+
+    no_course = factories.patient(database, config, ready=False)
+    try_to_open(no_course)
+
+    unscreened = factories.patient(database, config, ready=False)
+    factories.course(database, config, unscreened, now=earlier)
+    try_to_open(unscreened)
+
+    awaiting = factories.patient(database, config, ready=False)
+    cid = factories.course(database, config, awaiting, now=earlier)
+    screened(awaiting, cid, a_yes, earlier)
+    factories.consent(database, config, cid, awaiting, now=earlier)
+    try_to_open(awaiting)
+
+    declined = factories.patient(database, config, ready=False)
+    cid = factories.course(database, config, declined, now=earlier)
+    decided(screened(declined, cid, a_yes, earlier), "declined", earlier)
+    try_to_open(declined)
+
+    unconsented = factories.patient(database, config, ready=False)
+    cid = factories.course(database, config, unconsented, now=earlier)
+    decided(screened(unconsented, cid, a_yes, earlier), "cleared", earlier)
+    try_to_open(unconsented)
+
+    withdrawn = factories.patient(database, config, ready=False)
+    cid = factories.ready_course(database, config, withdrawn, now=earlier)
+    withdraw_consent(
+        database=database,
+        actor=nurse,
+        course_id=cid,
+        withdrawn_on=earlier.astimezone(config.clinic.zone).date(),
+        reason="Changed their mind",
+        idempotency_key=key(),
+        now=earlier,
+    )
+    try_to_open(withdrawn)
+
+    expired = factories.patient(database, config, ready=False)
+    long_ago = T0 - (config.screening.valid_days + 1) * day
+    factories.ready_course(database, config, expired, now=long_ago)
+    try_to_open(expired)
+
+    ready = factories.patient(database, config, ready=False)
+    factories.ready_course(database, config, ready, now=earlier)
+    course_data.open_now(database, config, nurse, ready, at=T0)  # the one that may open
+
+    m = measures(database, config)
+    assert (m.first_sessions, m.opened_without) == (1, ())

@@ -75,7 +75,7 @@ def test_screening_decision_and_consent_with_their_signatures(
 ) -> None:
     nurse = factories.user(database, Role.NURSE)
     physician = factories.user(database, Role.PHYSICIAN)
-    pid = factories.patient(database, config)
+    pid = factories.patient(database, config, ready=False)
     cid = course_data.course(database, config, pid, physician=physician)
     code = config.screening.checklist[0].code
     screened = course_data.screening(database, config, cid, nurse, at=T0, yes=(code,))
@@ -131,7 +131,7 @@ def test_who_may_see_a_course(database: Database, config: Config) -> None:
 def test_the_start_form_offers_active_physicians(database: Database, config: Config) -> None:
     nurse = factories.user(database, Role.NURSE)
     physician = factories.user(database, Role.PHYSICIAN)
-    pid = factories.patient(database, config)
+    pid = factories.patient(database, config, ready=False)
     choices = new_course_choices(
         database=database, config=config, actor=nurse, patient_id=pid, now=T0
     )
