@@ -49,6 +49,9 @@ CALLBACKS = {
     # issue 12 (staff): the administrator's staff screen; everyone's own password
     "staff-": {"admin"},
     "acct-": SIGNED_IN,
+    # questionnaires (issue 12): the nurse's PHQ-9/PCL-5 entry and the patient-mode tablet
+    "qf-": CLINICAL,
+    "pm-": CLINICAL,
 }
 # Routes: who gets through (anonymous is sent to the sign-in page otherwise).
 ROUTES: dict[str, tuple[str, str, set[str]]] = {

@@ -10,6 +10,8 @@ from monitor.pages import (
     course,
     home,
     login,
+    patient_mode,
+    questionnaire,
     session,
     staff,
 )
@@ -25,6 +27,8 @@ PAGES = (
     audit_session,
     staff,
     account,
+    questionnaire,
+    patient_mode,
     course,
 )
 __all__ = ["PAGES"]

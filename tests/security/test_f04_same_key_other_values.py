@@ -34,12 +34,15 @@ from monitor.services.consent import record_consent, withdraw_consent
 from monitor.services.courses import start_course
 from monitor.services.early_end import END_EARLY_KEY, end_session_early
 from monitor.services.errors import Conflict, InvalidEntry
+from monitor.services.patient_mode import start_patient_mode, submit_patient_questionnaire
 from monitor.services.pump import record_infusion_event
+from monitor.services.questionnaires import record_questionnaire
 from monitor.services.ratings import record_rating
 from monitor.services.readings import record_entered_reading, record_reading
 from monitor.services.recovery_assessment import record_assessment
 from monitor.services.screening import decide_screening, record_screening
 from monitor.services.session_lifecycle import open_session
+from monitor.services.sign_in_sessions import Open, open_sign_in, resume
 from tests import factories
 from tests.factories import PASSWORD, T0
 from tests.services.test_recovery import CADSS_LOW, READY, recovered
@@ -236,6 +239,94 @@ def _cadss_changed() -> dict[str, Values]:
         for item, score in CADSS_LOW.items()
     }
 
+
+# questionnaires (issue 12): the nurse's entry and the patient's answers in patient mode
+PHQ9_ANSWERS = {n: (1 if n in (2, 9) else 0) for n in range(1, 10)}
+PCL5_ANSWERS = dict.fromkeys(range(1, 21), 1)
+
+
+def _phq9_changed() -> dict[str, Values]:
+    return {
+        f"items.item{n}": {"items": {**PHQ9_ANSWERS, n: (v + 1) % 4}}
+        for n, v in PHQ9_ANSWERS.items()
+    }
+
+
+def _phq9_same() -> dict[str, Values]:
+    return {
+        "a minute later": {"now": T0 + timedelta(minutes=6)},
+        "answers as text": {"items": {str(n): str(v) for n, v in PHQ9_ANSWERS.items()}},
+        "item keys": {"items": {f"item_{n}": v for n, v in PHQ9_ANSWERS.items()}},
+    }
+
+
+def _in_patient_mode(database: Database, config: Config, actor: Any, session_id: int) -> int:
+    token = open_sign_in(
+        database=database, config=config, actor=actor, remote_addr=None, user_agent=None, now=T0
+    )
+    state = resume(database=database, config=config, token=token, now=T0)
+    assert isinstance(state, Open)
+    start_patient_mode(
+        database=database,
+        actor=actor,
+        sign_in_id=state.session_id,
+        session_id=session_id,
+        questionnaires=("phq9", "pcl5"),
+        now=T0,
+    )
+    return state.session_id
+
+
+def _tablets_in_patient_mode(database: Database, config: Config) -> Context:
+    context = _nurses_and_planned(database, config)
+    context["sign_in"] = _in_patient_mode(database, config, context["a"], context["sid"])
+    context["other_sign_in"] = _in_patient_mode(database, config, context["a"], context["other"])
+    return context
+
+
+QUESTIONNAIRE_WRITES = (
+    KeyedWrite(
+        "questionnaire",
+        record_questionnaire,
+        _nurses_and_planned,
+        lambda c: {
+            "actor": c["a"],
+            "session_id": c["sid"],
+            "questionnaire": "phq9",
+            "items": PHQ9_ANSWERS,
+            "respondent": "nurse",
+            "now": T0 + timedelta(minutes=5),
+        },
+        lambda c: {
+            **_phq9_changed(),
+            "questionnaire": {"questionnaire": "pcl5", "items": PCL5_ANSWERS},
+            "respondent": {"respondent": "patient"},
+            "taken_at": {"taken_at": T0 + timedelta(minutes=4)},
+            "session_id": {"session_id": c["other"]},
+            "actor": {"actor": c["b"]},
+        },
+        lambda _c: _phq9_same(),
+    ),
+    KeyedWrite(
+        "patient-mode questionnaire",
+        submit_patient_questionnaire,
+        _tablets_in_patient_mode,
+        lambda c: {
+            "actor": c["a"],
+            "sign_in_id": c["sign_in"],
+            "questionnaire": "phq9",
+            "items": PHQ9_ANSWERS,
+            "now": T0 + timedelta(minutes=5),
+        },
+        lambda c: {
+            **_phq9_changed(),
+            "questionnaire": {"questionnaire": "pcl5", "items": PCL5_ANSWERS},
+            "sign_in_id": {"sign_in_id": c["other_sign_in"]},
+            "actor": {"actor": c["b"]},
+        },
+        lambda _c: _phq9_same(),
+    ),
+)
 
 WRITES = (
     KeyedWrite(
@@ -587,6 +678,7 @@ WRITES = (
             "a minute later": {"now": T0 + timedelta(days=1, minutes=1)},
         },
     ),
+    *QUESTIONNAIRE_WRITES,
 )
 
 
