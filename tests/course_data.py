@@ -16,7 +16,6 @@ from monitor.db.course_models import (
     Consent,
     ConsentWithdrawal,
     Course,
-    QuestionnaireResponse,
     Screening,
     ScreeningDecisionRecord,
 )
@@ -24,6 +23,7 @@ from monitor.db.engine import Database
 from monitor.db.models import InfusionSession
 from monitor.domain.vocabulary import CourseStatus, Indication
 from monitor.services.actors import Actor
+from monitor.services.questionnaires import QuestionnaireSaved, record_questionnaire
 from monitor.services.session_lifecycle import open_session
 from tests import factories
 from tests.factories import T0, key
@@ -176,24 +176,19 @@ def session(
     *,
     at: datetime,
 ) -> int:
-    """A session of the course, opened at `at` (and ended, so the next can open)."""
-    sid = open_session(
-        database=database,
-        config=config,
-        actor=nurse,
-        patient_id=patient_id,
-        chair=config.clinic.chairs[0],
-        protocol_id=config.default_protocol.id,
-        weight_kg=80,
-        idempotency_key=key(),
-        now=at,
-    ).session_id
+    """A session of the course, opened at `at` through the real gate and left planned (so
+    questionnaires can be taken before dosing); the session before it is ended first, so
+    the chair is free. `sequence` is what the gate must have numbered it."""
     with database.session_scope() as db:
         db.execute(
             update(InfusionSession)
-            .where(InfusionSession.id == sid)
-            .values(course_id=course_id, course_sequence=sequence, state="stopped_early")
+            .where(InfusionSession.state == "planned")
+            .values(state="stopped_early")
         )
+    sid = open_now(database, config, nurse, patient_id, at=at)
+    with database.session_scope() as db:
+        row = db.get(InfusionSession, sid)
+        assert row is not None and (row.course_id, row.course_sequence) == (course_id, sequence)
     return sid
 
 
@@ -227,6 +222,18 @@ def session_outside_gate(
     return sid
 
 
+def items_for(questionnaire: str, total: int, item9: int = 0) -> dict[int | str, int | str]:
+    """Item answers that add up to `total` (PHQ-9 item 9 only as asked: it raises a flag)."""
+    count, top = (9, 3) if questionnaire == "phq9" else (20, 4)
+    answers: dict[int | str, int | str] = {}
+    left = total - item9
+    for n in range(1, count + 1):
+        answers[n] = item9 if questionnaire == "phq9" and n == 9 else min(top, left)
+        left -= 0 if questionnaire == "phq9" and n == 9 else int(answers[n])
+    assert left == 0, f"{total} does not fit {questionnaire}"
+    return answers
+
+
 def score(
     database: Database,
     nurse: Actor,
@@ -235,23 +242,21 @@ def score(
     total: int,
     *,
     at: datetime,
-) -> int:
-    with database.session_scope() as db:
-        row = QuestionnaireResponse(
-            session_id=session_id,
-            entered_by=nurse.id,
-            entered_at=at,
-            idempotency_key=key(),
-            questionnaire=questionnaire,
-            version="test",
-            items={"1": total},
-            total=total,
-            respondent="nurse",
-            taken_at=at,
-        )
-        db.add(row)
-        db.flush()
-        return row.id
+    item9: int = 0,
+) -> QuestionnaireSaved:
+    """A questionnaire taken before dosing, through the real service (scored there)."""
+    return record_questionnaire(
+        database=database,
+        config=factories.CONFIG,
+        actor=nurse,
+        session_id=session_id,
+        questionnaire=questionnaire,
+        items=items_for(questionnaire, total, item9),
+        respondent="nurse",
+        idempotency_key=key(),
+        taken_at=at,
+        now=at,
+    )
 
 
 def ready(
