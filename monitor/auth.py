@@ -320,7 +320,8 @@ def _confine_sign_in() -> Any:
         return _confined(
             PATIENT_MODE_PAGE,
             "pm-",
-            (*CONFINED_OPEN, "/auth/logout"),
+            # "Stay signed in" is a tap on this tablet: a slow patient keeps the answers.
+            (*CONFINED_OPEN, "/auth/logout", STAY_PATH),
             "Patient mode: only the questionnaire is open on this tablet",
         )
     if state.must_change_password:

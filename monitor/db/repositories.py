@@ -11,6 +11,7 @@ from monitor.db.course_models import (
     Consent,
     ConsentWithdrawal,
     Course,
+    QuestionnaireResponse,
     Screening,
     ScreeningDecisionRecord,
 )
@@ -51,6 +52,7 @@ Keyed = TypeVar(
     ScreeningDecisionRecord,
     Consent,
     ConsentWithdrawal,
+    QuestionnaireResponse,
 )
 
 

@@ -29,8 +29,8 @@ from monitor.domain.vocabulary import Questionnaire, Respondent
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
 from monitor.services.errors import Conflict, NotFound
+from monitor.services.idempotency import run_once
 from monitor.services.questionnaires import (
-    once,
     replay_response,
     store_response,
 )
@@ -222,7 +222,7 @@ def submit_patient_questionnaire(
             duplicate=True,
         )
 
-    return once(database, idempotency_key, write=write, replay=replay)
+    return run_once(database, QuestionnaireResponse, idempotency_key, write=write, replay=replay)
 
 
 def _end(db: Session, row: SignInSession, actor: Actor, at: datetime) -> None:

@@ -4,13 +4,12 @@ transaction, each audited, once per submission key."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from monitor.config import Config
@@ -31,7 +30,7 @@ from monitor.domain.session_state import SessionState
 from monitor.domain.vocabulary import Priority, Questionnaire, Respondent, SafetyFlagKind
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_recorded
-from monitor.services.idempotency import check_key, same_person, same_session, same_values
+from monitor.services.idempotency import run_once, same_person, same_session, same_values
 from monitor.services.session_lifecycle import load_locked
 from monitor.services.summaries import refresh_summary
 
@@ -69,31 +68,6 @@ def respondent_of(value: Respondent | str) -> Respondent:
         return Respondent(value)
     except ValueError:
         raise refuse("respondent", "Say who answered: the nurse or the patient") from None
-
-
-def once(
-    database: Database,
-    key: str,
-    *,
-    write: Callable[[Session], Result],
-    replay: Callable[[Session, QuestionnaireResponse], Result],
-) -> Result:
-    """`idempotency.run_once` for questionnaire responses: write in one transaction unless
-    this key stored one already; a concurrent twin that won the race is replayed."""
-    check_key(key)
-    for attempt in range(2):
-        try:
-            with database.session_scope() as db:
-                prior = db.scalars(
-                    select(QuestionnaireResponse).where(
-                        QuestionnaireResponse.idempotency_key == key
-                    )
-                ).one_or_none()
-                return replay(db, prior) if prior is not None else write(db)
-        except IntegrityError:
-            if attempt:
-                raise
-    raise AssertionError("unreachable")
 
 
 def store_response(
@@ -238,8 +212,9 @@ def record_questionnaire(
     if taken.tzinfo is None:
         raise refuse("taken_at", "The time it was taken has no time zone")
     check_not_in_future(taken, at, skew=config.readings.clock_skew)
-    return once(
+    return run_once(
         database,
+        QuestionnaireResponse,
         idempotency_key,
         write=lambda db: store_response(
             db,
