@@ -5,7 +5,9 @@
    few seconds after an outcome appears it is kept in view, because the refresh that follows
    an action can change the height of what stands above it (the header, the countdown). */
 (function () {
-  var SLOTS = ["bed-result", "bed-event-message", "bed-cadss-message", "rec-message"];
+  var SLOTS = [
+    "bed-result", "bed-event-message", "bed-cadss-message", "rec-message", "predose-message"
+  ];
 
   function slotOf(node) {
     for (var el = node; el && el !== document.body; el = el.parentElement) {

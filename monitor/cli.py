@@ -1,4 +1,5 @@
-"""The `monitor` command: serve, db upgrade/check, create-user, seed-demo, check-config."""
+"""The `monitor` command: serve, db upgrade/check, create-user, seed-demo, check-config,
+patient register."""
 
 from __future__ import annotations
 
@@ -118,6 +119,41 @@ def cmd_session_pdf(args: argparse.Namespace) -> int:
     if args.png:
         Path(args.png).write_bytes(first_page_png(pdf))
         print(f"wrote {args.png} (first page)")
+    return 0
+
+
+def cmd_patient_register(args: argparse.Namespace) -> int:
+    import uuid
+
+    from monitor.db import repositories
+    from monitor.services.patients import register_patient
+    from monitor.services.people import actor_of
+
+    settings = load_settings()
+    database = Database.from_url(settings.database_url)
+    with database.session_scope() as db:
+        user = repositories.user_by_username(db, args.user)
+        actor = actor_of(user) if user and user.active else None
+    if actor is None:
+        print(f"monitor: no active user {args.user!r}", file=sys.stderr)
+        return 1
+    saved = register_patient(
+        database=database,
+        config=settings.config,
+        actor=actor,
+        mrn=args.mrn,
+        family_name=args.family_name,
+        given_name=args.given_name,
+        birth_date=args.birth_date,
+        sex=args.sex,
+        weight_kg=args.weight_kg,
+        allergies=args.allergies,
+        escort_name=args.escort_name,
+        escort_phone=args.escort_phone,
+        idempotency_key=args.key or uuid.uuid4().hex,
+    )
+    said = "already registered" if saved.duplicate else "registered"
+    print(f"{said}: patient {saved.patient_id}, MRN {args.mrn.strip()}")
     return 0
 
 
@@ -254,6 +290,22 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="PDF path (default session-ID-record.pdf)")
     p.add_argument("--png", help="also write the first page as a PNG here")
     p.set_defaults(func=cmd_session_pdf)
+    patient = sub.add_parser("patient", help="patients").add_subparsers(
+        dest="patient", required=True
+    )
+    p = patient.add_parser("register", help="register a patient (audited under --user)")
+    p.add_argument("--user", required=True, help="who registers (recorded in the audit trail)")
+    p.add_argument("--mrn", required=True)
+    p.add_argument("--family-name", required=True)
+    p.add_argument("--given-name", required=True)
+    p.add_argument("--birth-date", required=True, help="YYYY-MM-DD")
+    p.add_argument("--sex", required=True, help="female, male, other or unknown")
+    p.add_argument("--weight-kg", required=True, help="body weight in kg")
+    p.add_argument("--allergies")
+    p.add_argument("--escort-name")
+    p.add_argument("--escort-phone")
+    p.add_argument("--key", help="submission key: the same key again registers once")
+    p.set_defaults(func=cmd_patient_register)
     audit = sub.add_parser("audit", help="the audit trail").add_subparsers(
         dest="audit", required=True
     )

@@ -39,6 +39,14 @@ CALLBACKS = {
     "board-": {"physician"},
     "audit-": {"auditor"},
     "measures-": {"auditor"},
+    # issue 12 (predose): the pre-dose card refreshes under "bed-"; the clearance is the
+    # physician's alone
+    "predose-": {"physician"},
+    # issue 12 (patients): a search is a read (VIEW_PATIENT); registering and correcting
+    # demographics are the admin's, nurses' and physicians' (MANAGE_PATIENTS)
+    "patients-results": CLINICAL | {"admin", "auditor"},
+    "patients-new-": CLINICAL | {"admin"},
+    "patient-edit-": CLINICAL | {"admin"},
     # issue 12 (coursepage): the course page's forms; the auditor reads the course, no form
     "course-start-": CLINICAL,
     "course-screen-": CLINICAL,

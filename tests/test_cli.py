@@ -268,3 +268,28 @@ def test_summaries_kept_on_each_write_equal_a_rebuild(clinic: Clinic, tmp_path: 
     assert summaries(clinic.url) == {}
     assert run_cli(clinic.url, tmp_path, "summaries", "rebuild")[0] == 0
     assert summaries(clinic.url) == kept
+
+
+def test_patient_register_from_the_command_line(fresh: str, tmp_path: Path) -> None:
+    """issue 12 (patients): `monitor patient register`, audited under the named user, once
+    per key; a refusal names the field's problem and exits 1."""
+    code, said = create_user(fresh, tmp_path, "desk", "--role", "admin", "--full-name", "Desk")
+    assert code == 0, said
+    argv = (
+        "patient", "register", "--user", "desk", "--mrn", "CLI-1", "--family-name", "Lee",
+        "--given-name", "Kim", "--birth-date", "1970-01-31", "--sex", "female",
+        "--weight-kg", "58", "--key", "cli-key-0001",
+    )  # fmt: skip
+    code, said = run_cli(fresh, tmp_path, *argv)
+    assert code == 0 and "registered: patient" in said, said
+    code, said = run_cli(fresh, tmp_path, *argv)
+    assert code == 0 and "already registered" in said, said
+    code, said = run_cli(fresh, tmp_path, *argv[:-2], "--birth-date", "2025-02-30")
+    assert code == 1 and "not a calendar day" in said, said
+    code, said = run_cli(fresh, tmp_path, *(a if a != "desk" else "nobody" for a in argv))
+    assert code == 1 and "no active user" in said, said
+    database = Database.from_url(fresh)
+    with database.session_scope() as db:
+        actions = db.scalars(select(AuditEvent.action).where(AuditEvent.entity_type == "patient"))
+        assert list(actions) == ["patient.registered"]
+    database.dispose()

@@ -11,6 +11,7 @@ from monitor.db.course_models import (
     Consent,
     ConsentWithdrawal,
     Course,
+    PreDoseClearance,
     QuestionnaireResponse,
     Screening,
     ScreeningDecisionRecord,
@@ -53,6 +54,7 @@ Keyed = TypeVar(
     Consent,
     ConsentWithdrawal,
     QuestionnaireResponse,
+    PreDoseClearance,
 )
 
 

@@ -11,7 +11,12 @@ from typing import Literal
 
 RECORD_VIEWED = "record.viewed"  # the record's screen was opened
 RECORD_EXPORTED = "record.exported"  # a copy left the system (the PDF, a CSV)
-ACCESS_ACTIONS = frozenset({RECORD_VIEWED, RECORD_EXPORTED})
+PATIENT_VIEWED = "patient.viewed"  # a patient's demographics page was opened
+PATIENT_SEARCHED = "patient.searched"  # a search listed patients (the kind, never the text)
+COURSE_VIEWED = "course.viewed"  # a treatment course's page was opened
+ACCESS_ACTIONS = frozenset(
+    {RECORD_VIEWED, RECORD_EXPORTED, PATIENT_VIEWED, PATIENT_SEARCHED, COURSE_VIEWED}
+)
 
 What = Literal["screen", "bedside", "pdf"]
 EXPORTS: frozenset[What] = frozenset({"pdf"})  # a copy that leaves the system

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from monitor.config import Rems
+from monitor.domain.pre_dose import limit_of
 from monitor.domain.vocabulary import Phase
 
 
@@ -84,10 +85,8 @@ def summarize(
         minutes_until_ready=_minutes(dosing_started_at, ready_at),
         vitals_acceptable_before_dosing=None
         if before_dosing is None
-        else (
-            before_dosing.systolic <= rules.acceptable_baseline_systolic_max
-            and before_dosing.diastolic <= rules.acceptable_baseline_diastolic_max
-        ),
+        # the pre-dose check's own rule: one limit for the form and the START refusal
+        else not limit_of(rules).exceeded_by(before_dosing.systolic, before_dosing.diastolic),
         vitals_acceptable_before_completion=vitals_met_at_completion,
         sedation=any(
             o.moaas is not None and o.moaas <= rules.sedation_moaas_at_or_below for o in dosed

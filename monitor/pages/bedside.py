@@ -7,15 +7,13 @@ to agree between the wiring, the function and the renderer."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
 from monitor import auth, runtime
-from monitor.domain.errors import in_words
 from monitor.domain.permissions import Action
 from monitor.domain.vocabulary import SessionState
-from monitor.pages import bedside_endings, bedside_recovery
+from monitor.pages import bedside_endings, bedside_open, bedside_pre_dose, bedside_recovery
 from monitor.pages.bedside_wiring import (
     bedside_view,
     for_session,
@@ -31,7 +29,6 @@ from monitor.services.pump import record_infusion_event
 from monitor.services.ratings import record_rating
 from monitor.services.readings import record_entered_reading
 from monitor.services.recovery import recovery_status
-from monitor.services.session_lifecycle import open_session
 from monitor.ui.bedside import chairs, open_form, panel, readings, refresh
 from monitor.ui.bedside.controls import PUMP_BUTTONS, in_sign_off
 from monitor.ui.feedback import problem
@@ -53,12 +50,15 @@ def layout(chair: str | None = None, **_: Any) -> Any:
     if chair in seated:
         row = seated[chair]
         views.open_bedside(database=rt.database, actor=actor, session_id=row.session_id)
+        card, place = bedside_pre_dose.card_for(row.session_id, actor)
         return panel.session_panel(
             chair,
             row.session_id,
             rt.config.protocol(row.protocol_id),
             refresh_ms=rt.config.app.bedside_refresh_seconds * 1000,
             keys=(new_key(), new_key(), new_key(), new_key()),
+            pre_dose=card,
+            course_place=place,
         )
     patients = views.patients_to_seat(database=rt.database, actor=actor)
     return open_form.open_form(chair, patients, rt.config, key=new_key())
@@ -186,49 +186,6 @@ def _save_cadss(
     }
 
 
-def _dose(weight: Any, protocol_id: Any) -> Any:
-    rt = runtime.current()
-    auth.require(Action.OPEN_SESSION)
-    try:
-        plan = views.dose_preview(
-            config=rt.config, protocol_id=str(protocol_id or ""), weight_kg=weight
-        )
-    except DomainError as error:
-        return open_form.dose_problem(in_words(error), weight)
-    return open_form.dose_plan(plan, rt.config, str(protocol_id or ""))
-
-
-def _weight(patient_id: Any, weights: Any) -> Any:
-    auth.require(Action.OPEN_SESSION)
-    return open_form.weight_of_patient(patient_id, weights if isinstance(weights, dict) else {})
-
-
-def _open(
-    clicks: Any, chair: Any, patient_id: Any, protocol_id: Any, weight: Any, key: Any
-) -> dict[str, Any]:
-    rt = runtime.current()
-    actor = auth.require(Action.OPEN_SESSION)
-    if patient_id is None:
-        return {"message": problem("Choose a patient"), "redirect": no_update}
-    try:
-        opened = open_session(
-            database=rt.database,
-            config=rt.config,
-            actor=actor,
-            patient_id=request_args.int_arg(patient_id),
-            chair=str(chair or ""),
-            protocol_id=str(protocol_id or ""),
-            weight_kg=weight,
-            idempotency_key=str(key or ""),
-        )
-    except DomainError as error:
-        return {"message": problem(error), "redirect": no_update}
-    return {
-        "message": no_update,
-        "redirect": f"{PATH}?chair={quote(str(chair))}&session={opened.session_id}",
-    }
-
-
 def register_callbacks(app: Dash) -> None:
     bedside_recovery.register_callbacks(app)
     app.callback(output=refresh.refresh_outputs(), inputs=refreshed_by(), state=this_session())(
@@ -285,7 +242,8 @@ def register_callbacks(app: Dash) -> None:
         },
     )
     bedside_endings.register_callbacks(app)
-    register_open_session(app)
+    bedside_pre_dose.register_callbacks(app)
+    bedside_open.register_open_session(app)
     app.clientside_callback(  # type: ignore[no-untyped-call]
         "function(due) { return window.monitorClock.sync(due); }",
         Output(Bedside.DUE_CLOCK, "data"),
@@ -297,35 +255,4 @@ def register_callbacks(app: Dash) -> None:
         Output(Bedside.COUNTDOWN, "className"),
         Input(Bedside.TICK, "n_intervals"),
         Input(Bedside.DUE_CLOCK, "data"),
-    )
-
-
-def register_open_session(app: Dash) -> None:
-    """Opening a session at a free chair: the weight prefilled, the dose shown, then open."""
-    app.callback(
-        Output(Bedside.OPEN_DOSE, "children"),
-        Input(Bedside.OPEN_WEIGHT, "value"),
-        Input(Bedside.OPEN_PROTOCOL, "value"),
-    )(_dose)
-    app.callback(
-        Output(Bedside.OPEN_WEIGHT, "value"),
-        Input(Bedside.OPEN_PATIENT, "value"),
-        State(Bedside.OPEN_WEIGHTS, "data"),
-        prevent_initial_call=True,
-    )(_weight)
-    on_tap(
-        app,
-        Bedside.OPEN_SUBMIT,
-        _open,
-        output={
-            "message": Output(Bedside.OPEN_MESSAGE, "children"),
-            "redirect": Output(Bedside.OPEN_REDIRECT, "href"),
-        },
-        state={
-            "chair": State(Bedside.CHAIR, "data"),
-            "patient_id": State(Bedside.OPEN_PATIENT, "value"),
-            "protocol_id": State(Bedside.OPEN_PROTOCOL, "value"),
-            "weight": State(Bedside.OPEN_WEIGHT, "value"),
-            "key": State(Bedside.OPEN_KEY, "data"),
-        },
     )

@@ -24,6 +24,7 @@ from monitor.db.queries.course import (
 )
 from monitor.db.types import utcnow
 from monitor.domain.permissions import Action
+from monitor.domain.record_access import COURSE_VIEWED, PATIENT_VIEWED
 from monitor.domain.treatment_response import ScaleProgress, follow_up_due, progress
 from monitor.domain.vocabulary import Questionnaire
 from monitor.services.actors import Actor, ensure_allowed
@@ -43,8 +44,6 @@ __all__ = [
     "new_course_choices",
     "view_course",
 ]
-COURSE_VIEWED = "course.viewed"
-PATIENT_VIEWED = "patient.viewed"
 
 
 @dataclass(frozen=True)

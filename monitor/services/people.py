@@ -1,4 +1,6 @@
-"""Create users and patients, and check a password: the admin's and the front desk's use cases."""
+"""Create users and patients, and check a password: the admin's and the front desk's use cases.
+The front desk's registration with every demographic is services/patients.py; `create_patient`
+is the short form the demo and the tests use, under the same rules."""
 
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ from monitor.db import repositories as repo
 from monitor.db.engine import Database
 from monitor.db.models import Patient, User
 from monitor.db.types import utcnow
+from monitor.domain.demographics import MAX_NAME_PART as MAX_NAME_PART  # tests name it here
+from monitor.domain.demographics import check_mrn, check_name
 from monitor.domain.errors import refuse
 from monitor.domain.passwords import password_problem
 from monitor.domain.permissions import Action, Role
@@ -25,7 +29,6 @@ from monitor.services.password_attempts import Attempt, AttemptRefused, Purpose,
 
 HASHER = PasswordHasher()
 MAX_FULL_NAME = 200  # users.full_name
-MAX_NAME_PART = 100  # patients.family_name, patients.given_name
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 # Verifying against this keeps an unknown username as slow as a wrong password.
 _DUMMY_HASH = HASHER.hash("not-a-real-password")
@@ -121,21 +124,18 @@ def create_patient(
     if actor is not None:
         ensure_allowed(actor, Action.MANAGE_PATIENTS)
     at = now or utcnow()
+    # The same rules as the front desk's registration (domain/demographics.py).
     weight = parse_weight(weight_kg, config.plausibility)
-    mrn = mrn.strip()
-    if not re.fullmatch(r"[A-Za-z0-9-]{1,32}", mrn):
-        raise refuse("mrn", "MRN: 1–32 letters, digits or dashes")
-    if not family_name.strip() or not given_name.strip():
-        raise refuse("name", "Family and given names are required")
-    if max(len(family_name.strip()), len(given_name.strip())) > MAX_NAME_PART:
-        raise refuse("name", f"Keep each name to {MAX_NAME_PART} characters")
+    mrn = check_mrn(mrn)
+    family_name = check_name(family_name, "family_name")
+    given_name = check_name(given_name, "given_name")
     with database.session_scope() as db:
         if db.query(Patient.id).filter(Patient.mrn == mrn).first():
             raise Conflict(f"MRN {mrn} is already registered")
         patient = Patient(
             mrn=mrn,
-            family_name=family_name.strip(),
-            given_name=given_name.strip(),
+            family_name=family_name,
+            given_name=given_name,
             birth_date=birth_date,
             weight_kg=weight,
             created_at=at,

@@ -41,6 +41,7 @@ from monitor.services.idempotency import (
     same_session,
     same_values,
 )
+from monitor.services.pre_dose import missing_before_start
 from monitor.services.session_lifecycle import load_locked, move
 from monitor.services.summaries import refresh_summary
 
@@ -82,6 +83,8 @@ def record_infusion_event(
 
     def write(db: Session) -> EventRecorded:
         row = load_locked(db, session_id)
+        if event is SessionEvent.START_INFUSION:
+            refuse_start_unless_cleared(db, config, row)
         given = given_at_stop(db, row, at) if event is SessionEvent.STOP_INFUSION else None
         if given is not None and text is None and not _planned_dose_ran(row, given):
             raise InvalidEntry(
@@ -177,6 +180,20 @@ def add_pump_event(
             ),
         },
     )
+
+
+def refuse_start_unless_cleared(db: Session, config: Config, row: InfusionSession) -> None:
+    """START waits for the pre-dose check: the refusal names each thing still missing (a
+    baseline BP above the limit, a positive self-harm answer, without a physician's
+    clearance). Only before dosing: a baseline still missing is the state machine's word."""
+    if SessionState(row.state) is not SessionState.BASELINE:
+        return
+    missing = missing_before_start(db, config, row.id)
+    if missing:
+        first, *rest = missing
+        raise InvalidEntry(
+            [FieldProblem("pre_dose", m) for m in (f"The infusion cannot start: {first}", *rest)]
+        )
 
 
 def given_at_stop(db: Session, row: InfusionSession, at: datetime) -> DeliveredDose:

@@ -92,6 +92,29 @@ class Bedside:
     DOSE_CUE = "bed-dose-cue"
 
 
+class PreDose:
+    """The bedside's pre-dose card (issue 12): what the nurse sees is refreshed with the
+    panel (`bed-` ids); the physician's clearance has a prefix of its own."""
+
+    CARD = "bed-predose-card"
+    STATUS = "bed-predose-status"
+    COURSE_PLACE = "bed-course-place"
+    FORM = "bed-predose-form"  # shown to a physician while something may be cleared
+    CONCERN = "predose-concern"
+    REASON = "predose-reason"
+    REASON_PROBLEM = "predose-reason-problem"
+    KEY = "predose-key"
+    CLEAR = "predose-clear"
+    MESSAGE = "predose-message"
+    PATIENT_MODE = "bed-patient-mode"  # hands the tablet to the patient (questionnaires)
+    PATIENT_MODE_FORMS = "bed-patient-mode-forms"
+    PATIENT_MODE_MESSAGE = "bed-patient-mode-message"
+    PATIENT_MODE_GO = "bed-patient-mode-go"
+    OPEN_PATIENT_PROBLEM = "bed-open-patient-problem"
+    OPEN_WEIGHT_PROBLEM = "bed-open-weight-problem"
+    OPEN_PROTOCOL_PROBLEM = "bed-open-protocol-problem"
+
+
 class Board:
     REFRESH = "board-refresh"
     VERSION = "board-version"

@@ -15,7 +15,7 @@ import inspect
 import pkgutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -35,6 +35,8 @@ from monitor.services.courses import start_course
 from monitor.services.early_end import END_EARLY_KEY, end_session_early
 from monitor.services.errors import Conflict, InvalidEntry
 from monitor.services.patient_mode import start_patient_mode, submit_patient_questionnaire
+from monitor.services.patients import edit_patient, register_patient
+from monitor.services.pre_dose import clear_pre_dose
 from monitor.services.pump import record_infusion_event
 from monitor.services.questionnaires import record_questionnaire
 from monitor.services.ratings import record_rating
@@ -70,6 +72,40 @@ def _other_chair(config: Config) -> str:
 
 
 # --- setups: each gives the people and records its write needs --------------------------
+
+
+REGISTRATION: Values = {
+    "mrn": "MRN-4001",
+    "family_name": "Okafor",
+    "given_name": "Ada",
+    "birth_date": "1980-04-02",
+    "sex": "female",
+    "weight_kg": "72.5",
+    "allergies": "Penicillin",
+    "escort_name": None,
+    "escort_phone": "+44 20 7946 0958",
+}
+
+
+def _front_desk(database: Database, config: Config) -> Context:
+    return {"config": config, "a": factories.user(database), "b": factories.user(database)}
+
+
+def _front_desk_and_patients(database: Database, config: Config) -> Context:
+    context = _front_desk(database, config)
+    pid = register_patient(
+        database=database, idempotency_key=factories.key(), **_values(context, REGISTRATION)
+    ).patient_id
+    other = register_patient(
+        database=database,
+        idempotency_key=factories.key(),
+        **_values(context, REGISTRATION | {"mrn": "MRN-4003"}),
+    ).patient_id
+    return context | {"pid": pid, "other": other}
+
+
+def _values(context: Context, values: Values) -> Values:
+    return {"config": context["config"], "actor": context["a"], "now": T0, **values}
 
 
 def _nurses_and_infusing(database: Database, config: Config) -> Context:
@@ -328,6 +364,49 @@ QUESTIONNAIRE_WRITES = (
     ),
 )
 
+
+# predose (issue 12): the physician's clearance of a baseline above the limit
+def _physicians_and_high_baselines(database: Database, config: Config) -> Context:
+    nurse = factories.user(database)
+    context: Context = {
+        "config": config,
+        "a": factories.user(database, Role.PHYSICIAN),
+        "b": factories.user(database, Role.PHYSICIAN),
+    }
+    for which, chair in (("sid", config.clinic.chairs[0]), ("other", _other_chair(config))):
+        sid = factories.session(database, config, nurse, chair=chair)
+        factories.reading(
+            database, config, nurse, sid, T0 + timedelta(minutes=1), systolic=150, diastolic=95
+        )
+        context[which] = sid
+    return context
+
+
+PRE_DOSE_WRITES = (
+    KeyedWrite(
+        "pre-dose clearance",
+        clear_pre_dose,
+        _physicians_and_high_baselines,
+        lambda c: {
+            "actor": c["a"],
+            "session_id": c["sid"],
+            "concern": "baseline_bp",
+            "reason": "Known hypertension, rechecked",
+            "now": T0 + timedelta(minutes=3),
+        },
+        lambda c: {
+            "reason": {"reason": "Asymptomatic, rechecked twice"},
+            "concern": {"concern": "self_harm"},
+            "session_id": {"session_id": c["other"]},
+            "actor": {"actor": c["b"]},
+        },
+        lambda _c: {
+            "spaces": {"reason": "  Known hypertension, rechecked "},
+            "a minute later": {"now": T0 + timedelta(minutes=4)},
+        },
+    ),
+)
+
 WRITES = (
     KeyedWrite(
         "reading",
@@ -557,6 +636,53 @@ WRITES = (
             "a minute later": {"now": READY + timedelta(minutes=1)},
         },
     ),
+    # issue 12 (patients): registration and the audited correction of demographics
+    KeyedWrite(
+        "patient registration",
+        register_patient,
+        _front_desk,
+        lambda c: {"actor": c["a"], "now": T0, **REGISTRATION},
+        lambda c: {
+            "mrn": {"mrn": "MRN-4002"},
+            "family_name": {"family_name": "Other"},
+            "birth_date": {"birth_date": "1980-04-03"},
+            "sex": {"sex": "male"},
+            "weight_kg": {"weight_kg": "73"},
+            "allergies": {"allergies": None},
+            "escort_phone": {"escort_phone": "+44 20 7946 0000"},
+            "actor": {"actor": c["b"]},
+        },
+        lambda _c: {
+            "spaces around the text": {"family_name": "  Okafor ", "mrn": " MRN-4001 "},
+            "weight as typed otherwise": {"weight_kg": "72.50"},
+            "birth date as a date": {"birth_date": date(1980, 4, 2)},
+            "a minute later": {"now": T0 + timedelta(minutes=1)},
+        },
+    ),
+    KeyedWrite(
+        "patient correction",
+        edit_patient,
+        _front_desk_and_patients,
+        lambda c: {
+            "actor": c["a"],
+            "patient_id": c["pid"],
+            "changes": {"weight": "74", "sex": "female"},
+            "reason": "Weighed today",
+            "now": T0,
+        },
+        lambda c: {
+            "weight": {"changes": {"weight": "75", "sex": "female"}},
+            "another field": {"changes": {"weight": "74", "allergies": "Latex"}},
+            "reason": {"reason": "Weighed again"},
+            "patient_id": {"patient_id": c["other"]},
+            "actor": {"actor": c["b"]},
+        },
+        lambda _c: {
+            "weight as typed otherwise": {"changes": {"weight": "74.0", "sex": "female"}},
+            "spaces around the reason": {"reason": " Weighed today "},
+            "a minute later": {"now": T0 + timedelta(minutes=1)},
+        },
+    ),
     # --- the course's writes (courses, screening, consent) ---
     KeyedWrite(
         "course start",
@@ -679,6 +805,7 @@ WRITES = (
         },
     ),
     *QUESTIONNAIRE_WRITES,
+    *PRE_DOSE_WRITES,
 )
 
 

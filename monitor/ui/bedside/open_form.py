@@ -3,7 +3,7 @@ plan the nurse programs the pump with."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,7 +15,7 @@ from monitor.config import Config
 from monitor.domain.clinic_time import age_on, clinic_today
 from monitor.domain.dose import DosePlan
 from monitor.ui.bedside.panel import POLITE
-from monitor.ui.ids import Bedside
+from monitor.ui.ids import Bedside, PreDose
 
 
 def _age(birth: date, zone: ZoneInfo, now: datetime | None = None) -> int:
@@ -23,9 +23,32 @@ def _age(birth: date, zone: ZoneInfo, now: datetime | None = None) -> int:
     return age_on(birth, clinic_today(now or datetime.now(UTC), zone))
 
 
-def _labelled(label: str, control: Any, width: int) -> dbc.Col:
-    """A form field with its label, in a column of the given width."""
-    return dbc.Col([dbc.Label(label, html_for=control.id), control], md=width)
+# Where a refusal of the open-session service is shown: its field, or the patient (a
+# course not ready: what stops this patient being opened). A seat taken is said below.
+FIELD_SLOTS = {
+    "weight": PreDose.OPEN_WEIGHT_PROBLEM,
+    "protocol": PreDose.OPEN_PROTOCOL_PROBLEM,
+    "patient": PreDose.OPEN_PATIENT_PROBLEM,
+}
+
+
+def _labelled(label: str, control: Any, width: int, slot: str) -> dbc.Col:
+    """A form field with its label and the slot for why it was refused."""
+    return dbc.Col([dbc.Label(label, html_for=control.id), control, _problem_slot(slot)], md=width)
+
+
+def _problem_slot(slot: str) -> html.Div:
+    return html.Div(id=slot, className="text-danger fw-bold mt-1", role="status")
+
+
+def field_problems(problems: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Each refusal (field, message) at its field's slot, by slot id: a course not ready,
+    or any field the form has no slot for, at the patient's. Several at one slot join."""
+    out = dict.fromkeys(FIELD_SLOTS.values(), "")
+    for field, message in problems:
+        slot = FIELD_SLOTS.get(field, PreDose.OPEN_PATIENT_PROBLEM)
+        out[slot] = f"{out[slot]} {message.rstrip('.')}.".strip()
+    return out
 
 
 def open_form(chair: str, patients: Sequence[Any], config: Config, key: str) -> html.Div:
@@ -58,16 +81,17 @@ def open_form(chair: str, patients: Sequence[Any], config: Config, key: str) -> 
                             id=Bedside.OPEN_PATIENT,
                             options=[{"label": o["label"], "value": o["value"]} for o in options],
                             placeholder="Search by name or MRN",
-                            className="mb-3 touch-dropdown",
+                            className="touch-dropdown",
                         ),
+                        html.Div(_problem_slot(PreDose.OPEN_PATIENT_PROBLEM), className="mb-3"),
                         dcc.Store(
                             id=Bedside.OPEN_WEIGHTS,
                             data={str(o["value"]): o["weight"] for o in options},
                         ),
                         dbc.Row(
                             [
-                                _labelled("Weight today (kg)", weight, 4),
-                                _labelled("Protocol", protocol, 8),
+                                _labelled("Weight today (kg)", weight, 4, FIELD_SLOTS["weight"]),
+                                _labelled("Protocol", protocol, 8, FIELD_SLOTS["protocol"]),
                             ],
                             className="mb-3",
                         ),

@@ -12,7 +12,7 @@ from monitor.config import Protocol, Ratings
 from monitor.domain.free_text import MAX_FREE_TEXT
 from monitor.ui.bedside.dialogs import end_dialog, exit_dialog
 from monitor.ui.components import cadss_items, cadss_legend, moaas_picker, vital_input
-from monitor.ui.ids import VITAL_INPUTS, Bedside, Recovery
+from monitor.ui.ids import VITAL_INPUTS, Bedside, PreDose, Recovery
 from monitor.ui.recovery_view import card as recovery_card
 
 # Screen readers announce changes in these regions.
@@ -36,11 +36,16 @@ def session_panel(
     protocol: Protocol,
     refresh_ms: float,
     keys: tuple[str, str, str, str],
+    *,
+    pre_dose: Any = None,
+    course_place: str = "",
 ) -> html.Div:
     """One session at the bedside. The reading form is the first card in every phase (a
     reading is what falls due, in recovery too), with the outcome of Save beside its
     button, so a tablet in either orientation shows it without scrolling; then the recovery
-    card (in recovery), the pump and the flags, CADSS, the trend and the readings."""
+    card (in recovery), the pre-dose check above the pump (before dosing), the pump and the
+    flags, CADSS, the trend and the readings. `course_place` ("Session 3 of 6") stands on
+    the header's line."""
     reading_key, event_key, cadss_key, recovery_key = keys
     return html.Div(
         [
@@ -59,6 +64,10 @@ def session_panel(
             html.Div(
                 [
                     html.Div(id=Bedside.HEADER, className="flex-grow-1"),
+                    # on the header's line (the header is redrawn by the refresh; this is not)
+                    html.Span(course_place, id=PreDose.COURSE_PLACE, className="fw-bold ms-2")
+                    if course_place
+                    else None,
                     dcc.Link("← All chairs", href="/bedside", className="ms-2 text-nowrap"),
                 ],
                 className="d-flex align-items-start bed-top",
@@ -68,7 +77,7 @@ def session_panel(
             recovery_card(protocol),
             dbc.Row(
                 [
-                    dbc.Col(_infusion_card(), lg=7),
+                    dbc.Col([pre_dose, _infusion_card()], lg=7),
                     dbc.Col(_titled_card("Flags this session", html.Div(id=Bedside.FLAGS)), lg=5),
                 ]
             ),
