@@ -58,7 +58,7 @@ def test_clinicians_see_the_course_and_its_forms(
 ) -> None:
     cid = course_with_scores(database, config)
     shown = page_as(app, database, Role.NURSE, f"/course/{cid}?done=consent")
-    assert "Consent recorded." in shown
+    assert "Consent recorded." in shown and "/patient/" in shown
     assert "3 of 6 sessions given" in shown
     assert "1 of 6" in shown and "3 of 6" in shown
     assert "PHQ-9: first 18, latest 8, 56 % lower than the first" in shown
