@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 import pytest
 
 from monitor.config import Config
-from monitor.db.course_models import PreDoseClearance
 from monitor.db.engine import Database
 from monitor.domain.permissions import Role
 from monitor.domain.vocabulary import CourseStatus, Indication, PreDoseConcern, Questionnaire
@@ -18,6 +17,7 @@ from monitor.services import quality
 from monitor.services.actors import Actor
 from monitor.services.consent import withdraw_consent
 from monitor.services.errors import DomainError, PermissionDenied
+from monitor.services.pre_dose import clear_pre_dose
 from monitor.services.safety_flags import acknowledge_safety_flag
 from monitor.services.screening import decide_screening, record_screening
 from tests import course_data, factories
@@ -86,34 +86,33 @@ def test_courses_recorded_before_courses_are_counted_apart(
 
 def _flag(database: Database, config: Config, nurse: Actor, minutes: float | None) -> None:
     """A PHQ-9 with item 9 above 0 (the service raises the flag), reviewed by a physician
-    `minutes` later (or not), and a self-harm clearance (stored directly until the pre-dose
-    service is on main)."""
+    `minutes` later — by acknowledging it, then clearing the self-harm concern before
+    dosing — or left open."""
     physician = factories.user(database, Role.PHYSICIAN)
     pid, cid = course_data.ready(database, config, nurse, physician)
     sid = course_data.session(database, config, nurse, pid, cid, 1, at=T0)
     saved = course_data.score(database, nurse, sid, "phq9", 12, at=T0, item9=1)
     assert saved.flag_id is not None
-    if minutes is not None:
-        acknowledge_safety_flag(
-            database=database,
-            actor=physician,
-            flag_id=saved.flag_id,
-            note="Spoke with the patient",
-            submission_key=key(),
-            now=T0 + timedelta(minutes=minutes),
-        )
-    with database.session_scope() as db:
-        db.add(
-            PreDoseClearance(
-                session_id=sid,
-                concern=PreDoseConcern.SELF_HARM.value,
-                regarding_id=saved.response_id,
-                reason="Spoke with the patient",
-                cleared_by=physician.id,
-                cleared_at=T0 + timedelta(minutes=20),
-                idempotency_key=key(),
-            )
-        )
+    if minutes is None:
+        return
+    acknowledge_safety_flag(
+        database=database,
+        actor=physician,
+        flag_id=saved.flag_id,
+        note="Spoke with the patient",
+        submission_key=key(),
+        now=T0 + timedelta(minutes=minutes),
+    )
+    clear_pre_dose(
+        database=database,
+        config=config,
+        actor=physician,
+        session_id=sid,
+        concern=PreDoseConcern.SELF_HARM,
+        reason="No plan or intent; safety plan reviewed",
+        idempotency_key=key(),
+        now=T0 + timedelta(minutes=20),
+    )
 
 
 def test_flags_and_time_to_review_and_clearances(database: Database, config: Config) -> None:
@@ -124,7 +123,7 @@ def test_flags_and_time_to_review_and_clearances(database: Database, config: Con
     assert (m.flags.raised, m.flags.reviewed, m.flags.open) == (3, 2, 1)
     assert m.flags.median_minutes == pytest.approx(7)
     assert m.flags.p90_minutes == pytest.approx(9.4)
-    assert m.clearances == {PreDoseConcern.BASELINE_BP: 0, PreDoseConcern.SELF_HARM: 3}
+    assert m.clearances == {PreDoseConcern.BASELINE_BP: 0, PreDoseConcern.SELF_HARM: 2}
 
 
 def test_response_and_remission_by_indication(database: Database, config: Config) -> None:
