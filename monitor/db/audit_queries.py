@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from monitor.db.course_models import Course
 from monitor.db.models import (
     Acknowledgement,
     Excursion,
@@ -153,6 +154,10 @@ class HistoryRow:
     delivered_mg: float | None = None
     delivered_ml: float | None = None
     exit_kind: str | None = None
+    # issue 12: the treatment course and the session's place in it (k of N), if numbered
+    course_id: int | None = None
+    course_session: int | None = None
+    course_planned: int | None = None
 
     @property
     def on_time_rate(self) -> float | None:
@@ -201,9 +206,13 @@ def _base(f: HistoryFilter, now: datetime, window: timedelta) -> Any:
             InfusionSession.delivered_mg,
             InfusionSession.delivered_ml,
             InfusionSession.exit_kind,
+            InfusionSession.course_id,
+            InfusionSession.course_sequence.label("course_session"),
+            Course.planned_sessions.label("course_planned"),
         )
         .join(Patient, Patient.id == SessionSummary.patient_id)
         .join(InfusionSession, InfusionSession.id == SessionSummary.session_id)
+        .outerjoin(Course, Course.id == InfusionSession.course_id)
         .join(nurse, nurse.id == SessionSummary.nurse_id)
         .outerjoin(physician, physician.id == SessionSummary.physician_id)
         .where(*_conditions(f, now, window))
@@ -270,6 +279,9 @@ READING_COLUMNS = (
     "source",
     "entered_by",
     "entered_at",
+    # issue 12: the treatment course and the session's place in it (k), blank if none
+    "course_id",
+    "course_session",
 )
 
 
@@ -297,8 +309,11 @@ def readings_stream(
             Reading.source,
             User.full_name,
             Reading.entered_at,
+            InfusionSession.course_id,
+            InfusionSession.course_sequence,
         )
         .join(User, User.id == Reading.entered_by)
+        .join(InfusionSession, InfusionSession.id == Reading.session_id)
         .where(Reading.session_id.in_(sessions))
         .order_by(Reading.session_id, Reading.taken_at, Reading.id)
         .execution_options(yield_per=batch, stream_results=True)

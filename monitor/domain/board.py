@@ -1,11 +1,12 @@
 """The live board's rules: which session needs the physician first, and when an alert escalates.
 
-Tiles are ordered by urgency: an unacknowledged high excursion first (escalated ones, then
-the oldest), then an overdue reading (longest overdue first), then an unacknowledged medium
-excursion, then a discharge the nurse has signed and the physician has still to co-sign
-(longest waiting first: a patient and escort are waiting, but no alarm is), then the rest;
-within a group, the session whose infusion has run longest comes first, and sessions not
-yet dosing come last.
+Tiles are ordered by urgency: an unacknowledged high excursion or an open high safety flag
+(a PHQ-9 item-9 answer above 0, issue 12) first (escalated ones, then the oldest), then an
+overdue reading (longest overdue first), then an unacknowledged medium excursion, then a
+discharge the nurse has signed and the physician has still to co-sign (longest waiting
+first: a patient and escort are waiting, but no alarm is), then the rest; within a group,
+the session whose infusion has run longest comes first, and sessions not yet dosing come
+last.
 """
 
 from __future__ import annotations

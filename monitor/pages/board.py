@@ -10,6 +10,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, no_update
 from monitor import auth, runtime
 from monitor.domain.permissions import Action
 from monitor.domain.vocabulary import Priority
+from monitor.pages import board_flags
 from monitor.services.acknowledgements import acknowledge_excursions
 from monitor.services.board import board_view
 from monitor.services.errors import Conflict, DomainError
@@ -130,12 +131,14 @@ def _cancel(_: int) -> bool:
 
 
 def register_callbacks(app: Dash) -> None:
+    board_flags.register_callbacks(app)
     app.callback(
         output={
             "tiles": Output(Board.TILES, "children"),
             "updated": Output(Board.UPDATED, "children"),
             "highs": Output(Board.HIGHS, "data"),
             "alerts": Output(Board.ALERTS, "data"),
+            "flags": Output(Board.FLAGS, "data"),
         },
         inputs={
             "ticked": Input(Board.REFRESH, "n_intervals"),

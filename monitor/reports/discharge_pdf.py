@@ -30,6 +30,7 @@ from monitor.domain.vocabulary import (
     SignatureMeaning,
     label_of,
 )
+from monitor.reports.before_dose_rows import clearance_rows, flag_rows, questionnaire_rows
 from monitor.reports.record_chart import record_chart
 
 STYLES = getSampleStyleSheet()
@@ -204,8 +205,8 @@ def render(
         Paragraph(
             f"<b>{escape(_printable(h.patient_name))}</b> · "
             + _escaped(
-                f"MRN {h.mrn} · born {h.birth_date:%Y-%m-%d} · session {h.id} · {h.chair} · "
-                f"state: {h.state.replace('_', ' ')}"
+                f"MRN {h.mrn} · born {h.birth_date:%Y-%m-%d} · session {h.id}{_of(h.session_of)}"
+                f" · {h.chair} · state: {h.state.replace('_', ' ')}"
             ),
             body,
         ),
@@ -221,6 +222,8 @@ def render(
             body,
         ),
         KeepTogether([Paragraph("Trend", heading), record_chart(record, spo2_range)]),
+        Paragraph("Before dosing", heading),
+        *_before_dose(record, zone),
         Paragraph("Dose", heading),
         _table(_dose_rows(record), [70 * mm, 110 * mm]),
         Paragraph("Infusion events", heading),
@@ -276,6 +279,7 @@ def render(
     )
     running = _printable(
         f"{h.patient_name} · MRN {h.mrn} · born {h.birth_date:%Y-%m-%d} · session {h.id}"
+        + _of(h.session_of)
     )
     heading_clinic = _printable(clinic)
 
@@ -293,6 +297,26 @@ def render(
 
     document.build(story, onFirstPage=on_page, onLaterPages=on_page, canvasmaker=_NumberedCanvas)
     return buffer.getvalue()
+
+
+def _of(session_of: str | None) -> str:
+    """ " (Session 3 of 6)" after the session's id, when it has a place in a course."""
+    return f" ({session_of})" if session_of else ""
+
+
+def _before_dose(record: FullRecord, zone: ZoneInfo) -> list[Any]:
+    """The questionnaires, safety flags and pre-dose clearances, a table each (if any)."""
+    widths = [28 * mm, 110 * mm, 42 * mm]
+    tables = [
+        _table(rows, widths)
+        for rows in (
+            questionnaire_rows(record, zone),
+            flag_rows(record, zone),
+            clearance_rows(record, zone),
+        )
+        if len(rows) > 1
+    ]
+    return tables or [Paragraph("No questionnaire, clearance or safety flag recorded.", SMALL)]
 
 
 def _fit(canvas: Canvas, text: str, width: float) -> str:

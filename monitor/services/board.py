@@ -1,4 +1,7 @@
-"""The supervising physician's board: every active session as a tile, most urgent first."""
+"""The supervising physician's board: every active session as a tile, most urgent first.
+
+An open safety flag (a PHQ-9 item-9 answer above 0) counts as an unacknowledged high alert:
+its tile goes first, and it escalates after the same minutes as a high excursion."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from monitor.domain.excursions import PRIORITY_RANK
 from monitor.domain.infusion_times import build_infusion_times, pause_events_by_session
 from monitor.domain.permissions import Action
 from monitor.domain.schedule import DueState, DueStatus, next_due
+from monitor.domain.session_of import session_of
 from monitor.domain.vocabulary import Phase, Priority
 from monitor.services.actors import Actor, ensure_allowed
 
@@ -26,6 +30,18 @@ class TileAlert:
     label: str
     message: str
     detected_at: datetime
+    escalated: bool
+
+
+@dataclass(frozen=True)
+class TileFlag:
+    """An open safety flag on a tile: a physician acknowledges it (or clears the dose)."""
+
+    flag_id: int
+    kind: str
+    priority: Priority
+    message: str
+    raised_at: datetime
     escalated: bool
 
 
@@ -47,10 +63,17 @@ class Tile:
     cadss_total: int | None
     cadss_version: str | None
     nurse_signed_at: datetime | None = None  # the nurse signed: awaiting co-signature
+    course_sequence: int | None = None
+    planned_sessions: int | None = None
+    safety_flags: tuple[TileFlag, ...] = ()  # open, oldest first
 
     @property
     def awaiting_cosignature(self) -> bool:
         return self.nurse_signed_at is not None
+
+    @property
+    def session_of(self) -> str | None:
+        return session_of(self.course_sequence, self.planned_sessions)
 
 
 @dataclass(frozen=True)
@@ -105,6 +128,19 @@ def board_view(
                 escalated=priority is Priority.HIGH and escalated(x.detected_at, at, after),
             )
         )
+    flags = defaultdict(list)
+    for f in data.open_flags:
+        priority = Priority(f.priority)
+        flags[f.session_id].append(
+            TileFlag(
+                flag_id=f.id,
+                kind=f.kind,
+                priority=priority,
+                message=f.message,
+                raised_at=f.raised_at,
+                escalated=priority is Priority.HIGH and escalated(f.raised_at, at, after),
+            )
+        )
     cadss = {r.session_id: r for r in data.ratings}  # ordered by time: the latest wins
     dues = reading_due(data, config, at)
 
@@ -139,12 +175,17 @@ def board_view(
             cadss_total=rating.total if rating else None,
             cadss_version=rating.version if rating else None,
             nurse_signed_at=s.nurse_signed_at,
+            course_sequence=s.course_sequence,
+            planned_sessions=s.planned_sessions,
+            safety_flags=tuple(flags[s.id]),
         )
         highs = [a.detected_at for a in own_alerts if a.priority is Priority.HIGH]
+        highs += [f.raised_at for f in flags[s.id] if f.priority is Priority.HIGH]
+        ranks = [a.priority for a in own_alerts] + [f.priority for f in flags[s.id]]
         states.append(
             TileState(
                 session_id=s.id,
-                highest_unacknowledged=own_alerts[0].priority if own_alerts else None,
+                highest_unacknowledged=max(ranks, key=PRIORITY_RANK.__getitem__, default=None),
                 oldest_unacknowledged_high_at=min(highs) if highs else None,
                 overdue_seconds=due.overdue_seconds if due.state is DueState.OVERDUE else 0.0,
                 started_at=s.infusion_started_at,

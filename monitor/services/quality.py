@@ -60,6 +60,10 @@ SESSION_COLUMNS = (
     "dose_given_ml",
     "dose_given_percent",
     "exit_kind",
+    # issue 12: the treatment course, the session's place in it (k) and the sessions planned
+    "course_id",
+    "course_session",
+    "course_planned",
 )
 
 
@@ -169,10 +173,15 @@ def sessions_csv(
                         r.sign_off,
                         *_given(r.delivered_mg, r.delivered_ml, r.dose_mg),
                         r.exit_kind or "",
+                        *_blank_if_none(r.course_id, r.course_session, r.course_planned),
                     )
                 )
 
     return lines()
+
+
+def _blank_if_none(*values: int | None) -> tuple[int | str, ...]:
+    return tuple("" if v is None else v for v in values)
 
 
 def _given(

@@ -13,6 +13,7 @@ from monitor.domain.schedule import DueState
 from monitor.domain.session_state import ACTIVE_STATES
 from monitor.domain.vocabulary import Priority, SessionState
 from monitor.ui import ids
+from monitor.ui.board_flags import flag_block, flag_data, flag_dialog
 from monitor.ui.components import action_taken, alarm, local_time
 
 if TYPE_CHECKING:
@@ -33,6 +34,9 @@ def page(refresh_ms: float, sound: bool, key: str) -> html.Div:
             dcc.Store(id=ids.Board.VERSION, data=0),
             dcc.Store(id=ids.Board.HIGHS),
             dcc.Store(id=ids.Board.ALERTS),
+            dcc.Store(id=ids.Board.FLAGS),
+            dcc.Store(id=ids.Board.FLAG_TARGET),
+            dcc.Store(id=ids.Board.FLAG_KEY, data=key),
             dcc.Store(id=ids.Board.SOUND, data=sound),
             dcc.Store(id=ids.Board.SOUND_SINK),
             dcc.Store(id=ids.Board.TARGET),
@@ -45,8 +49,10 @@ def page(refresh_ms: float, sound: bool, key: str) -> html.Div:
                 className="d-flex align-items-baseline mb-3",
             ),
             html.Div(id=ids.Board.MESSAGE),
+            html.Div(id=ids.Board.FLAG_DONE, role="status"),
             dbc.Row(id=ids.Board.TILES),
             _dialog(),
+            flag_dialog(),
         ]
     )
 
@@ -201,7 +207,13 @@ def tile_card(tile: Tile, zone: ZoneInfo) -> dbc.Col:
         if tile.minutes_since_start is not None
         else "not started"
     )
-    level = tile.alert.priority.value if tile.alert else "none"
+    level = (
+        Priority.HIGH.value
+        if tile.safety_flags
+        else tile.alert.priority.value
+        if tile.alert
+        else "none"
+    )
     cadss = (
         f"CADSS {tile.cadss_total} ({tile.cadss_version})"
         if tile.cadss_total is not None
@@ -213,6 +225,7 @@ def tile_card(tile: Tile, zone: ZoneInfo) -> dbc.Col:
                 [
                     html.H2(tile.chair, className="h5 mb-0 me-2"),
                     html.Span(f"{tile.patient_initials} · {tile.mrn}", className="me-auto"),
+                    html.Span(tile.session_of or "", className="small me-2 tile-session-of"),
                     dbc.Badge(
                         STATE_WORDS[SessionState(tile.state)],
                         color="warning" if tile.state == SessionState.PAUSED else "secondary",
@@ -222,6 +235,7 @@ def tile_card(tile: Tile, zone: ZoneInfo) -> dbc.Col:
                 ],
                 className="d-flex align-items-center mb-2",
             ),
+            flag_block(tile),
             _alert(tile),
             _cosign(tile, zone),
             _due(tile),
@@ -248,13 +262,20 @@ def tile_card(tile: Tile, zone: ZoneInfo) -> dbc.Col:
 
 def tiles(board: LiveBoard, zone: ZoneInfo) -> dict[str, Any]:
     """The board's refresh by output name: the tiles, the 'updated' text, the
-    unacknowledged high ids (for the sound), and each tile's alerts (for the dialog)."""
+    unacknowledged high ids and open flags (for the sound), and each tile's alerts and
+    safety flags (for the dialogs)."""
     cards = [tile_card(t, zone) for t in board.tiles] or [
         dbc.Col(dbc.Alert("No active sessions.", color="secondary"))
     ]
-    highs = sorted(
-        a.excursion_id for t in board.tiles for a in t.unacknowledged if a.priority is Priority.HIGH
-    )
+    highs: list[int | str] = [
+        *sorted(
+            a.excursion_id
+            for t in board.tiles
+            for a in t.unacknowledged
+            if a.priority is Priority.HIGH
+        ),
+        *sorted(f"flag-{f.flag_id}" for t in board.tiles for f in t.safety_flags),
+    ]
     alerts = {
         str(t.session_id): {
             "chair": t.chair,
@@ -264,7 +285,8 @@ def tiles(board: LiveBoard, zone: ZoneInfo) -> dict[str, Any]:
         for t in board.tiles
     }
     updated = f"updated {local_time(board.generated_at, zone, '%H:%M:%S')}"
-    return {"tiles": cards, "updated": updated, "highs": highs, "alerts": alerts}
+    flags = {str(t.session_id): flag_data(t, zone) for t in board.tiles if t.safety_flags}
+    return {"tiles": cards, "updated": updated, "highs": highs, "alerts": alerts, "flags": flags}
 
 
 def _alert_data(alert: TileAlert, zone: ZoneInfo) -> dict[str, Any]:

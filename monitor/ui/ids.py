@@ -134,10 +134,24 @@ class Board:
     CONFIRM = "board-ack-confirm"
     CANCEL = "board-ack-cancel"
     MESSAGE = "board-ack-message"
+    # issue 12: the open safety flags (PHQ-9 item 9) and their dialog
+    FLAGS = "board-flags"
+    FLAG_OPEN = "board-flag-open"  # pattern-matching: {"type": FLAG_OPEN, "session": id}
+    FLAG_MODAL = "board-flag-modal"
+    FLAG_BODY = "board-flag-body"
+    FLAG_TARGET = "board-flag-target"
+    FLAG_NOTE = "board-flag-note"
+    FLAG_KEY = "board-flag-key"
+    FLAG_ACK = "board-flag-ack"
+    FLAG_CLEAR = "board-flag-clear"
+    FLAG_CANCEL = "board-flag-cancel"
+    FLAG_MESSAGE = "board-flag-message"
+    FLAG_DONE = "board-flag-done"  # the outcome, on the board once the dialog closes
 
 
 class SessionPage:
     SESSION = "session-id"
+    BEFORE_DOSE = "session-before-dose"  # issue 12: questionnaires, clearances, flags
     ADDENDUM_KEY = "session-addendum-key"
     SIGNATURES = "session-signatures"
     ADDENDA = "session-addenda"

@@ -14,6 +14,7 @@ from monitor.domain.free_text import MAX_FREE_TEXT
 from monitor.domain.record_access import is_access
 from monitor.domain.session_state import accepts_entries
 from monitor.domain.vocabulary import AcknowledgementAction, ExitKind, Measure, SessionState
+from monitor.ui.before_dose_view import before_dose_body
 from monitor.ui.components import alarm, local_time, readings_table
 from monitor.ui.figures import DEFAULT_SPO2_RANGE, session_timeline
 from monitor.ui.ids import SessionPage
@@ -50,6 +51,7 @@ def page(
             dcc.Store(id=SessionPage.SESSION, data=h.id),
             dcc.Store(id=SessionPage.ADDENDUM_KEY, data=addendum_key),
             html.H1(f"{h.chair} · {h.patient_name} · MRN {h.mrn}", className="h4"),
+            html.Div(h.session_of, className="fw-bold", id="session-of") if h.session_of else None,
             html.Div(
                 f"{h.protocol_name} · {h.weight_kg:g} kg · {h.dose_mg:g} mg · "
                 f"opened {local_time(h.opened_at, zone, '%Y-%m-%d %H:%M')} · "
@@ -84,6 +86,11 @@ def page(
                 className="mb-2",
             ),
             approval,  # the physician's co-signature, while the session is in recovery
+            _card(
+                "Before dosing",
+                before_dose_body(record, zone),
+                SessionPage.BEFORE_DOSE,
+            ),
             _card(
                 "Timeline",
                 dcc.Graph(

@@ -2,12 +2,20 @@
 values, rows built by name (`rows.py`). One module per read model — the bedside snapshot,
 the live board, the signed record — and every name importable from here, as before."""
 
+from monitor.db.queries.before_dose import (
+    BeforeDose,
+    ClearanceRow,
+    QuestionnaireRow,
+    SafetyFlagRow,
+    before_dose,
+)
 from monitor.db.queries.board import (
     BoardData,
     BoardEvent,
     BoardExcursion,
     BoardRating,
     BoardReading,
+    BoardSafetyFlag,
     BoardSession,
     awaiting_cosignature,
     board_data,
@@ -42,11 +50,17 @@ __all__ = [
     "AcknowledgementRow",
     "AddendumRow",
     "AuditRow",
+    "BeforeDose",
+    "ClearanceRow",
+    "QuestionnaireRow",
+    "SafetyFlagRow",
+    "before_dose",
     "BoardData",
     "BoardEvent",
     "BoardExcursion",
     "BoardRating",
     "BoardReading",
+    "BoardSafetyFlag",
     "BoardSession",
     "EventRow",
     "ExcursionRow",

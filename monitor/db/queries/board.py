@@ -1,15 +1,18 @@
 """The live board's read model (and the bedside's chairs): active sessions only, never
-the history, each table read once for all of them (indexed by session)."""
+the history, each table read once for all of them (indexed by session). A session's place
+in its course (k of N) comes with the session row; its open safety flags (a PHQ-9 item-9
+answer no physician has acknowledged yet) in one more statement."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from monitor.db.course_models import Course, SafetyFlag, SafetyFlagAcknowledgement
 from monitor.db.models import (
     ACTIVE_SESSION,
     Acknowledgement,
@@ -39,6 +42,8 @@ class BoardSession:
     infusion_stopped_at: datetime | None
     infusion_minutes: float
     nurse_signed_at: datetime | None = None  # latest assessment signed: awaiting co-signature
+    course_sequence: int | None = None  # k of N: None when no course numbered the session
+    planned_sessions: int | None = None
 
 
 @dataclass(frozen=True)
@@ -80,12 +85,25 @@ class BoardEvent:
 
 
 @dataclass(frozen=True)
+class BoardSafetyFlag:
+    """A safety flag no physician has acknowledged yet (PHQ-9 item 9 above 0)."""
+
+    id: int
+    session_id: int
+    kind: str
+    priority: str
+    message: str
+    raised_at: datetime
+
+
+@dataclass(frozen=True)
 class BoardData:
     sessions: list[BoardSession]
     readings: list[BoardReading]
     unacknowledged: list[BoardExcursion]
     ratings: list[BoardRating]
     pause_events: list[BoardEvent]
+    open_flags: list[BoardSafetyFlag] = field(default_factory=list)
 
 
 def _nurse_signed(db: Session, active: Any) -> dict[int, datetime]:
@@ -114,16 +132,34 @@ def awaiting_cosignature(db: Session) -> set[int]:
 
 def _sessions(db: Session, active: Any) -> list[BoardSession]:
     signed = _nurse_signed(db, active)
-    chosen = columns(BoardSession, InfusionSession, mrn=Patient.mrn)
+    chosen = columns(
+        BoardSession, InfusionSession, mrn=Patient.mrn, planned_sessions=Course.planned_sessions
+    )
     sessions = []
     for row in db.execute(
         select(*chosen, Patient.given_name, Patient.family_name)
         .join(Patient, Patient.id == InfusionSession.patient_id)
+        .outerjoin(Course, Course.id == InfusionSession.course_id)
         .where(ACTIVE_SESSION)
     ):
         values = with_initials(row)
         sessions.append(BoardSession(**values, nurse_signed_at=signed.get(values["id"])))
     return sessions
+
+
+def open_safety_flags(db: Session, active: Any) -> list[BoardSafetyFlag]:
+    """The active sessions' safety flags not yet acknowledged, oldest first."""
+    acknowledged = select(SafetyFlagAcknowledgement.flag_id).where(
+        SafetyFlagAcknowledgement.session_id.in_(active)
+    )
+    return build_all(
+        BoardSafetyFlag,
+        db.execute(
+            select(*columns(BoardSafetyFlag, SafetyFlag))
+            .where(SafetyFlag.session_id.in_(active), SafetyFlag.id.not_in(acknowledged))
+            .order_by(SafetyFlag.raised_at, SafetyFlag.id)
+        ),
+    )
 
 
 def board_data(db: Session) -> BoardData:
@@ -172,4 +208,5 @@ def board_data(db: Session) -> BoardData:
         unacknowledged=unacknowledged,
         ratings=ratings,
         pause_events=pause_events,
+        open_flags=open_safety_flags(db, active),
     )

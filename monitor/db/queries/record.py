@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from monitor.db.models import Acknowledgement, Addendum, AuditEvent, Signature, User
+from monitor.db.queries.before_dose import BeforeDose, before_dose
 from monitor.db.queries.rows import build_all, columns
 from monitor.db.queries.snapshot import SessionSnapshot, session_snapshot
 from monitor.domain.audit_chain import Link
@@ -80,6 +81,8 @@ class FullRecord:
     audit: tuple[AuditRow, ...]
     signatures: tuple[SignatureRow, ...]
     addenda: tuple[AddendumRow, ...]
+    # issue 12: the questionnaires, pre-dose clearances and safety flags before dosing
+    before_dose: BeforeDose = BeforeDose()
 
     def addenda_for(self, reading_id: int) -> list[AddendumRow]:
         return [a for a in self.addenda if a.target_type == "reading" and a.target_id == reading_id]
@@ -159,6 +162,7 @@ def full_record(db: Session, session_id: int) -> FullRecord | None:
         audit=tuple(audit_trail(db, session_id)),
         signatures=tuple(signatures_of(db, session_id)),
         addenda=tuple(addenda_of(db, session_id)),
+        before_dose=before_dose(db, session_id),
     )
 
 

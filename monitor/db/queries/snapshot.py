@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from monitor.db.course_models import Course
 from monitor.db.models import (
     ACTIVE_SESSION,
     Acknowledgement,
@@ -23,6 +24,7 @@ from monitor.db.models import (
 )
 from monitor.db.queries.rows import RowType, build_all, columns, with_initials
 from monitor.domain.delivered_dose import describe_given
+from monitor.domain.session_of import session_of
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,16 @@ class SessionHeader:
     delivered_mg: float | None = None
     exit_kind: str | None = None
     end_reason: str | None = None
+    # issue 12: the treatment course this session belongs to, and its place in it (k of N);
+    # None for a session no course numbered.
+    course_id: int | None = None
+    course_sequence: int | None = None
+    planned_sessions: int | None = None
+
+    @property
+    def session_of(self) -> str | None:
+        """ "Session k of N" (or None when the session has no place in a course)."""
+        return session_of(self.course_sequence, self.planned_sessions)
 
     @property
     def planned_ml(self) -> float:
@@ -167,11 +179,13 @@ def _header(db: Session, session_id: int) -> SessionHeader | None:
                 mrn=Patient.mrn,
                 patient_name=_patient_name(),
                 birth_date=Patient.birth_date,
+                planned_sessions=Course.planned_sessions,
             ),
             Patient.given_name,
             Patient.family_name,
         )
         .join(Patient, Patient.id == InfusionSession.patient_id)
+        .outerjoin(Course, Course.id == InfusionSession.course_id)
         .where(InfusionSession.id == session_id)
     ).first()
     if row is None:
