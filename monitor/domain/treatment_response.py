@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 from monitor.config.course import Measurement
+
+# One rule for the follow-up date, kept with the course's other rules (domain/course.py).
+from monitor.domain.course import follow_up_due as follow_up_due
 from monitor.domain.vocabulary import Questionnaire
 
 
@@ -76,9 +78,3 @@ def progress(
         response_line=response_line(first, percent),
         remission_below=below,
     )
-
-
-def follow_up_due(last_session: date | None, follow_up_days: int) -> date | None:
-    """The day the follow-up visit is due: `follow_up_days` after the last session; None
-    before the first session."""
-    return None if last_session is None else last_session + timedelta(days=follow_up_days)
