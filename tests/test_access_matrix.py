@@ -47,6 +47,13 @@ CALLBACKS = {
     "patients-results": CLINICAL | {"admin", "auditor"},
     "patients-new-": CLINICAL | {"admin"},
     "patient-edit-": CLINICAL | {"admin"},
+    # issue 12 (coursepage): the course page's forms; the auditor reads the course, no form
+    "course-start-": CLINICAL,
+    "course-screen-": CLINICAL,
+    "course-decide-": {"physician"},
+    "course-consent-": CLINICAL,
+    "course-withdraw-": CLINICAL,
+    "course-status-": CLINICAL,
     # issue 12 (staff): the administrator's staff screen; everyone's own password
     "staff-": {"admin"},
     "acct-": SIGNED_IN,

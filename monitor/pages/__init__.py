@@ -7,6 +7,7 @@ from monitor.pages import (
     audit_session,
     bedside,
     board,
+    course,
     home,
     login,
     patient,
@@ -32,5 +33,6 @@ PAGES = (
     account,
     questionnaire,
     patient_mode,
+    course,
 )
 __all__ = ["PAGES"]

@@ -22,6 +22,10 @@ from monitor.domain.permissions import Action, Role
 from monitor.domain.record_access import RECORD_EXPORTED
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.audit import add_audit
+from monitor.services.course_measures import (  # issue 12: on the same page
+    CourseMeasures as CourseMeasures,
+)
+from monitor.services.course_measures import course_measures as course_measures
 from monitor.services.session_record import SessionRecord, found_record, open_record, rems_summary
 
 Period = Literal["week", "month"]

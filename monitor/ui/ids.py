@@ -208,3 +208,63 @@ class Audit:
     MEASURE_APPLY = "measures-apply"
     MEASURE_CHARTS = "measures-charts"
     MEASURE_TABLE = "measures-table"
+    MEASURE_COURSES = "measures-courses"  # issue 12: the course measures
+
+
+class CoursePage:
+    """The course page and its forms (issue 12, coursepage): one prefix per form so the
+    access matrix decides each form's roles."""
+
+    COURSE = "course-id"
+    NOTICE = "course-notice"
+    TREND = "course-trend"
+    SESSIONS = "course-sessions"
+    # starting a course (/course/new?patient_id=)
+    START_PATIENT = "course-start-patient"
+    START_PROTOCOL = "course-start-protocol"
+    START_INDICATION = "course-start-indication"
+    START_NOTE = "course-start-note"
+    START_PLANNED = "course-start-planned"
+    START_DATE = "course-start-date"
+    START_PHYSICIAN = "course-start-physician"
+    START_KEY = "course-start-key"
+    START_SUBMIT = "course-start-submit"
+    START_MESSAGE = "course-start-message"
+    START_REDIRECT = "course-start-redirect"
+    # the screening checklist: pattern-matching {"type": SCREEN_ANSWER, "code": item code}
+    SCREEN_ANSWER = "course-screen-answer"
+    SCREEN_NOTE = "course-screen-note"
+    SCREEN_KEY = "course-screen-key"
+    SCREEN_SUBMIT = "course-screen-submit"
+    SCREEN_MESSAGE = "course-screen-message"
+    SCREEN_REDIRECT = "course-screen-redirect"
+    # the physician's signed decision on the screening
+    DECIDE_SCREENING = "course-decide-screening"
+    DECIDE_CHOICE = "course-decide-choice"
+    DECIDE_REASON = "course-decide-reason"
+    DECIDE_PASSWORD = "course-decide-password"
+    DECIDE_KEY = "course-decide-key"
+    DECIDE_SUBMIT = "course-decide-submit"
+    DECIDE_MESSAGE = "course-decide-message"
+    DECIDE_REDIRECT = "course-decide-redirect"
+    # consent, witnessed by the signed-in nurse or physician
+    CONSENT_DATE = "course-consent-date"
+    CONSENT_NAME = "course-consent-name"
+    CONSENT_PASSWORD = "course-consent-password"
+    CONSENT_KEY = "course-consent-key"
+    CONSENT_SUBMIT = "course-consent-submit"
+    CONSENT_MESSAGE = "course-consent-message"
+    CONSENT_REDIRECT = "course-consent-redirect"
+    WITHDRAW_DATE = "course-withdraw-date"
+    WITHDRAW_REASON = "course-withdraw-reason"
+    WITHDRAW_KEY = "course-withdraw-key"
+    WITHDRAW_SUBMIT = "course-withdraw-submit"
+    WITHDRAW_MESSAGE = "course-withdraw-message"
+    WITHDRAW_REDIRECT = "course-withdraw-redirect"
+    # completing or stopping the course
+    STATUS_CHOICE = "course-status-choice"
+    STATUS_REASON = "course-status-reason"
+    STATUS_KEY = "course-status-key"
+    STATUS_SUBMIT = "course-status-submit"
+    STATUS_MESSAGE = "course-status-message"
+    STATUS_REDIRECT = "course-status-redirect"

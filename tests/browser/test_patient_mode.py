@@ -3,15 +3,17 @@ patient fills one in on the tablet in patient mode, which then locks."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import select
 
 from monitor.config import Config
 from monitor.db.course_models import QuestionnaireResponse, SafetyFlag
 from monitor.db.models import SignInSession
 from monitor.db.types import utcnow
+from monitor.domain.permissions import Role
 from monitor.domain.questionnaire_items import PCL5, PHQ9
 from tests import factories
 from tests.browser.accessibility import assert_accessible
@@ -42,9 +44,10 @@ def answer(page: Page, prompt: str, anchor: str) -> None:
 
 
 def test_pat001_patient_fills_phq9_item9_positive_and_the_tablet_locks(
-    page: Page, server: Server, config: Config
+    page: Page, server: Server, config: Config, new_context: Callable[..., BrowserContext]
 ) -> None:
     nurse, sid = planned_session(server, config)
+    factories.user(server.database, Role.PHYSICIAN, username="doctor")
     page.set_viewport_size(PORTRAIT)
     sign_in(page, server.url, nurse, target=f"/questionnaire/{sid}")
     page.get_by_role("checkbox", name="PCL-5").uncheck()
@@ -75,6 +78,13 @@ def test_pat001_patient_fills_phq9_item9_positive_and_the_tablet_locks(
     # The tablet shows nothing more: any page now asks for a sign-in.
     page.goto(f"{server.url}/questionnaire/{sid}")
     page.wait_for_url("**/login*")
+
+    # The supervising physician's board shows the flag at once, on that session's tile.
+    board = new_context().new_page()
+    sign_in(board, server.url, "doctor", target="/board")
+    tile = board.locator(f"#tile-{sid}")
+    expect(tile.locator(".alarm-high")).to_contain_text("Safety flag")
+    expect(tile.get_by_role("button", name="Review flag")).to_be_visible()
 
 
 def test_pat002_nurse_enters_a_pcl5_and_sees_the_total_without_scrolling(
