@@ -39,6 +39,7 @@ from monitor.domain.session_state import SessionState
 from monitor.services.people import verify_password
 from tests.command_line import fresh_database, run_cli
 from tests.conftest import BACKENDS
+from tests.demo_courses import COURSE_INVARIANTS, CourseInvariant, load_courses
 
 # One seeded database per backend for the whole file: under `make test`'s workers, the file's
 # tests go to one worker (--dist loadgroup), so it is seeded once, not once per worker.
@@ -338,11 +339,15 @@ def audit_trail_in_time_order(record: Record) -> Verdict:
 
 
 def live_sessions_as_described(record: Record) -> Verdict:
-    """As the README says: five discharged, one in recovery, one infusing."""
+    """As the README says: today five discharged, one in recovery, one infusing; every
+    session of an earlier day discharged."""
     v = Verdict()
-    states = sorted(s.state for s in record.sessions)
+    today = record.after - timedelta(days=1)
+    states = sorted(s.state for s in record.sessions if s.opened_at > today)
     expected = sorted(["discharged"] * 5 + ["recovery", "infusing"])
-    v.expect(states == expected, f"session states {states}")
+    v.expect(states == expected, f"session states today {states}")
+    earlier = [s.state for s in record.sessions if s.opened_at <= today]
+    v.expect(earlier != [] and set(earlier) == {"discharged"}, f"earlier sessions {earlier}")
     return v
 
 
@@ -391,6 +396,19 @@ def test_demo_record_holds(seeded: Seeded, config: Config, invariant: Invariant)
     database = Database.from_url(seeded.url)
     try:
         verdict = invariant(load(database, config, seeded.after))
+    finally:
+        database.dispose()
+    assert verdict.checked > 0, "checked nothing: the demo has none of what this covers"
+    assert verdict.problems == []
+
+
+@pytest.mark.parametrize("invariant", COURSE_INVARIANTS, ids=lambda f: f.__name__)
+def test_demo_courses_hold(seeded: Seeded, config: Config, invariant: CourseInvariant) -> None:
+    """The courses around the sessions: ready before each opened, and the patients the
+    README describes (tests/demo_courses.py)."""
+    database = Database.from_url(seeded.url)
+    try:
+        verdict = invariant(load_courses(database, config, seeded.after))
     finally:
         database.dispose()
     assert verdict.checked > 0, "checked nothing: the demo has none of what this covers"

@@ -80,6 +80,7 @@ NOT_CLINICAL = (
 )
 KEY_TABLE = ("key", "default", "source")
 RULE_TABLE = ("rule", "priority", "fires when", "source")
+SCREENING_TABLE = ("item", "asks about", "source")
 OPS = {">=": ">=", ">": ">", "<=": "<=", "<": "<"}
 
 
@@ -90,8 +91,8 @@ def clinical_settings(node: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
         key = f"{prefix}{name}"
         if key == "protocols":
             yield from clinical_settings(value[0], DEFAULT_PROTOCOL)
-        elif key == f"{DEFAULT_PROTOCOL}excursion_rules":
-            continue
+        elif key in (f"{DEFAULT_PROTOCOL}excursion_rules", "screening.checklist"):
+            continue  # each has its own table, checked below
         elif isinstance(value, dict) and set(value) != {"min", "max"}:
             yield from clinical_settings(value, f"{key}.")
         elif not key.startswith(NOT_CLINICAL):
@@ -117,6 +118,7 @@ def table_rows(text: str, header: tuple[str, ...]) -> dict[str, list[str]]:
 
 KEY_ROWS = table_rows(CLINICAL, KEY_TABLE)
 RULE_ROWS = table_rows(CLINICAL, RULE_TABLE)
+SCREENING_ROWS = table_rows(CLINICAL, SCREENING_TABLE)
 SETTINGS = dict(clinical_settings(CONFIG_FILE))
 
 
@@ -177,6 +179,24 @@ def test_excursion_rule_is_documented(code: str) -> None:
 
 def test_every_documented_rule_is_in_config() -> None:
     assert sorted(set(RULE_ROWS) - set(RULES)) == []
+
+
+SCREENING_ITEMS = {item["code"]: item for item in CONFIG_FILE["screening"]["checklist"]}
+
+
+@pytest.mark.parametrize("code", sorted(SCREENING_ITEMS))
+def test_screening_item_is_documented(code: str) -> None:
+    """Each screening item the nurse asks about has its row, with what it asks and the
+    published source of the contraindication."""
+    if code not in SCREENING_ROWS:
+        pytest.fail(f"docs/clinical.md's screening table has no row for `{code}`")
+    _, asks_about, source = SCREENING_ROWS[code]
+    assert asks_about and source and source != "—", f"{code}: say what it asks, and why"
+
+
+def test_screening_table_follows_the_checklist() -> None:
+    """The table lists config.yaml's items, no others, in the order the nurse asks them."""
+    assert list(SCREENING_ROWS) == list(SCREENING_ITEMS)
 
 
 # --- links: nothing points outside the repository, every relative link resolves ------------
