@@ -6,8 +6,9 @@ Judged from the stored entries as they stood at the opening, independently of th
 `session_lifecycle.open_session`, so the measure would catch a gate that let one through.
 A screening whose answers were all "no" is cleared when saved; one with a yes or unknown is
 cleared by a physician's "cleared" decision signed by the opening. The latest screening
-saved by the opening stands. A clearance older than `screening.valid_days` at the opening
-no longer holds. Consent stands from its signature until its withdrawal is recorded."""
+saved by the opening stands, and holds for `screening.valid_days` from when it was taken,
+as the gate counts (domain/screening.py: the patient's answers age, not the signature).
+Consent stands from its signature until its withdrawal is recorded."""
 
 from __future__ import annotations
 
@@ -39,17 +40,12 @@ def _screening_cleared(
     if not before:
         return False
     latest = max(before, key=lambda s: s.screened_at)
-    if not latest.needs_decision:
-        cleared_at = latest.screened_at
-    elif (
+    cleared = not latest.needs_decision or (
         latest.decision == ScreeningDecision.CLEARED
         and latest.decided_at is not None
         and latest.decided_at <= opened_at
-    ):
-        cleared_at = latest.decided_at
-    else:
-        return False
-    return opened_at - cleared_at <= timedelta(days=valid_days)
+    )
+    return cleared and opened_at - latest.screened_at <= timedelta(days=valid_days)
 
 
 def _consent_standing(opened_at: datetime, consents: Sequence[ConsentAt]) -> bool:

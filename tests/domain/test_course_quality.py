@@ -43,8 +43,10 @@ def yes(decision: str | None, decided: datetime | None) -> ScreeningAt:
             (ScreeningAt(OPENED - 30 * DAY - timedelta(seconds=1), False, None, None),),
             ("screening",),
         ),
-        # expiry counts from the decision when there is one
-        ((ScreeningAt(OPENED - 40 * DAY, True, "cleared", OPENED - 29 * DAY),), ()),
+        # expiry counts from when the screening was taken, as the gate does, even when the
+        # physician cleared it later
+        ((ScreeningAt(OPENED - 40 * DAY, True, "cleared", OPENED - 29 * DAY),), ("screening",)),
+        ((ScreeningAt(OPENED - 29 * DAY, True, "cleared", OPENED - DAY),), ()),
     ],
 )
 def test_screening_at_the_opening(
