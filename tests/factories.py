@@ -14,14 +14,17 @@ from monitor.db.engine import Database
 from monitor.db.types import utcnow
 from monitor.domain.clinic_time import clinic_today
 from monitor.domain.permissions import Role
+from monitor.domain.questionnaire_items import FORMS
 from monitor.domain.session_state import SessionEvent
 from monitor.domain.vitals import VitalSigns
-from monitor.domain.vocabulary import Indication, ScreeningAnswer
+from monitor.domain.vocabulary import Indication, Respondent, ScreeningAnswer
 from monitor.services.actors import Actor
 from monitor.services.consent import record_consent
 from monitor.services.courses import start_course
 from monitor.services.people import create_patient, create_user
+from monitor.services.pre_dose import pre_dose_status
 from monitor.services.pump import record_infusion_event
+from monitor.services.questionnaires import record_questionnaire
 from monitor.services.readings import ReadingSaved, record_reading
 from monitor.services.screening import record_screening
 from monitor.services.session_lifecycle import open_session
@@ -259,6 +262,8 @@ def event(
     config: Config | None = None,
     **extra: Any,
 ) -> None:
+    if kind == SessionEvent.START_INFUSION:
+        questionnaires_before_dosing(database, config or CONFIG, actor, session_id, at)
     record_infusion_event(
         database=database,
         config=config or CONFIG,
@@ -269,3 +274,25 @@ def event(
         now=at,
         **extra,
     )
+
+
+def questionnaires_before_dosing(
+    database: Database, config: Config, actor: Actor, session_id: int, at: datetime
+) -> None:
+    """The questionnaires the clinic takes before every dose (config.measurement), answered
+    0 to every item, unless this session has them already: what a nurse does before START."""
+    status = pre_dose_status(database=database, config=config, session_id=session_id)
+    for questionnaire in config.measurement.required_before_dosing:
+        if questionnaire in status.questionnaires_to_take:
+            record_questionnaire(
+                database=database,
+                config=config,
+                actor=actor,
+                session_id=session_id,
+                questionnaire=questionnaire,
+                items=dict.fromkeys(FORMS[questionnaire].numbers, 0),
+                respondent=Respondent.NURSE,
+                idempotency_key=key(),
+                taken_at=at - timedelta(minutes=1),
+                now=at - timedelta(minutes=1),
+            )

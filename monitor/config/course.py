@@ -7,6 +7,8 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from monitor.domain.vocabulary import Questionnaire
+
 CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 
 
@@ -69,3 +71,13 @@ class Measurement(_Strict):
     # Remission: a total below these.
     phq9_remission_below: int = Field(default=5, ge=1, le=27)
     pcl5_remission_below: int = Field(default=33, ge=1, le=80)
+    # Taken at every session before the infusion may start (the pre-dose check refuses
+    # START until each is on the record).
+    required_before_dosing: tuple[Questionnaire, ...] = (Questionnaire.PHQ9,)
+
+    @field_validator("required_before_dosing")
+    @classmethod
+    def _unique(cls, value: tuple[Questionnaire, ...]) -> tuple[Questionnaire, ...]:
+        if len(set(value)) != len(value):
+            raise ValueError("each questionnaire at most once")
+        return value

@@ -10,6 +10,9 @@ Two concerns (docs/clinical.md "The pre-dose check"):
   neither number is higher (a new, higher baseline needs a new clearance);
 - a PHQ-9 item 9 (thoughts of self-harm) answered above 0 in this session: a clearance of
   that answer (the latest positive one) is needed.
+And the questionnaires the clinic takes before dosing at every session
+(`measurement.required_before_dosing`, default the PHQ-9, whose item 9 is the safety
+question): one not yet taken this session is missing too, and no clearance replaces it.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from monitor.config import Rems
-from monitor.domain.vocabulary import PreDoseConcern
+from monitor.domain.vocabulary import PreDoseConcern, Questionnaire
 
 SELF_HARM_ITEM = 9  # PHQ-9 item 9, thoughts of being better off dead or of self-harm
 ITEM_9_MAX = 3
@@ -117,10 +120,17 @@ def missing_before_dosing(
     baseline_clearances: Iterable[BaselineCleared],
     self_harm: SelfHarmAnswer | None,
     self_harm_clearances: Iterable[int],
+    required: Iterable[Questionnaire] = (),
+    taken: Iterable[str] = (),
 ) -> tuple[Missing, ...]:
-    """What is still missing before the infusion may start: the baseline first, then the
-    self-harm answer. Empty when the infusion may start."""
-    out: list[Missing] = []
+    """What is still missing before the infusion may start: the questionnaires, the
+    baseline, then the self-harm answer. Empty when the infusion may start."""
+    answered = set(taken)
+    out: list[Missing] = [
+        Missing(f"{q.label} has not been taken at this session (it is taken before dosing)")
+        for q in required
+        if q.value not in answered
+    ]
     if baseline is None:
         out.append(Missing(NO_BASELINE))
     else:

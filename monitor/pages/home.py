@@ -24,7 +24,7 @@ def layout(**_: Any) -> Any:
         if page.get("in_nav") and actor and actor.role.value in (page.get("roles") or ())
     ]
     body = (
-        dbc.ListGroup(screens)
+        dbc.ListGroup(screens, tag="div")  # links, not list items: a <ul> may hold only <li>
         if screens
         else dbc.Alert("No screens are open to your role in this release.", color="secondary")
     )

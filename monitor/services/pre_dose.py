@@ -73,6 +73,8 @@ def _missing(facts: PreDoseFacts, config: Config) -> tuple[Missing, ...]:
         baseline_clearances=facts.baseline_clearances,
         self_harm=facts.self_harm,
         self_harm_clearances=facts.self_harm_clearances,
+        required=config.measurement.required_before_dosing,
+        taken=facts.taken,
     )
 
 

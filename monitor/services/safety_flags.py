@@ -18,7 +18,7 @@ from monitor.db.engine import Database
 from monitor.db.models import User
 from monitor.db.types import utcnow
 from monitor.domain.errors import refuse
-from monitor.domain.free_text import MAX_FREE_TEXT
+from monitor.domain.free_text import MAX_FREE_TEXT, unstorable
 from monitor.domain.permissions import Action
 from monitor.domain.session_state import SessionState, accepts_entries
 from monitor.services.actors import Actor, ensure_allowed
@@ -50,6 +50,9 @@ def note_text(note: str | None) -> str | None:
     text = (note or "").strip() or None
     if text and len(text) > MAX_FREE_TEXT:
         raise refuse("note", f"Keep the note under {MAX_FREE_TEXT} characters")
+    problem = unstorable(text) if text else None
+    if problem:
+        raise refuse("note", f"The note holds {problem}")
     return text
 
 

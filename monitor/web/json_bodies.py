@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Response, request
 
-from monitor.web.storable_text import unstorable
+from monitor.domain.free_text import unstorable
 
 # Dash callback bodies nest a few levels (body, inputs list, one input, its value: a grid's
 # filter model or a list of ids); 64 leaves room for any component tree sent as state.

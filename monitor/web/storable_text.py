@@ -9,16 +9,7 @@ from typing import Any
 
 from flask import Response, request
 
-
-def unstorable(text: str) -> str | None:
-    """Why this text cannot be stored, or None."""
-    if "\x00" in text:
-        return "text with a NUL character, which cannot be stored"
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return "text with a lone surrogate (an invalid character)"
-    return None
+from monitor.domain.free_text import unstorable
 
 
 def refuse_unstorable_fields() -> Any:

@@ -19,7 +19,7 @@ from monitor.domain.pre_dose import (
     limit_of,
     missing_before_dosing,
 )
-from monitor.domain.vocabulary import PreDoseConcern
+from monitor.domain.vocabulary import PreDoseConcern, Questionnaire
 
 LIMIT = BpLimit(systolic_max=140, diastolic_max=90)
 
@@ -157,3 +157,32 @@ def test_the_limit_is_the_rems_limit(config: Config) -> None:
         rems.acceptable_baseline_diastolic_max,
     )
     assert str(limit) == "140/90"
+
+
+@pytest.mark.parametrize(
+    ("required", "taken", "named"),
+    [
+        ((), (), []),
+        ((Questionnaire.PHQ9,), (), ["PHQ-9"]),
+        ((Questionnaire.PHQ9,), ("phq9",), []),
+        ((Questionnaire.PHQ9,), ("pcl5",), ["PHQ-9"]),  # another questionnaire is not it
+        ((Questionnaire.PHQ9, Questionnaire.PCL5), ("phq9",), ["PCL-5"]),
+        ((Questionnaire.PHQ9, Questionnaire.PCL5), (), ["PHQ-9", "PCL-5"]),
+    ],
+)
+def test_the_questionnaires_taken_before_dosing(
+    required: tuple[Questionnaire, ...], taken: tuple[str, ...], named: list[str]
+) -> None:
+    found = missing_before_dosing(
+        baseline=Baseline(1, 120, 80),
+        limit=LIMIT,
+        baseline_clearances=(),
+        self_harm=None,
+        self_harm_clearances=(),
+        required=required,
+        taken=taken,
+    )
+    assert [m.message for m in found] == [
+        f"{name} has not been taken at this session (it is taken before dosing)" for name in named
+    ]
+    assert all(m.concern is None for m in found)  # no clearance replaces a questionnaire

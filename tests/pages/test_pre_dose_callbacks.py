@@ -54,6 +54,7 @@ def high_baseline(database: Database, config: Config, nurse: Actor) -> int:
     factories.reading(
         database, config, nurse, sid, T0 - timedelta(minutes=10), systolic=150, diastolic=95
     )
+    factories.questionnaires_before_dosing(database, config, nurse, sid, T0 - timedelta(minutes=8))
     return sid
 
 

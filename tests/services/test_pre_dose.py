@@ -45,6 +45,7 @@ def at_baseline(
 ) -> int:
     sid = factories.session(database, config, nurse, now=T0 - timedelta(minutes=20))
     baseline(database, config, nurse, sid, systolic, diastolic, T0 - timedelta(minutes=10))
+    factories.questionnaires_before_dosing(database, config, nurse, sid, T0 - timedelta(minutes=9))
     return sid
 
 
@@ -136,6 +137,27 @@ def test_at_or_below_the_limit_the_infusion_starts(
     status = pre_dose_status(database=database, config=config, session_id=sid)
     assert status.missing == () and status.may_start
     start(database, config, nurse, sid)
+
+
+def test_the_phq9_is_taken_before_dosing(database: Database, config: Config, nurse: Actor) -> None:
+    sid = factories.session(database, config, nurse, now=T0 - timedelta(minutes=20))
+    baseline(database, config, nurse, sid, 120, 80, T0 - timedelta(minutes=10))
+    assert refusal(database, config, nurse, sid) == [
+        "The infusion cannot start: PHQ-9 has not been taken at this session (it is taken "
+        "before dosing)"
+    ]
+    assert [q.value for q in config.measurement.required_before_dosing] == ["phq9"]
+    factories.questionnaires_before_dosing(database, config, nurse, sid, T0 - timedelta(minutes=2))
+    start(database, config, nurse, sid)
+    # A clinic that requires none (measurement.required_before_dosing: []) starts without.
+    other = factories.session(
+        database, config, nurse, chair=config.clinic.chairs[1], now=T0 - timedelta(minutes=20)
+    )
+    baseline(database, config, nurse, other, 120, 80, T0 - timedelta(minutes=10))
+    none = config.model_copy(
+        update={"measurement": config.measurement.model_copy(update={"required_before_dosing": ()})}
+    )
+    start(database, none, nurse, other)
 
 
 @pytest.mark.parametrize(("systolic", "diastolic"), [(141, 90), (140, 91)])
