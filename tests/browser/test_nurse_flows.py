@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
 from monitor.config import Config
-from monitor.db.models import Rating, Reading
+from monitor.db.models import InfusionSession, Rating, Reading
 from monitor.db.types import utcnow
 from monitor.domain.session_state import SessionEvent
 from tests import factories
@@ -51,7 +51,7 @@ def test_nrs002_wrong_password_is_refused(page: Page, server: Server) -> None:
 
 
 def test_nrs003_open_session_and_start_infusion(page: Page, server: Server, config: Config) -> None:
-    factories.user(server.database, username="nurse")
+    nurse = factories.user(server.database, username="nurse")
     factories.patient(server.database, config, weight=80)
     sign_in(page, server.url, "nurse")
     page.get_by_text("Chair 2").click()
@@ -70,6 +70,16 @@ def test_nrs003_open_session_and_start_infusion(page: Page, server: Server, conf
     save_reading(page)
     wait_saved(page)
     expect(page.locator("#bed-state")).to_have_text("Baseline taken")
+    # No PHQ-9 yet: the infusion waits for it, and says so where the nurse is looking.
+    page.get_by_role("button", name="Start infusion").click()
+    refusal = page.locator("#bed-event-message .alert")
+    expect(refusal).to_contain_text("PHQ-9 has not been taken at this session")
+    expect(refusal).to_be_in_viewport(ratio=1)
+    expect(page.locator("#bed-state")).to_have_text("Baseline taken")
+    with server.database.session_scope() as db:
+        sid = db.scalars(select(InfusionSession.id)).one()
+    # The nurse's PHQ-9 (its screens: tests/browser/test_patient_mode.py)
+    factories.questionnaires_before_dosing(server.database, config, nurse, sid, utcnow())
     page.get_by_role("button", name="Start infusion").click()
     expect(page.locator("#bed-state")).to_have_text("Infusing")
     expect(page.locator("#bed-countdown")).to_contain_text("Next reading due in")

@@ -30,9 +30,12 @@ def planned(server: Server, config: Config, chair: str) -> int:
     """A nurse and a physician, and a session opened in `chair` a few minutes ago."""
     nurse = factories.user(server.database, username="nurse")
     factories.user(server.database, Role.PHYSICIAN, username="doctor")
-    return factories.session(
+    sid = factories.session(
         server.database, config, nurse, chair=chair, now=utcnow() - timedelta(minutes=5)
     )
+    # The PHQ-9 the nurse takes before dosing (its screens: tests/browser/test_patient_mode.py)
+    factories.questionnaires_before_dosing(server.database, config, nurse, sid, utcnow())
+    return sid
 
 
 def physician_clears(doctor: Page, base: str, chair: str, reason: str) -> None:
