@@ -19,8 +19,9 @@ from monitor.domain.infusion_times import build_infusion_times, pause_events_by_
 from monitor.domain.permissions import Action
 from monitor.domain.schedule import DueState, DueStatus, next_due
 from monitor.domain.session_of import session_of
-from monitor.domain.vocabulary import Phase, Priority
+from monitor.domain.vocabulary import Phase, Priority, SessionState
 from monitor.services.actors import Actor, ensure_allowed
+from monitor.services.pre_dose import BEFORE_DOSING, pre_dose_status
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,9 @@ class Tile:
     course_sequence: int | None = None
     planned_sessions: int | None = None
     safety_flags: tuple[TileFlag, ...] = ()  # open, oldest first
+    # Before dosing: what the pre-dose check still waits for, in its words (empty once the
+    # infusion may start, and for every session past it).
+    pre_dose_missing: tuple[str, ...] = ()
 
     @property
     def awaiting_cosignature(self) -> bool:
@@ -178,6 +182,11 @@ def board_view(
             course_sequence=s.course_sequence,
             planned_sessions=s.planned_sessions,
             safety_flags=tuple(flags[s.id]),
+            pre_dose_missing=(
+                pre_dose_status(database=database, config=config, session_id=s.id).missing
+                if SessionState(s.state) in BEFORE_DOSING
+                else ()
+            ),
         )
         highs = [a.detected_at for a in own_alerts if a.priority is Priority.HIGH]
         highs += [f.raised_at for f in flags[s.id] if f.priority is Priority.HIGH]

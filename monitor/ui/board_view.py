@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import dash_bootstrap_components as dbc
@@ -142,8 +143,28 @@ def _vitals(tile: Tile) -> html.Div:
     )
 
 
+def _pre_dose(tile: Tile) -> Any:
+    """Before dosing: what the infusion still waits for, and where a physician clears it."""
+    if not tile.pre_dose_missing:
+        return None
+    return html.Div(
+        [
+            html.Strong("Before dosing, waiting for: "),
+            html.Ul([html.Li(words) for words in tile.pre_dose_missing], className="mb-1"),
+            dcc.Link(
+                "Clear at the bedside",
+                href=f"/bedside?chair={quote(tile.chair)}",
+                className="btn btn-primary btn-sm tile-link",
+            ),
+        ],
+        className="tile-pre-dose small mb-2",
+    )
+
+
 def _alert(tile: Tile) -> Any:
     if tile.alert is None:
+        if tile.safety_flags:  # the flag above is an alert: never an all-clear beneath it
+            return None
         return html.Div("No unacknowledged alerts", className="text-body-secondary small mb-2")
     more = len(tile.unacknowledged) - 1
     return html.Div(
@@ -237,6 +258,7 @@ def tile_card(tile: Tile, zone: ZoneInfo) -> dbc.Col:
             ),
             flag_block(tile),
             _alert(tile),
+            _pre_dose(tile),
             _cosign(tile, zone),
             _due(tile),
             _vitals(tile),
@@ -244,7 +266,9 @@ def tile_card(tile: Tile, zone: ZoneInfo) -> dbc.Col:
                 [_sparkline(tile), html.Span(cadss, className="ms-3 small")],
                 className="d-flex align-items-end mt-2",
             ),
-            dcc.Link("Open session", href=f"/session/{tile.session_id}", className="small"),
+            dcc.Link(
+                "Open session", href=f"/session/{tile.session_id}", className="small tile-link"
+            ),
         ]
     )
     return dbc.Col(

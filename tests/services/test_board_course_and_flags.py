@@ -95,7 +95,8 @@ def statements(database: Database) -> Iterator[list[str]]:
 def test_board_read_is_a_fixed_number_of_statements(
     database: Database, config: Config, clinic: dict[str, Any]
 ) -> None:
-    """Flags and courses add no statement per tile: one read of each table per refresh."""
+    """Flags and courses add no statement per tile: one read of each table per refresh (a
+    tile before dosing adds its pre-dose check, the same few statements whatever it holds)."""
     with statements(database) as few:
         tiles(database, config, clinic["doc"], 1)
     for sid in (clinic["overdue"], clinic["routine"], clinic["waiting"]):
@@ -105,4 +106,30 @@ def test_board_read_is_a_fixed_number_of_statements(
     with statements(database) as many:
         tiles(database, config, clinic["doc"], 1)
     assert len(many) == len(few)
-    assert sum("safety_flags" in s for s in many) == 1
+    # One read of the flags for the whole board, and the before-dosing tile's own pre-dose
+    # check (a fixed few statements per tile before dosing, however many flags it holds).
+    assert sum("safety_flags" in s for s in many) == sum("safety_flags" in s for s in few)
+
+
+def test_a_tile_before_dosing_says_what_the_infusion_waits_for(
+    database: Database, config: Config, clinic: dict[str, Any]
+) -> None:
+    from monitor.ui.board_view import tile_card
+
+    nurse, waiting = clinic["nurse"], clinic["waiting"]
+    factories.reading(database, config, nurse, waiting, T0, systolic=150, diastolic=95)
+    shown = tiles(database, config, clinic["doc"], 1)
+    assert shown[waiting].pre_dose_missing == (
+        "PHQ-9 has not been taken at this session (it is taken before dosing)",
+        "Baseline BP 150/95 is above 140/90: a physician's clearance is needed",
+    )
+    assert shown[clinic["routine"]].pre_dose_missing == ()  # dosing: nothing waits
+    words = str(tile_card(shown[waiting], config.clinic.zone))
+    assert "Before dosing, waiting for" in words and "Clear at the bedside" in words
+
+    # An open safety flag is an alert: the tile never says "No unacknowledged alerts" under it.
+    factories.questionnaires_before_dosing(database, config, nurse, waiting, T0)
+    rows.raise_flag(database, config, nurse, waiting, T0 + timedelta(seconds=30))
+    flagged = tiles(database, config, clinic["doc"], 1)[waiting]
+    assert flagged.safety_flags and flagged.alert is None
+    assert "No unacknowledged alerts" not in str(tile_card(flagged, config.clinic.zone))
