@@ -47,9 +47,9 @@ def start_form(choices: NewCourseChoices) -> html.Div:
                         "Planned sessions (count)",
                         dbc.Input(
                             id=C.START_PLANNED,
+                            # No min/max: the browser would send an out-of-range number
+                            # as blank (the default), where the service must refuse it.
                             type="number",
-                            min=1,
-                            max=50,
                             step=1,
                             value=choices.planned_sessions,
                         ),

@@ -50,7 +50,9 @@ def status_of(database: Database, course_id: int) -> str:
         return course.status
 
 
-def start(app: Dash, client: FlaskClient, pid: int, physician_id: int, sent_key: str) -> Any:
+def start(
+    app: Dash, client: FlaskClient, pid: int, physician_id: int, sent_key: str, planned: Any = 6
+) -> Any:
     return post(
         client,
         app,
@@ -61,7 +63,7 @@ def start(app: Dash, client: FlaskClient, pid: int, physician_id: int, sent_key:
             "course-start-protocol.value": factories.CONFIG.default_protocol.id,
             "course-start-indication.value": "ptsd",
             "course-start-note.value": "",
-            "course-start-planned.value": 6,
+            "course-start-planned.value": planned,
             "course-start-date.value": "2026-11-20",
             "course-start-physician.value": str(physician_id),
             "course-start-key.data": sent_key,
@@ -102,6 +104,18 @@ def pattern_state(dep: Any, codes: list[str], wanted: dict[tuple[str, str], Any]
         {"id": {"type": kind, "code": c}, "property": dep["property"], "value": make(c)}
         for c in codes
     ]
+
+
+def test_planned_sessions_out_of_range_are_refused_not_replaced(
+    app: Dash, database: Database, config: Config
+) -> None:
+    nurse_client, _ = client_for(app, database, Role.NURSE)
+    _, doctor = client_for(app, database, Role.PHYSICIAN)
+    pid = factories.patient(database, config, ready=False)
+    for planned in (0, 60, 2.5):
+        answer = start(app, nurse_client, pid, doctor.id, key(), planned=planned)
+        assert "a whole number from 1 to 50" in json.dumps(answer), planned
+    assert count(database, Course) == 0
 
 
 def test_the_whole_path_from_start_to_active(app: Dash, database: Database, config: Config) -> None:
