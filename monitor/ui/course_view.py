@@ -128,8 +128,13 @@ def _still_needed(missing_now: Any) -> Any:
 
 
 def _follow_up(view: CourseView) -> Any:
-    if view.follow_up_due is None or view.last_session_on is None:
-        text = "Follow-up: due after the course's last session."
+    ongoing = view.record.header.status in (CourseStatus.SCREENING, CourseStatus.ACTIVE)
+    if ongoing or view.follow_up_due is None or view.last_session_on is None:
+        # While sessions remain, no date yet: the latest session is not the last.
+        text = (
+            f"Follow-up: due {view.follow_up_days} days after the course's last session "
+            "(dated once the course is completed)."
+        )
     else:
         text = (
             f"Follow-up due {view.follow_up_due.isoformat()} ({view.follow_up_days} days after "

@@ -54,7 +54,7 @@ def test_nrs033_the_course_page_shows_the_trend_after_three_sessions(
     expect(progress).to_contain_text("PHQ-9: first 19, latest 8, 58 % lower than the first")
     expect(progress).to_contain_text("PCL-5: first 58, latest 27, 53 % lower")
     expect(progress).to_contain_text("remission (below 33)")
-    expect(page.locator("#course-follow-up")).to_contain_text("Follow-up due")
+    expect(page.locator("#course-follow-up")).to_contain_text("Follow-up: due 28 days after")
     expect(page.locator("#course-screening")).to_contain_text("every answer no")
     expect(page.locator("#course-consent")).to_contain_text("Witnessed and signed by Test Nurse")
 

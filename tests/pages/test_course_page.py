@@ -62,7 +62,8 @@ def test_clinicians_see_the_course_and_its_forms(
     assert "3 of 6 sessions given" in shown
     assert "1 of 6" in shown and "3 of 6" in shown
     assert "PHQ-9: first 18, latest 8, 56 % lower than the first" in shown
-    assert "Follow-up due 2026-12-21" in shown  # 28 days after 23 Nov (clinic date)
+    # Active, sessions remain: no date yet (the latest session is not the last)
+    assert "Follow-up: due 28 days after the course's last session" in shown
     assert "course-withdraw-form" in shown and "course-status-form" in shown
     assert "course-consent-form" not in shown  # consent stands
     assert views(database) == 1
