@@ -205,7 +205,7 @@ def render(
         Paragraph(
             f"<b>{escape(_printable(h.patient_name))}</b> · "
             + _escaped(
-                f"MRN {h.mrn} · born {h.birth_date:%Y-%m-%d} · session {h.id}{_of(h.session_of)}"
+                f"MRN {h.mrn} · born {h.birth_date:%Y-%m-%d} · record {h.id}{_of(h.session_of)}"
                 f" · {h.chair} · state: {h.state.replace('_', ' ')}"
             ),
             body,
@@ -278,7 +278,7 @@ def render(
         author=_printable(clinic),
     )
     running = _printable(
-        f"{h.patient_name} · MRN {h.mrn} · born {h.birth_date:%Y-%m-%d} · session {h.id}"
+        f"{h.patient_name} · MRN {h.mrn} · born {h.birth_date:%Y-%m-%d} · record {h.id}"
         + _of(h.session_of)
     )
     heading_clinic = _printable(clinic)
@@ -300,8 +300,9 @@ def render(
 
 
 def _of(session_of: str | None) -> str:
-    """ " (Session 3 of 6)" after the session's id, when it has a place in a course."""
-    return f" ({session_of})" if session_of else ""
+    """ " · Session 3 of 6" after the record's number, when it has a place in a course (the
+    record's number is the system's; k of N is the patient's course)."""
+    return f" · {session_of}" if session_of else ""
 
 
 def _before_dose(record: FullRecord, zone: ZoneInfo) -> list[Any]:

@@ -70,7 +70,7 @@ def test_pdf_prints_session_of_and_before_dosing(
         database=database, config=config, actor=reviewed["doc"], session_id=reviewed["sid"]
     )
     text = " ".join(pdf_text(pdf).split())
-    assert "(Session 3 of 6)" in text
+    assert "· Session 3 of 6" in text and "(Session" not in text
     assert "Before dosing" in text
     assert "PHQ-9 total 9 · item 9: 1" in text
     assert "Safety plan made" in text and "No plan or intent" in text
