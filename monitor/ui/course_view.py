@@ -80,7 +80,12 @@ def page(
             dcc.Store(id=CoursePage.COURSE, data=h.id),
             html.Div(done_notice(done), id=CoursePage.NOTICE),
             html.H1(f"Course · {p.name} · MRN {p.mrn}", className="h4"),
-            dcc.Link("Patient record", href=f"/patient/{p.id}", id="course-patient-link"),
+            dcc.Link(
+                "Patient record",
+                href=f"/patient/{p.id}",
+                id="course-patient-link",
+                className="nav-target",
+            ),
             html.Div(
                 [
                     dbc.Badge(status, color="primary", className="me-2", id="course-status"),

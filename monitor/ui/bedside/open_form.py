@@ -71,7 +71,7 @@ def open_form(chair: str, patients: Sequence[Any], config: Config, key: str) -> 
             dcc.Store(id=Bedside.CHAIR, data=chair),
             dcc.Store(id=Bedside.OPEN_KEY, data=key),
             dcc.Location(id=Bedside.OPEN_REDIRECT, refresh=True),
-            dcc.Link("← All chairs", href="/bedside"),
+            dcc.Link("← All chairs", href="/bedside", className="nav-target"),
             html.H1(f"{chair}: open a session", className="h3 my-3"),
             dbc.Card(
                 dbc.CardBody(

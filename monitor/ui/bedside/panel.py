@@ -68,7 +68,9 @@ def session_panel(
                     html.Span(course_place, id=PreDose.COURSE_PLACE, className="fw-bold ms-2")
                     if course_place
                     else None,
-                    dcc.Link("← All chairs", href="/bedside", className="ms-2 text-nowrap"),
+                    dcc.Link(
+                        "← All chairs", href="/bedside", className="ms-2 text-nowrap nav-target"
+                    ),
                 ],
                 className="d-flex align-items-start bed-top",
             ),
