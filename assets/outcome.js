@@ -6,7 +6,11 @@
    an action can change the height of what stands above it (the header, the countdown). */
 (function () {
   var SLOTS = [
-    "bed-result", "bed-event-message", "bed-cadss-message", "rec-message", "predose-message"
+    "bed-result", "bed-event-message", "bed-cadss-message", "rec-message", "predose-message",
+    "patients-new-message", "patient-edit-message", "staff-action-message",
+    "staff-create-message", "acct-message", "qf-result", "course-start-message",
+    "course-screen-message", "course-decide-message", "course-consent-message",
+    "course-withdraw-message", "course-status-message"
   ];
 
   function slotOf(node) {

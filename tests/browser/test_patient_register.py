@@ -144,6 +144,9 @@ def test_nrs031_a_correction_with_its_reason_is_audited(
     expect(page.locator("#patient-edit-reason-feedback")).to_have_text(
         "Say why the demographics are changed"
     )
+    refused = page.locator("#patient-edit-message")
+    expect(refused).to_contain_text("Nothing was saved")
+    expect(refused).to_be_in_viewport(ratio=1)  # seen without the nurse scrolling
     page.get_by_label("Reason for the change (required)").fill("Weighed on the clinic scale")
     page.get_by_role("button", name="Save changes").click()
     outcome = page.locator("#patient-edit-message")
