@@ -51,7 +51,9 @@ def course_trend(
                 yaxis=axis,
                 mode="lines+markers+text",
                 text=[str(s.total) for s in mine],
-                textposition="top center",
+                # PHQ-9's numbers above its points, PCL-5's below: two totals of one session
+                # never print over each other.
+                textposition="top center" if axis == "y" else "bottom center",
                 line={"color": colour, "width": 2},
                 marker={"size": 9},
             )
@@ -81,12 +83,17 @@ def course_trend(
         font={"color": INK},
         legend={"orientation": "h", "y": -0.2},
         xaxis={"type": "category", "categoryarray": sessions, "gridcolor": GRID},
-        yaxis={"title": {"text": "PHQ-9 total"}, "range": [0, SCALES[Questionnaire.PHQ9][1] + 1]},
+        yaxis={
+            "title": {"text": "PHQ-9 total"},
+            "range": [0, SCALES[Questionnaire.PHQ9][1] + 1],
+            "dtick": 5,  # the severity bands' steps
+        },
         yaxis2={
             "title": {"text": "PCL-5 total"},
             "overlaying": "y",
             "side": "right",
             "range": [0, SCALES[Questionnaire.PCL5][1] + 3],
+            "dtick": 10,  # whole tens, not the 14.8, 29.6 … plotly chose to align the grids
             "showgrid": False,
         },
         uirevision="course",
