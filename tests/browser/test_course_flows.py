@@ -1,6 +1,6 @@
 """The treatment course in the browser: a nurse registers a patient who cannot open a
-session until a physician clears the screening and consent is recorded (nrs032); the course
-page shows the PHQ-9/PCL-5 trend after three sessions (nrs033); the auditor reads it with
+session until a physician clears the screening and consent is recorded (nrs110); the course
+page shows the PHQ-9/PCL-5 trend after three sessions (nrs111); the auditor reads it with
 no form (aud004)."""
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def three_sessions(server: Server, config: Config) -> int:
     return cid
 
 
-def test_nrs033_the_course_page_shows_the_trend_after_three_sessions(
+def test_nrs111_the_course_page_shows_the_trend_after_three_sessions(
     page: Page, server: Server, config: Config
 ) -> None:
     cid = three_sessions(server, config)
@@ -86,7 +86,7 @@ def try_to_open(page: Page, base: str, chair: str) -> None:
     page.get_by_role("button", name="Open session").click()
 
 
-def test_nrs032_no_session_until_screening_is_cleared_and_consent_recorded(
+def test_nrs110_no_session_until_screening_is_cleared_and_consent_recorded(
     page: Page, server: Server, config: Config, new_context: Callable[..., BrowserContext]
 ) -> None:
     factories.user(server.database, Role.NURSE, username="nurse")

@@ -47,7 +47,7 @@ def fill_registration(page: Page, mrn: str = "MRN-5001") -> None:
     page.get_by_label("Their phone (digits, +) (optional)").fill("+44 20 7946 0001")
 
 
-def test_nrs028_a_nurse_registers_a_patient(page: Page, server: Server) -> None:
+def test_nrs101_a_nurse_registers_a_patient(page: Page, server: Server) -> None:
     factories.user(server.database, Role.NURSE, username="nurse")
     sign_in(page, server.url, "nurse", target="/patients")
     expect(page.get_by_role("heading", name="Register a patient")).to_be_visible()
@@ -72,7 +72,7 @@ def test_nrs028_a_nurse_registers_a_patient(page: Page, server: Server) -> None:
     expect(page.locator("#patient-courses")).to_be_visible()
 
 
-def test_nrs029_a_duplicate_mrn_is_refused_at_the_field(
+def test_nrs102_a_duplicate_mrn_is_refused_at_the_field(
     page: Page, server: Server, config: Config
 ) -> None:
     factories.user(server.database, Role.NURSE, username="nurse")
@@ -93,7 +93,7 @@ def test_nrs029_a_duplicate_mrn_is_refused_at_the_field(
     assert count_patients(server) == 1
 
 
-def test_nrs030_search_by_date_of_birth(page: Page, server: Server, config: Config) -> None:
+def test_nrs103_search_by_date_of_birth(page: Page, server: Server, config: Config) -> None:
     nurse = factories.user(server.database, Role.NURSE, username="nurse")
     from monitor.services.patients import register_patient
 
@@ -133,7 +133,7 @@ def test_nrs030_search_by_date_of_birth(page: Page, server: Server, config: Conf
     assert [k["kind"] for k in kinds if k] == ["birth_date"] and len(viewed) == 1
 
 
-def test_nrs031_a_correction_with_its_reason_is_audited(
+def test_nrs104_a_correction_with_its_reason_is_audited(
     page: Page, server: Server, config: Config
 ) -> None:
     factories.user(server.database, Role.NURSE, username="nurse")

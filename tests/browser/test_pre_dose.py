@@ -1,6 +1,6 @@
 """The pre-dose check at the bedside, in a real browser: a baseline of 150/95 blocks the
 infusion, the refusal in view without scrolling, until a physician clears it with a reason
-at the bedside (nrs040, phy010)."""
+at the bedside (nrs120, phy020)."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def physician_clears(doctor: Page, base: str, chair: str, reason: str) -> None:
     doctor.get_by_role("button", name="Clear to dose").click()
 
 
-def test_nrs040_a_high_baseline_blocks_the_infusion_until_cleared(
+def test_nrs120_a_high_baseline_blocks_the_infusion_until_cleared(
     page: Page, second_page: Page, server: Server, config: Config
 ) -> None:
     chair = config.clinic.chairs[0]
@@ -92,7 +92,7 @@ def test_nrs040_a_high_baseline_blocks_the_infusion_until_cleared(
     expect(page.locator("#bed-predose-card")).to_be_hidden()
 
 
-def test_phy010_the_physician_clears_with_a_reason_at_the_bedside(
+def test_phy020_the_physician_clears_with_a_reason_at_the_bedside(
     page: Page, server: Server, config: Config
 ) -> None:
     chair = config.clinic.chairs[1]
