@@ -24,19 +24,11 @@ from tests import before_dose_rows as rows
 from tests import factories
 from tests.factories import T0
 from tests.pages.dash_http import ENDPOINT, body, callback_key
-from tests.test_fuzz import FUZZ, INJECTION, anything, huge_ints, world
+from tests.test_fuzz import FUZZ, INJECTION, alert_dicts, anything, huge_ints, world
 
 __all__ = ["world"]  # the fixture, shared with tests/test_fuzz.py
 
-flag_dicts = st.fixed_dictionaries(
-    {},
-    optional={
-        "id": st.one_of(st.integers(min_value=1, max_value=10), huge_ints, anything),
-        "priority": st.one_of(st.sampled_from(["high", "medium", "low"]), anything),
-        "message": anything,
-        "at": anything,
-    },
-)
+# A flag in the store has an alert's shape (tests/test_fuzz.py): the same crafted entries.
 flag_stores = st.one_of(
     anything,
     st.fixed_dictionaries(
@@ -44,7 +36,7 @@ flag_stores = st.one_of(
         optional={
             "chair": anything,
             "patient": anything,
-            "flags": st.one_of(st.lists(st.one_of(flag_dicts, anything), max_size=3), anything),
+            "flags": st.one_of(st.lists(st.one_of(alert_dicts, anything), max_size=3), anything),
         },
     ),
 )

@@ -179,6 +179,7 @@ def withdraw(
     def act() -> str:
         consent.withdraw_consent(
             database=rt.database,
+            config=rt.config,  # the withdrawal's date is checked against the clinic's today
             actor=actor,
             course_id=course_id,
             withdrawn_on=_text(withdrawn_on),
