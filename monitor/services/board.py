@@ -17,11 +17,12 @@ from monitor.domain.board import TileState, escalated, order
 from monitor.domain.excursions import PRIORITY_RANK
 from monitor.domain.infusion_times import build_infusion_times, pause_events_by_session
 from monitor.domain.permissions import Action
+from monitor.domain.questionnaires import BEFORE_DOSING
 from monitor.domain.schedule import DueState, DueStatus, next_due
 from monitor.domain.session_of import session_of
 from monitor.domain.vocabulary import Phase, Priority, SessionState
 from monitor.services.actors import Actor, ensure_allowed
-from monitor.services.pre_dose import BEFORE_DOSING, pre_dose_status
+from monitor.services.pre_dose import pre_dose_status
 
 
 @dataclass(frozen=True)

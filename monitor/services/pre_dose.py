@@ -23,6 +23,7 @@ from monitor.db.types import utcnow
 from monitor.domain.errors import refuse
 from monitor.domain.permissions import Action
 from monitor.domain.pre_dose import Missing, limit_of, missing_before_dosing
+from monitor.domain.questionnaires import BEFORE_DOSING  # one rule: questionnaires and clearances
 from monitor.domain.reasons import MIN_EXIT_REASON, clean_reason
 from monitor.domain.session_state import SessionState
 from monitor.domain.vocabulary import PreDoseConcern, Questionnaire
@@ -33,7 +34,6 @@ from monitor.services.idempotency import run_once, same_person, same_session, sa
 from monitor.services.session_lifecycle import load_locked
 
 # The states in which the check applies and a clearance may be given: before dosing.
-BEFORE_DOSING = (SessionState.PLANNED, SessionState.BASELINE)
 MIN_REASON = MIN_EXIT_REASON  # more than "ok": a phrase the record's reader follows
 
 
