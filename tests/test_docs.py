@@ -78,6 +78,8 @@ NOT_CLINICAL = (
     "protocols[].name",
     "protocols[].ratings.cadss_form",
 )
+# Lists of entries, each with its own table in docs/clinical.md (checked below).
+LISTED = ("screening.checklist", "adverse_events.kinds", "formulary.drugs", "ketamine.products")
 KEY_TABLE = ("key", "default", "source")
 RULE_TABLE = ("rule", "priority", "fires when", "source")
 SCREENING_TABLE = ("item", "asks about", "source")
@@ -91,7 +93,7 @@ def clinical_settings(node: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
         key = f"{prefix}{name}"
         if key == "protocols":
             yield from clinical_settings(value[0], DEFAULT_PROTOCOL)
-        elif key in (f"{DEFAULT_PROTOCOL}excursion_rules", "screening.checklist"):
+        elif key in (f"{DEFAULT_PROTOCOL}excursion_rules", *LISTED):
             continue  # each has its own table, checked below
         elif isinstance(value, dict) and set(value) != {"min", "max"}:
             yield from clinical_settings(value, f"{key}.")
@@ -197,6 +199,59 @@ def test_screening_item_is_documented(code: str) -> None:
 def test_screening_table_follows_the_checklist() -> None:
     """The table lists config.yaml's items, no others, in the order the nurse asks them."""
     assert list(SCREENING_ROWS) == list(SCREENING_ITEMS)
+
+
+# The adverse-event picklist, the formulary and the ketamine products: one row each, in
+# config.yaml's order, with what a person reads and the published source.
+ENTRY_TABLES = {
+    "adverse_events.kinds": ("kind", "picklist words", "source"),
+    "formulary.drugs": (
+        "drug",
+        "strength",
+        "routes",
+        "usual dose",
+        "session maximum",
+        "order",
+        "source",
+    ),
+    "ketamine.products": ("product", "label", "concentration", "source"),
+}
+
+
+def _entries(listed: str) -> list[dict[str, Any]]:
+    block, name = listed.split(".")
+    entries: list[dict[str, Any]] = CONFIG_FILE[block][name]
+    return entries
+
+
+@pytest.mark.parametrize("listed", sorted(ENTRY_TABLES))
+def test_entry_table_follows_config(listed: str) -> None:
+    rows = table_rows(CLINICAL, ENTRY_TABLES[listed])
+    entries = _entries(listed)
+    assert list(rows) == [entry["code"] for entry in entries], (
+        f"docs/clinical.md's {listed} table lists other codes than config.yaml"
+    )
+    for entry in entries:
+        cells = rows[entry["code"]]
+        assert cells[-1] and cells[-1] != "—", f"{entry['code']}: name the source"
+        assert str(entry.get("label", entry.get("name"))) in cells[1], entry["code"]
+
+
+def test_formulary_table_states_config_numbers() -> None:
+    rows = table_rows(CLINICAL, ENTRY_TABLES["formulary.drugs"])
+    for drug in _entries("formulary.drugs"):
+        _, _, routes, usual, maximum, order, _ = rows[drug["code"]]
+        assert re.findall(r"`([^`]+)`", routes) == drug["routes"], drug["code"]
+        assert numbers_in(usual) == sorted({float(drug["dose_min"]), float(drug["dose_max"])})
+        assert numbers_in(maximum) == [float(drug["max_per_session"])], drug["code"]
+        assert ("standing" in order) is drug["standing_order"], drug["code"]
+
+
+def test_ketamine_table_states_concentrations() -> None:
+    rows = table_rows(CLINICAL, ENTRY_TABLES["ketamine.products"])
+    for product in _entries("ketamine.products"):
+        concentration = rows[product["code"]][2]
+        assert numbers_in(concentration) == [float(product["concentration_mg_per_ml"])]
 
 
 # --- links: nothing points outside the repository, every relative link resolves ------------

@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from monitor.config.course import ConsentForm, Course, Measurement, Screening
+from monitor.config.interventions import AdverseEvents, Formulary, Ketamine
 from monitor.domain.clock import CLOCK_SKEW
 from monitor.domain.cosign import COSIGN_WINDOW
 from monitor.domain.free_text import MAX_FREE_TEXT
@@ -337,6 +338,10 @@ class Config(Strict):
     screening: Screening
     consent: ConsentForm
     measurement: Measurement = Measurement()
+    # What was given and what happened (monitor/config/interventions.py).
+    adverse_events: AdverseEvents
+    formulary: Formulary
+    ketamine: Ketamine
     protocols: list[Protocol] = Field(min_length=1)
 
     @field_validator("protocols")

@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from monitor.db import course_models as course_models  # the course tables, on Base.metadata
+from monitor.db import intervention_models as intervention_models  # given and happened
 from monitor.db.base import Base, SessionEntry
 from monitor.db.checks import one_of, vocabulary_check
 from monitor.db.types import UTCDateTime, utcnow

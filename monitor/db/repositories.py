@@ -16,6 +16,15 @@ from monitor.db.course_models import (
     Screening,
     ScreeningDecisionRecord,
 )
+from monitor.db.intervention_models import (
+    AdverseEvent,
+    AdverseEventOutcomeEntry,
+    KetamineDiscrepancyResolution,
+    KetamineDraw,
+    KetamineWaste,
+    MedicationAdministration,
+    MedicationOrder,
+)
 from monitor.db.models import (
     ACTIVE_SESSION,
     ACTIVE_SESSION_STATES,
@@ -55,6 +64,13 @@ Keyed = TypeVar(
     ConsentWithdrawal,
     QuestionnaireResponse,
     PreDoseClearance,
+    AdverseEvent,
+    AdverseEventOutcomeEntry,
+    MedicationOrder,
+    MedicationAdministration,
+    KetamineDraw,
+    KetamineWaste,
+    KetamineDiscrepancyResolution,
 )
 
 

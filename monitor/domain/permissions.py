@@ -39,6 +39,13 @@ class Action(StrEnum):
     RECORD_CONSENT = "record_consent"
     RECORD_QUESTIONNAIRE = "record_questionnaire"
     CLEAR_PRE_DOSE = "clear_pre_dose"
+    RECORD_ADVERSE_EVENT = "record_adverse_event"
+    GIVE_MEDICATION = "give_medication"
+    ORDER_MEDICATION = "order_medication"
+    RECORD_KETAMINE = "record_ketamine"
+    WITNESS_WASTE = "witness_waste"
+    RESOLVE_DISCREPANCY = "resolve_discrepancy"
+    VIEW_RECONCILIATION = "view_reconciliation"
 
 
 CLINICAL = frozenset({Role.NURSE, Role.PHYSICIAN})
@@ -83,6 +90,21 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.RECORD_QUESTIONNAIRE: CLINICAL,
     # A baseline BP above the limit, or a positive self-harm item, needs a physician.
     Action.CLEAR_PRE_DOSE: frozenset({Role.PHYSICIAN}),
+    # What was given and what happened (issue 13; docs/clinical.md "Adverse events",
+    # "Rescue medications", "The ketamine record"). The nurse records events and gives a
+    # standing-order drug; any other drug, or a dose outside the formulary's range or past
+    # its session maximum, needs the physician's signed order.
+    Action.RECORD_ADVERSE_EVENT: CLINICAL,
+    Action.GIVE_MEDICATION: CLINICAL,
+    Action.ORDER_MEDICATION: frozenset({Role.PHYSICIAN}),
+    Action.RECORD_KETAMINE: CLINICAL,
+    # A witness to wasted ketamine is a second licensed person: a nurse or a physician.
+    Action.WITNESS_WASTE: CLINICAL,
+    # Only a physician resolves a ketamine discrepancy, with a reason.
+    Action.RESOLVE_DISCREPANCY: frozenset({Role.PHYSICIAN}),
+    # The controlled-substance reconciliation: read by the auditor, and by the physician,
+    # who resolves the discrepancies it lists.
+    Action.VIEW_RECONCILIATION: frozenset({Role.PHYSICIAN, Role.AUDITOR}),
 }
 
 

@@ -191,6 +191,52 @@ class SafetyFlagKind(Worded):
     SELF_HARM = "self_harm"
 
 
+class Severity(Worded):
+    """How bad an adverse event is: CTCAE v5.0 grades 1-4 (grade 5, death, is an outcome)."""
+
+    MILD = "mild"
+    MODERATE = "moderate"
+    SEVERE = "severe"
+    LIFE_THREATENING = "life_threatening"
+
+    @property
+    def grade(self) -> int:
+        return list(Severity).index(self) + 1
+
+
+class AdverseEventOutcome(Worded):
+    """How an adverse event ended, as ICH E2B(R3) words the outcome."""
+
+    RESOLVED = "resolved"
+    RESOLVING = "resolving"
+    NOT_RESOLVED = "not_resolved"
+    RESOLVED_WITH_SEQUELAE = "resolved_with_sequelae"
+    FATAL = "fatal"
+    UNKNOWN = "unknown"
+
+
+class MedicationRoute(Worded):
+    """How a rescue medication is given (the formulary names the routes of each drug)."""
+
+    IV = "iv"
+    IM = "im"
+    PO = "po"
+    ODT = "odt"
+    SL = "sl"
+    INTRANASAL = "intranasal"
+
+
+class KetamineBalance(Worded):
+    """Where a session's ketamine record stands: drawn against given plus wasted."""
+
+    NOT_RECORDED = "not_recorded"  # nothing drawn and nothing given
+    PENDING = "pending"  # the infusion has not stopped: the given volume is not final
+    BALANCED = "balanced"
+    DISCREPANCY = "discrepancy"  # drawn != given + wasted, no physician has resolved it
+    RESOLVED = "resolved"  # a physician resolved this very imbalance with a reason
+    GIVEN_WITHOUT_RECORD = "given_without_record"  # ketamine given, no draw recorded
+
+
 # The measures a nurse types in the vitals form (MOAA/S is picked on its own scale), and
 # those every reading must have.
 VITAL_MEASURES: tuple[Measure, ...] = (
@@ -316,6 +362,36 @@ LABELS: Mapping[type[Worded], Mapping[Worded, str]] = {
     },
     SafetyFlagKind: {
         SafetyFlagKind.SELF_HARM: "Self-harm thoughts (PHQ-9 item 9)",
+    },
+    Severity: {
+        Severity.MILD: "Grade 1: mild",
+        Severity.MODERATE: "Grade 2: moderate",
+        Severity.SEVERE: "Grade 3: severe",
+        Severity.LIFE_THREATENING: "Grade 4: life-threatening",
+    },
+    AdverseEventOutcome: {
+        AdverseEventOutcome.RESOLVED: "Resolved",
+        AdverseEventOutcome.RESOLVING: "Resolving",
+        AdverseEventOutcome.NOT_RESOLVED: "Not resolved",
+        AdverseEventOutcome.RESOLVED_WITH_SEQUELAE: "Resolved with sequelae",
+        AdverseEventOutcome.FATAL: "Fatal",
+        AdverseEventOutcome.UNKNOWN: "Unknown",
+    },
+    MedicationRoute: {
+        MedicationRoute.IV: "IV",
+        MedicationRoute.IM: "IM",
+        MedicationRoute.PO: "PO (by mouth)",
+        MedicationRoute.ODT: "ODT (dissolves on the tongue)",
+        MedicationRoute.SL: "SL (under the tongue)",
+        MedicationRoute.INTRANASAL: "Intranasal",
+    },
+    KetamineBalance: {
+        KetamineBalance.NOT_RECORDED: "No ketamine recorded",
+        KetamineBalance.PENDING: "Infusion not finished",
+        KetamineBalance.BALANCED: "Balanced",
+        KetamineBalance.DISCREPANCY: "Open discrepancy",
+        KetamineBalance.RESOLVED: "Discrepancy resolved",
+        KetamineBalance.GIVEN_WITHOUT_RECORD: "Given with no ketamine record",
     },
 }
 

@@ -13,7 +13,13 @@ from dash import ALL, Dash, Input, Output, State, ctx, no_update
 from monitor import auth, runtime
 from monitor.domain.permissions import Action
 from monitor.domain.vocabulary import SessionState
-from monitor.pages import bedside_endings, bedside_open, bedside_pre_dose, bedside_recovery
+from monitor.pages import (
+    bedside_endings,
+    bedside_interventions,
+    bedside_open,
+    bedside_pre_dose,
+    bedside_recovery,
+)
 from monitor.pages.bedside_wiring import (
     bedside_view,
     for_session,
@@ -59,6 +65,7 @@ def layout(chair: str | None = None, **_: Any) -> Any:
             keys=(new_key(), new_key(), new_key(), new_key()),
             pre_dose=card,
             course_place=place,
+            interventions=bedside_interventions.cards(row.session_id, actor),
         )
     patients = views.patients_to_seat(database=rt.database, actor=actor)
     return open_form.open_form(chair, patients, rt.config, key=new_key())
@@ -243,6 +250,7 @@ def register_callbacks(app: Dash) -> None:
     )
     bedside_endings.register_callbacks(app)
     bedside_pre_dose.register_callbacks(app)
+    bedside_interventions.register_callbacks(app)
     bedside_open.register_open_session(app)
     app.clientside_callback(  # type: ignore[no-untyped-call]
         "function(due) { return window.monitorClock.sync(due); }",

@@ -24,11 +24,14 @@ from monitor.domain.vocabulary import (
     LABELS,
     VOCABULARY,
     AcknowledgementAction,
+    AdverseEventOutcome,
     CourseStatus,
     ExitKind,
     Indication,
     InfusionEvent,
+    KetamineBalance,
     Measure,
+    MedicationRoute,
     Phase,
     PreDoseConcern,
     Priority,
@@ -39,6 +42,7 @@ from monitor.domain.vocabulary import (
     ScreeningDecision,
     SessionEvent,
     SessionState,
+    Severity,
     Sex,
     SignatureMeaning,
     Worded,
@@ -63,6 +67,10 @@ CHECKED_COLUMNS: tuple[tuple[str, str, type[StrEnum]], ...] = (
     ("pre_dose_clearances", "concern", PreDoseConcern),
     ("safety_flags", "kind", SafetyFlagKind),
     ("safety_flags", "priority", Priority),
+    ("adverse_events", "severity", Severity),
+    ("adverse_event_outcomes", "outcome", AdverseEventOutcome),
+    ("medication_orders", "route", MedicationRoute),
+    ("medication_administrations", "route", MedicationRoute),
 )
 # The vocabulary's enums with no CHECK constraint of their own, and why: a new enum must be
 # put in one list or the other.
@@ -73,6 +81,8 @@ NOT_CHECKED: Mapping[type[Worded], str] = {
     Measure: "stored as configured (excursion rules, addenda fields)",
     # Each answer is kept inside the screening's JSON, beside its item's words and source.
     ScreeningAnswer: "stored inside screenings.answers (JSON), checked by the service",
+    # Computed from the ketamine record each time it is read, never stored.
+    KetamineBalance: "not stored: the domain computes it from the ketamine record",
 }
 
 # Each screen's colour for each member: (import path of the map, the enum it colours).

@@ -39,13 +39,15 @@ def session_panel(
     *,
     pre_dose: Any = None,
     course_place: str = "",
+    interventions: Any = None,
 ) -> html.Div:
     """One session at the bedside. The reading form is the first card in every phase (a
     reading is what falls due, in recovery too), with the outcome of Save beside its
     button, so a tablet in either orientation shows it without scrolling; then the recovery
     card (in recovery), the pre-dose check above the pump (before dosing), the pump and the
     flags, CADSS, the trend and the readings. `course_place` ("Session 3 of 6") stands on
-    the header's line."""
+    the header's line. `interventions` (adverse events, rescue medications, the ketamine
+    record) stand under the pump and the flags."""
     reading_key, event_key, cadss_key, recovery_key = keys
     return html.Div(
         [
@@ -83,6 +85,7 @@ def session_panel(
                     dbc.Col(_titled_card("Flags this session", html.Div(id=Bedside.FLAGS)), lg=5),
                 ]
             ),
+            interventions,
             _cadss_card(protocol.ratings),
             _titled_card(
                 "Trend",

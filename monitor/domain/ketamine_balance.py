@@ -1,0 +1,160 @@
+"""A session's ketamine balance: drawn against given plus wasted, in mL of the product.
+
+The volume given is never typed: it is the pump's delivered dose in milligrams (from the
+infusion events, monitor.domain.delivered_dose) at the drawn product's concentration. A
+session may draw from more than one vial: the given milligrams are taken from the draws in
+the order drawn, each up to what was left in it after its wastes, so each lot carries its
+share; anything given beyond every draw stays on the last one, where it shows as an
+imbalance. Figures are rounded to the clinic's step (`ketamine.balance_to_ml`, 0.01 mL).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from monitor.domain.vocabulary import KetamineBalance
+
+
+@dataclass(frozen=True)
+class Draw:
+    draw_id: int
+    lot: str
+    concentration_mg_per_ml: float
+    volume_ml: float
+    drawn_at: datetime
+
+
+@dataclass(frozen=True)
+class Waste:
+    draw_id: int
+    volume_ml: float
+
+
+@dataclass(frozen=True)
+class LotShare:
+    """One draw's part of the balance."""
+
+    draw_id: int
+    lot: str
+    drawn_ml: float
+    given_ml: float
+    wasted_ml: float
+
+
+@dataclass(frozen=True)
+class SessionBalance:
+    status: KetamineBalance
+    drawn_ml: float
+    given_ml: float | None  # None while the infusion runs (the figure is not final)
+    given_mg: float | None
+    wasted_ml: float
+    # drawn - given - wasted, rounded to the step; None while the given is not final
+    imbalance_ml: float | None
+    shares: tuple[LotShare, ...]
+
+
+def to_step(value: float, step: float) -> float:
+    """A volume rounded to the clinic's step (0.01 mL), as a float with no binary tail."""
+    places = max(0, -math.floor(math.log10(step)))
+    return round(round(value / step) * step, places)
+
+
+def same_imbalance(a: float, b: float, step: float) -> bool:
+    return to_step(a, step) == to_step(b, step)
+
+
+def session_balance(
+    draws: Sequence[Draw],
+    wastes: Sequence[Waste],
+    *,
+    given_mg: float | None,
+    resolved_imbalances: Sequence[float] = (),
+    step: float = 0.01,
+) -> SessionBalance:
+    """The balance of one session. `given_mg` is the delivered dose once final (the pump
+    stopped, or the session ended without an infusion: 0), None while it may still grow.
+    `resolved_imbalances` are the imbalances physicians resolved with a reason: one equal
+    to today's imbalance makes it RESOLVED; a later entry that changes it reopens it."""
+    ordered = sorted(draws, key=lambda d: (d.drawn_at, d.draw_id))
+    wasted_by_draw: dict[int, float] = {}
+    for waste in wastes:
+        wasted_by_draw[waste.draw_id] = wasted_by_draw.get(waste.draw_id, 0.0) + waste.volume_ml
+    drawn = sum(d.volume_ml for d in ordered)
+    wasted = sum(w.volume_ml for w in wastes)
+    if not ordered:
+        status = (
+            KetamineBalance.GIVEN_WITHOUT_RECORD
+            if given_mg is not None and to_step(given_mg, step) > 0
+            else KetamineBalance.NOT_RECORDED
+        )
+        return SessionBalance(status, 0.0, None, given_mg, to_step(wasted, step), None, ())
+    shares = _shares(ordered, wasted_by_draw, given_mg or 0.0)
+    if given_mg is None:
+        return SessionBalance(
+            KetamineBalance.PENDING,
+            to_step(drawn, step),
+            None,
+            None,
+            to_step(wasted, step),
+            None,
+            tuple(_rounded(s, step) for s in shares),
+        )
+    given_ml = sum(s.given_ml for s in shares)
+    imbalance = to_step(drawn - given_ml - wasted, step)
+    if imbalance == 0:
+        status = KetamineBalance.BALANCED
+    elif any(same_imbalance(imbalance, r, step) for r in resolved_imbalances):
+        status = KetamineBalance.RESOLVED
+    else:
+        status = KetamineBalance.DISCREPANCY
+    return SessionBalance(
+        status,
+        to_step(drawn, step),
+        to_step(given_ml, step),
+        given_mg,
+        to_step(wasted, step),
+        imbalance + 0.0,  # never -0.0
+        tuple(_rounded(s, step) for s in shares),
+    )
+
+
+def _shares(
+    ordered: Sequence[Draw], wasted_by_draw: dict[int, float], given_mg: float
+) -> list[LotShare]:
+    """The given milligrams taken from the draws in the order drawn."""
+    left_mg = given_mg
+    shares: list[LotShare] = []
+    for index, draw in enumerate(ordered):
+        wasted = wasted_by_draw.get(draw.draw_id, 0.0)
+        available_mg = max(0.0, draw.volume_ml - wasted) * draw.concentration_mg_per_ml
+        last = index == len(ordered) - 1
+        taken_mg = left_mg if last else min(left_mg, available_mg)
+        left_mg -= taken_mg
+        shares.append(
+            LotShare(
+                draw.draw_id,
+                draw.lot,
+                draw.volume_ml,
+                taken_mg / draw.concentration_mg_per_ml,
+                wasted,
+            )
+        )
+    return shares
+
+
+def _rounded(share: LotShare, step: float) -> LotShare:
+    return LotShare(
+        share.draw_id,
+        share.lot,
+        to_step(share.drawn_ml, step),
+        to_step(share.given_ml, step),
+        to_step(share.wasted_ml, step),
+    )
+
+
+def needs_physician(status: KetamineBalance) -> bool:
+    """Whether the balance is an open discrepancy only a physician may resolve."""
+    return status is KetamineBalance.DISCREPANCY
