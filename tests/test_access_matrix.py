@@ -60,6 +60,15 @@ CALLBACKS = {
     # questionnaires (issue 12): the nurse's PHQ-9/PCL-5 entry and the patient-mode tablet
     "qf-": CLINICAL,
     "pm-": CLINICAL,
+    # issue 13: adverse events and rescue medications at the bedside; the physician's
+    # medication order; the ketamine record (the witness is any clinical user) and the
+    # physician's resolution of a discrepancy; the reconciliation (physician and auditor)
+    "ae-": CLINICAL,
+    "med-": CLINICAL,
+    "medorder-": {"physician"},
+    "ket-": CLINICAL,
+    "ketresolve-": {"physician"},
+    "recon-": {"physician", "auditor"},
 }
 # Routes: who gets through (anonymous is sent to the sign-in page otherwise).
 ROUTES: dict[str, tuple[str, str, set[str]]] = {

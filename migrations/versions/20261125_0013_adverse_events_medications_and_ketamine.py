@@ -79,6 +79,7 @@ APPEND_ONLY = (
     "medication_administrations",
     "ketamine_draws",
     "ketamine_wastes",
+    "ketamine_waste_witnesses",
     "ketamine_discrepancy_resolutions",
 )
 
@@ -183,15 +184,10 @@ def upgrade() -> None:
         sa.Column("draw_id", sa.Integer(), nullable=False),
         sa.Column("volume_ml", sa.Float(), nullable=False),
         sa.Column("wasted_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("witness_id", sa.Integer(), nullable=False),
-        sa.Column("witnessed_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("entered_by", sa.Integer(), nullable=False),
         sa.Column("entered_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("idempotency_key", sa.String(length=64), nullable=False),
         sa.CheckConstraint("volume_ml > 0", name=op.f("ck_ketamine_wastes_volume_above_zero")),
-        sa.CheckConstraint(
-            "witness_id <> entered_by", name=op.f("ck_ketamine_wastes_witness_is_another_person")
-        ),
         sa.ForeignKeyConstraint(
             ["draw_id"],
             ["ketamine_draws.id"],
@@ -203,14 +199,54 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["session_id"], ["sessions.id"], name=op.f("fk_ketamine_wastes_session_id_sessions")
         ),
-        sa.ForeignKeyConstraint(
-            ["witness_id"], ["users.id"], name=op.f("fk_ketamine_wastes_witness_id_users")
-        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ketamine_wastes")),
         sa.UniqueConstraint("idempotency_key", name=op.f("uq_ketamine_wastes_idempotency_key")),
     )
     with op.batch_alter_table("ketamine_wastes", schema=None) as batch_op:
         batch_op.create_index("ix_ketamine_wastes_session_id", ["session_id"], unique=False)
+
+    op.create_table(
+        "ketamine_waste_witnesses",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("waste_id", sa.Integer(), nullable=False),
+        sa.Column("session_id", sa.Integer(), nullable=False),
+        sa.Column("wasted_by", sa.Integer(), nullable=False),
+        sa.Column("witness_id", sa.Integer(), nullable=False),
+        sa.Column("printed_name", sa.String(length=200), nullable=False),
+        sa.Column("witnessed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("submission_key", sa.String(length=64), nullable=False),
+        sa.CheckConstraint(
+            "witness_id <> wasted_by",
+            name=op.f("ck_ketamine_waste_witnesses_witness_is_another_person"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["session_id"],
+            ["sessions.id"],
+            name=op.f("fk_ketamine_waste_witnesses_session_id_sessions"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["waste_id"],
+            ["ketamine_wastes.id"],
+            name=op.f("fk_ketamine_waste_witnesses_waste_id_ketamine_wastes"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["wasted_by"], ["users.id"], name=op.f("fk_ketamine_waste_witnesses_wasted_by_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["witness_id"],
+            ["users.id"],
+            name=op.f("fk_ketamine_waste_witnesses_witness_id_users"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_ketamine_waste_witnesses")),
+        sa.UniqueConstraint(
+            "submission_key", name=op.f("uq_ketamine_waste_witnesses_submission_key")
+        ),
+        sa.UniqueConstraint("waste_id", name=op.f("uq_ketamine_waste_witnesses_waste_id")),
+    )
+    with op.batch_alter_table("ketamine_waste_witnesses", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_ketamine_waste_witnesses_session_id", ["session_id"], unique=False
+        )
 
     op.create_table(
         "adverse_events",
@@ -409,6 +445,10 @@ def downgrade() -> None:
         batch_op.drop_index("ix_adverse_events_session_id")
 
     op.drop_table("adverse_events")
+    with op.batch_alter_table("ketamine_waste_witnesses", schema=None) as batch_op:
+        batch_op.drop_index("ix_ketamine_waste_witnesses_session_id")
+
+    op.drop_table("ketamine_waste_witnesses")
     with op.batch_alter_table("ketamine_wastes", schema=None) as batch_op:
         batch_op.drop_index("ix_ketamine_wastes_session_id")
 

@@ -159,21 +159,39 @@ class KetamineDraw(SessionEntry, Base):
 
 
 class KetamineWaste(SessionEntry, Base):
-    """Ketamine wasted from one draw, in mL of the product, with the nurse who wasted it
-    (entered_by) and a second licensed person who witnessed it (password re-entered)."""
+    """Ketamine wasted from one draw, in mL of the product, by the nurse who entered it. It
+    counts in the balance once a second licensed person has witnessed it."""
 
     __tablename__ = "ketamine_wastes"
     __table_args__ = (
         CheckConstraint("volume_ml > 0", name="volume_above_zero"),
-        CheckConstraint("witness_id <> entered_by", name="witness_is_another_person"),
         Index("ix_ketamine_wastes_session_id", "session_id"),
     )
 
     draw_id: Mapped[int] = mapped_column(ForeignKey("ketamine_draws.id"))
     volume_ml: Mapped[float] = mapped_column(Float)
     wasted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class KetamineWasteWitness(Base):
+    """A second licensed person's witness of one waste, signed with their own password,
+    on the wasting nurse's tablet or their own (21 CFR 1317.90; 21 CFR 11.50)."""
+
+    __tablename__ = "ketamine_waste_witnesses"
+    __table_args__ = (
+        CheckConstraint("witness_id <> wasted_by", name="witness_is_another_person"),
+        Index("ix_ketamine_waste_witnesses_session_id", "session_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    waste_id: Mapped[int] = mapped_column(ForeignKey("ketamine_wastes.id"), unique=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"))
+    # The waste's nurse, repeated here so the database itself refuses a self-witness.
+    wasted_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     witness_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    printed_name: Mapped[str] = mapped_column(String(200))
     witnessed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    submission_key: Mapped[str] = mapped_column(String(64), unique=True)
 
 
 class KetamineDiscrepancyResolution(Base):

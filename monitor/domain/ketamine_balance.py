@@ -31,6 +31,9 @@ class Draw:
 class Waste:
     draw_id: int
     volume_ml: float
+    # A waste counts as wasted once a second licensed person has witnessed it; until then
+    # it is "awaiting a witness" and the balance does not count it.
+    witnessed: bool = True
 
 
 @dataclass(frozen=True)
@@ -50,10 +53,11 @@ class SessionBalance:
     drawn_ml: float
     given_ml: float | None  # None while the infusion runs (the figure is not final)
     given_mg: float | None
-    wasted_ml: float
+    wasted_ml: float  # witnessed wastes only
     # drawn - given - wasted, rounded to the step; None while the given is not final
     imbalance_ml: float | None
     shares: tuple[LotShare, ...]
+    awaiting_witness_ml: float = 0.0  # wasted but not yet witnessed: not in the balance
 
 
 def to_step(value: float, step: float) -> float:
@@ -76,9 +80,12 @@ def session_balance(
 ) -> SessionBalance:
     """The balance of one session. `given_mg` is the delivered dose once final (the pump
     stopped, or the session ended without an infusion: 0), None while it may still grow.
-    `resolved_imbalances` are the imbalances physicians resolved with a reason: one equal
-    to today's imbalance makes it RESOLVED; a later entry that changes it reopens it."""
+    Only witnessed wastes count as wasted. `resolved_imbalances` are the imbalances
+    physicians resolved with a reason: one equal to today's imbalance makes it RESOLVED; a
+    later entry that changes it reopens it."""
     ordered = sorted(draws, key=lambda d: (d.drawn_at, d.draw_id))
+    awaiting = to_step(sum(w.volume_ml for w in wastes if not w.witnessed), step)
+    wastes = [w for w in wastes if w.witnessed]
     wasted_by_draw: dict[int, float] = {}
     for waste in wastes:
         wasted_by_draw[waste.draw_id] = wasted_by_draw.get(waste.draw_id, 0.0) + waste.volume_ml
@@ -90,7 +97,9 @@ def session_balance(
             if given_mg is not None and to_step(given_mg, step) > 0
             else KetamineBalance.NOT_RECORDED
         )
-        return SessionBalance(status, 0.0, None, given_mg, to_step(wasted, step), None, ())
+        return SessionBalance(
+            status, 0.0, None, given_mg, to_step(wasted, step), None, (), awaiting
+        )
     shares = _shares(ordered, wasted_by_draw, given_mg or 0.0)
     if given_mg is None:
         return SessionBalance(
@@ -101,6 +110,7 @@ def session_balance(
             to_step(wasted, step),
             None,
             tuple(_rounded(s, step) for s in shares),
+            awaiting,
         )
     given_ml = sum(s.given_ml for s in shares)
     imbalance = to_step(drawn - given_ml - wasted, step)
@@ -118,6 +128,7 @@ def session_balance(
         to_step(wasted, step),
         imbalance + 0.0,  # never -0.0
         tuple(_rounded(s, step) for s in shares),
+        awaiting,
     )
 
 
