@@ -17,7 +17,8 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from monitor.domain.errors import refuse
 from monitor.domain.free_text import MAX_FREE_TEXT, unstorable
@@ -113,3 +114,16 @@ def resolution_reason(text: str | None, *, minimum: int) -> str:
             f"Write why the ketamine does not balance, in at least {minimum} characters",
         )
     return reason
+
+
+def clock_on_today(value: object, *, now: datetime, zone: ZoneInfo, field: str) -> datetime | None:
+    """A time typed as HH:MM on the clinic's clock, on the clinic's today (None when left
+    empty: now). A time that cannot be read is refused at its field."""
+    if value is None or value == "":
+        return None
+    try:
+        clock = time.fromisoformat(str(value))
+    except ValueError:
+        raise refuse(field, "Enter the time as HH:MM") from None
+    day = now.astimezone(zone).date()
+    return datetime.combine(day, clock.replace(tzinfo=None), zone)
