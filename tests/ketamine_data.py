@@ -79,15 +79,18 @@ def waste(
     )
 
 
-def stopped(database: Database, config: Config, nurse: Actor, *, minutes: float = 10) -> int:
-    """A session whose infusion ran `minutes` from T0 and stopped (early, with a reason)."""
-    sid = f.infusing(database, config, nurse, now=T0)
+def stopped(
+    database: Database, config: Config, nurse: Actor, *, minutes: float = 10, start: datetime = T0
+) -> int:
+    """A session whose infusion ran `minutes` from `start` and stopped (early, with a
+    reason)."""
+    sid = f.infusing(database, config, nurse, now=start)
     f.event(
         database,
         nurse,
         sid,
         SessionEvent.STOP_INFUSION,
-        T0 + timedelta(minutes=minutes),
+        start + timedelta(minutes=minutes),
         reason="test stops early",
     )
     return sid

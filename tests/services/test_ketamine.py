@@ -20,6 +20,7 @@ from monitor.db.intervention_models import (
 from monitor.db.models import AuditEvent
 from monitor.domain.permissions import Role
 from monitor.domain.vocabulary import KetamineBalance as KB
+from monitor.services.actors import Actor
 from monitor.services.early_end import end_session_early
 from monitor.services.errors import (
     Conflict,
@@ -28,6 +29,8 @@ from monitor.services.errors import (
     PermissionDenied,
 )
 from monitor.services.ketamine import (
+    ResolutionRecorded,
+    WasteWitnessed,
     ketamine_record,
     record_draw,
     resolve_discrepancy,
@@ -224,11 +227,13 @@ def test_a_resolution_is_a_physicians_only_for_an_open_discrepancy(
     sid = k.stopped(database, config, nurse)
     drawn = k.draw(database, config, nurse, sid, volume=2.0)
 
-    def resolve(actor: object, reason: str = "Drop lost priming the line", key: str = "") -> object:
+    def resolve(
+        actor: Actor, reason: str = "Drop lost priming the line", key: str = ""
+    ) -> ResolutionRecorded:
         return resolve_discrepancy(
             database=database,
             config=config,
-            actor=actor,  # type: ignore[arg-type]
+            actor=actor,
             session_id=sid,
             reason=reason,
             idempotency_key=key or f.key(),
@@ -242,7 +247,9 @@ def test_a_resolution_is_a_physicians_only_for_an_open_discrepancy(
     assert problem(error)[0] == "reason"
     key = f.key()
     first = resolve(physician, key=key)
-    assert resolve(physician, key=key) == type(first)(first.resolution_id, first.imbalance_ml, True)  # type: ignore[attr-defined]
+    assert resolve(physician, key=key) == ResolutionRecorded(
+        first.resolution_id, first.imbalance_ml, duplicate=True
+    )
     with pytest.raises(Conflict):
         resolve(physician, reason="another reason altogether", key=key)
     with pytest.raises(IllegalTransition, match="no open discrepancy"):
@@ -348,24 +355,21 @@ def test_a_waste_witnessed_twice_conflicts(database: Database, config: Config) -
         database, config, nurse, sid, k.draw(database, config, nurse, sid).draw_id, 1.0
     )
     key = f.key()
-    for actor, submission, expected in (
-        (other, key, None),
-        (other, key, None),
-        (third, f.key(), Conflict),
-    ):
-        call = lambda a=actor, s=submission: witness_waste(  # noqa: E731
+
+    def witness(actor: Actor, submission: str) -> WasteWitnessed:
+        return witness_waste(
             database=database,
             config=config,
-            actor=a,
+            actor=actor,
             waste_id=wasted.waste_id,
             password=f.PASSWORD,
-            submission_key=s,
+            submission_key=submission,
         )
-        if expected is None:
-            call()
-        else:
-            with pytest.raises(Conflict, match=other.full_name):
-                call()
+
+    assert not witness(other, key).duplicate
+    assert witness(other, key).duplicate  # the same submission again
+    with pytest.raises(Conflict, match=other.full_name):
+        witness(third, f.key())
     assert count(database, KetamineWasteWitness) == 1
 
 
