@@ -21,7 +21,7 @@ from monitor.services.errors import (
     NotFound,
     PermissionDenied,
 )
-from monitor.services.medications import medications_of, open_orders
+from monitor.services.medications import give_medication, medications_of, open_orders
 from tests import factories, medication_data
 from tests.factories import T0
 from tests.medication_data import Bedside, audited, counts, give, order
@@ -293,7 +293,7 @@ def test_times_in_the_future_or_before_the_session_opened(
     database: Database, config: Config, bed: Bedside, at: object, field: str
 ) -> None:
     with pytest.raises(InvalidEntry) as refused:
-        medication_data.give_medication(
+        give_medication(
             database=database,
             config=config,
             actor=bed.nurse,
