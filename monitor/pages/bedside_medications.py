@@ -62,14 +62,26 @@ def _session(session_id: Any) -> int:
     return request_args.int_arg(session_id)
 
 
-def _refresh(refresh_tick: Any, version: Any, session_id: Any, chosen: Any) -> dict[str, Any]:
+def _refresh(
+    refresh_tick: Any, version: Any, session_id: Any, chosen: Any, shown: Any
+) -> dict[str, Any]:
+    """The lists (what was given, the orders waiting, the indications to pick from), drawn
+    again only when what they show has changed: the timer's tick every few seconds must not
+    replace the "Give as ordered" button or the indication picker under the nurse's tap."""
     auth.require(Action.VIEW_BEDSIDE)
     rt = runtime.current()
     sid, zone = _session(session_id), rt.config.clinic.zone
-    options = view.indication_options(indications_of(rt.database, sid), zone)
+    doses = medications_of(rt.database, sid)
+    orders = open_orders(rt.database, sid)
+    choices = indications_of(rt.database, sid)
+    now = view.fingerprint(doses, orders, choices)
+    if now == shown:
+        return dict.fromkeys(("shown", "given", "waiting", "indications", "indication"), no_update)
+    options = view.indication_options(choices, zone)
     return {
-        "given": view.given_list(medications_of(rt.database, sid), zone),
-        "waiting": view.waiting_list(open_orders(rt.database, sid), zone),
+        "shown": now,
+        "given": view.given_list(doses, zone),
+        "waiting": view.waiting_list(orders, zone),
         "indications": options,
         "indication": view.indication_kept(chosen, options),
     }
@@ -252,13 +264,18 @@ def _problems(fields: tuple[str, ...], to: Any) -> dict[str, Output]:
 def register_callbacks(app: Dash) -> None:
     app.callback(
         output={
+            "shown": Output(Meds.SHOWN, "data"),
             "given": Output(Meds.GIVEN, "children"),
             "waiting": Output(Meds.WAITING, "children"),
             "indications": Output(Meds.INDICATION, "options"),
             "indication": Output(Meds.INDICATION, "value"),
         },
         inputs=refreshed_by(),
-        state={**this_session(), "chosen": State(Meds.INDICATION, "value")},
+        state={
+            **this_session(),
+            "chosen": State(Meds.INDICATION, "value"),
+            "shown": State(Meds.SHOWN, "data"),
+        },
     )(_refresh)
     app.callback(
         output={
