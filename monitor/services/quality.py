@@ -105,13 +105,15 @@ def review_session(
     )
 
 
-def _export_audit(
+def export_audit(
     database: Database,
     actor: Actor,
     what: str,
     detail: dict[str, Any],
     session_id: int | None = None,
 ) -> None:
+    """The `record.exported` entry of one export (in its own transaction, before the first
+    line leaves): which file and the filter it was made with."""
     with database.session_scope() as db:
         add_audit(
             db,
@@ -136,7 +138,7 @@ def sessions_csv(
     """The matching sessions as CSV lines, streamed (bounded memory); the export is audited
     before the first line leaves."""
     ensure_allowed(actor, Action.REVIEW)
-    _export_audit(database, actor, "sessions.csv", {"filter": query.describe()})
+    export_audit(database, actor, "sessions.csv", {"filter": query.describe()})
     now, zone, window = utcnow(), config.clinic.zone, config.sign_off.cosign_window
 
     def lines() -> Iterator[str]:
@@ -199,7 +201,7 @@ def readings_csv(
 ) -> Iterator[str]:
     """Every reading of the matching sessions as CSV lines, streamed; audited first."""
     ensure_allowed(actor, Action.REVIEW)
-    _export_audit(database, actor, "readings.csv", {"filter": query.describe()})
+    export_audit(database, actor, "readings.csv", {"filter": query.describe()})
     now, zone, window = utcnow(), config.clinic.zone, config.sign_off.cosign_window
 
     def lines() -> Iterator[str]:
@@ -221,7 +223,7 @@ def rems_csv(*, database: Database, config: Config, actor: Actor, session_id: in
         record = found_record(db, session_id)
     header = record.snapshot.header
     rems = rems_summary(record, config.protocol(header.protocol_id))
-    _export_audit(database, actor, "rems.csv", {}, session_id)
+    export_audit(database, actor, "rems.csv", {}, session_id)
     rows = [
         ("field", "value"),
         ("session_id", header.id),
