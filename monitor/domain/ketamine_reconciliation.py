@@ -17,8 +17,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from monitor.domain.ketamine_balance import SessionBalance, to_step
-from monitor.domain.session_state import FINAL_STATES
-from monitor.domain.vocabulary import KetamineBalance, SessionState
+from monitor.domain.vocabulary import KetamineBalance
 
 
 @dataclass(frozen=True)
@@ -74,22 +73,6 @@ class Reconciliation:
     by_lot: tuple[tuple[str | None, ReconciliationRow], ...]
     totals: ReconciliationRow
     open: tuple[OpenDiscrepancy, ...]
-
-
-def given_mg_of(
-    *,
-    state: SessionState,
-    infusion_started_at: datetime | None,
-    infusion_stopped_at: datetime | None,
-    delivered_mg: float | None,
-) -> float | None:
-    """The given dose the balance may count as final: what the pump delivered once it
-    stopped; nothing (0) when the session ended before a start; None (pending) otherwise."""
-    if infusion_stopped_at is not None and delivered_mg is not None:
-        return delivered_mg
-    if infusion_started_at is None and state in FINAL_STATES:
-        return 0.0
-    return None
 
 
 def clinic_day(moment: datetime, zone: ZoneInfo) -> date:

@@ -4,8 +4,8 @@ screen and as a streamed, audited CSV. Read-only: a discrepancy is resolved by a
 on the session's ketamine record, never here.
 
 Every figure is the domain's (`ketamine_reconciliation.reconcile`) over the balance of each
-session (`reconciliation_reads.ketamine_figures`): nothing is summed in SQL, so the screen,
-the CSV and the session's own record cannot disagree.
+session (`db/queries/ketamine.py`, through `reconciliation_reads.ketamine_figures`):
+nothing is summed in SQL, so the screen, the CSV and the session's own record agree.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from monitor.domain.ketamine_reconciliation import Reconciliation, Reconciliatio
 from monitor.domain.permissions import Action
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.quality import export_audit
-from monitor.services.reconciliation_reads import ketamine_figures, opened_between, with_ketamine
+from monitor.services.reconciliation_reads import ketamine_figures
 
 NO_DRAW = "(no draw recorded)"  # the lot row of sessions given ketamine without a draw
 CSV_COLUMNS = (
@@ -54,7 +54,7 @@ class ReconciliationReport:
 def _read(database: Database, config: Config, start: datetime, end: datetime) -> Reconciliation:
     step = config.ketamine.balance_to_ml
     with database.session_scope() as db:
-        sessions = ketamine_figures(db, opened_between(start, end) & with_ketamine(), step=step)
+        sessions = ketamine_figures(db, step=step, opened_from=start, opened_before=end)
     return reconcile(sessions, zone=config.clinic.zone, step=step)
 
 

@@ -2,122 +2,65 @@
 columns: the ketamine record, the adverse events and the rescue doses of many sessions at
 once, a fixed few statements whatever their number (never one query per session).
 
-The ketamine record of each session is turned into its balance here with the domain's rule
-(`ketamine_balance.session_balance`, the given dose by `ketamine_reconciliation.given_mg_of`)
-so every screen and export reads one figure. Sessions are chosen by a condition on the
-sessions table: a period for the screens, a batch of ids for the streamed CSV.
+The ketamine record is the ketamine engineer's read model (`db/queries/ketamine.py`), its
+balance the domain's rule (`SessionKetamine.balance`), so every screen and export reads
+one figure. Adverse events and doses are chosen by a condition on the sessions table: a
+period for the screens, a batch of ids for the streamed CSV.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from monitor.db.intervention_models import (
     AdverseEvent,
     AdverseEventAcknowledgement,
-    KetamineDiscrepancyResolution,
-    KetamineDraw,
-    KetamineWaste,
-    KetamineWasteWitness,
     MedicationAdministration,
 )
 from monitor.db.models import InfusionSession
+from monitor.db.queries.ketamine import SessionKetamine, ketamine_rows
 from monitor.domain.intervention_measures import AdverseEventFact
-from monitor.domain.ketamine_balance import Draw, Waste, session_balance
-from monitor.domain.ketamine_reconciliation import SessionFigures, WasteWitness, given_mg_of
-from monitor.domain.vocabulary import SessionState, Severity
+from monitor.domain.ketamine_reconciliation import SessionFigures, WasteWitness
+from monitor.domain.vocabulary import Severity
 
 
 def opened_between(start: datetime, end: datetime) -> ColumnElement[bool]:
     return and_(InfusionSession.opened_at >= start, InfusionSession.opened_at < end)
 
 
-def with_ketamine() -> ColumnElement[bool]:
-    """A session with a draw, or one the pump gave ketamine (the reconciliation's sessions;
-    the second kind without a draw is 'given without a record')."""
-    drawn = InfusionSession.id.in_(select(KetamineDraw.session_id))  # not correlated
-    return or_(drawn, InfusionSession.delivered_mg > 0)
+def figures_of(record: SessionKetamine, step: float) -> SessionFigures:
+    """One session's ketamine record as the reconciliation counts it: its balance (the
+    domain's rule, read by db/queries/ketamine.py), its lots and its wastes' witnesses."""
+    return SessionFigures(
+        record.session_id,
+        record.opened_at,
+        record.balance(step),
+        {d.id: d.lot for d in record.draws},
+        tuple(WasteWitness(w.draw_id, w.volume_ml, w.witness_name) for w in record.wastes),
+    )
 
 
 def ketamine_figures(
-    db: Session, chosen: ColumnElement[bool], *, step: float
+    db: Session,
+    *,
+    step: float,
+    opened_from: datetime | None = None,
+    opened_before: datetime | None = None,
+    session_ids: Collection[int] | None = None,
 ) -> list[SessionFigures]:
-    """The balance of every chosen session (four statements), in session order."""
-    sessions = db.execute(
-        select(
-            InfusionSession.id,
-            InfusionSession.opened_at,
-            InfusionSession.state,
-            InfusionSession.infusion_started_at,
-            InfusionSession.infusion_stopped_at,
-            InfusionSession.delivered_mg,
-        )
-        .where(chosen)
-        .order_by(InfusionSession.id)
-    ).all()
-    draws: dict[int, list[Draw]] = defaultdict(list)
-    for d in db.execute(
-        select(
-            KetamineDraw.session_id,
-            KetamineDraw.id,
-            KetamineDraw.lot,
-            KetamineDraw.concentration_mg_per_ml,
-            KetamineDraw.volume_ml,
-            KetamineDraw.drawn_at,
-        )
-        .join(InfusionSession, InfusionSession.id == KetamineDraw.session_id)
-        .where(chosen)
-    ):
-        draws[d.session_id].append(
-            Draw(d.id, d.lot, d.concentration_mg_per_ml, d.volume_ml, d.drawn_at)
-        )
-    wastes: dict[int, list[WasteWitness]] = defaultdict(list)
-    for w in db.execute(
-        select(
-            KetamineWaste.session_id,
-            KetamineWaste.draw_id,
-            KetamineWaste.volume_ml,
-            KetamineWasteWitness.printed_name,
-        )
-        .join(InfusionSession, InfusionSession.id == KetamineWaste.session_id)
-        .outerjoin(KetamineWasteWitness, KetamineWasteWitness.waste_id == KetamineWaste.id)
-        .where(chosen)
-        .order_by(KetamineWaste.id)
-    ):
-        wastes[w.session_id].append(WasteWitness(w.draw_id, w.volume_ml, w.printed_name))
-    resolved: dict[int, list[float]] = defaultdict(list)
-    for r in db.execute(
-        select(KetamineDiscrepancyResolution.session_id, KetamineDiscrepancyResolution.imbalance_ml)
-        .join(InfusionSession, InfusionSession.id == KetamineDiscrepancyResolution.session_id)
-        .where(chosen)
-    ):
-        resolved[r.session_id].append(r.imbalance_ml)
-    out = []
-    for s in sessions:
-        given = given_mg_of(
-            state=SessionState(s.state),
-            infusion_started_at=s.infusion_started_at,
-            infusion_stopped_at=s.infusion_stopped_at,
-            delivered_mg=s.delivered_mg,
-        )
-        mine = wastes.get(s.id, [])
-        balance = session_balance(
-            draws.get(s.id, []),
-            [Waste(w.draw_id, w.volume_ml, w.witness is not None) for w in mine],
-            given_mg=given,
-            resolved_imbalances=resolved.get(s.id, []),
-            step=step,
-        )
-        lots = {d.draw_id: d.lot for d in draws.get(s.id, [])}
-        out.append(SessionFigures(s.id, s.opened_at, balance, lots, tuple(mine)))
-    return out
+    """The figures of the sessions opened in [opened_from, opened_before), or of those
+    named: a few statements whatever their number (`queries.ketamine.ketamine_rows`)."""
+    records = ketamine_rows(
+        db, session_ids=session_ids, opened_from=opened_from, opened_before=opened_before
+    )
+    return [figures_of(r, step) for r in records]
 
 
 def session_count(db: Session, chosen: ColumnElement[bool]) -> int:

@@ -15,10 +15,9 @@ from monitor.domain.ketamine_reconciliation import (
     ReconciliationRow,
     SessionFigures,
     WasteWitness,
-    given_mg_of,
     reconcile,
 )
-from monitor.domain.vocabulary import KetamineBalance, SessionState
+from monitor.domain.vocabulary import KetamineBalance
 
 DENVER = ZoneInfo("America/Denver")
 STEP = 0.01
@@ -160,32 +159,6 @@ def test_a_pending_session_adds_its_draw_but_no_given() -> None:
     done = reconcile([figures(1, [("A1", 2.0)], given_mg=None)], zone=DENVER, step=STEP)
     t = done.totals
     assert (t.drawn_ml, t.given_ml, t.unaccounted_ml, t.pending) == (2.0, 0.0, 0.0, 1)
-
-
-@pytest.mark.parametrize(
-    ("state", "started", "stopped", "delivered", "given"),
-    [
-        (SessionState.RECOVERY, True, True, 95.5, 95.5),  # the pump stopped: final
-        (SessionState.DISCHARGED, True, True, 0.0, 0.0),
-        (SessionState.INFUSING, True, False, None, None),  # still running
-        (SessionState.PAUSED, True, False, None, None),
-        (SessionState.STOPPED_EARLY, False, False, None, 0.0),  # ended before a start
-        (SessionState.BASELINE, False, False, None, None),  # may yet start
-        (SessionState.RECOVERY, True, True, None, None),  # no delivered figure: not final
-    ],
-)
-def test_given_mg_is_final_only_once_the_pump_stopped_or_never_started(
-    state: SessionState, started: bool, stopped: bool, delivered: float | None, given: float | None
-) -> None:
-    assert (
-        given_mg_of(
-            state=state,
-            infusion_started_at=NOON if started else None,
-            infusion_stopped_at=NOON if stopped else None,
-            delivered_mg=delivered,
-        )
-        == given
-    )
 
 
 def test_statuses_as_session_balance_gives_them() -> None:

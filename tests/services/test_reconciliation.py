@@ -121,7 +121,7 @@ def test_many_sessions_are_read_in_a_few_statements(database: Database, config: 
     finally:
         event.remove(database.engine, "before_cursor_execute", count)
     assert report.reconciliation.totals.sessions == 4
-    assert len(statements) == 4, statements  # four reads, whatever the number of sessions
+    assert len(statements) <= 5, statements  # a few reads, whatever the number of sessions
 
 
 def test_the_csv_is_streamed_neutralised_and_audited(database: Database, config: Config) -> None:
