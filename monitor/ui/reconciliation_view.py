@@ -63,7 +63,8 @@ def page(start: date, end: date) -> html.Div:
                             "Download CSV",
                             id=Recon.EXPORT,
                             href=export_href(start, end),
-                            className="btn btn-outline-primary btn-lg mt-4",
+                            # the history's export colour: legible in both themes
+                            className="btn btn-outline-info btn-lg mt-4",
                         ),
                         md=3,
                     ),
