@@ -10,6 +10,7 @@ from monitor.pages import (
     board,
     course,
     home,
+    ketamine_record,
     login,
     patient,
     patient_mode,
@@ -36,5 +37,6 @@ PAGES = (
     questionnaire,
     patient_mode,
     course,
+    ketamine_record,
 )
 __all__ = ["PAGES"]
