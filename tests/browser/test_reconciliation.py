@@ -1,11 +1,7 @@
 """The controlled-substance reconciliation in the browser: the auditor sees a seeded
 session's lot balanced and a seeded discrepancy open; a physician, in a second browser,
-sees the same discrepancy with the link to the session's ketamine record; once it is
-resolved the auditor sees it resolved.
-
-The physician's resolution form (/session/<id>/ketamine, the ketamine engineer's page) had
-not landed when this was written: the resolution is recorded straight into the table
-(tests/ketamine_rows.resolve), as the page's service will store it."""
+follows the discrepancy's link to the session's ketamine record and resolves it with a
+reason; the auditor, showing the period again, sees it resolved."""
 
 from __future__ import annotations
 
@@ -28,7 +24,7 @@ def test_aud010_auditor_sees_a_lot_balanced_and_a_discrepancy_until_resolved(
     db, now = server.database, utcnow()
     nurse = factories.user(db, Role.NURSE, username="nurse")
     witness = factories.user(db, Role.NURSE, username="witness")
-    physician = factories.user(db, Role.PHYSICIAN, username="doctor")
+    factories.user(db, Role.PHYSICIAN, username="doctor")
     factories.user(db, Role.AUDITOR, username="auditor")
     ketamine_rows.balanced(
         db, config, nurse, witness, lot="LOT-BAL", at=now - timedelta(hours=2), chair=0
@@ -62,7 +58,13 @@ def test_aud010_auditor_sees_a_lot_balanced_and_a_discrepancy_until_resolved(
     sign_in(doctor, server.url, "doctor", target="/audit/reconciliation")
     resolve = doctor.locator("#recon-open").get_by_role("link", name="Ketamine record")
     expect(resolve).to_have_attribute("href", f"/session/{short}/ketamine")
-    ketamine_rows.resolve(db, physician, short, 0.75, at=utcnow())
+    resolve.click()
+    doctor.wait_for_url(f"**/session/{short}/ketamine")
+    doctor.get_by_label("Reason (required: what happened to the difference)").fill(
+        "Spilled while priming the line; vial count checked"
+    )
+    doctor.get_by_role("button", name="Resolve discrepancy").click()
+    expect(doctor.locator("#ketresolve-message")).not_to_be_empty()
 
     page.get_by_role("button", name="Show").click()
     expect(opened).to_contain_text("Open discrepancies: 0 (target 0)")
