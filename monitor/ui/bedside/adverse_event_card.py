@@ -84,7 +84,7 @@ def _picker(component_id: str, options: list[dict[str, Any]]) -> Any:
         inline=True,
         className="btn-group scale-picker",
         inputClassName="btn-check",
-        labelClassName="btn btn-outline-primary",
+        labelClassName="btn btn-outline-info",
         labelCheckedClassName="active",
     )
 
