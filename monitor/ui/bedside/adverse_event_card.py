@@ -8,7 +8,7 @@ events, each open one with a "Resolved now" button, and a form for any other out
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import dash_bootstrap_components as dbc
@@ -17,9 +17,11 @@ from dash import dcc, html
 from monitor.config.interventions import AdverseEvents
 from monitor.domain.free_text import MAX_FREE_TEXT
 from monitor.domain.vocabulary import AdverseEventOutcome, Severity
-from monitor.services.adverse_event_reads import AdverseEventView, ExcursionChoice
 from monitor.ui.bedside.panel import ASSERTIVE, POLITE
 from monitor.ui.components import local_time
+
+if TYPE_CHECKING:
+    from monitor.services.adverse_event_reads import AdverseEventView, ExcursionChoice
 
 
 class Ae:
