@@ -37,7 +37,7 @@ from monitor.services.intervention_measures import export_cells
 from monitor.services.intervention_measures import (
     intervention_measures as intervention_measures,
 )
-from monitor.services.session_record import SessionRecord, found_record, open_record, rems_summary
+from monitor.services.session_record import SessionRecord, found_record, open_record, rems_of
 
 Period = Literal["week", "month"]
 SESSION_COLUMNS = (
@@ -250,8 +250,8 @@ def rems_csv(*, database: Database, config: Config, actor: Actor, session_id: in
     ensure_allowed(actor, Action.EXPORT_RECORD)
     with database.session_scope() as db:
         record = found_record(db, session_id)
+        rems = rems_of(db, config, record)
     header = record.snapshot.header
-    rems = rems_summary(record, config.protocol(header.protocol_id))
     export_audit(database, actor, "rems.csv", {}, session_id)
     rows = [
         ("field", "value"),
@@ -261,9 +261,18 @@ def rems_csv(*, database: Database, config: Config, actor: Actor, session_id: in
         ("date", _time(header.infusion_started_at, config.clinic.zone)),
         ("dose_mg", header.dose_mg),
         ("exit_kind", header.exit_kind or ""),
-        *[(k, "" if v is None else v) for k, v in rems.__dict__.items()],
+        *[(k, _cell(v)) for k, v in rems.__dict__.items()],
     ]
     return "".join(csv_line(r) for r in rows)
+
+
+def _cell(value: object) -> object:
+    """A REMS value as one cell: blank when unknown, a list joined with "; "."""
+    if value is None:
+        return ""
+    if isinstance(value, tuple):
+        return "; ".join(str(v) for v in value)
+    return value
 
 
 def measures(
