@@ -12,7 +12,6 @@ from typing import Any
 from sqlalchemy import select
 
 from monitor.config import Config
-
 from monitor.db.engine import Database
 from monitor.db.intervention_models import (
     AdverseEvent,
