@@ -217,6 +217,21 @@ def _no_balance() -> SessionBalance:
     return session_balance([], [], given_mg=None, step=DEFAULT_BALANCE_STEP)
 
 
+KETAMINE_COLUMNS = (
+    "Product",
+    "Lot",
+    "Expiry",
+    "Drawn",
+    "Given",
+    "Wasted",
+    "Witnessed waste",
+)
+
+
+def _ml(value: float | None) -> str:
+    return "pending" if value is None else f"{value:.2f} mL"
+
+
 @dataclass(frozen=True)
 class KetamineRecordRows:
     draws: tuple[DrawRow, ...] = ()
@@ -226,6 +241,59 @@ class KetamineRecordRows:
 
     def wastes_of(self, draw_id: int) -> list[WasteRow]:
         return [w for w in self.wastes if w.draw_id == draw_id]
+
+    def lines(self, zone: ZoneInfo) -> list[tuple[str, ...]]:
+        """The ketamine table as the record and the PDF print it (KETAMINE_COLUMNS): one
+        line per vial drawn, its given share from the domain's balance ("pending" while
+        the pump may still run), each waste with its nurse, time and witness."""
+        shares = {s.draw_id: s for s in self.balance.shares}
+        final = self.balance.given_ml is not None
+        out = []
+        for d in self.draws:
+            share = shares.get(d.id)
+            wastes = "; ".join(
+                f"{w.volume_ml:.2f} mL by {w.wasted_by} {w.wasted_at.astimezone(zone):%H:%M}, "
+                + w.witness_words(zone)
+                for w in self.wastes_of(d.id)
+            )
+            strength = f"{d.concentration_mg_per_ml:g} mg/mL"
+            out.append(
+                (
+                    d.product_name
+                    if strength in d.product_name
+                    else f"{d.product_name} ({strength})",
+                    d.lot,
+                    f"{d.expiry:%Y-%m-%d}",
+                    f"{d.volume_ml:.2f} mL by {d.drawn_by} {d.drawn_at.astimezone(zone):%H:%M}",
+                    _ml(share.given_ml if share and final else None),
+                    _ml(share.wasted_ml if share else 0.0),
+                    wastes or "none",
+                )
+            )
+        return out
+
+    @property
+    def balance_words(self) -> str:
+        """ "Balanced: drawn 5.00 mL = given 4.00 mL + wasted 1.00 mL" and the like."""
+        b = self.balance
+        status = b.status.label
+        if not self.draws and b.given_mg is None:
+            return status
+        sums = f"drawn {b.drawn_ml:.2f} mL, given {_ml(b.given_ml)}, wasted {b.wasted_ml:.2f} mL"
+        if b.given_mg is not None:
+            sums += f" ({b.given_mg:g} mg)"
+        if b.imbalance_ml:
+            sums += f", difference {b.imbalance_ml:+.2f} mL"
+        if b.awaiting_witness_ml:
+            sums += f"; {b.awaiting_witness_ml:.2f} mL wasted awaiting a witness"
+        return f"{status}: {sums}"
+
+    def resolution_words(self, zone: ZoneInfo) -> list[str]:
+        return [
+            f"{r.imbalance_ml:+.2f} mL resolved by {r.resolved_by} "
+            f"{r.resolved_at.astimezone(zone):%Y-%m-%d %H:%M}: {r.reason}"
+            for r in self.resolutions
+        ]
 
 
 @dataclass(frozen=True)
