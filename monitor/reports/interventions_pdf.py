@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph
+from reportlab.platypus import KeepTogether, Paragraph
 
 from monitor.db.queries import FullRecord
 from monitor.db.queries.interventions import KETAMINE_COLUMNS, SessionInterventions
@@ -84,32 +84,43 @@ def rems_serious_row(rems: RemsSummary) -> list[tuple[str, str]]:
 def sections(
     record: FullRecord, zone: ZoneInfo, *, table: Table, text: Text, heading: Any
 ) -> list[Any]:
-    """The three sections, each "None." when nothing was recorded."""
+    """The three sections, each "None." when nothing was recorded; a heading is kept with
+    the start of its section, never left alone at the foot of a page."""
     given = record.interventions
     ketamine = given.ketamine
-    story: list[Any] = [Paragraph("Adverse events", heading)]
     events = adverse_event_rows(record, zone)
-    story.append(
-        table(events, [14 * mm, 40 * mm, 14 * mm, 28 * mm, 28 * mm, 16 * mm, 40 * mm])
-        if len(events) > 1
-        else text("None.")
-    )
-    story.append(Paragraph("Medications", heading))
     medications = medication_rows(given, zone)
-    story.append(
-        table(medications, [14 * mm, 44 * mm, 30 * mm, 46 * mm, 46 * mm])
-        if len(medications) > 1
-        else text("None.")
-    )
-    story.append(Paragraph("Ketamine", heading))
     lines = ketamine.lines(zone)
-    if lines:
-        story.append(
+    balance = [text(f"Balance: {ketamine.balance_words}")]
+    balance += [text(f"Resolution: {words}") for words in ketamine.resolution_words(zone)]
+    return [
+        _section(
+            "Adverse events",
+            heading,
+            table(events, [14 * mm, 40 * mm, 14 * mm, 28 * mm, 28 * mm, 16 * mm, 40 * mm])
+            if len(events) > 1
+            else text("None."),
+        ),
+        _section(
+            "Medications",
+            heading,
+            table(medications, [14 * mm, 44 * mm, 30 * mm, 46 * mm, 46 * mm])
+            if len(medications) > 1
+            else text("None."),
+        ),
+        _section(
+            "Ketamine",
+            heading,
             table(
                 [KETAMINE_COLUMNS, *lines],
                 [30 * mm, 18 * mm, 20 * mm, 28 * mm, 16 * mm, 16 * mm, 52 * mm],
             )
-        )
-    story.append(text(f"Balance: {ketamine.balance_words}"))
-    story += [text(f"Resolution: {words}") for words in ketamine.resolution_words(zone)]
-    return story
+            if lines
+            else balance.pop(0),
+        ),
+        *balance,
+    ]
+
+
+def _section(title: str, heading: Any, first: Any) -> KeepTogether:
+    return KeepTogether([Paragraph(title, heading), first])

@@ -91,8 +91,9 @@ MARKER_STYLES: dict[str, tuple[str, str, str]] = {
     "adverse_event": ("Adverse event (onset)", "star", "#f06595"),
     "medication": ("Medication given", "cross", "#20c997"),
 }
-# The lane's share of the plot's height, at its top.
+# The lane's share of the plot's height, at its top, and the gap under it.
 MARKER_LANE = 0.12
+LANE_GAP = 0.02
 DEFAULT_SPO2_RANGE = (80.0, 100.0)
 NO_READINGS = "No readings yet"
 
@@ -148,7 +149,7 @@ def session_trend(
             "gridcolor": GRID,
             "title": {"text": "mmHg · /min"},
             "rangemode": "tozero",
-            "domain": [0, 1 - MARKER_LANE if lane else 1],
+            "domain": [0, 1 - MARKER_LANE - LANE_GAP if lane else 1],
         },
         yaxis2={
             "overlaying": "y",
@@ -236,7 +237,7 @@ def session_timeline(
         low, high = figure.layout.yaxis.domain
         lane_low = high - (high - low) * MARKER_LANE
         figure.update_layout(
-            yaxis={"domain": [low, lane_low - 0.01]},
+            yaxis={"domain": [low, lane_low - LANE_GAP]},
             yaxis4=_lane_axis("x", (lane_low, high)),
         )
     figure.update_layout(
