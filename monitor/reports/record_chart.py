@@ -301,7 +301,12 @@ def _shade_pauses(
 
 
 def _legend(
-    drawing: Drawing, x: float, y: float, *, present: set[Any], kinds: set[str] = frozenset()
+    drawing: Drawing,
+    x: float,
+    y: float,
+    *,
+    present: set[Any],
+    kinds: frozenset[str] | set[str] = frozenset(),
 ) -> None:
     entries: list[tuple[str, Any, Any]] = [(name, colour, None) for _, name, colour in SERIES]
     entries.append(("SpO2", SPO2_COLOUR, None))

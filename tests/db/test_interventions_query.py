@@ -92,8 +92,10 @@ def test_pending_while_the_pump_runs(database: Database, config: Config) -> None
 
 
 def test_given_is_final_only_when_it_can_no_longer_grow() -> None:
-    running = {"started": True, "stopped": False, "delivered_mg": None}
-    assert final_given_mg(state=SessionState.INFUSING, **running) is None
+    assert (
+        final_given_mg(state=SessionState.INFUSING, started=True, stopped=False, delivered_mg=None)
+        is None
+    )
     assert (
         final_given_mg(state=SessionState.RECOVERY, started=True, stopped=True, delivered_mg=31.5)
         == 31.5
@@ -116,7 +118,7 @@ def test_an_empty_session_reads_empty(database: Database, config: Config) -> Non
     with database.session_scope() as db:
         got = session_interventions(db, sid)
         snapshot = session_snapshot(db, sid)
-    assert got.adverse_events == got.administrations == got.orders == ()
+    assert (got.adverse_events, got.administrations, got.orders) == ((), (), ())
     assert got.ketamine.balance.status is KetamineBalance.NOT_RECORDED
     assert snapshot is not None and snapshot.markers == ()
 

@@ -17,6 +17,7 @@ from monitor.domain.record_access import RECORD_VIEWED
 from monitor.ui import record_interventions as ids
 from monitor.ui.figures import MARKER_STYLES
 from tests import intervention_rows as rows
+from tests.factories import T0
 from tests.pages.dash_http import call, open_page, prepare, sign_in
 
 
@@ -65,8 +66,8 @@ def test_the_record_page_shows_each_section(app: Dash, database: Database, confi
 
 def test_a_resolution_shows_with_its_reason(app: Dash, database: Database, config: Config) -> None:
     t = rows.treated_session(database, config)
-    rows.draw(database, t.nurse, t.session_id, rows.T0, volume_ml=0.5, lot="LOT-B2")
-    rows.resolution(database, t.doctor, t.session_id, 0.5, rows.T0, "Vial cracked, 0.5 mL lost")
+    rows.draw(database, t.nurse, t.session_id, T0, volume_ml=0.5, lot="LOT-B2")
+    rows.resolution(database, t.doctor, t.session_id, 0.5, T0, "Vial cracked, 0.5 mL lost")
     client = prepare(app)
     sign_in(client, t.nurse.username)
     page = json.dumps(open_page(client, app, f"/session/{t.session_id}"), ensure_ascii=False)

@@ -248,7 +248,7 @@ class KetamineRecordRows:
         the pump may still run), each waste with its nurse, time and witness."""
         shares = {s.draw_id: s for s in self.balance.shares}
         final = self.balance.given_ml is not None
-        out = []
+        out: list[tuple[str, ...]] = []
         for d in self.draws:
             share = shares.get(d.id)
             wastes = "; ".join(
