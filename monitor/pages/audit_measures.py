@@ -12,7 +12,7 @@ from monitor.db.types import utcnow
 from monitor.domain.clinic_time import day_end, day_start
 from monitor.domain.errors import InvalidEntry, refuse
 from monitor.domain.permissions import Action
-from monitor.pages import audit_filters
+from monitor.pages import audit_filters, audit_intervention_exports
 from monitor.services import quality
 from monitor.ui import audit_view, course_measures_view, intervention_measures_view
 from monitor.ui.feedback import problem
@@ -75,7 +75,16 @@ def _show(*, start: Any, end: Any, period: Any, **_clicked: Any) -> dict[str, An
     )
     return {
         "charts": audit_view.measure_charts(frame),
-        "interventions": intervention_measures_view.intervention_measures(interventions),
+        "interventions": intervention_measures_view.intervention_measures(
+            interventions,
+            exports=[
+                (
+                    "Adverse events (CSV)",
+                    audit_intervention_exports.href("adverse_events", first, last),
+                ),
+                ("Medications (CSV)", audit_intervention_exports.href("medications", first, last)),
+            ],
+        ),
         "courses": course_measures_view.course_measures(courses, zone),
         "table": audit_view.measure_table(frame),
         **audit_filters.NO_DAY_PROBLEMS,
@@ -83,6 +92,7 @@ def _show(*, start: Any, end: Any, period: Any, **_clicked: Any) -> dict[str, An
 
 
 def register_callbacks(app: Dash) -> None:
+    audit_intervention_exports.register_routes(app.server)
     app.callback(
         output={
             "charts": Output(Audit.MEASURE_CHARTS, "children"),

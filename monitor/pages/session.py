@@ -51,7 +51,13 @@ def layout(session_id: str = "", **_: Any) -> Any:
     rt = runtime.current()
     actor = auth.require(Action.VIEW_SESSION)
     record = opened_record(
-        session_id, lambda sid: session_record(database=rt.database, actor=actor, session_id=sid)
+        session_id,
+        lambda sid: session_record(
+            database=rt.database,
+            actor=actor,
+            session_id=sid,
+            ketamine_step=rt.config.ketamine.balance_to_ml,
+        ),
     )
     if record is None:
         return session_view.missing(session_id)

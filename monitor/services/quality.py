@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from monitor.config import Config
 from monitor.db import audit_queries as aq
 from monitor.db.engine import Database
+from monitor.db.queries.interventions import DEFAULT_BALANCE_STEP
 from monitor.db.types import utcnow
 from monitor.domain.clinic_time import clinic_iso
 from monitor.domain.csv_cells import csv_line, fixed
@@ -110,12 +111,22 @@ def history(
 
 
 def review_session(
-    *, database: Database, actor: Actor, session_id: int, now: datetime | None = None
+    *,
+    database: Database,
+    actor: Actor,
+    session_id: int,
+    now: datetime | None = None,
+    ketamine_step: float = DEFAULT_BALANCE_STEP,
 ) -> SessionRecord:
     """The whole record of a session, read-only; the access itself is logged
     (HIPAA 45 CFR 164.312(b))."""
     return open_record(
-        database=database, actor=actor, action=Action.REVIEW, session_id=session_id, now=now
+        database=database,
+        actor=actor,
+        action=Action.REVIEW,
+        session_id=session_id,
+        now=now,
+        ketamine_step=ketamine_step,
     )
 
 
@@ -249,7 +260,7 @@ def rems_csv(*, database: Database, config: Config, actor: Actor, session_id: in
     """One session's REMS monitoring-form summary as CSV (field, value); audited."""
     ensure_allowed(actor, Action.EXPORT_RECORD)
     with database.session_scope() as db:
-        record = found_record(db, session_id)
+        record = found_record(db, session_id, ketamine_step=config.ketamine.balance_to_ml)
         rems = rems_of(db, config, record)
     header = record.snapshot.header
     export_audit(database, actor, "rems.csv", {}, session_id)

@@ -50,11 +50,24 @@ def _ketamine(m: InterventionMeasures) -> list[Any]:
     return [words, html.Ul(links)] if links else [words]
 
 
-def intervention_measures(m: InterventionMeasures) -> Any:
+def intervention_measures(m: InterventionMeasures, exports: Sequence[tuple[str, str]] = ()) -> Any:
+    """The section; `exports` are (words, href) of the period's CSV downloads."""
     ack = m.acknowledgement
     return html.Div(
         [
             html.H2("Adverse events, rescue medications and ketamine", className="h5"),
+            html.Div(
+                [
+                    html.A(
+                        words,
+                        href=href,
+                        className="btn btn-outline-info me-2 mb-2",
+                    )
+                    for words, href in exports
+                ]
+            )
+            if exports
+            else None,
             html.P(
                 f"Sessions opened in the period: {m.sessions}. Adverse events: "
                 f"{m.adverse_events}. Rescue-medication doses: {m.administrations}.",
