@@ -128,7 +128,7 @@ def test_physician_acknowledges_once_with_a_note_and_it_is_audited(
         ).one()
     assert (audit.entity_type, audit.entity_id) == ("adverse_event", event)
     assert audit.actor_id == ward["doc"].id and audit.session_id == ward["sid"]
-    assert audit.new_values["severity"] == "severe"
+    assert audit.new_values is not None and audit.new_values["severity"] == "severe"
 
 
 def test_same_key_other_note_or_other_person_is_a_conflict(
