@@ -166,6 +166,23 @@ def _rounded(share: LotShare, step: float) -> LotShare:
     )
 
 
+def final_given_mg(
+    *, delivered_mg: float | None, started: bool, stopped: bool, ended: bool
+) -> float | None:
+    """The milligrams given, once final: the pump's delivered dose when the infusion has
+    stopped; 0 when the session ended without the infusion starting; None while it may
+    still grow (before the start of a live session, or while the pump runs or is paused).
+    A stopped infusion with no stored figure (never written by the stop) stays None rather
+    than being guessed."""
+    if stopped:
+        if delivered_mg is None or not math.isfinite(delivered_mg) or delivered_mg < 0:
+            return None
+        return delivered_mg
+    if ended and not started:
+        return 0.0
+    return None
+
+
 def needs_physician(status: KetamineBalance) -> bool:
     """Whether the balance is an open discrepancy only a physician may resolve."""
     return status is KetamineBalance.DISCREPANCY

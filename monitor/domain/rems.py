@@ -7,8 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from monitor.config import Rems
+from monitor.domain.adverse_events import (
+    Graded,
+    rems_serious_adverse_event,
+    rems_serious_reasons,
+)
 from monitor.domain.pre_dose import limit_of
-from monitor.domain.vocabulary import Phase
+from monitor.domain.vocabulary import Phase, Severity
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,11 @@ class RemsSummary:
     dose_given_mg: float | None = None
     dose_given_ml: float | None = None
     dose_given_percent_of_planned: float | None = None
+    # Whether a serious adverse event occurred (issue 13): None when the caller did not read
+    # the session's adverse events (the record cannot say, rather than a false "no"); and
+    # the events that made it yes ("Nausea (Grade 3: severe)").
+    serious_adverse_event: bool | None = None
+    serious_adverse_events: tuple[str, ...] = ()
 
 
 def _bp(o: Observation | None) -> str | None:
@@ -64,8 +74,14 @@ def summarize(
     delivered_mg: float | None = None,
     delivered_ml: float | None = None,
     planned_mg: float | None = None,
+    adverse_events: Sequence[Graded] | None = None,
+    rems_serious_from: Severity | None = None,
 ) -> RemsSummary:
-    """Answer each REMS field; None where the record cannot yet say."""
+    """Answer each REMS field; None where the record cannot yet say. The serious-adverse-
+    event answer needs the session's events and the clinic's threshold
+    (`config.adverse_events.rems_serious_from`) together, or neither."""
+    if (adverse_events is None) != (rems_serious_from is None):
+        raise ValueError("adverse_events and rems_serious_from go together")
     ordered = sorted(observations, key=lambda o: o.taken_at)
     baseline = [o for o in ordered if o.phase == Phase.BASELINE]
     before_dosing = baseline[-1] if baseline else None
@@ -104,4 +120,10 @@ def summarize(
             if delivered_mg is not None and planned_mg
             else None
         ),
+        serious_adverse_event=None
+        if adverse_events is None or rems_serious_from is None
+        else rems_serious_adverse_event(adverse_events, rems_serious_from=rems_serious_from),
+        serious_adverse_events=()
+        if adverse_events is None or rems_serious_from is None
+        else rems_serious_reasons(adverse_events, rems_serious_from=rems_serious_from),
     )

@@ -12,11 +12,13 @@ from monitor.config import Config, Protocol
 from monitor.db import queries
 from monitor.db.engine import Database
 from monitor.db.types import utcnow
+from monitor.domain.adverse_events import Graded
 from monitor.domain.permissions import Action
 from monitor.domain.rems import Observation, RemsSummary, summarize
-from monitor.domain.vocabulary import SignatureMeaning
+from monitor.domain.vocabulary import Severity, SignatureMeaning
 from monitor.reports.discharge_pdf import render
 from monitor.services.actors import Actor, ensure_allowed
+from monitor.services.adverse_event_reads import adverse_events_of
 from monitor.services.errors import NotFound
 from monitor.services.record_access import log_opening
 
@@ -58,8 +60,27 @@ def session_record(
     )
 
 
-def rems_summary(record: SessionRecord, protocol: Protocol) -> RemsSummary:
-    """The REMS monitoring form's answers for this record."""
+def rems_of(db: Session, config: Config, record: SessionRecord) -> RemsSummary:
+    """The REMS monitoring form's answers for this record, the serious-adverse-event answer
+    included (the session's events read in the caller's transaction): what the PDF and the
+    REMS CSV print."""
+    return rems_summary(
+        record,
+        config.protocol(record.snapshot.header.protocol_id),
+        adverse_events=tuple(e.graded for e in adverse_events_of(db, record.snapshot.header.id)),
+        rems_serious_from=config.adverse_events.rems_serious_from,
+    )
+
+
+def rems_summary(
+    record: SessionRecord,
+    protocol: Protocol,
+    *,
+    adverse_events: tuple[Graded, ...] | None = None,
+    rems_serious_from: Severity | None = None,
+) -> RemsSummary:
+    """The REMS monitoring form's answers for this record; without the session's adverse
+    events the serious-adverse-event answer is None (unknown), never a false "no"."""
     header = record.snapshot.header
     approved = next((s for s in record.signatures if s.meaning == SignatureMeaning.APPROVED), None)
     ready = [s.signed_at for s in record.signatures if s.all_criteria_met]
@@ -86,6 +107,8 @@ def rems_summary(record: SessionRecord, protocol: Protocol) -> RemsSummary:
         delivered_mg=header.delivered_mg,
         delivered_ml=header.delivered_ml,
         planned_mg=header.dose_mg,
+        adverse_events=adverse_events,
+        rems_serious_from=rems_serious_from,
     )
 
 
@@ -102,10 +125,10 @@ def discharge_pdf(
     at = now or utcnow()
     with database.session_scope() as db:
         record = found_record(db, session_id)
-    protocol = config.protocol(record.snapshot.header.protocol_id)
+        rems = rems_of(db, config, record)
     pdf = render(
         record,
-        rems_summary(record, protocol),
+        rems,
         clinic=config.clinic.name,
         zone=config.clinic.zone,
         generated_at=at,

@@ -15,7 +15,9 @@ from typing import Any, TypedDict
 import pytest
 
 from monitor.config import Config, Rems
+from monitor.domain.adverse_events import Graded
 from monitor.domain.rems import Observation, RemsSummary, summarize
+from monitor.domain.vocabulary import Severity
 
 DOSING_STARTED = datetime(2025, 3, 4, 15, 0, tzinfo=UTC)
 COMPLETED = DOSING_STARTED + timedelta(minutes=150)
@@ -354,3 +356,56 @@ def test_dose_given(
         result.dose_given_ml,
         result.dose_given_percent_of_planned,
     ) == expected
+
+
+# --- Serious adverse event (issue 13): from the session's events and the clinic's grade ----
+
+
+@pytest.mark.parametrize(
+    ("events", "threshold", "answer", "reasons"),
+    [
+        pytest.param((), Severity.SEVERE, False, (), id="no-events-no"),
+        pytest.param(
+            (Graded(Severity.MILD, False, "Nausea"),), Severity.SEVERE, False, (), id="mild-no"
+        ),
+        pytest.param(
+            (Graded(Severity.MODERATE, False, "Headache"),),
+            Severity.MODERATE,
+            True,
+            ("Headache (Grade 2: moderate)",),
+            id="clinic-threshold-moderate",
+        ),
+        pytest.param(
+            (Graded(Severity.MILD, False, "Nausea"), Graded(Severity.SEVERE, False, "Vomiting")),
+            Severity.SEVERE,
+            True,
+            ("Vomiting (Grade 3: severe)",),
+            id="severe-yes-names-only-it",
+        ),
+        pytest.param(
+            (Graded(Severity.MILD, True, "Dizziness"),),
+            Severity.LIFE_THREATENING,
+            True,
+            ("Dizziness (Grade 1: mild, serious)",),
+            id="marked-serious-yes-at-any-threshold",
+        ),
+    ],
+)
+def test_serious_adverse_event(
+    rules: Rems,
+    events: tuple[Graded, ...],
+    threshold: Severity,
+    answer: bool,
+    reasons: tuple[str, ...],
+) -> None:
+    result = summary(rules, CALM, adverse_events=events, rems_serious_from=threshold)
+    assert result.serious_adverse_event is answer
+    assert result.serious_adverse_events == reasons
+
+
+def test_serious_adverse_event_unknown_without_the_events(rules: Rems) -> None:
+    """A caller that did not read the events gets 'unknown', never a false 'no'."""
+    result = summary(rules, CALM)
+    assert result.serious_adverse_event is None and result.serious_adverse_events == ()
+    with pytest.raises(ValueError, match="go together"):
+        summary(rules, CALM, adverse_events=())

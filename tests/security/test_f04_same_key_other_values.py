@@ -47,6 +47,7 @@ from monitor.services.session_lifecycle import open_session
 from monitor.services.sign_in_sessions import Open, open_sign_in, resume
 from tests import factories
 from tests.factories import PASSWORD, T0
+from tests.security import f04_interventions
 from tests.services.test_recovery import CADSS_LOW, READY, recovered
 
 Context = dict[str, Any]
@@ -806,6 +807,7 @@ WRITES = (
     ),
     *QUESTIONNAIRE_WRITES,
     *PRE_DOSE_WRITES,
+    *f04_interventions.adverse_event_writes(KeyedWrite),
 )
 
 
