@@ -11,7 +11,8 @@
     "staff-create-message", "acct-message", "qf-result", "course-start-message",
     "course-screen-message", "course-decide-message", "course-consent-message",
     "course-withdraw-message", "course-status-message",
-    "ket-draw-message", "ket-waste-message", "ket-witness-message", "ketresolve-message"
+    "ket-draw-message", "ket-waste-message", "ket-witness-message", "ketresolve-message",
+    "med-message", "medorder-message"
   ];
 
   function slotOf(node) {
