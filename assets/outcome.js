@@ -10,7 +10,9 @@
     "patients-new-message", "patient-edit-message", "staff-action-message",
     "staff-create-message", "acct-message", "qf-result", "course-start-message",
     "course-screen-message", "course-decide-message", "course-consent-message",
-    "course-withdraw-message", "course-status-message"
+    "course-withdraw-message", "course-status-message",
+    "ket-draw-message", "ket-waste-message", "ket-witness-message", "ketresolve-message",
+    "med-message", "medorder-message"
   ];
 
   function slotOf(node) {

@@ -79,63 +79,59 @@ def session_balance(
     step: float = 0.01,
 ) -> SessionBalance:
     """The balance of one session. `given_mg` is the delivered dose once final (the pump
-    stopped, or the session ended without an infusion: 0), None while it may still grow.
-    Only witnessed wastes count as wasted. `resolved_imbalances` are the imbalances
-    physicians resolved with a reason: one equal to today's imbalance makes it RESOLVED; a
-    later entry that changes it reopens it."""
+    stopped, or the session ended without an infusion: 0; see `final_given_mg`), None while
+    it may still grow. Only witnessed wastes count as wasted.
+
+    Each figure is rounded to the step first and the imbalance is taken from the rounded
+    figures, so the figures a screen shows always add up: drawn = given + wasted +
+    imbalance, to the step.
+
+    `resolved_imbalances` are the imbalances physicians resolved with a reason, in the
+    order made. Only the latest stands, and only for the very imbalance it names: a later
+    entry that changes the balance (a waste witnessed, another draw) reopens the
+    discrepancy until a physician resolves the new figure."""
+    if given_mg is not None and not (math.isfinite(given_mg) and given_mg >= 0):
+        given_mg = None  # a figure that cannot be counted is not final
     ordered = sorted(draws, key=lambda d: (d.drawn_at, d.draw_id))
     awaiting = to_step(sum(w.volume_ml for w in wastes if not w.witnessed), step)
-    wastes = [w for w in wastes if w.witnessed]
     wasted_by_draw: dict[int, float] = {}
     for waste in wastes:
-        wasted_by_draw[waste.draw_id] = wasted_by_draw.get(waste.draw_id, 0.0) + waste.volume_ml
-    drawn = sum(d.volume_ml for d in ordered)
-    wasted = sum(w.volume_ml for w in wastes)
+        if waste.witnessed:
+            so_far = wasted_by_draw.get(waste.draw_id, 0.0)
+            wasted_by_draw[waste.draw_id] = so_far + waste.volume_ml
+    drawn = to_step(sum(d.volume_ml for d in ordered), step)
+    wasted = to_step(sum(wasted_by_draw.values()), step)
     if not ordered:
         status = (
             KetamineBalance.GIVEN_WITHOUT_RECORD
             if given_mg is not None and to_step(given_mg, step) > 0
             else KetamineBalance.NOT_RECORDED
         )
-        return SessionBalance(
-            status, 0.0, None, given_mg, to_step(wasted, step), None, (), awaiting
-        )
-    shares = _shares(ordered, wasted_by_draw, given_mg or 0.0)
+        return SessionBalance(status, 0.0, None, given_mg, wasted, None, (), awaiting)
     if given_mg is None:
+        shares = _shares(ordered, wasted_by_draw, 0.0, step)
         return SessionBalance(
-            KetamineBalance.PENDING,
-            to_step(drawn, step),
-            None,
-            None,
-            to_step(wasted, step),
-            None,
-            tuple(_rounded(s, step) for s in shares),
-            awaiting,
+            KetamineBalance.PENDING, drawn, None, None, wasted, None, shares, awaiting
         )
-    given_ml = sum(s.given_ml for s in shares)
-    imbalance = to_step(drawn - given_ml - wasted, step)
+    shares = _shares(ordered, wasted_by_draw, given_mg, step)
+    given_ml = to_step(sum(s.given_ml for s in shares), step)
+    imbalance = to_step(drawn - given_ml - wasted, step) + 0.0  # never -0.0
+    latest = resolved_imbalances[-1] if resolved_imbalances else None
     if imbalance == 0:
         status = KetamineBalance.BALANCED
-    elif any(same_imbalance(imbalance, r, step) for r in resolved_imbalances):
+    elif latest is not None and same_imbalance(imbalance, latest, step):
         status = KetamineBalance.RESOLVED
     else:
         status = KetamineBalance.DISCREPANCY
-    return SessionBalance(
-        status,
-        to_step(drawn, step),
-        to_step(given_ml, step),
-        given_mg,
-        to_step(wasted, step),
-        imbalance + 0.0,  # never -0.0
-        tuple(_rounded(s, step) for s in shares),
-        awaiting,
-    )
+    return SessionBalance(status, drawn, given_ml, given_mg, wasted, imbalance, shares, awaiting)
 
 
 def _shares(
-    ordered: Sequence[Draw], wasted_by_draw: dict[int, float], given_mg: float
-) -> list[LotShare]:
-    """The given milligrams taken from the draws in the order drawn."""
+    ordered: Sequence[Draw], wasted_by_draw: dict[int, float], given_mg: float, step: float
+) -> tuple[LotShare, ...]:
+    """The given milligrams taken from the draws in the order drawn, each up to what its
+    wastes left in it; the last draw takes whatever remains (where it shows as the
+    imbalance). Each share is rounded to the step."""
     left_mg = given_mg
     shares: list[LotShare] = []
     for index, draw in enumerate(ordered):
@@ -148,22 +144,12 @@ def _shares(
             LotShare(
                 draw.draw_id,
                 draw.lot,
-                draw.volume_ml,
-                taken_mg / draw.concentration_mg_per_ml,
-                wasted,
+                to_step(draw.volume_ml, step),
+                to_step(taken_mg / draw.concentration_mg_per_ml, step),
+                to_step(wasted, step),
             )
         )
-    return shares
-
-
-def _rounded(share: LotShare, step: float) -> LotShare:
-    return LotShare(
-        share.draw_id,
-        share.lot,
-        to_step(share.drawn_ml, step),
-        to_step(share.given_ml, step),
-        to_step(share.wasted_ml, step),
-    )
+    return tuple(shares)
 
 
 def final_given_mg(

@@ -1,15 +1,29 @@
 """Whether a rescue-medication dose may be given: the formulary's routes, its usual dose
 range and its session maximum, and the physician's order that a dose outside them (or a
-drug with no standing order) needs (docs/clinical.md "Rescue medications")."""
+drug with no standing order) needs (docs/clinical.md "Rescue medications").
+
+Doses are decimal numbers held in binary floats: 0.1 + 0.1 + 0.1 is 0.30000000000000004,
+not 0.3. Every comparison of amounts here allows `TOLERANCE` (a millionth of the drug's
+unit, far below any dose a syringe or a tablet measures), so three 0.1 mg doses are at a
+0.3 mg maximum, not past it; no comparison is made without it."""
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 from monitor.config.interventions import RescueDrug
-from monitor.domain.errors import FieldProblem
+from monitor.domain.errors import FieldProblem, refuse
 from monitor.domain.vocabulary import MedicationRoute
+
+# Two amounts closer than this (in the drug's unit) are the same amount (see above).
+TOLERANCE = 1e-6
+# What the dose field accepts: a plain decimal ("4", "0.1", "2,5"), never an exponent, a
+# sign or a number no float holds; four decimals is finer than any rescue dose is measured.
+DOSE_TEXT = re.compile(r"[0-9]{1,6}(\.[0-9]{1,4})?")
 
 
 @dataclass(frozen=True)
@@ -25,23 +39,69 @@ class Order:
 
 def amount(value: float, unit: str) -> str:
     """A dose in the words of a label: 4 mg, 0.1 mg, 2.5 mg."""
-    return f"{value:g} {unit}"
+    return f"{round(value, 6):g} {unit}"
 
 
 def usual_range(drug: RescueDrug) -> str:
-    if drug.dose_min == drug.dose_max:
+    if same_amount(drug.dose_min, drug.dose_max):
         return amount(drug.dose_min, drug.unit)
-    return f"{drug.dose_min:g}–{amount(drug.dose_max, drug.unit)}"
+    return f"{round(drug.dose_min, 6):g}–{amount(drug.dose_max, drug.unit)}"
+
+
+def same_amount(a: float, b: float) -> bool:
+    return abs(a - b) <= TOLERANCE
+
+
+def at_most(a: float, b: float) -> bool:
+    """a ≤ b, within the tolerance."""
+    return a <= b + TOLERANCE
+
+
+def parse_dose(value: object, drug: RescueDrug) -> float:
+    """The dose as typed ("4", "0.1", "2,5") in the drug's unit, or InvalidEntry at "dose":
+    empty, not a number, not finite, zero or less."""
+    wanted = f"Enter the dose in {drug.unit}, a number above zero"
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise refuse("dose", wanted)
+    raw = str(value).strip().replace(",", ".")
+    if not DOSE_TEXT.fullmatch(raw):
+        raise refuse("dose", wanted)
+    dose = float(raw)
+    if not (math.isfinite(dose) and dose > 0):
+        raise refuse("dose", wanted)
+    return dose
+
+
+def parse_given_time(value: object, *, now: datetime, zone: ZoneInfo) -> datetime:
+    """When a dose was given, as the nurse types it: "HH:MM" on the clinic's today, in the
+    clinic's zone (or an aware datetime, from code). The caller checks it against now and
+    the session's opening."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise refuse("given_at", "The time given has no time zone")
+        return value
+    wanted = "Enter the time given as HH:MM (24-hour clock)"
+    if not isinstance(value, str) or len(value.strip()) > 8:
+        raise refuse("given_at", wanted)
+    try:
+        clock = time.fromisoformat(value.strip())
+    except ValueError:
+        raise refuse("given_at", wanted) from None
+    if clock.tzinfo is not None:
+        raise refuse("given_at", wanted)
+    today = now.astimezone(zone).date()
+    return datetime.combine(today, clock, zone)
 
 
 def beyond_standing_order(drug: RescueDrug, dose: float, given_this_session: float) -> list[str]:
     """Why this dose is past what the formulary allows without an order with a reason:
-    outside the usual range, or bringing the session's total past its maximum."""
+    outside the usual range, or bringing the session's total past its maximum (both
+    within `TOLERANCE`: the maximum itself is allowed)."""
     why = []
-    if not drug.dose_min <= dose <= drug.dose_max:
+    if not (at_most(drug.dose_min, dose) and at_most(dose, drug.dose_max)):
         why.append(f"{amount(dose, drug.unit)} is outside the usual {usual_range(drug)}")
     total = given_this_session + dose
-    if total > drug.max_per_session + 1e-9:
+    if not at_most(total, drug.max_per_session):
         why.append(
             f"it brings this session's {drug.name.lower()} to {amount(total, drug.unit)}, "
             f"past the maximum of {amount(drug.max_per_session, drug.unit)}"
@@ -51,7 +111,7 @@ def beyond_standing_order(drug: RescueDrug, dose: float, given_this_session: flo
 
 def _basic(drug: RescueDrug, dose: float, route: str) -> list[FieldProblem]:
     problems = []
-    if not (math.isfinite(dose) and dose > 0):
+    if isinstance(dose, bool) or not (math.isfinite(dose) and dose > 0):
         problems.append(FieldProblem("dose", f"Enter the dose in {drug.unit}, above zero"))
     if route not in {r.value for r in drug.routes}:
         allowed = ", ".join(MedicationRoute(r).label for r in drug.routes)
@@ -63,13 +123,28 @@ def order_problems(
     drug: RescueDrug, *, dose: float, route: str, given_this_session: float, reason: str | None
 ) -> list[FieldProblem]:
     """What stops a physician's order: a bad dose or route, or no reason where the dose is
-    outside the range or past the session maximum."""
+    outside the range or past the session maximum (counting what was given already)."""
     problems = _basic(drug, dose, route)
     if problems:
         return problems
     why = beyond_standing_order(drug, dose, given_this_session)
     if why and not (reason or "").strip():
         problems.append(FieldProblem("reason", "Give a reason: " + "; ".join(why) + "."))
+    return problems
+
+
+def _order_mismatch(drug: RescueDrug, dose: float, route: str, order: Order) -> list[FieldProblem]:
+    if order.route in {r.value for r in MedicationRoute}:
+        ordered = f"{amount(order.dose, drug.unit)} {MedicationRoute(order.route).label}"
+    else:
+        ordered = f"{amount(order.dose, drug.unit)} {order.route}"
+    if order.drug != drug.code:
+        return [FieldProblem("drug", f"The physician's order is for {order.drug}, not {drug.name}")]
+    problems = []
+    if not same_amount(order.dose, dose):
+        problems.append(FieldProblem("dose", f"The physician's order is for {ordered}"))
+    if order.route != route:
+        problems.append(FieldProblem("route", f"The physician's order is for {ordered}"))
     return problems
 
 
@@ -82,15 +157,26 @@ def administration_problems(
     order: Order | None,
 ) -> list[FieldProblem]:
     """What stops a dose being given. With an order, the dose must be the order's (drug,
-    dose and route); without one, the drug needs a standing order and the dose must be
-    within the usual range and the session maximum."""
+    dose and route); an order without a reason covers only a dose within the range and the
+    session maximum as it stands now (doses given since it was signed count). Without an
+    order, the drug needs a standing order and the dose must be within the usual range and
+    the session maximum."""
     problems = _basic(drug, dose, route)
     if problems:
         return problems
+    why = beyond_standing_order(drug, dose, given_this_session)
     if order is not None:
-        if order.drug != drug.code or not math.isclose(order.dose, dose) or order.route != route:
-            ordered = f"{amount(order.dose, drug.unit)} {MedicationRoute(order.route).label}"
-            return [FieldProblem("dose", f"The physician's order is for {ordered}")]
+        problems = _order_mismatch(drug, dose, route, order)
+        if problems:
+            return problems
+        if why and not (order.reason or "").strip():
+            return [
+                FieldProblem(
+                    "dose",
+                    "Refused: " + "; ".join(why) + ". The physician's order gave no reason "
+                    "for that: ask for a new order with a reason.",
+                )
+            ]
         return []
     if not drug.standing_order:
         return [
@@ -98,7 +184,6 @@ def administration_problems(
                 "drug", f"{drug.name} needs a physician's order, signed with their password"
             )
         ]
-    why = beyond_standing_order(drug, dose, given_this_session)
     if why:
         return [
             FieldProblem(

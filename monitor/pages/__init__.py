@@ -9,6 +9,7 @@ from monitor.pages import (
     board,
     course,
     home,
+    ketamine_record,
     login,
     patient,
     patient_mode,
@@ -34,5 +35,6 @@ PAGES = (
     questionnaire,
     patient_mode,
     course,
+    ketamine_record,
 )
 __all__ = ["PAGES"]

@@ -9,8 +9,12 @@ from typing import Any
 
 from monitor.config import Config
 from monitor.db.engine import Database
+from monitor.domain.permissions import Role
+from monitor.domain.session_state import SessionEvent
 from monitor.services.adverse_events import record_adverse_event, record_outcome
-from tests import factories
+from monitor.services.ketamine import record_draw, record_waste
+from monitor.services.ketamine_record import resolve_discrepancy
+from tests import factories, ketamine_data
 from tests.factories import T0
 
 Context = dict[str, Any]
@@ -107,6 +111,113 @@ def adverse_event_writes(keyed_write: Any) -> tuple[Any, ...]:
             lambda _c: {
                 "spaces": {"note": " Settled  "},
                 "a minute later": {"now": AT_20 + timedelta(minutes=2)},
+            },
+        ),
+    )
+
+
+def nurses_and_draws(database: Database, config: Config) -> Context:
+    """An infusing session with two draws (two lots), and another session."""
+    context = nurses_and_infusing(database, config)
+    a, sid = context["a"], context["sid"]
+    first = ketamine_data.draw(database, config, a, sid, volume=1.0, lot="LOT-A", at=AT_10)
+    second = ketamine_data.draw(database, config, a, sid, volume=1.0, lot="LOT-B", at=AT_10)
+    return context | {"draw": first.draw_id, "other_draw": second.draw_id}
+
+
+def physicians_and_discrepancies(database: Database, config: Config) -> Context:
+    """Two stopped sessions, each with a draw never wasted: two open discrepancies."""
+    nurse = factories.user(database)
+    sids = []
+    for chair in config.clinic.chairs[:2]:
+        sid = factories.infusing(database, config, nurse, chair=chair)
+        ketamine_data.draw(database, config, nurse, sid, volume=2.0, at=T0 + timedelta(minutes=1))
+        factories.event(
+            database,
+            nurse,
+            sid,
+            SessionEvent.STOP_INFUSION,
+            T0 + timedelta(minutes=10),
+            reason="test stops early",
+        )
+        sids.append(sid)
+    return {
+        "config": config,
+        "a": factories.user(database, Role.PHYSICIAN),
+        "b": factories.user(database, Role.PHYSICIAN),
+        "sid": sids[0],
+        "other": sids[1],
+    }
+
+
+def ketamine_writes(keyed_write: Any) -> tuple[Any, ...]:
+    return (
+        keyed_write(
+            "ketamine draw",
+            record_draw,
+            nurses_and_infusing,
+            lambda c: {
+                "actor": c["a"],
+                "session_id": c["sid"],
+                "product": "ketamine_50",
+                "lot": "LOT-A",
+                "expiry": ketamine_data.EXPIRY,
+                "volume_ml": 1.2,
+                "drawn_at": AT_10,
+                "now": AT_10,
+            },
+            lambda c: {
+                "product": {"product": "ketamine_100"},
+                "lot": {"lot": "LOT-Z"},
+                "expiry": {"expiry": ketamine_data.EXPIRY + timedelta(days=1)},
+                "volume": {"volume_ml": 1.3},
+                "drawn_at": {"drawn_at": AT_10 - timedelta(minutes=1)},
+                "session_id": {"session_id": c["other"]},
+                "actor": {"actor": c["b"]},
+            },
+            lambda _c: {
+                "spaces": {"lot": " LOT-A "},
+                "a minute later": {"now": AT_10 + timedelta(minutes=1)},
+            },
+        ),
+        keyed_write(
+            "ketamine waste",
+            record_waste,
+            nurses_and_draws,
+            lambda c: {
+                "actor": c["a"],
+                "session_id": c["sid"],
+                "draw_id": c["draw"],
+                "volume_ml": 0.2,
+                "wasted_at": AT_20,
+                "now": AT_20,
+            },
+            lambda c: {
+                "draw": {"draw_id": c["other_draw"]},
+                "volume": {"volume_ml": 0.3},
+                "wasted_at": {"wasted_at": AT_20 - timedelta(minutes=1)},
+                "actor": {"actor": c["b"]},
+            },
+            lambda _c: {"a minute later": {"now": AT_20 + timedelta(minutes=1)}},
+        ),
+        keyed_write(
+            "ketamine discrepancy resolution",
+            resolve_discrepancy,
+            physicians_and_discrepancies,
+            lambda c: {
+                "actor": c["a"],
+                "session_id": c["sid"],
+                "reason": "Syringe dropped; counted with pharmacy",
+                "now": T0 + timedelta(hours=1),
+            },
+            lambda c: {
+                "reason": {"reason": "Vial cracked on opening"},
+                "session_id": {"session_id": c["other"]},
+                "actor": {"actor": c["b"]},
+            },
+            lambda _c: {
+                "spaces": {"reason": " Syringe dropped; counted with pharmacy  "},
+                "a minute later": {"now": T0 + timedelta(hours=1, minutes=1)},
             },
         ),
     )

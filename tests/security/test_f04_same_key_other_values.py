@@ -808,6 +808,7 @@ WRITES = (
     *QUESTIONNAIRE_WRITES,
     *PRE_DOSE_WRITES,
     *f04_interventions.adverse_event_writes(KeyedWrite),
+    *f04_interventions.ketamine_writes(KeyedWrite),
 )
 
 

@@ -1,0 +1,106 @@
+"""The fields of the ketamine record at their edges: lot, expiry, volumes, a waste against
+what is left, times, and the physician's reason."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from monitor.domain.errors import InvalidEntry
+from monitor.domain.free_text import MAX_FREE_TEXT
+from monitor.domain.ketamine_entries import (
+    LOT_MAX_CHARS,
+    MAX_DRAW_ML,
+    check_expiry,
+    check_time,
+    check_volume,
+    check_waste,
+    clean_lot,
+    left_in_draw,
+    resolution_reason,
+)
+
+NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+SKEW = timedelta(minutes=2)
+
+
+def field_of(error: pytest.ExceptionInfo[InvalidEntry]) -> str:
+    return error.value.problems[0].field
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"), [("  AB123 ", "AB123"), ("x" * LOT_MAX_CHARS, "x" * LOT_MAX_CHARS)]
+)
+def test_a_lot_is_stored_trimmed(typed: str, stored: str) -> None:
+    assert clean_lot(typed) == stored
+
+
+@pytest.mark.parametrize(
+    "typed", ["", "   ", None, "x" * (LOT_MAX_CHARS + 1), "AB\n12", "AB\u200b12", "A\x00", "\udcff"]
+)
+def test_a_lot_that_cannot_be_printed_is_refused_at_its_field(typed: str | None) -> None:
+    with pytest.raises(InvalidEntry) as error:
+        clean_lot(typed)
+    assert field_of(error) == "lot"
+
+
+def test_a_lot_expiring_today_may_be_drawn_one_expired_yesterday_not() -> None:
+    today = date(2026, 11, 20)
+    assert check_expiry(today, today) == today
+    for bad in (today - timedelta(days=1), None):
+        with pytest.raises(InvalidEntry) as error:
+            check_expiry(bad, today)
+        assert field_of(error) == "expiry"
+
+
+@pytest.mark.parametrize("volume", [0.01, 1.0, MAX_DRAW_ML, 0.1 + 0.2])
+def test_a_volume_within_a_vial_to_the_step(volume: float) -> None:
+    assert check_volume("volume_ml", volume, step=0.01) == volume
+
+
+@pytest.mark.parametrize(
+    "volume", [0.0, -0.01, None, float("nan"), float("inf"), MAX_DRAW_ML + 0.01, 0.005, 1.234]
+)
+def test_a_volume_out_of_bounds_or_finer_than_the_step_is_refused(volume: float | None) -> None:
+    with pytest.raises(InvalidEntry) as error:
+        check_volume("volume_ml", volume, step=0.01)
+    assert field_of(error) == "volume_ml"
+
+
+def test_a_waste_may_take_what_is_left_not_a_step_more() -> None:
+    left = left_in_draw(2.0, [0.5, 0.3])
+    assert left == pytest.approx(1.2)
+    assert check_waste(1.2, left, 0.01) == 1.2
+    with pytest.raises(InvalidEntry) as error:
+        check_waste(1.21, left, 0.01)
+    assert "1.20 mL is left" in error.value.problems[0].message
+    assert left_in_draw(1.0, [1.5]) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("at", "ok"),
+    [
+        (NOW + SKEW, True),
+        (NOW + SKEW + timedelta(seconds=1), False),
+        (NOW - timedelta(hours=1) - SKEW, True),
+        (NOW - timedelta(hours=1) - SKEW - timedelta(seconds=1), False),
+        (datetime(2026, 11, 20, 15, 0), False),  # no zone
+    ],
+)
+def test_a_time_between_the_opening_and_now(at: datetime, ok: bool) -> None:
+    opened = NOW - timedelta(hours=1)
+    if ok:
+        assert check_time("wasted_at", at, now=NOW, opened_at=opened, skew=SKEW) == at
+    else:
+        with pytest.raises(InvalidEntry) as error:
+            check_time("wasted_at", at, now=NOW, opened_at=opened, skew=SKEW)
+        assert field_of(error) == "wasted_at"
+
+
+def test_a_resolution_says_why_in_at_least_the_minimum() -> None:
+    assert resolution_reason("  spilt  ", minimum=5) == "spilt"
+    for bad in ("spil", "", None, "x" * (MAX_FREE_TEXT + 1), "spilt\x00"):
+        with pytest.raises(InvalidEntry) as error:
+            resolution_reason(bad, minimum=5)
+        assert field_of(error) == "reason"

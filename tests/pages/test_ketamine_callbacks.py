@@ -1,0 +1,129 @@
+"""The ketamine card and the session's ketamine page over HTTP, as the browser calls them:
+a draw and a witnessed waste balance a stopped infusion; a refusal is shown at its field;
+the physician resolves a discrepancy on /session/<id>/ketamine; the auditor reads the page
+(its opening logged) without the form."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+from dash import Dash
+from sqlalchemy import select
+
+from monitor.config import Config
+from monitor.db.engine import Database
+from monitor.db.models import AuditEvent
+from monitor.db.types import utcnow
+from monitor.domain.permissions import Role
+from monitor.services.actors import Actor
+from tests import factories as f
+from tests import ketamine_data as k
+from tests.pages.dash_http import call, open_page, prepare, sign_in
+
+
+def client_of(app: Dash, person: Actor) -> Any:
+    client = prepare(app)
+    sign_in(client, person.username)
+    return client
+
+
+def answer(app: Dash, client: Any, output: str, values: dict[str, Any]) -> dict[str, Any]:
+    response = call(client, app, output, values)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return dict(response.get_json()["response"])
+
+
+def test_a_draw_and_a_witnessed_waste_balance_at_the_bedside(
+    app: Dash, database: Database, config: Config
+) -> None:
+    nurse, other = f.user(database), f.user(database)
+    sid = k.stopped(database, config, nurse, start=utcnow() - timedelta(minutes=30))
+    given = k.given_ml(database, config, sid)
+    client = client_of(app, nurse)
+    session = {"bed-session-id.data": sid}
+    refused = answer(
+        app,
+        client,
+        "ket-draw-message.children",
+        session
+        | {
+            "ket-product.value": k.PRODUCT,
+            "ket-lot.value": "LOT-7",
+            "ket-expiry.value": "2020-01-01",
+            "ket-volume.value": 2,
+            "ket-draw-key.data": f.key(),
+        },
+    )
+    assert refused["ket-expiry"]["invalid"] is True
+    assert "expired" in refused["ket-expiry-problem"]["children"]
+    draw = session | {
+        "ket-product.value": k.PRODUCT,
+        "ket-lot.value": "LOT-7",
+        "ket-expiry.value": "2030-01-01",
+        "ket-volume.value": 2,
+        "ket-draw-key.data": f.key(),
+    }
+    assert "Draw recorded" in json.dumps(answer(app, client, "ket-draw-message.children", draw))
+    card = answer(
+        app,
+        client,
+        "ket-balance.children",
+        session | {"bed-refresh.n_intervals": 1, "bed-version.data": "x"},
+    )
+    draw_id = card["ket-waste-draw"]["options"][0]["value"]
+    waste = session | {
+        "ket-waste-draw.value": draw_id,
+        "ket-waste-volume.value": round(2 - given, 2),
+        "ket-waste-time.value": "",
+        "ket-witness-username.value": other.username,
+        "ket-witness-password.value": f.PASSWORD,
+        "ket-waste-key.data": f.key(),
+    }
+    said = json.dumps(answer(app, client, "ket-waste-message.children", waste))
+    assert "Waste recorded and witnessed" in said
+    card = answer(
+        app,
+        client,
+        "ket-balance.children",
+        session | {"bed-refresh.n_intervals": 2, "bed-version.data": "y"},
+    )
+    assert "Balanced" in json.dumps(card["ket-balance"])
+
+
+def test_the_physician_resolves_on_the_record_page_and_the_auditor_reads_it(
+    app: Dash, database: Database, config: Config
+) -> None:
+    nurse, physician = f.user(database), f.user(database, Role.PHYSICIAN)
+    auditor = f.user(database, Role.AUDITOR)
+    start = utcnow() - timedelta(minutes=30)
+    sid = k.stopped(database, config, nurse, start=start)
+    k.draw(database, config, nurse, sid, volume=2.0, at=start + timedelta(minutes=20))
+    doctor = client_of(app, physician)
+    page = json.dumps(open_page(doctor, app, f"/session/{sid}/ketamine"))
+    assert "Resolve the discrepancy" in page and "LOT-A" in page
+    values = {"ketresolve-session.data": sid, "ketresolve-key.data": f.key()}
+    short = answer(
+        app, doctor, "ketresolve-message.children", values | {"ketresolve-reason.value": "x"}
+    )
+    assert short["ketresolve-reason"]["invalid"] is True
+    done = answer(
+        app,
+        doctor,
+        "ketresolve-message.children",
+        values | {"ketresolve-reason.value": "Syringe broke; pharmacy informed"},
+    )
+    assert "resolved" in json.dumps(done["ketresolve-message"])
+    assert "Discrepancy resolved" in json.dumps(done["ketresolve-balance"])
+    reader = client_of(app, auditor)
+    page = json.dumps(open_page(reader, app, f"/session/{sid}/ketamine"))
+    assert "Syringe broke" in page and "Resolve the discrepancy" not in page
+    with database.session_scope() as db:
+        viewed = db.scalars(
+            select(AuditEvent.actor_id).where(AuditEvent.action == "record.viewed")
+        ).all()
+    assert {physician.id, auditor.id} <= set(viewed)
+    nurse_client = client_of(app, nurse)
+    refused = call(nurse_client, app, "ketresolve-message.children", values)
+    assert refused.status_code == 403
