@@ -14,7 +14,7 @@ from monitor.domain.errors import InvalidEntry, refuse
 from monitor.domain.permissions import Action
 from monitor.pages import audit_filters
 from monitor.services import quality
-from monitor.ui import audit_view, course_measures_view
+from monitor.ui import audit_view, course_measures_view, intervention_measures_view
 from monitor.ui.feedback import problem
 from monitor.ui.ids import Audit
 
@@ -48,9 +48,8 @@ def _show(*, start: Any, end: Any, period: Any, **_clicked: Any) -> dict[str, An
     try:
         first, last = _period(start, end)
     except InvalidEntry as error:
-        return {"charts": problem(error), "table": "", "courses": ""} | audit_filters.day_problems(
-            error
-        )
+        cleared = {"charts": problem(error), "table": "", "courses": "", "interventions": ""}
+        return cleared | audit_filters.day_problems(error)
     zone = rt.config.clinic.zone
     frame = quality.measures(
         database=rt.database,
@@ -67,8 +66,16 @@ def _show(*, start: Any, end: Any, period: Any, **_clicked: Any) -> dict[str, An
         start=day_start(first, zone),
         end=day_end(last, zone),
     )
+    interventions = quality.intervention_measures(  # issue 13
+        database=rt.database,
+        config=rt.config,
+        actor=actor,
+        start=day_start(first, zone),
+        end=day_end(last, zone),
+    )
     return {
         "charts": audit_view.measure_charts(frame),
+        "interventions": intervention_measures_view.intervention_measures(interventions),
         "courses": course_measures_view.course_measures(courses, zone),
         "table": audit_view.measure_table(frame),
         **audit_filters.NO_DAY_PROBLEMS,
@@ -81,6 +88,7 @@ def register_callbacks(app: Dash) -> None:
             "charts": Output(Audit.MEASURE_CHARTS, "children"),
             "table": Output(Audit.MEASURE_TABLE, "children"),
             "courses": Output(Audit.MEASURE_COURSES, "children"),
+            "interventions": Output(Audit.MEASURE_INTERVENTIONS, "children"),
             "start_invalid": Output(Audit.MEASURE_START, "invalid"),
             "end_invalid": Output(Audit.MEASURE_END, "invalid"),
             "start_problem": Output(Audit.MEASURE_START_PROBLEM, "children"),

@@ -19,6 +19,7 @@ from monitor.domain.session_state import SessionEvent, SessionState, allows
 from monitor.pages.bedside_recovery import register_approval
 from monitor.services.addenda import add_addendum
 from monitor.services.errors import Conflict, DomainError, NotFound
+from monitor.services.session_interventions import rems_serious
 from monitor.services.session_record import SessionRecord, discharge_pdf, session_record
 from monitor.ui import recovery_view, session_view
 from monitor.ui.feedback import notice, problem
@@ -68,6 +69,7 @@ def layout(session_id: str = "", **_: Any) -> Any:
         uuid4().hex,
         approval=approval,
         spo2_range=rt.config.chart.spo2_range,
+        rems_serious=rems_serious(record, rt.config),
     )
 
 

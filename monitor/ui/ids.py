@@ -221,6 +221,19 @@ class Audit:
     MEASURE_CHARTS = "measures-charts"
     MEASURE_TABLE = "measures-table"
     MEASURE_COURSES = "measures-courses"  # issue 12: the course measures
+    MEASURE_INTERVENTIONS = "measures-interventions"  # issue 13: events, doses, ketamine
+
+
+class Recon:
+    """The controlled-substance reconciliation (issue 13; physician and auditor)."""
+
+    START = "recon-start"
+    END = "recon-end"
+    START_PROBLEM = "recon-start-problem"
+    END_PROBLEM = "recon-end-problem"
+    APPLY = "recon-apply"
+    EXPORT = "recon-export"
+    REPORT = "recon-report"
 
 
 class CoursePage:
