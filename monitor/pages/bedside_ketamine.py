@@ -208,6 +208,7 @@ def register_callbacks(app: Dash) -> None:
     app.callback(
         output={
             "balance": Output(Ket.BALANCE, "children"),
+            "wastes": Output(Ket.WASTES, "children"),
             "draws": Output(Ket.WASTE_DRAW, "options"),
             "waste_style": Output(Ket.WASTE_FORM, "style"),
             "awaiting": Output(Ket.AWAITING_WASTE, "options"),
