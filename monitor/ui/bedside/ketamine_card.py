@@ -170,7 +170,7 @@ def card(session_id: int, config: Config, keys: tuple[str, str, str]) -> dbc.Car
                         "The session's ketamine record",
                         href=f"/session/{session_id}/ketamine",
                         id=Ket.RECORD_LINK,
-                        className="d-inline-block mb-3",
+                        className="nav-target mb-2",
                     ),
                     draw_form,
                     waste_form,
