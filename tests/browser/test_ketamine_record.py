@@ -65,11 +65,14 @@ def test_nrs150_waste_witnessed_by_a_second_nurse_in_a_second_context(
     drawn = record_draw(page, lot="KX-2291", expiry=expiry, volume_ml="4.00")
     expect(drawn).to_contain_text("Draw recorded")
     expect(drawn).to_be_in_viewport(ratio=1)
+    expect(page.locator("#ket-volume")).to_have_value("")  # a second tap stores nothing
+    expect(page.locator("#ket-lot")).to_have_value("KX-2291")  # the vial is still in hand
     expect(balance(page)).to_have_text("Infusion not finished")
     expect(card(page)).to_contain_text("Drawn 4.00 mL")
     wasted = record_waste(page, volume_ml="3.00")
     expect(wasted).to_contain_text("Waste recorded: awaiting witness")
     expect(wasted).to_be_in_viewport(ratio=1)
+    expect(page.locator("#ket-waste-volume")).to_have_value("")
     expect(page.locator("#ket-awaiting-line")).to_contain_text("3.00 mL wasted, awaiting witness")
 
     # she cannot witness her own waste: the refusal at the password field, nothing stored
@@ -142,7 +145,7 @@ def test_nrs151_expired_lot_is_refused_at_the_field(
     expect(at_field).to_have_text(
         f"This lot expired on {yesterday.isoformat()}: do not draw from it; take another vial"
     )
-    expect(at_field).to_be_visible()
+    expect(at_field).to_be_in_viewport()
     expect(page.locator("#ket-expiry")).to_have_class(re.compile(r"\bis-invalid\b"))
     expect(outcome).to_contain_text("expired")
     expect(outcome).to_be_in_viewport(ratio=1)
