@@ -40,9 +40,7 @@ def test_the_adverse_events_csv_holds_the_periods_events(
     assert len(empty.get_data(as_text=True).strip().splitlines()) == 1  # the header alone
 
 
-def test_a_period_the_form_would_refuse_is_a_400_in_words(
-    app: Dash, database: Database
-) -> None:
+def test_a_period_the_form_would_refuse_is_a_400_in_words(app: Dash, database: Database) -> None:
     client = prepare(app)
     sign_in(client, factories.user(database, Role.AUDITOR).username)
     response = client.get("/audit/export/medications.csv?start=2026-11-30&end=2026-11-01")
