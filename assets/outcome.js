@@ -12,7 +12,7 @@
     "course-screen-message", "course-decide-message", "course-consent-message",
     "course-withdraw-message", "course-status-message",
     "ket-draw-message", "ket-waste-message", "ket-witness-message", "ketresolve-message",
-    "med-message", "medorder-message"
+    "med-message", "medorder-message", "ae-message", "ae-outcome-message", "ae-list-message"
   ];
 
   function slotOf(node) {

@@ -96,6 +96,23 @@ ROUTES: dict[str, tuple[str, str, set[str]]] = {
     ),
     "/audit/export/sessions.csv": ("GET", "/audit/export/sessions.csv?flags=high", {"auditor"}),
     "/audit/export/readings.csv": ("GET", "/audit/export/readings.csv", {"auditor"}),
+    # issue 13: the controlled-substance reconciliation, the auditor's and the physician's
+    "/audit/export/reconciliation.csv": (
+        "GET",
+        "/audit/export/reconciliation.csv?start=2026-11-01&end=2026-11-30",
+        {"physician", "auditor"},
+    ),
+    # issue 13: the period's adverse events and rescue-medication doses, the auditor's
+    "/audit/export/adverse_events.csv": (
+        "GET",
+        "/audit/export/adverse_events.csv?start=2026-11-01&end=2026-11-30",
+        {"auditor"},
+    ),
+    "/audit/export/medications.csv": (
+        "GET",
+        "/audit/export/medications.csv?start=2026-11-01&end=2026-11-30",
+        {"auditor"},
+    ),
 }
 # A download's format, by its route's extension.
 DOWNLOADS = {"csv": "text/csv", "pdf": "application/pdf"}

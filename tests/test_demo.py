@@ -40,6 +40,7 @@ from monitor.services.people import verify_password
 from tests.command_line import fresh_database, run_cli
 from tests.conftest import BACKENDS
 from tests.demo_courses import COURSE_INVARIANTS, CourseInvariant, load_courses
+from tests.demo_interventions import GIVEN_INVARIANTS, GivenInvariant, load_given
 
 # One seeded database per backend for the whole file: under `make test`'s workers, the file's
 # tests go to one worker (--dist loadgroup), so it is seeded once, not once per worker.
@@ -409,6 +410,22 @@ def test_demo_courses_hold(seeded: Seeded, config: Config, invariant: CourseInva
     database = Database.from_url(seeded.url)
     try:
         verdict = invariant(load_courses(database, config, seeded.after))
+    finally:
+        database.dispose()
+    assert verdict.checked > 0, "checked nothing: the demo has none of what this covers"
+    assert verdict.problems == []
+
+
+@pytest.mark.parametrize("invariant", GIVEN_INVARIANTS, ids=lambda f: f.__name__)
+def test_demo_tells_what_was_given_and_what_happened(
+    seeded: Seeded, config: Config, invariant: GivenInvariant
+) -> None:
+    """Issue 13's four stories: nausea and ondansetron, hypertension and labetalol on an
+    order, ketamine drawn and balanced with one witnessed waste, one open discrepancy
+    (tests/demo_interventions.py)."""
+    database = Database.from_url(seeded.url)
+    try:
+        verdict = invariant(load_given(database, config, seeded.after))
     finally:
         database.dispose()
     assert verdict.checked > 0, "checked nothing: the demo has none of what this covers"

@@ -9,6 +9,10 @@ sessions, written through the real services.
   a PCL-5 before each, falling to a response and remission; its first baseline BP was
   above 140/90 and cleared by the physician. Its follow-up visit is due next week.
 - A course still in screening: an "unknown" answer awaits the physician's decision.
+- What was given and what happened (issue 13, monitor/demo/interventions.py): ketamine
+  drawn for every session that gives it and balanced, one vial's rest wasted and
+  witnessed, one waste never recorded (the open discrepancy); a grade-1 nausea treated
+  with ondansetron and resolved; a high BP excursion treated with labetalol on an order.
 
 Everything is written in time order (`Timeline`), so every record and the audit trail are
 coherent. tests/test_demo.py checks these invariants on what `monitor seed-demo` stores.

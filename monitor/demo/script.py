@@ -63,10 +63,15 @@ def session_plans(chairs: list[str]) -> dict[int, list[Plan]]:
         return chairs[n % len(chairs)]
 
     today = [
-        Plan(0, chair(0), 9 * 60, 22, True, phq9=16, pcl5=51),
-        Plan(1, chair(1), 8 * 60 + 30, 48, True, phq9=19),  # rises 40+ over baseline: medium
-        Plan(2, chair(2), 7 * 60, 62, True, phq9=14, pcl5=47),  # crosses 180: high
-        Plan(3, chair(0), 5 * 60 + 40, 15, True, phq9=21),
+        # A whole vial's worth drawn; the rest wasted and witnessed by the physician.
+        Plan(0, chair(0), 9 * 60, 22, True, phq9=16, pcl5=51, ketamine="wasted"),
+        # Rises 40+ over baseline: medium. The rest of its vial was never recorded as
+        # wasted: the demo's one open ketamine discrepancy.
+        Plan(1, chair(1), 8 * 60 + 30, 48, True, phq9=19, ketamine="not_wasted"),
+        # Crosses 180: high; symptomatic hypertension, labetalol 10 mg IV on an order.
+        Plan(2, chair(2), 7 * 60, 62, True, phq9=14, pcl5=47, treat_hypertension=True),
+        # Grade 1 nausea at 25 min, ondansetron 4 mg IV on the standing order, resolved.
+        Plan(3, chair(0), 5 * 60 + 40, 15, True, phq9=21, nausea_minute=25),
         Plan(4, chair(1), 5 * 60, 35, True, override=True, phq9=12, pcl5=44),  # CADSS lingers
         Plan(5, chair(3), 75, 30, False, phq9=17),  # in recovery now
         # Session 3 of 6, infusing now; session 2 raised the item-9 flag.

@@ -8,6 +8,7 @@ BP or a positive PHQ-9 item 9 waits for the physician's clearance before the pum
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -61,6 +62,12 @@ class Plan:
     pcl5: int | None = None  # the PCL-5 total before dosing (PTSD)
     item9: int = 0  # PHQ-9 item 9: above 0 raises the safety flag
     raised_baseline: bool = False  # a baseline above 140/90, cleared by the physician
+    # Issue 13: what becomes of the ketamine drawn (monitor.demo.interventions.Ketamine),
+    # a grade-1 nausea treated with ondansetron at this minute of the infusion, and
+    # whether the first high BP excursion is treated with labetalol under an order.
+    ketamine: str = "balanced"
+    nausea_minute: float | None = None
+    treat_hypertension: bool = False
 
 
 @dataclass
@@ -78,6 +85,10 @@ class SessionSteps:
     tag: str
     password: str
     session_id: int = 0
+    # Called after each reading that raised a flag (reading id, taken at): issue 13's
+    # treatment of a hypertensive excursion hangs here.
+    after_flag: Callable[[SessionSteps, int, datetime], None] | None = None
+    hypertension_treated: bool = False
 
     def by(self, actor: Actor) -> dict[str, Any]:
         """What every use case on this session is told: where, under which rules, by whom."""
@@ -135,6 +146,8 @@ class SessionSteps:
         if saved.flags and self.plan.finish:
             seen = at + timedelta(minutes=ACKNOWLEDGED_AFTER_MINUTES)
             self.timeline.at(seen, lambda: self.acknowledge(saved.reading_id, seen))
+        if saved.flags and self.after_flag is not None:
+            self.after_flag(self, saved.reading_id, at)
 
     def acknowledge(self, reading_id: int, at: datetime) -> None:
         """The supervising physician saw the flags a reading raised, a few minutes later."""

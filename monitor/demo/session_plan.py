@@ -9,6 +9,12 @@ import random
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
+from monitor.demo.interventions import (
+    Ketamine,
+    plan_ketamine,
+    plan_nausea,
+    treat_hypertension,
+)
 from monitor.demo.session import (
     BASELINE_CLEARED,
     OPENED_BEFORE_START,
@@ -75,6 +81,11 @@ def item_answers(
     return scores
 
 
+def _first_high_treated(steps: SessionSteps, reading_id: int, taken: datetime) -> None:
+    if not steps.hypertension_treated:
+        treat_hypertension(steps, reading_id, taken)
+
+
 def plan_session(steps: SessionSteps, rng: random.Random) -> None:
     """Put one session's steps on the timeline."""
     protocol = steps.config.default_protocol
@@ -127,13 +138,18 @@ def plan_session(steps: SessionSteps, rng: random.Random) -> None:
         clear(PreDoseConcern.BASELINE_BP, BASELINE_CLEARED, -3)
     if plan.item9:
         clear(PreDoseConcern.SELF_HARM, SELF_HARM_CLEARED, -2)
-    at(start, lambda: steps.pump(start, SessionEvent.START_INFUSION, "start"))
     stop_at = protocol.infusion_minutes
+    stopped = minutes(stop_at + 0.5)  # the planned dose has run
+    plan_ketamine(steps, Ketamine(plan.ketamine), minutes(-5), stopped)
+    if plan.nausea_minute is not None:
+        plan_nausea(steps, minutes(plan.nausea_minute), minutes(plan.nausea_minute + 20))
+    if plan.treat_hypertension:
+        steps.after_flag = _first_high_treated
+    at(start, lambda: steps.pump(start, SessionEvent.START_INFUSION, "start"))
     minute = schedule.infusion_interval_minutes
     while minute <= stop_at:
         reading(minute, f"i{minute:g}")
         minute += schedule.infusion_interval_minutes
-    stopped = minutes(stop_at + 0.5)  # the planned dose has run
     at(stopped, lambda: steps.pump(stopped, SessionEvent.STOP_INFUSION, "stop"))
     rating(40, after=stop_at + 1)
     minute = stop_at + schedule.recovery_interval_minutes

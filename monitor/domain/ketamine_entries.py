@@ -17,9 +17,10 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from monitor.domain.entered_time import parse_clock_time
 from monitor.domain.errors import refuse
 from monitor.domain.free_text import MAX_FREE_TEXT, unstorable
 
@@ -117,13 +118,8 @@ def resolution_reason(text: str | None, *, minimum: int) -> str:
 
 
 def clock_on_today(value: object, *, now: datetime, zone: ZoneInfo, field: str) -> datetime | None:
-    """A time typed as HH:MM on the clinic's clock, on the clinic's today (None when left
-    empty: now). A time that cannot be read is refused at its field."""
-    if value is None or value == "":
-        return None
-    try:
-        clock = time.fromisoformat(str(value))
-    except ValueError:
-        raise refuse(field, "Enter the time as HH:MM") from None
-    day = now.astimezone(zone).date()
-    return datetime.combine(day, clock.replace(tzinfo=None), zone)
+    """A time typed as HH:MM on the clinic's clock, the moment it names nearest to now (so
+    23:50 typed just after midnight is last night's), None when left empty (now). A time
+    that cannot be read is refused at its field. One reading of a typed time for every
+    bedside card: `entered_time.parse_clock_time`."""
+    return parse_clock_time(value, field, "Time", now=now, zone=zone)

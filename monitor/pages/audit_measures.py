@@ -12,9 +12,9 @@ from monitor.db.types import utcnow
 from monitor.domain.clinic_time import day_end, day_start
 from monitor.domain.errors import InvalidEntry, refuse
 from monitor.domain.permissions import Action
-from monitor.pages import audit_filters
+from monitor.pages import audit_filters, audit_intervention_exports
 from monitor.services import quality
-from monitor.ui import audit_view, course_measures_view
+from monitor.ui import audit_view, course_measures_view, intervention_measures_view
 from monitor.ui.feedback import problem
 from monitor.ui.ids import Audit
 
@@ -48,9 +48,8 @@ def _show(*, start: Any, end: Any, period: Any, **_clicked: Any) -> dict[str, An
     try:
         first, last = _period(start, end)
     except InvalidEntry as error:
-        return {"charts": problem(error), "table": "", "courses": ""} | audit_filters.day_problems(
-            error
-        )
+        cleared = {"charts": problem(error), "table": "", "courses": "", "interventions": ""}
+        return cleared | audit_filters.day_problems(error)
     zone = rt.config.clinic.zone
     frame = quality.measures(
         database=rt.database,
@@ -67,8 +66,25 @@ def _show(*, start: Any, end: Any, period: Any, **_clicked: Any) -> dict[str, An
         start=day_start(first, zone),
         end=day_end(last, zone),
     )
+    interventions = quality.intervention_measures(  # issue 13
+        database=rt.database,
+        config=rt.config,
+        actor=actor,
+        start=day_start(first, zone),
+        end=day_end(last, zone),
+    )
     return {
         "charts": audit_view.measure_charts(frame),
+        "interventions": intervention_measures_view.intervention_measures(
+            interventions,
+            exports=[
+                (
+                    "Adverse events (CSV)",
+                    audit_intervention_exports.href("adverse_events", first, last),
+                ),
+                ("Medications (CSV)", audit_intervention_exports.href("medications", first, last)),
+            ],
+        ),
         "courses": course_measures_view.course_measures(courses, zone),
         "table": audit_view.measure_table(frame),
         **audit_filters.NO_DAY_PROBLEMS,
@@ -76,11 +92,13 @@ def _show(*, start: Any, end: Any, period: Any, **_clicked: Any) -> dict[str, An
 
 
 def register_callbacks(app: Dash) -> None:
+    audit_intervention_exports.register_routes(app.server)
     app.callback(
         output={
             "charts": Output(Audit.MEASURE_CHARTS, "children"),
             "table": Output(Audit.MEASURE_TABLE, "children"),
             "courses": Output(Audit.MEASURE_COURSES, "children"),
+            "interventions": Output(Audit.MEASURE_INTERVENTIONS, "children"),
             "start_invalid": Output(Audit.MEASURE_START, "invalid"),
             "end_invalid": Output(Audit.MEASURE_END, "invalid"),
             "start_problem": Output(Audit.MEASURE_START_PROBLEM, "children"),

@@ -26,7 +26,12 @@ def layout(session_id: str = "", **_: Any) -> Any:
     actor = auth.require(Action.REVIEW)
     record = opened_record(
         session_id,
-        lambda sid: quality.review_session(database=rt.database, actor=actor, session_id=sid),
+        lambda sid: quality.review_session(
+            database=rt.database,
+            actor=actor,
+            session_id=sid,
+            ketamine_step=rt.config.ketamine.balance_to_ml,
+        ),
     )
     if record is None:
         return session_view.missing(session_id)

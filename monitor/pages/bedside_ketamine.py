@@ -36,6 +36,16 @@ from monitor.ui.bedside.ketamine_card import FIELDS, WASTE_FIELDS, Ket
 from monitor.ui.feedback import notice, problem
 from monitor.web import request_args
 
+# Emptied once an entry is stored, as the reading form is: a second tap on the same button
+# must not store the same volume again under a fresh key. The lot and expiry stay (the
+# next draw is often from the same vial).
+DRAW_CLEARS = (Ket.VOLUME,)
+WASTE_CLEARS = (Ket.WASTE_VOLUME, Ket.WASTE_TIME, Ket.WITNESS_USERNAME)
+
+
+def _cleared(ids: tuple[str, ...], done: bool) -> dict[str, Any]:
+    return dict.fromkeys(ids, "" if done else no_update)
+
 
 def record_of(session_id: Any) -> KetamineRecord:
     """The session's ketamine record (the caller has checked the role); unknown → 404."""
@@ -107,13 +117,15 @@ def _draw(
             idempotency_key=str(key or ""),
         )
     except InvalidEntry as error:
-        return _answer(problem(error), FIELDS, error=error)
+        return _answer(problem(error), FIELDS, error=error) | {
+            "clear": _cleared(DRAW_CLEARS, False)
+        }
     except Conflict as error:
-        return _answer(problem(error), FIELDS, done=True)
+        return _answer(problem(error), FIELDS, done=True) | {"clear": _cleared(DRAW_CLEARS, False)}
     except DomainError as error:
-        return _answer(problem(error), FIELDS)
+        return _answer(problem(error), FIELDS) | {"clear": _cleared(DRAW_CLEARS, False)}
     said = "Draw recorded" + (" (already saved)" if recorded.duplicate else "")
-    return _answer(notice(said), FIELDS, done=True)
+    return _answer(notice(said), FIELDS, done=True) | {"clear": _cleared(DRAW_CLEARS, True)}
 
 
 def _waste(
@@ -144,17 +156,26 @@ def _waste(
             witness_password=str(password or "") or None,
         )
     except InvalidEntry as error:
-        return _answer(problem(error), WASTE_FIELDS, error=error) | {"password": ""}
+        return _refused(_answer(problem(error), WASTE_FIELDS, error=error))
     except Conflict as error:
-        return _answer(problem(error), WASTE_FIELDS, done=True) | {"password": ""}
+        return _refused(_answer(problem(error), WASTE_FIELDS, done=True))
     except DomainError as error:
-        return _answer(problem(error), WASTE_FIELDS) | {"password": ""}
+        return _refused(_answer(problem(error), WASTE_FIELDS))
     said = (
         "Waste recorded and witnessed"
         if recorded.witnessed
         else ("Waste recorded: awaiting witness")
     )
-    return _answer(notice(said), WASTE_FIELDS, done=True) | {"password": ""}
+    return _answer(notice(said), WASTE_FIELDS, done=True) | {
+        "password": "",
+        "clear": _cleared(WASTE_CLEARS, True),
+    }
+
+
+def _refused(answer: dict[str, Any]) -> dict[str, Any]:
+    """A waste not stored: the witness's password goes (typed again, in front of them), the
+    rest stays to be corrected."""
+    return answer | {"password": "", "clear": _cleared(WASTE_CLEARS, False)}
 
 
 def _witness(clicks: Any, session_id: Any, waste: Any, password: Any, key: Any) -> dict[str, Any]:
@@ -184,7 +205,11 @@ def _witness(clicks: Any, session_id: Any, waste: Any, password: Any, key: Any) 
 
 
 def _outputs(
-    message: str, key: str, fields: dict[str, str], password: str | None
+    message: str,
+    key: str,
+    fields: dict[str, str],
+    password: str | None,
+    clears: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     marks = {
         target: {
@@ -201,6 +226,8 @@ def _outputs(
     }
     if password:
         out["password"] = Output(password, "value")
+    if clears:
+        out["clear"] = {target: Output(target, "value") for target in clears}
     return out
 
 
@@ -208,6 +235,7 @@ def register_callbacks(app: Dash) -> None:
     app.callback(
         output={
             "balance": Output(Ket.BALANCE, "children"),
+            "wastes": Output(Ket.WASTES, "children"),
             "draws": Output(Ket.WASTE_DRAW, "options"),
             "waste_style": Output(Ket.WASTE_FORM, "style"),
             "awaiting": Output(Ket.AWAITING_WASTE, "options"),
@@ -220,7 +248,7 @@ def register_callbacks(app: Dash) -> None:
         app,
         Ket.DRAW,
         _draw,
-        output=_outputs(Ket.DRAW_MESSAGE, Ket.DRAW_KEY, FIELDS, None),
+        output=_outputs(Ket.DRAW_MESSAGE, Ket.DRAW_KEY, FIELDS, None, DRAW_CLEARS),
         state={
             **this_session(),
             "product": State(Ket.PRODUCT, "value"),
@@ -234,7 +262,9 @@ def register_callbacks(app: Dash) -> None:
         app,
         Ket.WASTE,
         _waste,
-        output=_outputs(Ket.WASTE_MESSAGE, Ket.WASTE_KEY, WASTE_FIELDS, Ket.WITNESS_PASSWORD),
+        output=_outputs(
+            Ket.WASTE_MESSAGE, Ket.WASTE_KEY, WASTE_FIELDS, Ket.WITNESS_PASSWORD, WASTE_CLEARS
+        ),
         state={
             **this_session(),
             "draw": State(Ket.WASTE_DRAW, "value"),

@@ -10,7 +10,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, no_update
 from monitor import auth, runtime
 from monitor.domain.permissions import Action
 from monitor.domain.vocabulary import Priority
-from monitor.pages import board_flags
+from monitor.pages import board_adverse_events, board_flags
 from monitor.services.acknowledgements import acknowledge_excursions
 from monitor.services.board import board_view
 from monitor.services.errors import Conflict, DomainError
@@ -132,6 +132,7 @@ def _cancel(_: int) -> bool:
 
 def register_callbacks(app: Dash) -> None:
     board_flags.register_callbacks(app)
+    board_adverse_events.register_callbacks(app)
     app.callback(
         output={
             "tiles": Output(Board.TILES, "children"),
@@ -139,6 +140,7 @@ def register_callbacks(app: Dash) -> None:
             "highs": Output(Board.HIGHS, "data"),
             "alerts": Output(Board.ALERTS, "data"),
             "flags": Output(Board.FLAGS, "data"),
+            "adverse": Output(Board.AE_FLAGS, "data"),
         },
         inputs={
             "ticked": Input(Board.REFRESH, "n_intervals"),

@@ -71,6 +71,7 @@ def _resolve(clicks: Any, session_id: Any, reason: Any, key: Any) -> dict[str, A
         "problem": "",
         "key": no_update,
         "balance": no_update,
+        "resolutions": no_update,
     }
     try:
         done = resolve_discrepancy(
@@ -90,9 +91,13 @@ def _resolve(clicks: Any, session_id: Any, reason: Any, key: Any) -> dict[str, A
         return answer | {"message": problem(error)}
     record = ketamine_record(rt.database, rt.config, sid)
     return answer | {
-        "message": notice(f"Discrepancy of {done.imbalance_ml:+.2f} mL resolved"),
+        "message": notice(
+            f"Discrepancy resolved ({done.imbalance_ml:+.2f} mL) by {actor.full_name}"
+            + (" (already saved)" if done.duplicate else "")
+        ),
         "key": uuid4().hex,
         "balance": balance_line(record),
+        "resolutions": view.resolutions(record, rt.config.clinic.zone),
     }
 
 
@@ -107,6 +112,7 @@ def register_callbacks(app: Dash) -> None:
             "problem": Output(KetResolve.REASON_PROBLEM, "children"),
             "key": Output(KetResolve.KEY, "data"),
             "balance": Output(KetResolve.BALANCE, "children"),
+            "resolutions": Output(KetResolve.RESOLUTIONS, "children"),
         },
         state={
             "session_id": State(KetResolve.SESSION, "data"),

@@ -19,6 +19,7 @@ from monitor.domain.session_state import SessionEvent, SessionState, allows
 from monitor.pages.bedside_recovery import register_approval
 from monitor.services.addenda import add_addendum
 from monitor.services.errors import Conflict, DomainError, NotFound
+from monitor.services.session_interventions import rems_serious
 from monitor.services.session_record import SessionRecord, discharge_pdf, session_record
 from monitor.ui import recovery_view, session_view
 from monitor.ui.feedback import notice, problem
@@ -50,7 +51,13 @@ def layout(session_id: str = "", **_: Any) -> Any:
     rt = runtime.current()
     actor = auth.require(Action.VIEW_SESSION)
     record = opened_record(
-        session_id, lambda sid: session_record(database=rt.database, actor=actor, session_id=sid)
+        session_id,
+        lambda sid: session_record(
+            database=rt.database,
+            actor=actor,
+            session_id=sid,
+            ketamine_step=rt.config.ketamine.balance_to_ml,
+        ),
     )
     if record is None:
         return session_view.missing(session_id)
@@ -68,6 +75,7 @@ def layout(session_id: str = "", **_: Any) -> Any:
         uuid4().hex,
         approval=approval,
         spo2_range=rt.config.chart.spo2_range,
+        rems_serious=rems_serious(record, rt.config),
     )
 
 

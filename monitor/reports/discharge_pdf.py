@@ -30,6 +30,7 @@ from monitor.domain.vocabulary import (
     SignatureMeaning,
     label_of,
 )
+from monitor.reports import interventions_pdf
 from monitor.reports.before_dose_rows import clearance_rows, flag_rows, questionnaire_rows
 from monitor.reports.record_chart import record_chart
 
@@ -228,6 +229,8 @@ def render(
         _table(_dose_rows(record), [70 * mm, 110 * mm]),
         Paragraph("Infusion events", heading),
         _events(record, zone),
+        # issue 13: adverse events, medications and the ketamine table
+        *interventions_pdf.sections(record, zone, table=_table, text=_p, heading=heading),
         Paragraph("REMS patient monitoring", heading),
         _table(
             [
@@ -245,6 +248,7 @@ def render(
                 ("Sedation occurred", _yes(rems.sedation)),
                 ("Dissociation occurred", _yes(rems.dissociation)),
                 ("Respiratory depression occurred", _yes(rems.respiratory_depression)),
+                *interventions_pdf.rems_serious_row(rems),
             ],
             [70 * mm, 110 * mm],
         ),

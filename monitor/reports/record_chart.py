@@ -15,6 +15,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 
 from monitor.db.queries import FullRecord, ReadingRow
+from monitor.db.queries.snapshot import ADVERSE_EVENT, MEDICATION, MarkerRow
 from monitor.domain.chart_scale import (
     EMPTY_WINDOW_MINUTES,
     MIN_WINDOW_MINUTES,
@@ -37,6 +38,13 @@ PRIORITY_INK: dict[Priority, colors.Color] = {
     Priority.HIGH: colors.HexColor("#e03131"),
     Priority.MEDIUM: colors.HexColor("#f5c518"),
     Priority.LOW: colors.HexColor("#22b8cf"),
+}
+# Issue 13: adverse events (a star) and medications given (a cross) in a lane of their own
+# above the vitals, so no mark covers a reading; each labelled with its words, since paper
+# has no hover. The screens' colours (monitor/ui/figures.py), darker for white paper.
+MARKER_INK: dict[str, tuple[str, colors.Color]] = {
+    ADVERSE_EVENT: ("Adverse event", colors.HexColor("#c2255c")),
+    MEDICATION: ("Medication given", colors.HexColor("#087f5b")),
 }
 
 
@@ -122,6 +130,7 @@ def record_chart(record: FullRecord, spo2_range: tuple[float, float] = (80.0, 10
     moments = [minutes(r.taken_at) for r in readings] + [
         minutes(e.occurred_at) for e in snapshot.events
     ]
+    moments += [minutes(m.at) for m in snapshot.markers]
     if moments:
         lo, hi, step = minute_axis(min(moments), max(moments), minimum=MIN_WINDOW_MINUTES)
     else:
@@ -129,7 +138,7 @@ def record_chart(record: FullRecord, spo2_range: tuple[float, float] = (80.0, 10
     ticks = [lo + i * step for i in range(round((hi - lo) / step) + 1)]
     top = priority_by_reading((x.reading_id, x.priority) for x in snapshot.excursions)
     vitals_top = max([220] + [_mark_height(r) + 8 for r in readings])
-    drawing = Drawing(180 * mm, 86 * mm)
+    drawing = Drawing(180 * mm, 100 * mm)
     vitals = _Panel(
         14 * mm, 34 * mm, 150 * mm, 42 * mm, (lo, hi), (0, math.ceil(vitals_top / 40) * 40)
     )
@@ -196,8 +205,72 @@ def record_chart(record: FullRecord, spo2_range: tuple[float, float] = (80.0, 10
                 textAnchor="end" if near_right else "start",
             )
         )
-    _legend(drawing, 40 * mm, 82 * mm, present=set(top.values()))
+    _mark_lane(drawing, vitals, snapshot.markers, minutes, lane_y=80 * mm)
+    _legend(
+        drawing,
+        40 * mm,
+        96 * mm,
+        present=set(top.values()),
+        kinds={m.kind for m in snapshot.markers},
+    )
     return drawing
+
+
+def _star(x: float, y: float, colour: Any) -> Polygon:
+    """A five-pointed star centred on (x, y): an adverse event."""
+    points: list[float] = []
+    for i in range(10):
+        radius = 3.2 if i % 2 == 0 else 1.3
+        angle = math.pi / 2 + i * math.pi / 5
+        points += [x + radius * math.cos(angle), y + radius * math.sin(angle)]
+    return Polygon(points, fillColor=colour, strokeColor=colour, strokeWidth=0.3)
+
+
+def _cross(x: float, y: float, colour: Any) -> Polygon:
+    """A plus-shaped cross centred on (x, y): a medication given."""
+    a, b = 1.0, 3.0
+    outline = [
+        (-a, b), (a, b), (a, a), (b, a), (b, -a), (a, -a),
+        (a, -b), (-a, -b), (-a, -a), (-b, -a), (-b, a), (-a, a),
+    ]  # fmt: skip
+    return Polygon(
+        [c for dx, dy in outline for c in (x + dx, y + dy)],
+        fillColor=colour,
+        strokeColor=colour,
+        strokeWidth=0.3,
+    )
+
+
+MARK_SHAPES = {ADVERSE_EVENT: _star, MEDICATION: _cross}
+
+
+def _mark_lane(
+    drawing: Drawing, vitals: _Panel, markers: Sequence[MarkerRow], minutes: Any, *, lane_y: float
+) -> None:
+    """Each adverse event and medication at its moment in the lane above the vitals, with
+    its words beside it: events on the upper line, medications on the lower, and a label
+    that would run into the previous one on its line moved up a little."""
+    if not markers:
+        return
+    drawing.add(
+        String(vitals.x - 2, lane_y + 1, "Given and happened", fontSize=5, textAnchor="end")
+    )
+    last_end: dict[tuple[str, int], float] = {}
+    for m in markers:
+        x = vitals.px(minutes(m.at))
+        base = lane_y + (5 if m.kind == ADVERSE_EVENT else 0)
+        _, ink = MARKER_INK.get(m.kind, (m.kind, colors.black))
+        drawing.add(MARK_SHAPES.get(m.kind, _cross)(x, base + 1.5, ink))
+        label = _clip(m.words)
+        shift = 0
+        while last_end.get((m.kind, shift), -1e9) > x + 4 and shift < 2:
+            shift += 1
+        drawing.add(String(x + 4, base + 0.2 + 2.4 * shift, label, fontSize=5, fillColor=ink))
+        last_end[(m.kind, shift)] = x + 4 + 2.4 * len(label)
+
+
+def _clip(text: str, limit: int = 36) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _mark_height(r: ReadingRow) -> float:
@@ -227,17 +300,37 @@ def _shade_pauses(
             paused_at = None
 
 
-def _legend(drawing: Drawing, x: float, y: float, *, present: set[Any]) -> None:
-    entries: list[tuple[str, Any, bool]] = [(name, colour, False) for _, name, colour in SERIES]
-    entries.append(("SpO2", SPO2_COLOUR, False))
+def _legend(
+    drawing: Drawing,
+    x: float,
+    y: float,
+    *,
+    present: set[Any],
+    kinds: frozenset[str] | set[str] = frozenset(),
+) -> None:
+    entries: list[tuple[str, Any, Any]] = [(name, colour, None) for _, name, colour in SERIES]
+    entries.append(("SpO2", SPO2_COLOUR, None))
     entries += [
-        (f"{p.value} excursion", PRIORITY_INK[p], True)
+        (f"{p.value} excursion", PRIORITY_INK[p], _triangle)
         for p in reversed(DRAWING_ORDER)
         if p in present
     ]
-    for name, colour, is_mark in entries:
-        if is_mark:
+    # what was given and what happened: a line of its own, under the first
+    lane = [
+        (name, ink, MARK_SHAPES[kind]) for kind, (name, ink) in MARKER_INK.items() if kind in kinds
+    ]
+    _legend_line(drawing, x, y, entries)
+    _legend_line(drawing, x, y - 4 * mm, lane)
+
+
+def _legend_line(
+    drawing: Drawing, x: float, y: float, entries: Sequence[tuple[str, Any, Any]]
+) -> None:
+    for name, colour, shape in entries:
+        if shape is _triangle:
             drawing.add(_triangle(x + 4, y - 1, colour))
+        elif shape is not None:
+            drawing.add(shape(x + 4, y + 1.5, colour))
         else:
             drawing.add(Line(x, y + 1.5, x + 8, y + 1.5, strokeColor=colour, strokeWidth=1.5))
         drawing.add(String(x + 10, y, name, fontSize=7))

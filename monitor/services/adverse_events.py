@@ -115,7 +115,7 @@ def _event_values(
     chosen = next((k for k in config.adverse_events.kinds if k.code == kind), None)
     if chosen is None:
         problems.append(FieldProblem("kind", "Choose what happened from the list"))
-    if severity not in set(Severity):
+    if not isinstance(severity, str) or severity not in set(Severity):
         problems.append(FieldProblem("severity", "Choose the grade: 1 mild to 4 life-threatening"))
     if not isinstance(onset_at, datetime) or onset_at.tzinfo is None:
         problems.append(FieldProblem("onset_at", "Say when it began"))
@@ -224,7 +224,7 @@ def record_outcome(
     outcome says when it resolved: not before the onset, not in the future."""
     ensure_allowed(actor, Action.RECORD_ADVERSE_EVENT)
     at = now or utcnow()
-    if outcome not in set(AdverseEventOutcome):
+    if not isinstance(outcome, str) or outcome not in set(AdverseEventOutcome):
         raise refuse("outcome", "Choose the outcome")
     chosen = AdverseEventOutcome(str(outcome))
     text = free_text(note, "outcome_note", "The note")

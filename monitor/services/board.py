@@ -1,7 +1,9 @@
 """The supervising physician's board: every active session as a tile, most urgent first.
 
 An open safety flag (a PHQ-9 item-9 answer above 0) counts as an unacknowledged high alert:
-its tile goes first, and it escalates after the same minutes as a high excursion."""
+its tile goes first, and it escalates after the same minutes as a high excursion. So does
+an adverse event the domain sends to the board (severe or worse, or serious: issue 13)
+until a physician acknowledges it."""
 
 from __future__ import annotations
 
@@ -20,8 +22,9 @@ from monitor.domain.permissions import Action
 from monitor.domain.questionnaires import BEFORE_DOSING
 from monitor.domain.schedule import DueState, DueStatus, next_due
 from monitor.domain.session_of import session_of
-from monitor.domain.vocabulary import Phase, Priority, SessionState
+from monitor.domain.vocabulary import Phase, Priority, SessionState, Severity
 from monitor.services.actors import Actor, ensure_allowed
+from monitor.services.adverse_event_flags import flag_message, flags
 from monitor.services.pre_dose import pre_dose_status
 
 
@@ -48,6 +51,24 @@ class TileFlag:
 
 
 @dataclass(frozen=True)
+class TileAdverseFlag:
+    """A flagged adverse event on a tile, always high: a physician acknowledges it."""
+
+    adverse_event_id: int
+    kind_label: str
+    severity: Severity
+    serious: bool
+    onset_at: datetime
+    raised_at: datetime  # when the nurse recorded it: the board could show it from then
+    escalated: bool
+    priority: Priority = Priority.HIGH
+
+    @property
+    def message(self) -> str:
+        return flag_message(self.kind_label, self.severity, self.serious)
+
+
+@dataclass(frozen=True)
 class Tile:
     session_id: int
     chair: str
@@ -71,6 +92,12 @@ class Tile:
     # Before dosing: what the pre-dose check still waits for, in its words (empty once the
     # infusion may start, and for every session past it).
     pre_dose_missing: tuple[str, ...] = ()
+    adverse_flags: tuple[TileAdverseFlag, ...] = ()  # open, by onset
+
+    @property
+    def flagged(self) -> bool:
+        """An open safety flag or adverse-event flag: a high alert above everything."""
+        return bool(self.safety_flags or self.adverse_flags)
 
     @property
     def awaiting_cosignature(self) -> bool:
@@ -106,6 +133,29 @@ def reading_due(data: queries.BoardData, config: Config, at: datetime) -> dict[i
         )
         for s in data.sessions
     }
+
+
+def adverse_flags(
+    data: queries.BoardData, config: Config, at: datetime
+) -> dict[int, list[TileAdverseFlag]]:
+    """Each active session's open adverse events that go to the board, escalated after the
+    same minutes as a high excursion."""
+    after = config.board.escalate_after_minutes
+    shown: dict[int, list[TileAdverseFlag]] = defaultdict(list)
+    for e in data.adverse_events:
+        if flags(e.severity, e.serious, config):
+            shown[e.session_id].append(
+                TileAdverseFlag(
+                    adverse_event_id=e.id,
+                    kind_label=e.kind_label,
+                    severity=Severity(e.severity),
+                    serious=e.serious,
+                    onset_at=e.onset_at,
+                    raised_at=e.entered_at,
+                    escalated=escalated(e.entered_at, at, after),
+                )
+            )
+    return shown
 
 
 def board_view(
@@ -146,6 +196,7 @@ def board_view(
                 escalated=priority is Priority.HIGH and escalated(f.raised_at, at, after),
             )
         )
+    adverse = adverse_flags(data, config, at)
     cadss = {r.session_id: r for r in data.ratings}  # ordered by time: the latest wins
     dues = reading_due(data, config, at)
 
@@ -183,6 +234,7 @@ def board_view(
             course_sequence=s.course_sequence,
             planned_sessions=s.planned_sessions,
             safety_flags=tuple(flags[s.id]),
+            adverse_flags=tuple(adverse[s.id]),
             pre_dose_missing=(
                 pre_dose_status(database=database, config=config, session_id=s.id).missing
                 if SessionState(s.state) in BEFORE_DOSING
@@ -191,7 +243,9 @@ def board_view(
         )
         highs = [a.detected_at for a in own_alerts if a.priority is Priority.HIGH]
         highs += [f.raised_at for f in flags[s.id] if f.priority is Priority.HIGH]
+        highs += [e.raised_at for e in adverse[s.id]]
         ranks = [a.priority for a in own_alerts] + [f.priority for f in flags[s.id]]
+        ranks += [e.priority for e in adverse[s.id]]
         states.append(
             TileState(
                 session_id=s.id,

@@ -11,10 +11,12 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import pandas as pd
+from sqlalchemy.orm import Session
 
 from monitor.config import Config
 from monitor.db import audit_queries as aq
 from monitor.db.engine import Database
+from monitor.db.queries.interventions import DEFAULT_BALANCE_STEP
 from monitor.db.types import utcnow
 from monitor.domain.clinic_time import clinic_iso
 from monitor.domain.csv_cells import csv_line, fixed
@@ -26,7 +28,17 @@ from monitor.services.course_measures import (  # issue 12: on the same page
     CourseMeasures as CourseMeasures,
 )
 from monitor.services.course_measures import course_measures as course_measures
-from monitor.services.session_record import SessionRecord, found_record, open_record, rems_summary
+from monitor.services.intervention_measures import (  # issue 13: on the same page
+    EXPORT_COLUMNS as INTERVENTION_COLUMNS,
+)
+from monitor.services.intervention_measures import (
+    InterventionMeasures as InterventionMeasures,
+)
+from monitor.services.intervention_measures import export_cells
+from monitor.services.intervention_measures import (
+    intervention_measures as intervention_measures,
+)
+from monitor.services.session_record import SessionRecord, found_record, open_record, rems_of
 
 Period = Literal["week", "month"]
 SESSION_COLUMNS = (
@@ -64,7 +76,10 @@ SESSION_COLUMNS = (
     "course_id",
     "course_session",
     "course_planned",
+    # issue 13: adverse events, rescue medications and the ketamine record
+    *INTERVENTION_COLUMNS,
 )
+EXPORT_BATCH = 500  # sessions whose issue-13 columns are read together
 
 
 def history(
@@ -96,22 +111,34 @@ def history(
 
 
 def review_session(
-    *, database: Database, actor: Actor, session_id: int, now: datetime | None = None
+    *,
+    database: Database,
+    actor: Actor,
+    session_id: int,
+    now: datetime | None = None,
+    ketamine_step: float = DEFAULT_BALANCE_STEP,
 ) -> SessionRecord:
     """The whole record of a session, read-only; the access itself is logged
     (HIPAA 45 CFR 164.312(b))."""
     return open_record(
-        database=database, actor=actor, action=Action.REVIEW, session_id=session_id, now=now
+        database=database,
+        actor=actor,
+        action=Action.REVIEW,
+        session_id=session_id,
+        now=now,
+        ketamine_step=ketamine_step,
     )
 
 
-def _export_audit(
+def export_audit(
     database: Database,
     actor: Actor,
     what: str,
     detail: dict[str, Any],
     session_id: int | None = None,
 ) -> None:
+    """The `record.exported` entry of one export (in its own transaction, before the first
+    line leaves): which file and the filter it was made with."""
     with database.session_scope() as db:
         add_audit(
             db,
@@ -136,48 +163,63 @@ def sessions_csv(
     """The matching sessions as CSV lines, streamed (bounded memory); the export is audited
     before the first line leaves."""
     ensure_allowed(actor, Action.REVIEW)
-    _export_audit(database, actor, "sessions.csv", {"filter": query.describe()})
-    now, zone, window = utcnow(), config.clinic.zone, config.sign_off.cosign_window
+    export_audit(database, actor, "sessions.csv", {"filter": query.describe()})
+    now, window = utcnow(), config.sign_off.cosign_window
 
     def lines() -> Iterator[str]:
         yield csv_line(SESSION_COLUMNS)
         with database.session_scope() as db:
+            batch: list[aq.HistoryRow] = []
             for r in aq.history_stream(db, query, now, cosign_window=window):
-                rate = r.on_time_rate
-                yield csv_line(
-                    (
-                        r.session_id,
-                        _time(r.opened_at, zone),
-                        r.patient,
-                        r.mrn,
-                        r.chair,
-                        r.nurse,
-                        r.physician or "",
-                        r.protocol_id,
-                        r.state,
-                        _time(r.infusion_started_at, zone),
-                        _time(r.infusion_stopped_at, zone),
-                        _time(r.ended_at, zone),
-                        r.dose_mg,
-                        r.high_count,
-                        r.medium_count,
-                        r.low_count,
-                        r.unacknowledged_count,
-                        r.readings_on_time,
-                        r.readings_late,
-                        r.readings_missed,
-                        "" if rate is None else fixed(rate, 3),
-                        "" if r.minutes_to_ready is None else fixed(r.minutes_to_ready, 0),
-                        _time(r.performed_at, zone),
-                        _time(r.approved_at, zone),
-                        r.sign_off,
-                        *_given(r.delivered_mg, r.delivered_ml, r.dose_mg),
-                        r.exit_kind or "",
-                        *_blank_if_none(r.course_id, r.course_session, r.course_planned),
-                    )
-                )
+                batch.append(r)
+                if len(batch) == EXPORT_BATCH:
+                    yield from _session_lines(db, config, batch)
+                    batch = []
+            yield from _session_lines(db, config, batch)
 
     return lines()
+
+
+def _session_lines(db: Session, config: Config, rows: list[aq.HistoryRow]) -> Iterator[str]:
+    """The CSV lines of a batch of sessions, with the columns issue 13 added read for the
+    whole batch at once (a few statements, not one per session)."""
+    zone = config.clinic.zone
+    added = export_cells(db, config, [r.session_id for r in rows])
+    for r in rows:
+        rate = r.on_time_rate
+        yield csv_line(
+            (
+                r.session_id,
+                _time(r.opened_at, zone),
+                r.patient,
+                r.mrn,
+                r.chair,
+                r.nurse,
+                r.physician or "",
+                r.protocol_id,
+                r.state,
+                _time(r.infusion_started_at, zone),
+                _time(r.infusion_stopped_at, zone),
+                _time(r.ended_at, zone),
+                r.dose_mg,
+                r.high_count,
+                r.medium_count,
+                r.low_count,
+                r.unacknowledged_count,
+                r.readings_on_time,
+                r.readings_late,
+                r.readings_missed,
+                "" if rate is None else fixed(rate, 3),
+                "" if r.minutes_to_ready is None else fixed(r.minutes_to_ready, 0),
+                _time(r.performed_at, zone),
+                _time(r.approved_at, zone),
+                r.sign_off,
+                *_given(r.delivered_mg, r.delivered_ml, r.dose_mg),
+                r.exit_kind or "",
+                *_blank_if_none(r.course_id, r.course_session, r.course_planned),
+                *added[r.session_id],
+            )
+        )
 
 
 def _blank_if_none(*values: int | None) -> tuple[int | str, ...]:
@@ -199,7 +241,7 @@ def readings_csv(
 ) -> Iterator[str]:
     """Every reading of the matching sessions as CSV lines, streamed; audited first."""
     ensure_allowed(actor, Action.REVIEW)
-    _export_audit(database, actor, "readings.csv", {"filter": query.describe()})
+    export_audit(database, actor, "readings.csv", {"filter": query.describe()})
     now, zone, window = utcnow(), config.clinic.zone, config.sign_off.cosign_window
 
     def lines() -> Iterator[str]:
@@ -218,10 +260,10 @@ def rems_csv(*, database: Database, config: Config, actor: Actor, session_id: in
     """One session's REMS monitoring-form summary as CSV (field, value); audited."""
     ensure_allowed(actor, Action.EXPORT_RECORD)
     with database.session_scope() as db:
-        record = found_record(db, session_id)
+        record = found_record(db, session_id, ketamine_step=config.ketamine.balance_to_ml)
+        rems = rems_of(db, config, record)
     header = record.snapshot.header
-    rems = rems_summary(record, config.protocol(header.protocol_id))
-    _export_audit(database, actor, "rems.csv", {}, session_id)
+    export_audit(database, actor, "rems.csv", {}, session_id)
     rows = [
         ("field", "value"),
         ("session_id", header.id),
@@ -230,9 +272,18 @@ def rems_csv(*, database: Database, config: Config, actor: Actor, session_id: in
         ("date", _time(header.infusion_started_at, config.clinic.zone)),
         ("dose_mg", header.dose_mg),
         ("exit_kind", header.exit_kind or ""),
-        *[(k, "" if v is None else v) for k, v in rems.__dict__.items()],
+        *[(k, _cell(v)) for k, v in rems.__dict__.items()],
     ]
     return "".join(csv_line(r) for r in rows)
+
+
+def _cell(value: object) -> object:
+    """A REMS value as one cell: blank when unknown, a list joined with "; "."""
+    if value is None:
+        return ""
+    if isinstance(value, tuple):
+        return "; ".join(str(v) for v in value)
+    return value
 
 
 def measures(

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from monitor.config import Config, Protocol
 from monitor.db import queries
 from monitor.db.engine import Database
+from monitor.db.queries.interventions import DEFAULT_BALANCE_STEP
 from monitor.db.types import utcnow
 from monitor.domain.adverse_events import Graded
 from monitor.domain.permissions import Action
@@ -25,9 +26,12 @@ from monitor.services.record_access import log_opening
 SessionRecord = queries.FullRecord
 
 
-def found_record(db: Session, session_id: int) -> SessionRecord:
-    """The session's whole record, or NotFound: every screen and export reads it here."""
-    record = queries.full_record(db, session_id)
+def found_record(
+    db: Session, session_id: int, *, ketamine_step: float = DEFAULT_BALANCE_STEP
+) -> SessionRecord:
+    """The session's whole record, or NotFound: every screen and export reads it here.
+    `ketamine_step` is the clinic's `ketamine.balance_to_ml`, for the ketamine balance."""
+    record = queries.full_record(db, session_id, ketamine_step=ketamine_step)
     if record is None:
         raise NotFound(f"Session {session_id} does not exist")
     return record
@@ -40,23 +44,34 @@ def open_record(
     action: Action,
     session_id: int,
     now: datetime | None = None,
+    ketamine_step: float = DEFAULT_BALANCE_STEP,
 ) -> SessionRecord:
     """The whole record of one session for a screen, to someone allowed `action`: opening
     it is logged in the same transaction as the read (HIPAA 45 CFR 164.312(b)). Call it
     once per page load, not from the callbacks that refresh an open page."""
     ensure_allowed(actor, action)
     with database.session_scope() as db:
-        record = found_record(db, session_id)
+        record = found_record(db, session_id, ketamine_step=ketamine_step)
         log_opening(db, actor=actor, session_id=session_id, what="screen", at=now or utcnow())
     return record
 
 
 def session_record(
-    *, database: Database, actor: Actor, session_id: int, now: datetime | None = None
+    *,
+    database: Database,
+    actor: Actor,
+    session_id: int,
+    now: datetime | None = None,
+    ketamine_step: float = DEFAULT_BALANCE_STEP,
 ) -> SessionRecord:
     """The record on the clinician's drill-down page (nurse, physician)."""
     return open_record(
-        database=database, actor=actor, action=Action.VIEW_SESSION, session_id=session_id, now=now
+        database=database,
+        actor=actor,
+        action=Action.VIEW_SESSION,
+        session_id=session_id,
+        now=now,
+        ketamine_step=ketamine_step,
     )
 
 
@@ -124,7 +139,7 @@ def discharge_pdf(
     ensure_allowed(actor, Action.EXPORT_RECORD)
     at = now or utcnow()
     with database.session_scope() as db:
-        record = found_record(db, session_id)
+        record = found_record(db, session_id, ketamine_step=config.ketamine.balance_to_ml)
         rems = rems_of(db, config, record)
     pdf = render(
         record,

@@ -250,6 +250,7 @@ def measures_page(start: date, end: date) -> html.Div:
             html.Div(id=Audit.MEASURE_CHARTS),
             html.Div(id=Audit.MEASURE_TABLE),
             html.Div(id=Audit.MEASURE_COURSES, className="mt-3"),
+            html.Div(id=Audit.MEASURE_INTERVENTIONS, className="mt-3"),
         ]
     )
 

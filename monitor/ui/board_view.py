@@ -14,6 +14,7 @@ from monitor.domain.schedule import DueState
 from monitor.domain.session_state import ACTIVE_STATES
 from monitor.domain.vocabulary import Priority, SessionState
 from monitor.ui import ids
+from monitor.ui.board_adverse_events import adverse_block, adverse_data, adverse_dialog
 from monitor.ui.board_flags import flag_block, flag_data, flag_dialog
 from monitor.ui.components import action_taken, alarm, local_time
 
@@ -38,6 +39,9 @@ def page(refresh_ms: float, sound: bool, key: str) -> html.Div:
             dcc.Store(id=ids.Board.FLAGS),
             dcc.Store(id=ids.Board.FLAG_TARGET),
             dcc.Store(id=ids.Board.FLAG_KEY, data=key),
+            dcc.Store(id=ids.Board.AE_FLAGS),
+            dcc.Store(id=ids.Board.AE_TARGET),
+            dcc.Store(id=ids.Board.AE_KEY, data=key),
             dcc.Store(id=ids.Board.SOUND, data=sound),
             dcc.Store(id=ids.Board.SOUND_SINK),
             dcc.Store(id=ids.Board.TARGET),
@@ -51,9 +55,11 @@ def page(refresh_ms: float, sound: bool, key: str) -> html.Div:
             ),
             html.Div(id=ids.Board.MESSAGE),
             html.Div(id=ids.Board.FLAG_DONE, role="status"),
+            html.Div(id=ids.Board.AE_DONE, role="status"),
             dbc.Row(id=ids.Board.TILES),
             _dialog(),
             flag_dialog(),
+            adverse_dialog(),
         ]
     )
 
@@ -163,7 +169,7 @@ def _pre_dose(tile: Tile) -> Any:
 
 def _alert(tile: Tile) -> Any:
     if tile.alert is None:
-        if tile.safety_flags:  # the flag above is an alert: never an all-clear beneath it
+        if tile.flagged:  # the flag above is an alert: never an all-clear beneath it
             return None
         return html.Div("No unacknowledged alerts", className="text-body-secondary small mb-2")
     more = len(tile.unacknowledged) - 1
@@ -229,11 +235,7 @@ def tile_card(tile: Tile, zone: ZoneInfo) -> dbc.Col:
         else "not started"
     )
     level = (
-        Priority.HIGH.value
-        if tile.safety_flags
-        else tile.alert.priority.value
-        if tile.alert
-        else "none"
+        Priority.HIGH.value if tile.flagged else tile.alert.priority.value if tile.alert else "none"
     )
     cadss = (
         f"CADSS {tile.cadss_total} ({tile.cadss_version})"
@@ -257,6 +259,7 @@ def tile_card(tile: Tile, zone: ZoneInfo) -> dbc.Col:
                 className="d-flex align-items-center mb-2",
             ),
             flag_block(tile),
+            adverse_block(tile),
             _alert(tile),
             _pre_dose(tile),
             _cosign(tile, zone),
@@ -286,8 +289,8 @@ def tile_card(tile: Tile, zone: ZoneInfo) -> dbc.Col:
 
 def tiles(board: LiveBoard, zone: ZoneInfo) -> dict[str, Any]:
     """The board's refresh by output name: the tiles, the 'updated' text, the
-    unacknowledged high ids and open flags (for the sound), and each tile's alerts and
-    safety flags (for the dialogs)."""
+    unacknowledged high ids and open flags (for the sound), and each tile's alerts, safety
+    flags and flagged adverse events (for the dialogs)."""
     cards = [tile_card(t, zone) for t in board.tiles] or [
         dbc.Col(dbc.Alert("No active sessions.", color="secondary"))
     ]
@@ -299,6 +302,7 @@ def tiles(board: LiveBoard, zone: ZoneInfo) -> dict[str, Any]:
             if a.priority is Priority.HIGH
         ),
         *sorted(f"flag-{f.flag_id}" for t in board.tiles for f in t.safety_flags),
+        *sorted(f"ae-{e.adverse_event_id}" for t in board.tiles for e in t.adverse_flags),
     ]
     alerts = {
         str(t.session_id): {
@@ -310,7 +314,15 @@ def tiles(board: LiveBoard, zone: ZoneInfo) -> dict[str, Any]:
     }
     updated = f"updated {local_time(board.generated_at, zone, '%H:%M:%S')}"
     flags = {str(t.session_id): flag_data(t, zone) for t in board.tiles if t.safety_flags}
-    return {"tiles": cards, "updated": updated, "highs": highs, "alerts": alerts, "flags": flags}
+    adverse = {str(t.session_id): adverse_data(t, zone) for t in board.tiles if t.adverse_flags}
+    return {
+        "tiles": cards,
+        "updated": updated,
+        "highs": highs,
+        "alerts": alerts,
+        "flags": flags,
+        "adverse": adverse,
+    }
 
 
 def _alert_data(alert: TileAlert, zone: ZoneInfo) -> dict[str, Any]:

@@ -17,7 +17,10 @@ if TYPE_CHECKING:
     from monitor.services.course_measures import CourseMeasures
 
 
-def _table(head: Sequence[str], rows: Sequence[Sequence[Any]], label: str, table_id: str) -> Any:
+def words_table(
+    head: Sequence[str], rows: Sequence[Sequence[Any]], label: str, table_id: str
+) -> Any:
+    """A small table of words the measures page shows, scrolling sideways on a tablet."""
     table = dbc.Table(
         [
             html.Thead(html.Tr([html.Th(h) for h in head])),
@@ -60,7 +63,10 @@ def _gate(m: CourseMeasures, zone: ZoneInfo) -> list[Any]:
         for w in m.opened_without
     ]
     head = ("Course", "First session", "Opened", "Missing at opening")
-    return [summary, _table(head, rows, "First sessions opened without", "measures-gate-table")]
+    return [
+        summary,
+        words_table(head, rows, "First sessions opened without", "measures-gate-table"),
+    ]
 
 
 def course_measures(m: CourseMeasures, zone: ZoneInfo) -> Any:
@@ -81,9 +87,9 @@ def course_measures(m: CourseMeasures, zone: ZoneInfo) -> Any:
             html.H2("Treatment courses", className="h5"),
             *_gate(m, zone),
             html.H3("Pre-dose clearances by concern", className="h6 mt-3"),
-            _table(("Concern", "Clearances"), clearances, "Clearances", "measures-clearances"),
+            words_table(("Concern", "Clearances"), clearances, "Clearances", "measures-clearances"),
             html.H3("Self-harm flags (PHQ-9 item 9)", className="h6 mt-3"),
-            _table(
+            words_table(
                 ("Raised", "Reviewed", "Open", "Median to review", "90th percentile"),
                 [
                     (
@@ -103,7 +109,7 @@ def course_measures(m: CourseMeasures, zone: ZoneInfo) -> Any:
                 "latest total against the first.",
                 className="small text-body-secondary",
             ),
-            _table(
+            words_table(
                 ("Indication", "Scale", "Courses", "Response", "Remission"),
                 outcomes,
                 "Response and remission",

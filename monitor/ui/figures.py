@@ -54,6 +54,18 @@ class ChartExcursion(Protocol):
     def message(self) -> str: ...
 
 
+class ChartMarker(Protocol):
+    """What a chart marks of what was given and what happened (issue 13): an adverse event
+    at its onset or a medication when given, with its words for the hover."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def words(self) -> str: ...
+
+
 # Readable on the low-light and the light theme alike.
 INK = "#9aa7b8"
 GRID = "rgba(154,167,184,0.18)"
@@ -71,6 +83,17 @@ PRIORITY_COLOURS: dict[Priority, str] = {
     Priority.MEDIUM: "#f5c518",
     Priority.LOW: "#22b8cf",
 }
+# Issue 13: what was given and what happened, each in a shape and a colour no reading or
+# excursion mark uses, named in the legend, in a lane of its own above the vitals (so a
+# mark never covers a reading). Both colours read on the light and the low-light theme.
+MARKER_STYLES: dict[str, tuple[str, str, str]] = {
+    # kind: (legend name, plotly symbol, colour)
+    "adverse_event": ("Adverse event (onset)", "star", "#f06595"),
+    "medication": ("Medication given", "cross", "#20c997"),
+}
+# The lane's share of the plot's height, at its top, and the gap under it.
+MARKER_LANE = 0.12
+LANE_GAP = 0.02
 DEFAULT_SPO2_RANGE = (80.0, 100.0)
 NO_READINGS = "No readings yet"
 
@@ -83,9 +106,11 @@ def session_trend(
     excursions: Sequence[ChartExcursion] = (),
     spo2_range: tuple[float, float] = DEFAULT_SPO2_RANGE,
     opened_at: datetime | None = None,
+    markers: Sequence[ChartMarker] = (),
 ) -> go.Figure:
-    """BP, HR and SpO2 over the session, with infusion start, pauses and stop marked, and each
-    reading that crossed a limit marked once, in the colour of its highest priority."""
+    """BP, HR and SpO2 over the session, with infusion start, pauses and stop marked, each
+    reading that crossed a limit marked once, in the colour of its highest priority, and
+    the adverse events and medications given in a lane above."""
     figure = go.Figure()
     times = [r.taken_at.astimezone(zone) for r in readings]
     series = (
@@ -111,6 +136,7 @@ def session_trend(
         trace.update(yaxis="y3")
         figure.add_trace(trace)
     _mark_events(figure, events, zone)
+    lane = _marker_lane(figure, markers, zone, x_axis="x", y_axis="y4")
     figure.update_layout(
         margin={"l": 40, "r": 40, "t": 24, "b": 30},
         height=300,
@@ -118,8 +144,13 @@ def session_trend(
         plot_bgcolor="rgba(0,0,0,0)",
         font={"color": INK},
         legend={"orientation": "h", "y": -0.18},
-        xaxis={"gridcolor": GRID, **_time_axis(readings, events, zone, opened_at)},
-        yaxis={"gridcolor": GRID, "title": {"text": "mmHg · /min"}, "rangemode": "tozero"},
+        xaxis={"gridcolor": GRID, **_time_axis(readings, events, zone, opened_at, markers)},
+        yaxis={
+            "gridcolor": GRID,
+            "title": {"text": "mmHg · /min"},
+            "rangemode": "tozero",
+            "domain": [0, 1 - MARKER_LANE - LANE_GAP if lane else 1],
+        },
         yaxis2={
             "overlaying": "y",
             "side": "right",
@@ -131,6 +162,8 @@ def session_trend(
         yaxis3={"overlaying": "y", "matches": "y", "visible": False},
         uirevision="session",
     )
+    if lane:
+        figure.update_layout(yaxis4=_lane_axis("x", (1 - MARKER_LANE, 1)))
     if not readings:
         _say_empty(figure)
     return figure
@@ -198,6 +231,15 @@ def session_timeline(
     ):
         figure.add_trace(trace, row=1, col=1)
     _mark_events(figure, snapshot.events, zone)
+    markers = snapshot.markers
+    if _marker_lane(figure, markers, zone, x_axis="x", y_axis="y4"):
+        # the lane takes the top of the vitals' row, the row itself shrinks under it
+        low, high = figure.layout.yaxis.domain
+        lane_low = high - (high - low) * MARKER_LANE
+        figure.update_layout(
+            yaxis={"domain": [low, lane_low - LANE_GAP]},
+            yaxis4=_lane_axis("x", (lane_low, high)),
+        )
     figure.update_layout(
         height=620,
         margin={"l": 50, "r": 20, "t": 40, "b": 30},
@@ -209,7 +251,8 @@ def session_timeline(
     )
     moments = [*snapshot.readings, *snapshot.ratings]
     figure.update_xaxes(
-        gridcolor=GRID, **_time_axis(moments, snapshot.events, zone, snapshot.header.opened_at)
+        gridcolor=GRID,
+        **_time_axis(moments, snapshot.events, zone, snapshot.header.opened_at, markers),
     )
     figure.update_yaxes(gridcolor=GRID)
     figure.update_yaxes(rangemode="tozero", row=3, col=1)  # MOAA/S and CADSS from 0
@@ -285,11 +328,16 @@ def _priority_marks(
 
 
 def _time_axis(
-    moments: Sequence[Any], events: Sequence[ChartEvent], zone: ZoneInfo, opened_at: datetime | None
+    moments: Sequence[Any],
+    events: Sequence[ChartEvent],
+    zone: ZoneInfo,
+    opened_at: datetime | None,
+    markers: Sequence[ChartMarker] = (),
 ) -> dict[str, Any]:
     """Clock-time ticks at a round step chosen from the session's span, never repeating."""
     seen = [m.taken_at.astimezone(zone) for m in moments]
     seen += [e.occurred_at.astimezone(zone) for e in events]
+    seen += [m.at.astimezone(zone) for m in markers]
     window = time_window(seen, fallback_start=opened_at.astimezone(zone) if opened_at else None)
     if window is None:
         return {"type": "date", "tickformat": "%H:%M", "showticklabels": False}
@@ -337,3 +385,52 @@ def _mark_events(figure: go.Figure, events: Sequence[ChartEvent], zone: ZoneInfo
         elif event.kind == InfusionEvent.RESUME and pause_start is not None:
             figure.add_vrect(x0=pause_start, x1=at, fillcolor=INK, opacity=0.15, line_width=0)
             pause_start = None
+
+
+def _marker_lane(
+    figure: go.Figure,
+    markers: Sequence[ChartMarker],
+    zone: ZoneInfo,
+    *,
+    x_axis: str,
+    y_axis: str,
+) -> bool:
+    """One trace per kind (adverse events, medications) in the lane `y_axis`: a distinct
+    symbol at each moment, the words and the clinic time on hover. False: nothing to mark
+    (the chart keeps its whole height for the readings)."""
+    drawn = False
+    for row, (kind, (name, symbol, colour)) in enumerate(MARKER_STYLES.items()):
+        marked = [m for m in markers if m.kind == kind]
+        if not marked:
+            continue
+        drawn = True
+        figure.add_trace(
+            go.Scatter(
+                x=[m.at.astimezone(zone) for m in marked],
+                y=[0.7 - 0.4 * row] * len(marked),  # events above, medications below
+                xaxis=x_axis,
+                yaxis=y_axis,
+                name=name,
+                mode="markers",
+                marker={
+                    "symbol": symbol,
+                    "size": 13,
+                    "color": colour,
+                    "line": {"width": 1, "color": colour},
+                },
+                hovertext=[f"{m.at.astimezone(zone):%H:%M} {m.words}" for m in marked],
+                hoverinfo="text",
+            )
+        )
+    return drawn
+
+
+def _lane_axis(anchor: str, domain: tuple[float, float]) -> dict[str, Any]:
+    """The marker lane's axis: its own strip of the plot, no values, no zoom."""
+    return {
+        "domain": list(domain),
+        "anchor": anchor,
+        "range": [0, 1],
+        "visible": False,
+        "fixedrange": True,
+    }

@@ -147,6 +147,18 @@ class Board:
     FLAG_CANCEL = "board-flag-cancel"
     FLAG_MESSAGE = "board-flag-message"
     FLAG_DONE = "board-flag-done"  # the outcome, on the board once the dialog closes
+    # issue 13: the open adverse-event flags (severe or worse, or serious) and their dialog
+    AE_FLAGS = "board-ae-flags"
+    AE_OPEN = "board-ae-open"  # pattern-matching: {"type": AE_OPEN, "session": id}
+    AE_MODAL = "board-ae-modal"
+    AE_BODY = "board-ae-body"
+    AE_TARGET = "board-ae-target"
+    AE_NOTE = "board-ae-note"
+    AE_KEY = "board-ae-key"
+    AE_ACK = "board-ae-ack"
+    AE_CANCEL = "board-ae-cancel"
+    AE_MESSAGE = "board-ae-message"
+    AE_DONE = "board-ae-done"  # the outcome, on the board once the dialog closes
 
 
 class SessionPage:
@@ -209,6 +221,19 @@ class Audit:
     MEASURE_CHARTS = "measures-charts"
     MEASURE_TABLE = "measures-table"
     MEASURE_COURSES = "measures-courses"  # issue 12: the course measures
+    MEASURE_INTERVENTIONS = "measures-interventions"  # issue 13: events, doses, ketamine
+
+
+class Recon:
+    """The controlled-substance reconciliation (issue 13; physician and auditor)."""
+
+    START = "recon-start"
+    END = "recon-end"
+    START_PROBLEM = "recon-start-problem"
+    END_PROBLEM = "recon-end-problem"
+    APPLY = "recon-apply"
+    EXPORT = "recon-export"
+    REPORT = "recon-report"
 
 
 class CoursePage:

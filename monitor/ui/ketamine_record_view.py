@@ -30,6 +30,7 @@ class KetResolve:
     SUBMIT = "ketresolve-submit"
     MESSAGE = "ketresolve-message"
     BALANCE = "ketresolve-balance"
+    RESOLUTIONS = "ketresolve-resolutions"
 
 
 def _table(head: list[str], rows: list[list[Any]], table_id: str, empty: str) -> Any:
@@ -73,15 +74,6 @@ def page(record: KetamineRecord, zone: ZoneInfo, *, resolve_form: bool, key: str
         ]
         for w in record.wastes
     ]
-    resolutions = [
-        [
-            local_time(r.resolved_at, zone, WHEN),
-            f"{r.imbalance_ml:+.2f}",
-            r.reason,
-            r.resolved_by_name,
-        ]
-        for r in record.resolutions
-    ]
     return html.Div(
         [
             dcc.Link(f"Session {record.session_id}", href=f"/session/{record.session_id}"),
@@ -107,15 +99,29 @@ def page(record: KetamineRecord, zone: ZoneInfo, *, resolve_form: bool, key: str
                 "Nothing wasted.",
             ),
             html.H2("Resolutions", className="h5"),
-            _table(
-                ["Resolved", "Imbalance (mL)", "Reason", "Physician"],
-                resolutions,
-                "ketrecord-resolutions",
-                "No resolution.",
-            ),
+            html.Div(resolutions(record, zone), id=KetResolve.RESOLUTIONS),
             resolution_form(record.session_id, key) if resolve_form else None,
         ],
         className="container-fluid py-3",
+    )
+
+
+def resolutions(record: KetamineRecord, zone: ZoneInfo) -> Any:
+    """The physicians' resolutions: when, the imbalance each accepted, why, and who."""
+    rows = [
+        [
+            local_time(r.resolved_at, zone, WHEN),
+            f"{r.imbalance_ml:+.2f}",
+            r.reason,
+            r.resolved_by_name,
+        ]
+        for r in record.resolutions
+    ]
+    return _table(
+        ["Resolved", "Imbalance (mL)", "Reason", "Physician"],
+        rows,
+        "ketrecord-resolutions",
+        "No resolution.",
     )
 
 

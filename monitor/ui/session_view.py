@@ -18,6 +18,14 @@ from monitor.ui.before_dose_view import before_dose_body
 from monitor.ui.components import alarm, local_time, readings_table
 from monitor.ui.figures import DEFAULT_SPO2_RANGE, session_timeline
 from monitor.ui.ids import SessionPage
+from monitor.ui.record_interventions import (
+    ADVERSE_EVENTS,
+    KETAMINE,
+    MEDICATIONS,
+    adverse_events,
+    ketamine,
+    medications,
+)
 
 if TYPE_CHECKING:
     from monitor.services.session_record import SessionRecord
@@ -35,6 +43,7 @@ def page(
     read_only: bool = False,
     spo2_range: tuple[float, float] = DEFAULT_SPO2_RANGE,  # issue 9 (chart)
     approval: Any = None,
+    rems_serious: bool | None = None,  # issue 13: the REMS form's serious-event answer
 ) -> html.Div:
     h = record.snapshot.header
     live = accepts_entries(SessionState(h.state))
@@ -111,6 +120,14 @@ def page(
             _card(
                 "Excursions and acknowledgements", _excursions(record, zone), SessionPage.EXCURSIONS
             ),
+            # issue 13: what was given and what happened
+            _card(
+                "Adverse events",
+                adverse_events(record, zone, rems_serious=rems_serious),
+                ADVERSE_EVENTS,
+            ),
+            _card("Medications", medications(record, zone), MEDICATIONS),
+            _card("Ketamine", ketamine(record, zone, link=not read_only), KETAMINE),
             _card("Signatures", _signatures(record, zone), SessionPage.SIGNATURES),
             _card(
                 "Addenda",

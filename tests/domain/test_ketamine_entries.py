@@ -4,6 +4,7 @@ what is left, times, and the physician's reason."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -17,6 +18,7 @@ from monitor.domain.ketamine_entries import (
     check_volume,
     check_waste,
     clean_lot,
+    clock_on_today,
     left_in_draw,
     resolution_reason,
 )
@@ -104,3 +106,33 @@ def test_a_resolution_says_why_in_at_least_the_minimum() -> None:
         with pytest.raises(InvalidEntry) as error:
             resolution_reason(bad, minimum=5)
         assert field_of(error) == "reason"
+
+
+@pytest.mark.parametrize(
+    ("typed", "local_now", "expected"),
+    [
+        # just after midnight, a waste at 23:50 was last night's, not tonight's
+        ("23:50", datetime(2026, 11, 21, 0, 5), datetime(2026, 11, 20, 23, 50)),
+        ("00:02", datetime(2026, 11, 21, 0, 5), datetime(2026, 11, 21, 0, 2)),
+        # just before midnight, 00:01 is in a few minutes (refused later as the future)
+        ("00:01", datetime(2026, 11, 20, 23, 58), datetime(2026, 11, 21, 0, 1)),
+        ("14:05", datetime(2026, 11, 20, 14, 30), datetime(2026, 11, 20, 14, 5)),
+    ],
+)
+def test_a_typed_time_is_the_one_nearest_to_now(
+    typed: str, local_now: datetime, expected: datetime
+) -> None:
+    zone = ZoneInfo("America/Denver")
+    now = local_now.replace(tzinfo=zone)
+    got = clock_on_today(typed, now=now, zone=zone, field="wasted_at")
+    assert got == expected.replace(tzinfo=zone)
+
+
+@pytest.mark.parametrize("typed", ["25:00", "noon", "14h05", "12:60"])
+def test_a_time_that_cannot_be_read_is_refused_at_its_field(typed: str) -> None:
+    zone = ZoneInfo("America/Denver")
+    with pytest.raises(InvalidEntry) as refused:
+        clock_on_today(
+            typed, now=datetime(2026, 11, 20, 12, 0, tzinfo=UTC), zone=zone, field="wasted_at"
+        )
+    assert refused.value.problems[0].field == "wasted_at"

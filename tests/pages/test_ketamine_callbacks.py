@@ -57,6 +57,7 @@ def test_a_draw_and_a_witnessed_waste_balance_at_the_bedside(
         },
     )
     assert refused["ket-expiry"]["invalid"] is True
+    assert "value" not in refused["ket-volume"]  # kept, to be corrected
     assert "expired" in refused["ket-expiry-problem"]["children"]
     draw = session | {
         "ket-product.value": k.PRODUCT,
@@ -65,7 +66,9 @@ def test_a_draw_and_a_witnessed_waste_balance_at_the_bedside(
         "ket-volume.value": 2,
         "ket-draw-key.data": f.key(),
     }
-    assert "Draw recorded" in json.dumps(answer(app, client, "ket-draw-message.children", draw))
+    drawn = answer(app, client, "ket-draw-message.children", draw)
+    assert "Draw recorded" in json.dumps(drawn)
+    assert drawn["ket-volume"]["value"] == ""  # emptied: a second tap stores nothing
     card = answer(
         app,
         client,
@@ -90,6 +93,7 @@ def test_a_draw_and_a_witnessed_waste_balance_at_the_bedside(
         session | {"bed-refresh.n_intervals": 2, "bed-version.data": "y"},
     )
     assert "Balanced" in json.dumps(card["ket-balance"])
+    assert f"witnessed by {other.full_name}" in json.dumps(card["ket-wastes"])
 
 
 def test_the_physician_resolves_on_the_record_page_and_the_auditor_reads_it(
@@ -116,6 +120,9 @@ def test_the_physician_resolves_on_the_record_page_and_the_auditor_reads_it(
     )
     assert "resolved" in json.dumps(done["ketresolve-message"])
     assert "Discrepancy resolved" in json.dumps(done["ketresolve-balance"])
+    assert physician.full_name in json.dumps(done["ketresolve-message"])
+    table = json.dumps(done["ketresolve-resolutions"])  # the resolution shows at once
+    assert "Syringe broke" in table and physician.full_name in table
     reader = client_of(app, auditor)
     page = json.dumps(open_page(reader, app, f"/session/{sid}/ketamine"))
     assert "Syringe broke" in page and "Resolve the discrepancy" not in page

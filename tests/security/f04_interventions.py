@@ -14,6 +14,7 @@ from monitor.domain.session_state import SessionEvent
 from monitor.services.adverse_events import record_adverse_event, record_outcome
 from monitor.services.ketamine import record_draw, record_waste
 from monitor.services.ketamine_record import resolve_discrepancy
+from monitor.services.medications import give_medication, order_medication
 from tests import factories, ketamine_data
 from tests.factories import T0
 
@@ -219,5 +220,96 @@ def ketamine_writes(keyed_write: Any) -> tuple[Any, ...]:
                 "spaces": {"reason": " Syringe dropped; counted with pharmacy  "},
                 "a minute later": {"now": T0 + timedelta(hours=1, minutes=1)},
             },
+        ),
+    )
+
+
+def nurses_and_two_events(database: Database, config: Config) -> Context:
+    """nurses_and_event, with a physician and two physician's orders of midazolam."""
+    context = nurses_and_event(database, config)
+    physician = factories.user(database, Role.PHYSICIAN)
+    orders = [
+        order_medication(
+            database=database,
+            config=config,
+            actor=physician,
+            session_id=context["sid"],
+            drug="midazolam",
+            dose=dose,
+            route="iv",
+            reason=None,
+            password=factories.PASSWORD,
+            idempotency_key=factories.key(),
+            now=AT_10 + timedelta(minutes=2),
+        ).order_id
+        for dose in (1, 2)
+    ]
+    return context | {"physician": physician, "orders": orders}
+
+
+def physicians_and_infusing(database: Database, config: Config) -> Context:
+    context = nurses_and_infusing(database, config)
+    return context | {
+        "a": factories.user(database, Role.PHYSICIAN),
+        "b": factories.user(database, Role.PHYSICIAN),
+    }
+
+
+def medication_writes(keyed_write: Any) -> tuple[Any, ...]:
+    return (
+        keyed_write(
+            "medication order",
+            order_medication,
+            physicians_and_infusing,
+            lambda c: {
+                "actor": c["a"],
+                "session_id": c["sid"],
+                "drug": "midazolam",
+                "dose": 2,
+                "route": "iv",
+                "reason": "Emergence reaction",
+                "password": factories.PASSWORD,
+                "now": AT_10,
+            },
+            lambda c: {
+                "drug": {"drug": "labetalol", "dose": 5},
+                "dose": {"dose": 1},
+                "reason": {"reason": "Anxious"},
+                "session_id": {"session_id": c["other"]},
+                "actor": {"actor": c["b"]},
+            },
+            lambda _c: {
+                "spaces": {"reason": " Emergence reaction "},
+                "a minute later": {"now": AT_10 + timedelta(minutes=1)},
+            },
+        ),
+        keyed_write(
+            "medication given",
+            give_medication,
+            nurses_and_two_events,
+            lambda c: {
+                "actor": c["a"],
+                "session_id": c["sid"],
+                "drug": "ondansetron",
+                "dose": 4,
+                "route": "iv",
+                "given_at": AT_10 + timedelta(minutes=3),
+                "adverse_event_id": c["event"],
+                "excursion_id": None,
+                "order_id": None,
+                "now": AT_10 + timedelta(minutes=3),
+            },
+            lambda c: {
+                "route": {"route": "odt"},
+                "given_at": {"given_at": AT_10 + timedelta(minutes=2)},
+                "indication": {"adverse_event_id": c["other_event"]},
+                "order": {
+                    "drug": "midazolam",
+                    "dose": 1,
+                    "order_id": c["orders"][0],
+                },
+                "actor": {"actor": c["b"]},
+            },
+            lambda _c: {"a minute later": {"now": AT_10 + timedelta(minutes=4)}},
         ),
     )

@@ -809,6 +809,7 @@ WRITES = (
     *PRE_DOSE_WRITES,
     *f04_interventions.adverse_event_writes(KeyedWrite),
     *f04_interventions.ketamine_writes(KeyedWrite),
+    *f04_interventions.medication_writes(KeyedWrite),
 )
 
 

@@ -272,3 +272,17 @@ def test_rems_answer_from_the_sessions_events(database: Database, config: Config
         True,
         ("Vomiting (Grade 3: severe)",),
     )
+
+
+def test_values_of_any_shape_are_refused_at_their_field(database: Database, config: Config) -> None:
+    """A tablet may post a list or a number where a word belongs (found by the fuzzing: an
+    unhashable grade was a 500)."""
+    nurse = factories.user(database)
+    sid = factories.infusing(database, config, nurse)
+    with pytest.raises(InvalidEntry) as error:
+        adverse_event(database, config, nurse, sid, now=LATER, kind=[], severity=[])
+    assert {p.field for p in error.value.problems} == {"kind", "severity"}
+    event = adverse_event(database, config, nurse, sid, now=LATER)
+    with pytest.raises(InvalidEntry) as error:
+        outcome(database, config, nurse, event.adverse_event_id, now=LATER, outcome=[])  # type: ignore[arg-type]
+    assert error.value.problems[0].field == "outcome"

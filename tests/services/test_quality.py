@@ -17,11 +17,12 @@ from monitor.db.engine import Database
 from monitor.db.models import AuditEvent
 from monitor.domain.permissions import Role
 from monitor.domain.session_state import SessionEvent
+from monitor.domain.vocabulary import Severity
 from monitor.services import quality
 from monitor.services.acknowledgements import acknowledge_excursions
 from monitor.services.early_end import end_session_early
 from monitor.services.errors import PermissionDenied
-from tests import factories
+from tests import adverse_event_data, factories
 from tests.factories import T0
 
 ZONE = "America/Denver"
@@ -327,3 +328,26 @@ def test_exports_carry_the_dose_given(database: Database, config: Config) -> Non
     assert (row["dose_given_percent"], row["exit_kind"], row["state"]) == ("30", "", "recovery")
     rems = quality.rems_csv(database=database, config=config, actor=auditor, session_id=sid)
     assert "dose_given_mg,12.0" in rems and "dose_given_percent_of_planned,30" in rems
+
+
+def test_the_rems_export_answers_the_serious_adverse_event_question(
+    database: Database, config: Config
+) -> None:
+    """The REMS CSV reads the session's adverse events: "False" with a mild one, "True"
+    naming the event once a severe one is recorded (config: from `severe`)."""
+    nurse = factories.user(database, Role.NURSE)
+    auditor = factories.user(database, Role.AUDITOR)
+    sid = factories.infusing(database, config, nurse)
+
+    def rems() -> dict[str, str]:
+        text = quality.rems_csv(database=database, config=config, actor=auditor, session_id=sid)
+        return dict(csv.reader(io.StringIO(text)))
+
+    later = T0 + timedelta(minutes=12)
+    adverse_event_data.adverse_event(database, config, nurse, sid, now=later)
+    assert (rems()["serious_adverse_event"], rems()["serious_adverse_events"]) == ("False", "")
+    adverse_event_data.adverse_event(
+        database, config, nurse, sid, now=later, kind="vomiting", severity=Severity.SEVERE
+    )
+    assert rems()["serious_adverse_event"] == "True"
+    assert rems()["serious_adverse_events"] == "Vomiting (Grade 3: severe)"

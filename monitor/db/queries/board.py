@@ -1,7 +1,9 @@
 """The live board's read model (and the bedside's chairs): active sessions only, never
 the history, each table read once for all of them (indexed by session). A session's place
 in its course (k of N) comes with the session row; its open safety flags (a PHQ-9 item-9
-answer no physician has acknowledged yet) in one more statement."""
+answer no physician has acknowledged yet) in one more statement, and their adverse events
+no physician has acknowledged in one more (issue 13: the service keeps those the domain
+says go to the board)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from monitor.db.course_models import Course, SafetyFlag, SafetyFlagAcknowledgement
+from monitor.db.intervention_models import AdverseEvent, AdverseEventAcknowledgement
 from monitor.db.models import (
     ACTIVE_SESSION,
     Acknowledgement,
@@ -97,6 +100,21 @@ class BoardSafetyFlag:
 
 
 @dataclass(frozen=True)
+class BoardAdverseEvent:
+    """An adverse event no physician has acknowledged; whether it flags the board is the
+    domain's rule (domain.adverse_events.flags_board), applied by the board's service."""
+
+    id: int
+    session_id: int
+    kind: str
+    kind_label: str
+    severity: str
+    serious: bool
+    onset_at: datetime
+    entered_at: datetime
+
+
+@dataclass(frozen=True)
 class BoardData:
     sessions: list[BoardSession]
     readings: list[BoardReading]
@@ -104,6 +122,7 @@ class BoardData:
     ratings: list[BoardRating]
     pause_events: list[BoardEvent]
     open_flags: list[BoardSafetyFlag] = field(default_factory=list)
+    adverse_events: list[BoardAdverseEvent] = field(default_factory=list)
 
 
 def _nurse_signed(db: Session, active: Any) -> dict[int, datetime]:
@@ -162,6 +181,22 @@ def open_safety_flags(db: Session, active: Any) -> list[BoardSafetyFlag]:
     )
 
 
+def unacknowledged_adverse_events(db: Session, active: Any) -> list[BoardAdverseEvent]:
+    """The active sessions' adverse events no physician has acknowledged, by onset: one
+    statement for the whole board."""
+    acknowledged = select(AdverseEventAcknowledgement.adverse_event_id).where(
+        AdverseEventAcknowledgement.session_id.in_(active)
+    )
+    return build_all(
+        BoardAdverseEvent,
+        db.execute(
+            select(*columns(BoardAdverseEvent, AdverseEvent))
+            .where(AdverseEvent.session_id.in_(active), AdverseEvent.id.not_in(acknowledged))
+            .order_by(AdverseEvent.onset_at, AdverseEvent.id)
+        ),
+    )
+
+
 def board_data(db: Session) -> BoardData:
     """Everything the board shows, read for the active sessions only (indexed by session)."""
     active = select(InfusionSession.id).where(ACTIVE_SESSION)
@@ -209,4 +244,5 @@ def board_data(db: Session) -> BoardData:
         ratings=ratings,
         pause_events=pause_events,
         open_flags=open_safety_flags(db, active),
+        adverse_events=unacknowledged_adverse_events(db, active),
     )

@@ -5,7 +5,7 @@ chain streamed for verification."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +14,11 @@ from sqlalchemy.orm import Session
 
 from monitor.db.models import Acknowledgement, Addendum, AuditEvent, Signature, User
 from monitor.db.queries.before_dose import BeforeDose, before_dose
+from monitor.db.queries.interventions import (
+    DEFAULT_BALANCE_STEP,
+    SessionInterventions,
+    session_interventions,
+)
 from monitor.db.queries.rows import build_all, columns
 from monitor.db.queries.snapshot import SessionSnapshot, session_snapshot
 from monitor.domain.audit_chain import Link
@@ -83,6 +88,8 @@ class FullRecord:
     addenda: tuple[AddendumRow, ...]
     # issue 12: the questionnaires, pre-dose clearances and safety flags before dosing
     before_dose: BeforeDose = BeforeDose()
+    # issue 13: adverse events, medications and the ketamine record with its balance
+    interventions: SessionInterventions = field(default_factory=SessionInterventions)
 
     def addenda_for(self, reading_id: int) -> list[AddendumRow]:
         return [a for a in self.addenda if a.target_type == "reading" and a.target_id == reading_id]
@@ -152,7 +159,11 @@ def addenda_of(db: Session, session_id: int) -> list[AddendumRow]:
     )
 
 
-def full_record(db: Session, session_id: int) -> FullRecord | None:
+def full_record(
+    db: Session, session_id: int, *, ketamine_step: float = DEFAULT_BALANCE_STEP
+) -> FullRecord | None:
+    """The whole record; `ketamine_step` is config.ketamine.balance_to_ml (its default
+    the config's own) for the balance of the ketamine record."""
     snapshot = session_snapshot(db, session_id)
     if snapshot is None:
         return None
@@ -163,6 +174,7 @@ def full_record(db: Session, session_id: int) -> FullRecord | None:
         signatures=tuple(signatures_of(db, session_id)),
         addenda=tuple(addenda_of(db, session_id)),
         before_dose=before_dose(db, session_id),
+        interventions=session_interventions(db, session_id, step=ketamine_step),
     )
 
 

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import literal, null, select, union_all
 from sqlalchemy.orm import Session
 
 from monitor.db.course_models import Course
+from monitor.db.intervention_models import AdverseEvent, MedicationAdministration
 from monitor.db.models import (
     ACTIVE_SESSION,
     Acknowledgement,
@@ -25,6 +26,7 @@ from monitor.db.models import (
 from monitor.db.queries.rows import RowType, build_all, columns, with_initials
 from monitor.domain.delivered_dose import describe_given
 from monitor.domain.session_of import session_of
+from monitor.domain.vocabulary import MedicationRoute, Severity, label_of
 
 
 @dataclass(frozen=True)
@@ -144,12 +146,45 @@ class ExcursionRow:
 
 
 @dataclass(frozen=True)
+class MarkerRow:
+    """Issue 13: a moment the timeline marks: an adverse event at its onset, or a rescue
+    medication when given. `what` is the event's kind words or the drug's name; `severity`
+    and `serious` are the event's, `dose`, `unit` and `route` the medication's."""
+
+    kind: str  # ADVERSE_EVENT or MEDICATION
+    id: int
+    at: datetime
+    what: str
+    severity: str | None
+    serious: bool | None
+    dose: float | None
+    unit: str | None
+    route: str | None
+
+    @property
+    def words(self) -> str:
+        """ "Nausea (Grade 1: mild)" or "Ondansetron 4 mg IV" """
+        if self.kind == ADVERSE_EVENT:
+            serious = ", serious" if self.serious else ""
+            return f"{self.what} ({label_of(Severity, self.severity or '')}{serious})"
+        return f"{self.what} {self.dose or 0:g} {self.unit or ''} " + label_of(
+            MedicationRoute, self.route or ""
+        )
+
+
+ADVERSE_EVENT = "adverse_event"
+MEDICATION = "medication"
+
+
+@dataclass(frozen=True)
 class SessionSnapshot:
     header: SessionHeader
     readings: tuple[ReadingRow, ...]
     ratings: tuple[RatingRow, ...]
     events: tuple[EventRow, ...]
     excursions: tuple[ExcursionRow, ...]
+    # issue 13: adverse events and medications given, in time order (the timeline's marks)
+    markers: tuple[MarkerRow, ...] = ()
 
 
 def _patient_name() -> Any:
@@ -249,4 +284,35 @@ def session_snapshot(db: Session, session_id: int) -> SessionSnapshot | None:
         ratings=ratings,
         events=events,
         excursions=tuple(excursions),
+        markers=markers_of(db, session_id),
     )
+
+
+def markers_of(db: Session, session_id: int) -> tuple[MarkerRow, ...]:
+    """The timeline's marks in ONE statement (the bedside refresh runs every few
+    seconds): adverse events at their onset and medications when given."""
+    events = select(
+        literal(ADVERSE_EVENT).label("kind"),
+        AdverseEvent.id.label("id"),
+        AdverseEvent.onset_at.label("at"),
+        AdverseEvent.kind_label.label("what"),
+        AdverseEvent.severity.label("severity"),
+        AdverseEvent.serious.label("serious"),
+        null().label("dose"),
+        null().label("unit"),
+        null().label("route"),
+    ).where(AdverseEvent.session_id == session_id)
+    given = select(
+        literal(MEDICATION).label("kind"),
+        MedicationAdministration.id.label("id"),
+        MedicationAdministration.given_at.label("at"),
+        MedicationAdministration.drug_name.label("what"),
+        null().label("severity"),
+        null().label("serious"),
+        MedicationAdministration.dose.label("dose"),
+        MedicationAdministration.unit.label("unit"),
+        MedicationAdministration.route.label("route"),
+    ).where(MedicationAdministration.session_id == session_id)
+    both = union_all(events, given).subquery()
+    rows = db.execute(select(both).order_by(both.c.at, both.c.kind, both.c.id))
+    return tuple(build_all(MarkerRow, rows))

@@ -48,6 +48,7 @@ class Ket:
     WASTE = "ket-waste"
     WASTE_KEY = "ket-waste-key"
     WASTE_MESSAGE = "ket-waste-message"
+    WASTES = "ket-wastes"
     AWAITING = "ket-awaiting"
     AWAITING_WASTE = "ket-awaiting-waste"
     PASSWORD = "ket-password"
@@ -164,11 +165,12 @@ def card(session_id: int, config: Config, keys: tuple[str, str, str]) -> dbc.Car
             dbc.CardBody(
                 [
                     html.Div(id=Ket.BALANCE, className="mb-2", **POLITE),
+                    html.Ul(id=Ket.WASTES, className="small mb-2", **POLITE),
                     dcc.Link(
                         "The session's ketamine record",
                         href=f"/session/{session_id}/ketamine",
                         id=Ket.RECORD_LINK,
-                        className="d-inline-block mb-3",
+                        className="nav-target mb-2",
                     ),
                     draw_form,
                     waste_form,
@@ -218,6 +220,25 @@ def draw_options(record: KetamineRecord, zone: ZoneInfo) -> list[dict[str, str |
     ]
 
 
+def waste_lines(record: KetamineRecord, zone: ZoneInfo) -> list[Any]:
+    """Each waste of the session and who witnessed it, so both nurses see the witness land
+    on their own tablet."""
+    lines = []
+    for w in record.wastes:
+        witness = (
+            f"witnessed by {w.witness_name} at {local_time(w.witnessed_at, zone)}"
+            if w.witnessed
+            else "awaiting witness"
+        )
+        lines.append(
+            html.Li(
+                f"Wasted {w.volume_ml:.2f} mL at {local_time(w.wasted_at, zone)} "
+                f"by {w.wasted_by_name} — {witness}"
+            )
+        )
+    return lines
+
+
 def awaiting_options(record: KetamineRecord, zone: ZoneInfo) -> list[dict[str, str | int]]:
     return [
         {
@@ -232,6 +253,7 @@ def awaiting_options(record: KetamineRecord, zone: ZoneInfo) -> list[dict[str, s
 def refreshed(record: KetamineRecord, zone: ZoneInfo) -> dict[str, Any]:
     return {
         "balance": balance_line(record),
+        "wastes": waste_lines(record, zone),
         "draws": draw_options(record, zone),
         "waste_style": SHOWN if record.draws else HIDDEN,
         "awaiting": awaiting_options(record, zone),

@@ -78,6 +78,7 @@ def refreshed(
             excursions=session.excursions,
             spo2_range=spo2_range,
             opened_at=session.header.opened_at,
+            markers=session.markers,  # issue 13: adverse events and medications given
         ),
         "table": readings_table(session.readings, zone),
         "last_values": _last_values(view, zone),
