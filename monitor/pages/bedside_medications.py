@@ -21,13 +21,13 @@ from monitor.pages.bedside_wiring import (
     version_bumped,
 )
 from monitor.services.errors import Conflict, DomainError, InvalidEntry, NotFound
+from monitor.services.medication_orders import order_medication
 from monitor.services.medication_record import ADVERSE_EVENT, EXCURSION
 from monitor.services.medications import (
     give_medication,
     indications_of,
     medications_of,
     open_orders,
-    order_medication,
 )
 from monitor.ui.bedside import medication_card as view
 from monitor.ui.bedside.medication_card import GIVE_FIELDS, ORDER_FIELDS, Meds
