@@ -110,11 +110,24 @@ def _picked(drug: Any, order: Any) -> dict[str, Any]:
     }
 
 
+def _tapped() -> dict[str, Any] | None:
+    """The "Give as ordered" button tapped (its id), or None: the list was redrawn (new
+    buttons, no clicks), or the request named a changed button whose id is not JSON —
+    nothing a browser sends, answered as nothing tapped rather than a 500."""
+    try:
+        trigger, fired = ctx.triggered_id, ctx.triggered
+    except ValueError:
+        return None
+    if isinstance(trigger, dict) and fired and fired[0].get("value"):
+        return trigger
+    return None
+
+
 def _give_as_ordered(taps: Any, session_id: Any) -> dict[str, Any]:
     """An order tapped: its drug, route and dose filled in, the time now."""
     auth.require(Action.GIVE_MEDICATION)
-    trigger = ctx.triggered_id
-    if not (isinstance(trigger, dict) and ctx.triggered and ctx.triggered[0].get("value")):
+    trigger = _tapped()
+    if trigger is None:
         # The waiting list redrawn by the refresh: nothing was tapped, nothing changes.
         return dict.fromkeys(("order", "drug", "routes", "route", "dose", "at", "note"), no_update)
     rt = runtime.current()
