@@ -30,7 +30,13 @@ from monitor.db.intervention_models import (
 )
 from monitor.db.models import Excursion, InfusionSession, Reading, User
 from monitor.db.queries.rows import build_all, columns
-from monitor.domain.ketamine_balance import Draw, SessionBalance, Waste, session_balance
+from monitor.domain.ketamine_balance import (
+    Draw,
+    SessionBalance,
+    Waste,
+    final_given_mg,
+    session_balance,
+)
 from monitor.domain.session_state import FINAL_STATES
 from monitor.domain.vocabulary import (
     AdverseEventOutcome,
@@ -459,11 +465,12 @@ def ketamine_of(db: Session, session_id: int, *, step: float) -> KetamineRecordR
     given_mg = (
         None
         if session is None
+        # the domain's one rule for when the given figure is final
         else final_given_mg(
-            state=SessionState(session.state),
+            delivered_mg=session.delivered_mg,
             started=session.infusion_started_at is not None,
             stopped=session.infusion_stopped_at is not None,
-            delivered_mg=session.delivered_mg,
+            ended=SessionState(session.state) in FINAL_STATES,
         )
     )
     balance = session_balance(
@@ -474,17 +481,6 @@ def ketamine_of(db: Session, session_id: int, *, step: float) -> KetamineRecordR
         step=step,
     )
     return KetamineRecordRows(tuple(draws), tuple(wastes), tuple(resolutions), balance)
-
-
-def final_given_mg(
-    *, state: SessionState, started: bool, stopped: bool, delivered_mg: float | None
-) -> float | None:
-    """The given milligrams once they can no longer grow: the delivered dose stored at the
-    pump's stop; 0 for a session that ended before the pump started; None while it may
-    still run (the balance is then pending)."""
-    if started:
-        return delivered_mg if stopped else None
-    return 0.0 if state in FINAL_STATES else None
 
 
 def session_interventions(
