@@ -16,7 +16,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph
 
 from monitor.db.queries import FullRecord
-from monitor.db.queries.interventions import KETAMINE_COLUMNS, SessionInterventions
+from monitor.db.queries.interventions import SessionInterventions
+from monitor.db.queries.ketamine_record_rows import KETAMINE_COLUMNS
 from monitor.domain.rems import RemsSummary
 
 Table = Callable[[Sequence[Sequence[Any]], Sequence[float] | None], Any]

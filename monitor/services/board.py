@@ -3,7 +3,9 @@
 An open safety flag (a PHQ-9 item-9 answer above 0) counts as an unacknowledged high alert:
 its tile goes first, and it escalates after the same minutes as a high excursion. So does
 an adverse event the domain sends to the board (severe or worse, or serious: issue 13)
-until a physician acknowledges it."""
+until a physician acknowledges it. Every tile also carries what was given and what
+happened so far (every adverse event with its latest outcome, every rescue dose), latest
+first, for a quiet line beneath the alerts."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from datetime import datetime
 from monitor.config import Config
 from monitor.db import queries
 from monitor.db.engine import Database
+from monitor.db.queries.interventions import dose_words
 from monitor.db.types import utcnow
 from monitor.domain.board import TileState, escalated, order
 from monitor.domain.excursions import PRIORITY_RANK
@@ -22,7 +25,13 @@ from monitor.domain.permissions import Action
 from monitor.domain.questionnaires import BEFORE_DOSING
 from monitor.domain.schedule import DueState, DueStatus, next_due
 from monitor.domain.session_of import session_of
-from monitor.domain.vocabulary import Phase, Priority, SessionState, Severity
+from monitor.domain.vocabulary import (
+    AdverseEventOutcome,
+    Phase,
+    Priority,
+    SessionState,
+    Severity,
+)
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.adverse_event_flags import flag_message, flags
 from monitor.services.pre_dose import pre_dose_status
@@ -69,6 +78,16 @@ class TileAdverseFlag:
 
 
 @dataclass(frozen=True)
+class TileHappening:
+    """One adverse event or one rescue dose of the session, as the tile's line words it:
+    "Nausea G1 · resolved", "Ondansetron 4 mg IV" (a dose shows its time given: `given_at`)."""
+
+    at: datetime  # its latest moment: a dose's time given, an event's resolution or onset
+    words: str
+    given_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Tile:
     session_id: int
     chair: str
@@ -93,6 +112,7 @@ class Tile:
     # infusion may start, and for every session past it).
     pre_dose_missing: tuple[str, ...] = ()
     adverse_flags: tuple[TileAdverseFlag, ...] = ()  # open, by onset
+    happenings: tuple[TileHappening, ...] = ()  # every event and dose so far, latest first
 
     @property
     def flagged(self) -> bool:
@@ -158,6 +178,33 @@ def adverse_flags(
     return shown
 
 
+def event_words(kind_label: str, severity: Severity, serious: bool, outcome: str | None) -> str:
+    """ "Nausea G1 · resolved": the kind, its CTCAE grade (and serious), its latest outcome."""
+    grade = f"{kind_label} G{severity.grade}" + (" serious" if serious else "")
+    return f"{grade} · " + (
+        AdverseEventOutcome(outcome).label.lower() if outcome else "no outcome yet"
+    )
+
+
+def happenings(data: queries.BoardData) -> dict[int, tuple[TileHappening, ...]]:
+    """Each active session's adverse events (with their latest outcome) and rescue doses,
+    latest first: an event counts from its resolution when it has one, else its onset."""
+    by_session: dict[int, list[TileHappening]] = defaultdict(list)
+    for e in data.session_events:
+        words = event_words(e.kind_label, Severity(e.severity), e.serious, e.outcome)
+        at = max(e.onset_at, e.resolved_at) if e.resolved_at else e.onset_at
+        by_session[e.session_id].append(TileHappening(at=at, words=words))
+    for m in data.medications:
+        words = dose_words(m.drug_name, m.dose, m.unit, m.route)
+        by_session[m.session_id].append(
+            TileHappening(at=m.given_at, words=words, given_at=m.given_at)
+        )
+    return {
+        sid: tuple(sorted(items, key=lambda h: h.at, reverse=True))
+        for sid, items in by_session.items()
+    }
+
+
 def board_view(
     *, database: Database, config: Config, actor: Actor, now: datetime | None = None
 ) -> LiveBoard:
@@ -197,6 +244,7 @@ def board_view(
             )
         )
     adverse = adverse_flags(data, config, at)
+    happened = happenings(data)
     cadss = {r.session_id: r for r in data.ratings}  # ordered by time: the latest wins
     dues = reading_due(data, config, at)
 
@@ -235,6 +283,7 @@ def board_view(
             planned_sessions=s.planned_sessions,
             safety_flags=tuple(flags[s.id]),
             adverse_flags=tuple(adverse[s.id]),
+            happenings=happened.get(s.id, ()),
             pre_dose_missing=(
                 pre_dose_status(database=database, config=config, session_id=s.id).missing
                 if SessionState(s.state) in BEFORE_DOSING

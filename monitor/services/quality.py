@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from monitor.config import Config
 from monitor.db import audit_queries as aq
 from monitor.db.engine import Database
-from monitor.db.queries.interventions import DEFAULT_BALANCE_STEP
+from monitor.db.queries.ketamine_record_rows import DEFAULT_BALANCE_STEP
 from monitor.db.types import utcnow
 from monitor.domain.clinic_time import clinic_iso
 from monitor.domain.csv_cells import csv_line, fixed

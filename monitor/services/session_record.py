@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from monitor.config import Config, Protocol
 from monitor.db import queries
 from monitor.db.engine import Database
-from monitor.db.queries.interventions import DEFAULT_BALANCE_STEP
+from monitor.db.queries.ketamine_record_rows import DEFAULT_BALANCE_STEP
 from monitor.db.types import utcnow
 from monitor.domain.adverse_events import Graded
 from monitor.domain.permissions import Action

@@ -1,5 +1,6 @@
 """The board's adverse-event flags (issue 13): an event severe or worse, or marked serious,
-shown on its tile as a high alert, and the physician's dialog to acknowledge it with a note."""
+shown on its tile as a high alert, and the physician's dialog to acknowledge it with a note.
+Beneath the alerts, every tile's quiet line of what was given and what happened so far."""
 
 from __future__ import annotations
 
@@ -16,9 +17,38 @@ from monitor.ui import ids
 from monitor.ui.components import alarm, local_time
 
 if TYPE_CHECKING:
-    from monitor.services.board import Tile, TileAdverseFlag
+    from monitor.services.board import Tile, TileAdverseFlag, TileHappening
 
 NOTE_LABEL = "Note (what was seen and done)"
+# How many of a session's events and doses the tile's line names before "+N more": a
+# tile stays a glance (the session record lists them all).
+LINE_ITEMS = 3
+LINE_WORDS = "Given and happened: "
+
+
+def happened_words(items: Sequence[TileHappening], zone: ZoneInfo) -> str:
+    """ "Nausea G1 · resolved — Ondansetron 4 mg IV 14:32 +2 more": the latest few, a dose
+    with its clinic time; empty when nothing was given and nothing happened."""
+    shown = [
+        h.words + (f" {local_time(h.given_at, zone)}" if h.given_at else "")
+        for h in items[:LINE_ITEMS]
+    ]
+    more = len(items) - len(shown)
+    return " — ".join(shown) + (f" +{more} more" if more > 0 else "")
+
+
+def happened_line(tile: Tile, zone: ZoneInfo) -> Any:
+    """The tile's line of events and doses: small and plain, never coloured like an alert."""
+    if not tile.happenings:
+        return None
+    return html.Div(
+        [
+            html.Span(LINE_WORDS, className="visually-hidden"),
+            happened_words(tile.happenings, zone),
+        ],
+        className="tile-happened small text-body-secondary mb-2",
+        id=f"tile-happened-{tile.session_id}",
+    )
 
 
 def adverse_block(tile: Tile) -> Any:

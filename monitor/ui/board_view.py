@@ -14,7 +14,12 @@ from monitor.domain.schedule import DueState
 from monitor.domain.session_state import ACTIVE_STATES
 from monitor.domain.vocabulary import Priority, SessionState
 from monitor.ui import ids
-from monitor.ui.board_adverse_events import adverse_block, adverse_data, adverse_dialog
+from monitor.ui.board_adverse_events import (
+    adverse_block,
+    adverse_data,
+    adverse_dialog,
+    happened_line,
+)
 from monitor.ui.board_flags import flag_block, flag_data, flag_dialog
 from monitor.ui.components import action_taken, alarm, local_time
 
@@ -261,6 +266,7 @@ def tile_card(tile: Tile, zone: ZoneInfo) -> dbc.Col:
             flag_block(tile),
             adverse_block(tile),
             _alert(tile),
+            happened_line(tile, zone),
             _pre_dose(tile),
             _cosign(tile, zone),
             _due(tile),

@@ -11,9 +11,9 @@ from sqlalchemy import event
 from monitor.config import Config
 from monitor.db.engine import Database
 from monitor.db.queries import full_record, session_snapshot
-from monitor.db.queries.interventions import final_given_mg, session_interventions
+from monitor.db.queries.interventions import session_interventions
 from monitor.domain.ketamine_balance import Draw, Waste, session_balance
-from monitor.domain.vocabulary import KetamineBalance, SessionState
+from monitor.domain.vocabulary import KetamineBalance
 from tests import factories
 from tests import intervention_rows as rows
 from tests.factories import T0
@@ -89,27 +89,6 @@ def test_pending_while_the_pump_runs(database: Database, config: Config) -> None
     with database.session_scope() as db:
         got = session_interventions(db, t.session_id)
     assert got.ketamine.balance.status is KetamineBalance.PENDING
-
-
-def test_given_is_final_only_when_it_can_no_longer_grow() -> None:
-    assert (
-        final_given_mg(state=SessionState.INFUSING, started=True, stopped=False, delivered_mg=None)
-        is None
-    )
-    assert (
-        final_given_mg(state=SessionState.RECOVERY, started=True, stopped=True, delivered_mg=31.5)
-        == 31.5
-    )
-    assert (
-        final_given_mg(
-            state=SessionState.STOPPED_EARLY, started=False, stopped=False, delivered_mg=None
-        )
-        == 0.0
-    )
-    assert (
-        final_given_mg(state=SessionState.BASELINE, started=False, stopped=False, delivered_mg=None)
-        is None
-    )
 
 
 def test_an_empty_session_reads_empty(database: Database, config: Config) -> None:

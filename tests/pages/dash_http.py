@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from dash import Dash
@@ -69,7 +70,13 @@ def answer(response: TestResponse) -> Any:
 
 
 def callback_key(app: Dash, output_fragment: str) -> str:
+    """The callback with an output naming `output_fragment`; where the text is inside more
+    than one key ("ae-message" in "board-ae-message"), the one whose output id starts
+    with it."""
     keys: list[str] = [key for key in app.callback_map if output_fragment in key]
+    if len(keys) > 1:
+        starts = re.compile(r"(^|\.\.)" + re.escape(output_fragment))
+        keys = [key for key in keys if starts.search(key)]
     assert len(keys) == 1, f"{output_fragment!r} matches {len(keys)} callbacks"
     return keys[0]
 

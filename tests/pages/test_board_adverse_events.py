@@ -87,7 +87,9 @@ def test_refresh_shows_the_flag_and_the_dialog_opens(flagged: dict[str, Any]) ->
     out = refresh(flagged["client"], flagged["app"])
     tiles = out["board-tiles"]
     assert json.dumps(WORDS)[1:-1] in json.dumps(tiles)
-    assert "Nausea" not in json.dumps(tiles)  # a mild event raises no flag
+    # a mild event raises no flag: it is only on the tile's quiet line of what happened
+    assert "Adverse event: Nausea" not in json.dumps(tiles)
+    assert "Nausea G1 · no outcome yet" in json.dumps(tiles, ensure_ascii=False)
     events = out["board-ae-flags"]["data"]
     assert [e["id"] for e in events[str(flagged["sid"])]["events"]] == [flagged["event"]]
     assert f"ae-{flagged['event']}" in out["board-highs"]["data"]

@@ -12,10 +12,15 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from monitor.db.course_models import Course, SafetyFlag, SafetyFlagAcknowledgement
-from monitor.db.intervention_models import AdverseEvent, AdverseEventAcknowledgement
+from monitor.db.intervention_models import (
+    AdverseEvent,
+    AdverseEventAcknowledgement,
+    AdverseEventOutcomeEntry,
+    MedicationAdministration,
+)
 from monitor.db.models import (
     ACTIVE_SESSION,
     Acknowledgement,
@@ -101,8 +106,9 @@ class BoardSafetyFlag:
 
 @dataclass(frozen=True)
 class BoardAdverseEvent:
-    """An adverse event no physician has acknowledged; whether it flags the board is the
-    domain's rule (domain.adverse_events.flags_board), applied by the board's service."""
+    """An adverse event of an active session with its latest outcome (None: none recorded
+    yet); whether it flags the board is the domain's rule (domain.adverse_events.flags_board),
+    applied by the board's service to those no physician has acknowledged."""
 
     id: int
     session_id: int
@@ -112,6 +118,22 @@ class BoardAdverseEvent:
     serious: bool
     onset_at: datetime
     entered_at: datetime
+    outcome: str | None = None
+    resolved_at: datetime | None = None
+    acknowledged: bool = False
+
+
+@dataclass(frozen=True)
+class BoardMedication:
+    """A rescue dose given in an active session, for the tile's line."""
+
+    id: int
+    session_id: int
+    drug_name: str
+    dose: float
+    unit: str
+    route: str
+    given_at: datetime
 
 
 @dataclass(frozen=True)
@@ -122,7 +144,9 @@ class BoardData:
     ratings: list[BoardRating]
     pause_events: list[BoardEvent]
     open_flags: list[BoardSafetyFlag] = field(default_factory=list)
-    adverse_events: list[BoardAdverseEvent] = field(default_factory=list)
+    adverse_events: list[BoardAdverseEvent] = field(default_factory=list)  # unacknowledged
+    session_events: list[BoardAdverseEvent] = field(default_factory=list)  # all, by onset
+    medications: list[BoardMedication] = field(default_factory=list)  # by time given
 
 
 def _nurse_signed(db: Session, active: Any) -> dict[int, datetime]:
@@ -181,18 +205,49 @@ def open_safety_flags(db: Session, active: Any) -> list[BoardSafetyFlag]:
     )
 
 
-def unacknowledged_adverse_events(db: Session, active: Any) -> list[BoardAdverseEvent]:
-    """The active sessions' adverse events no physician has acknowledged, by onset: one
-    statement for the whole board."""
-    acknowledged = select(AdverseEventAcknowledgement.adverse_event_id).where(
-        AdverseEventAcknowledgement.session_id.in_(active)
+def adverse_events(db: Session, active: Any) -> list[BoardAdverseEvent]:
+    """Every adverse event of the active sessions, by onset, each with its latest outcome
+    (the highest id stands) and whether a physician acknowledged it: one statement for the
+    whole board, whatever the number of events or outcomes."""
+    latest = (
+        select(func.max(AdverseEventOutcomeEntry.id))
+        .where(AdverseEventOutcomeEntry.session_id.in_(active))
+        .group_by(AdverseEventOutcomeEntry.adverse_event_id)
+    )
+    outcome = aliased(AdverseEventOutcomeEntry)
+    chosen = columns(
+        BoardAdverseEvent,
+        AdverseEvent,
+        outcome=outcome.outcome,
+        resolved_at=outcome.resolved_at,
+        acknowledged=AdverseEventAcknowledgement.id.is_not(None),
     )
     return build_all(
         BoardAdverseEvent,
         db.execute(
-            select(*columns(BoardAdverseEvent, AdverseEvent))
-            .where(AdverseEvent.session_id.in_(active), AdverseEvent.id.not_in(acknowledged))
+            select(*chosen)
+            .select_from(AdverseEvent)
+            .outerjoin(
+                outcome, (outcome.adverse_event_id == AdverseEvent.id) & outcome.id.in_(latest)
+            )
+            .outerjoin(
+                AdverseEventAcknowledgement,
+                AdverseEventAcknowledgement.adverse_event_id == AdverseEvent.id,
+            )
+            .where(AdverseEvent.session_id.in_(active))
             .order_by(AdverseEvent.onset_at, AdverseEvent.id)
+        ),
+    )
+
+
+def medications_given(db: Session, active: Any) -> list[BoardMedication]:
+    """Every rescue dose given in the active sessions, by time given: one statement."""
+    return build_all(
+        BoardMedication,
+        db.execute(
+            select(*columns(BoardMedication, MedicationAdministration))
+            .where(MedicationAdministration.session_id.in_(active))
+            .order_by(MedicationAdministration.given_at, MedicationAdministration.id)
         ),
     )
 
@@ -237,6 +292,7 @@ def board_data(db: Session) -> BoardData:
             .order_by(InfusionEvent.occurred_at, InfusionEvent.id)
         ),
     )
+    events = adverse_events(db, active)
     return BoardData(
         sessions=_sessions(db, active),
         readings=readings,
@@ -244,5 +300,7 @@ def board_data(db: Session) -> BoardData:
         ratings=ratings,
         pause_events=pause_events,
         open_flags=open_safety_flags(db, active),
-        adverse_events=unacknowledged_adverse_events(db, active),
+        adverse_events=[e for e in events if not e.acknowledged],
+        session_events=events,
+        medications=medications_given(db, active),
     )

@@ -14,11 +14,8 @@ from sqlalchemy.orm import Session
 
 from monitor.db.models import Acknowledgement, Addendum, AuditEvent, Signature, User
 from monitor.db.queries.before_dose import BeforeDose, before_dose
-from monitor.db.queries.interventions import (
-    DEFAULT_BALANCE_STEP,
-    SessionInterventions,
-    session_interventions,
-)
+from monitor.db.queries.interventions import SessionInterventions, session_interventions
+from monitor.db.queries.ketamine_record_rows import DEFAULT_BALANCE_STEP
 from monitor.db.queries.rows import build_all, columns
 from monitor.db.queries.snapshot import SessionSnapshot, session_snapshot
 from monitor.domain.audit_chain import Link
