@@ -17,12 +17,8 @@ from monitor.db.intervention_models import AdverseEvent, MedicationAdministratio
 from monitor.db.models import AuditEvent, Excursion
 from monitor.domain.vocabulary import Severity
 from monitor.services.actors import Actor
-from monitor.services.medications import (
-    MedicationGiven,
-    MedicationOrdered,
-    give_medication,
-    order_medication,
-)
+from monitor.services.medication_orders import MedicationOrdered, order_medication
+from monitor.services.medications import MedicationGiven, give_medication
 from tests import factories
 from tests.factories import PASSWORD, T0
 

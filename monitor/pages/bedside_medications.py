@@ -21,13 +21,13 @@ from monitor.pages.bedside_wiring import (
     version_bumped,
 )
 from monitor.services.errors import Conflict, DomainError, InvalidEntry, NotFound
+from monitor.services.medication_orders import order_medication
 from monitor.services.medication_record import ADVERSE_EVENT, EXCURSION
 from monitor.services.medications import (
     give_medication,
     indications_of,
     medications_of,
     open_orders,
-    order_medication,
 )
 from monitor.ui.bedside import medication_card as view
 from monitor.ui.bedside.medication_card import GIVE_FIELDS, ORDER_FIELDS, Meds
@@ -62,14 +62,26 @@ def _session(session_id: Any) -> int:
     return request_args.int_arg(session_id)
 
 
-def _refresh(refresh_tick: Any, version: Any, session_id: Any, chosen: Any) -> dict[str, Any]:
+def _refresh(
+    refresh_tick: Any, version: Any, session_id: Any, chosen: Any, shown: Any
+) -> dict[str, Any]:
+    """The lists (what was given, the orders waiting, the indications to pick from), drawn
+    again only when what they show has changed: the timer's tick every few seconds must not
+    replace the "Give as ordered" button or the indication picker under the nurse's tap."""
     auth.require(Action.VIEW_BEDSIDE)
     rt = runtime.current()
     sid, zone = _session(session_id), rt.config.clinic.zone
-    options = view.indication_options(indications_of(rt.database, sid), zone)
+    doses = medications_of(rt.database, sid)
+    orders = open_orders(rt.database, sid)
+    choices = indications_of(rt.database, sid)
+    now = view.fingerprint(doses, orders, choices)
+    if now == shown:
+        return dict.fromkeys(("shown", "given", "waiting", "indications", "indication"), no_update)
+    options = view.indication_options(choices, zone)
     return {
-        "given": view.given_list(medications_of(rt.database, sid), zone),
-        "waiting": view.waiting_list(open_orders(rt.database, sid), zone),
+        "shown": now,
+        "given": view.given_list(doses, zone),
+        "waiting": view.waiting_list(orders, zone),
         "indications": options,
         "indication": view.indication_kept(chosen, options),
     }
@@ -98,11 +110,24 @@ def _picked(drug: Any, order: Any) -> dict[str, Any]:
     }
 
 
+def _tapped() -> dict[str, Any] | None:
+    """The "Give as ordered" button tapped (its id), or None: the list was redrawn (new
+    buttons, no clicks), or the request named a changed button whose id is not JSON —
+    nothing a browser sends, answered as nothing tapped rather than a 500."""
+    try:
+        trigger, fired = ctx.triggered_id, ctx.triggered
+    except ValueError:
+        return None
+    if isinstance(trigger, dict) and fired and fired[0].get("value"):
+        return trigger
+    return None
+
+
 def _give_as_ordered(taps: Any, session_id: Any) -> dict[str, Any]:
     """An order tapped: its drug, route and dose filled in, the time now."""
     auth.require(Action.GIVE_MEDICATION)
-    trigger = ctx.triggered_id
-    if not (isinstance(trigger, dict) and ctx.triggered and ctx.triggered[0].get("value")):
+    trigger = _tapped()
+    if trigger is None:
         # The waiting list redrawn by the refresh: nothing was tapped, nothing changes.
         return dict.fromkeys(("order", "drug", "routes", "route", "dose", "at", "note"), no_update)
     rt = runtime.current()
@@ -252,13 +277,18 @@ def _problems(fields: tuple[str, ...], to: Any) -> dict[str, Output]:
 def register_callbacks(app: Dash) -> None:
     app.callback(
         output={
+            "shown": Output(Meds.SHOWN, "data"),
             "given": Output(Meds.GIVEN, "children"),
             "waiting": Output(Meds.WAITING, "children"),
             "indications": Output(Meds.INDICATION, "options"),
             "indication": Output(Meds.INDICATION, "value"),
         },
         inputs=refreshed_by(),
-        state={**this_session(), "chosen": State(Meds.INDICATION, "value")},
+        state={
+            **this_session(),
+            "chosen": State(Meds.INDICATION, "value"),
+            "shown": State(Meds.SHOWN, "data"),
+        },
     )(_refresh)
     app.callback(
         output={

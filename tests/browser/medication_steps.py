@@ -7,6 +7,15 @@ from playwright.sync_api import Page, expect
 from tests.factories import PASSWORD
 
 
+def bedside_drawn(page: Page) -> None:
+    """Wait until the bedside has drawn what a nurse sees before tapping: the trend (whose
+    Plotly bundle, loaded after the page's `load` event, keeps the browser's main thread busy
+    for seconds: a tap sent meanwhile waits, and on a loaded machine past the action's
+    timeout) and the card's lists (the drug buttons stop moving once they are in)."""
+    expect(page.locator("#bed-trend .main-svg").first).to_be_visible()
+    expect(page.locator("#med-indication input").first).to_be_attached()
+
+
 def pick(page: Page, picker: str, words: str) -> None:
     """Tap one of a card's big buttons (drug, route, indication) by its words."""
     page.locator(picker).locator("label").filter(has=page.get_by_text(words, exact=True)).click()

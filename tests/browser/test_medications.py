@@ -17,7 +17,7 @@ from monitor.domain.permissions import Role
 from monitor.domain.vocabulary import Severity
 from tests import factories, medication_data
 from tests.browser.conftest import PORTRAIT, Server
-from tests.browser.medication_steps import give_dose, order_dose
+from tests.browser.medication_steps import bedside_drawn, give_dose, order_dose
 from tests.browser.steps import open_chair, sign_in
 
 
@@ -51,6 +51,7 @@ def test_nrs140_midazolam_is_given_only_under_the_physicians_signed_order(
     infusing(server, config, chair, "anxiety_emergence", "Anxiety / emergence reaction")
     sign_in(page, server.url, "nurse")
     open_chair(page, server.url, chair)
+    bedside_drawn(page)
     give_dose(page, "Midazolam", dose="2.5")
     refusal = page.locator("#med-problem-drug")
     expect(refusal).to_have_text("Midazolam needs a physician's order, signed with their password")
@@ -59,6 +60,7 @@ def test_nrs140_midazolam_is_given_only_under_the_physicians_signed_order(
 
     sign_in(second_page, server.url, "doctor")
     open_chair(second_page, server.url, chair)
+    bedside_drawn(second_page)
     order_dose(second_page, "Midazolam", dose="2.5")  # outside 1–2 mg: no reason, refused
     expect(second_page.locator("#medorder-problem-reason")).to_contain_text(
         "2.5 mg is outside the usual 1–2 mg"
@@ -69,6 +71,7 @@ def test_nrs140_midazolam_is_given_only_under_the_physicians_signed_order(
     expect(done).to_be_in_viewport(ratio=1)
 
     page.reload()
+    bedside_drawn(page)
     waiting = page.locator("#med-waiting-list")
     expect(waiting).to_contain_text("Midazolam 2.5 mg IV — ordered by Test Doctor")
     waiting.get_by_role("button", name="Give as ordered").click()
@@ -92,6 +95,7 @@ def test_nrs141_ondansetron_on_standing_order_against_an_adverse_event(
     infusing(server, config, chair, "nausea", "Nausea")
     sign_in(page, server.url, "nurse")
     open_chair(page, server.url, chair)
+    bedside_drawn(page)
     expect(page.locator("#med-drug")).to_contain_text("standing order")
     give_dose(page, "Ondansetron", route="IV")
     expect(page.locator("#med-dose")).to_have_value("4")

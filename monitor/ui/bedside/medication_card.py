@@ -6,6 +6,7 @@ form. Each refusal is shown at its field; each outcome beside its button."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -29,6 +30,7 @@ class Meds:
     order under `medorder-` (physician only)."""
 
     CARD = "med-card"
+    SHOWN = "med-shown"  # a store: the fingerprint of the lists the card shows now
     GIVEN = "med-given"
     WAITING = "med-waiting"
     GIVE_ORDER = "med-give-order"  # pattern {"type": GIVE_ORDER, "order": id}
@@ -123,6 +125,7 @@ def card(formulary: Formulary, *, physician: bool, key: str, order_key: str, now
             dbc.CardHeader("Rescue medications"),
             dbc.CardBody(
                 [
+                    dcc.Store(id=Meds.SHOWN, data=None),
                     html.Div(id=Meds.GIVEN, **POLITE),
                     html.Div(id=Meds.WAITING, className="mt-2", **POLITE),
                     _give_form(formulary, key, now),
@@ -304,6 +307,13 @@ def waiting_list(orders: Sequence[WaitingOrder], zone: ZoneInfo) -> Any:
 
 def indication_options(choices: Sequence[IndicationChoice], zone: ZoneInfo) -> list[dict[str, Any]]:
     return [{"label": f"{c.words} ({local_time(c.at, zone)})", "value": c.value} for c in choices]
+
+
+def fingerprint(*shown: object) -> str:
+    """What the card's lists show, in a few characters: the refresh redraws them only when
+    this changes, so a button or a picker the nurse is tapping is never replaced under the
+    tap (a redrawn element is a new element; the tap in flight would be lost)."""
+    return hashlib.sha256(repr(shown).encode()).hexdigest()[:16]
 
 
 def indication_kept(current: Any, options: list[dict[str, Any]]) -> Any:
