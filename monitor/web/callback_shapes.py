@@ -5,6 +5,7 @@ Dash unpacks it (where a missing or short list was an IndexError, a 500)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from dash import Dash
@@ -85,6 +86,24 @@ def check(body: object, callback_map: dict[str, Any]) -> None:
     changed = body.get("changedPropIds", [])
     if not isinstance(changed, list) or not all(isinstance(p, str) for p in changed):
         raise Malformed("'changedPropIds' is not a list of component properties")
+    for prop in changed:
+        _check_changed(prop)
+
+
+def _check_changed(prop: str) -> None:
+    """A changed property names a component id and a property. An id starting "{" or "["
+    is a pattern-matching id, which must be a JSON object: Dash's `ctx.triggered_id`
+    parses it, and would fail with a 500 on anything else."""
+    component, dot, _ = prop.rpartition(".")
+    if not dot or not component:
+        raise Malformed(f"'changedPropIds' holds {prop[:60]!r}, not a component property")
+    if component.startswith(("{", "[")):
+        try:
+            parsed = json.loads(component)
+        except ValueError:
+            raise Malformed("'changedPropIds' holds a pattern id that is not JSON") from None
+        if not isinstance(parsed, dict):
+            raise Malformed("'changedPropIds' holds a pattern id that is not an object")
 
 
 def reject_malformed_callbacks() -> Any:

@@ -253,3 +253,17 @@ def test_an_unknown_dash_file_is_404(app: Dash, database: Database, role: str) -
     client = client_as(app, database, role)
     for path in UNKNOWN_DASH_FILES:
         assert client.get(path).status_code == 404, path
+
+
+def test_a_changed_pattern_id_that_is_not_json_is_a_400(app: Dash, database: Database) -> None:
+    """A `{`-prefixed changed id is a pattern id: text that is not a JSON object is refused
+    before a callback's ctx.triggered_id would fail on it (a 500); so is a changed entry
+    naming no property."""
+    client = prepare(app)
+    sign_in(client, factories.user(database).username)
+    key = next(k for k in app.callback_map if "callback" in app.callback_map[k])
+    for changed in ('{"type": "x", "index".n_clicks', '["x"].n_clicks', "no-property"):
+        request = body(app, key, {}) | {"changedPropIds": [changed]}
+        response = client.post(ENDPOINT, json=request)
+        assert response.status_code == 400, (changed, response.status_code)
+        assert "changedPropIds" in response.get_data(as_text=True)
