@@ -12,10 +12,11 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from monitor.config.interventions import RescueDrug
+from monitor.domain.entered_time import parse_clock_time
 from monitor.domain.errors import FieldProblem, refuse
 from monitor.domain.vocabulary import MedicationRoute
 
@@ -73,9 +74,10 @@ def parse_dose(value: object, drug: RescueDrug) -> float:
 
 
 def parse_given_time(value: object, *, now: datetime, zone: ZoneInfo) -> datetime:
-    """When a dose was given, as the nurse types it: "HH:MM" on the clinic's today, in the
-    clinic's zone (or an aware datetime, from code). The caller checks it against now and
-    the session's opening."""
+    """When a dose was given, as the nurse types it: "HH:MM" at the clinic, the moment
+    nearest to now (so 23:50 typed just after midnight is last night's), as every bedside
+    card reads a typed time (`entered_time.parse_clock_time`); or an aware datetime, from
+    code. Required. The caller checks it against now and the session's opening."""
     if isinstance(value, datetime):
         if value.tzinfo is None:
             raise refuse("given_at", "The time given has no time zone")
@@ -83,14 +85,10 @@ def parse_given_time(value: object, *, now: datetime, zone: ZoneInfo) -> datetim
     wanted = "Enter the time given as HH:MM (24-hour clock)"
     if not isinstance(value, str) or len(value.strip()) > 8:
         raise refuse("given_at", wanted)
-    try:
-        clock = time.fromisoformat(value.strip())
-    except ValueError:
-        raise refuse("given_at", wanted) from None
-    if clock.tzinfo is not None:
+    when = parse_clock_time(value.strip(), "given_at", "Time given", now=now, zone=zone)
+    if when is None:
         raise refuse("given_at", wanted)
-    today = now.astimezone(zone).date()
-    return datetime.combine(today, clock, zone)
+    return when
 
 
 def beyond_standing_order(drug: RescueDrug, dose: float, given_this_session: float) -> list[str]:

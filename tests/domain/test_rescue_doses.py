@@ -270,6 +270,12 @@ def test_a_time_given_is_read_in_the_clinics_zone() -> None:
     assert at == datetime(2026, 11, 20, 17, 5, tzinfo=UTC)
 
 
+def test_a_time_typed_just_after_midnight_may_be_last_nights() -> None:
+    after_midnight = datetime(2026, 11, 21, 7, 5, tzinfo=UTC)  # 00:05 in Denver
+    at = parse_given_time("23:50", now=after_midnight, zone=ZONE)
+    assert at == datetime(2026, 11, 21, 6, 50, tzinfo=UTC)  # 23:50 on the 20th, Denver
+
+
 @pytest.mark.parametrize("typed", ["", "25:00", "10:5x", "10:05+02:00", None, 1005, "x" * 50])
 def test_times_refused_at_the_field(typed: object) -> None:
     with pytest.raises(InvalidEntry) as refused:
