@@ -38,12 +38,17 @@ USERNAME, PASSWORD = "witness_username", "witness_password"
 def refuse_unless_may_witness(witness: Actor, wasted_by: int, *, field: str) -> None:
     """The witness is another person whose role may witness a waste."""
     if witness.id == wasted_by:
-        raise refuse(field, "The nurse who wasted cannot witness her own waste: ask a colleague")
+        raise refuse(field, "Whoever wasted cannot witness their own waste: ask a colleague")
     if not is_allowed(witness.role, Action.WITNESS_WASTE):
         raise refuse(
             field,
-            f"A {witness.role.value} may not witness a waste: a nurse or a physician witnesses",
+            f"{_article(witness.role.value).capitalize()} {witness.role.value} may not witness "
+            "a waste: a nurse or a physician witnesses",
         )
+
+
+def _article(noun: str) -> str:
+    return "an" if noun[:1] in "aeiou" else "a"
 
 
 def verify_witness(
@@ -63,7 +68,7 @@ def verify_witness(
     if not name:
         raise refuse(USERNAME, "Enter the witness's username")
     if name == actor.username.lower():
-        raise refuse(USERNAME, "The nurse who wasted cannot witness her own waste: ask a colleague")
+        raise refuse(USERNAME, "Whoever wasted cannot witness their own waste: ask a colleague")
     if not password:
         raise refuse(PASSWORD, "The witness enters their own password")
     try:

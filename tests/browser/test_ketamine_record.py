@@ -78,7 +78,7 @@ def test_nrs150_waste_witnessed_by_a_second_nurse_in_a_second_context(
     # she cannot witness her own waste: the refusal at the password field, nothing stored
     witness_waste(page, "3.00 mL at")
     mine = page.locator("#ket-password-problem")
-    expect(mine).to_have_text("The nurse who wasted cannot witness her own waste: ask a colleague")
+    expect(mine).to_have_text("Whoever wasted cannot witness their own waste: ask a colleague")
     expect(mine).to_be_in_viewport(ratio=1)
     expect(page.locator("#ket-password")).to_have_class(re.compile(r"\bis-invalid\b"))
     assert count(server, KetamineWasteWitness) == 0

@@ -297,7 +297,7 @@ def test_the_wasting_nurse_cannot_witness_herself(database: Database, config: Co
             password=f.PASSWORD,
             submission_key=f.key(),
         )
-    assert "cannot witness her own waste" in problem(error)[1]
+    assert "cannot witness their own waste" in problem(error)[1]
     # And the database itself refuses it, whoever writes the row.
     with pytest.raises(IntegrityError), database.session_scope() as db:
         db.add(
