@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import KeepTogether, Paragraph
 
 from monitor.db.queries import FullRecord
@@ -74,6 +75,25 @@ def medication_rows(interventions: SessionInterventions, zone: ZoneInfo) -> list
     return rows
 
 
+# The ketamine table's columns (180 mm in all); the lot's grows to the session's longest lot
+# so a lot never wraps mid-number ("KT-2503-0 / 42"), up to LOT_MOST, the width taken from
+# the witnessed-waste column, whose words wrap at spaces.
+KETAMINE_WIDTHS = (30 * mm, 18 * mm, 20 * mm, 28 * mm, 16 * mm, 16 * mm, 52 * mm)
+LOT_MOST = 46 * mm
+CELL_PADDING = 12 + 2  # reportlab's cell padding (6 pt a side) and a little air
+CELL_FONT, CELL_SIZE = "Helvetica", 8  # the PDF's table text (discharge_pdf.SMALL)
+
+
+def ketamine_widths(lots: Sequence[str]) -> list[float]:
+    """The ketamine table's column widths for these lots."""
+    widths = list(KETAMINE_WIDTHS)
+    need = max((stringWidth(lot, CELL_FONT, CELL_SIZE) + CELL_PADDING for lot in lots), default=0)
+    lot = min(max(widths[1], need), LOT_MOST)
+    widths[-1] -= lot - widths[1]
+    widths[1] = lot
+    return widths
+
+
 def rems_serious_row(rems: RemsSummary) -> list[tuple[str, str]]:
     """The REMS form's serious-adverse-event answer, once the summary carries it."""
     answer = getattr(rems, "serious_adverse_event", None)
@@ -112,10 +132,7 @@ def sections(
         _section(
             "Ketamine",
             heading,
-            table(
-                [KETAMINE_COLUMNS, *lines],
-                [30 * mm, 18 * mm, 20 * mm, 28 * mm, 16 * mm, 16 * mm, 52 * mm],
-            )
+            table([KETAMINE_COLUMNS, *lines], ketamine_widths([line[1] for line in lines]))
             if lines
             else balance.pop(0),
         ),

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -17,7 +18,12 @@ from monitor.db.engine import Database
 from monitor.db.queries.snapshot import MEDICATION, MarkerRow
 from monitor.reports import chart_marks
 from monitor.reports.chart_marks import Box
-from monitor.reports.interventions_pdf import rems_serious_row
+from monitor.reports.interventions_pdf import (
+    KETAMINE_WIDTHS,
+    LOT_MOST,
+    ketamine_widths,
+    rems_serious_row,
+)
 from monitor.reports.record_chart import record_chart
 from monitor.services.session_record import discharge_pdf, found_record
 from tests import factories
@@ -157,3 +163,26 @@ def test_the_lane_stacks_crowded_marks_in_rows_and_keeps_each_at_its_moment(
                 assert not p.box.overlaps(q.box), (p.text, q.text)
     assert chart_marks.lane_rows(lane, 100) >= 2  # stacked, not run together
     assert max(p.box.x1 for p in listed) <= 200  # the list wraps inside the chart
+
+
+def test_a_lot_prints_whole_in_the_ketamine_table(database: Database, config: Config) -> None:
+    """A lot split across two lines ("KT-2503-0 / 42") reads as two numbers: the lot
+    column is as wide as the session's longest lot needs."""
+    nurse = factories.user(database)
+    sid = factories.infusing(database, config, nurse)
+    for lot in ("KT-2503-042", "LOT-2025/11-A0042"):
+        rows.draw(database, nurse, sid, T0 - timedelta(minutes=3), lot=lot)
+    text = _text(discharge_pdf(database=database, config=config, actor=nurse, session_id=sid))
+    ketamine = text.split("Ketamine Product", 1)[1]
+    assert "KT-2503-042 2027-06-30" in ketamine, ketamine
+    assert "LOT-2025/11-A0042 2027-06-30" in ketamine, ketamine
+
+
+def test_the_lot_column_grows_from_the_witnessed_waste_column_up_to_a_cap() -> None:
+    base = ketamine_widths([])
+    assert base == list(KETAMINE_WIDTHS)
+    wide = ketamine_widths(["LOT-2025/11-A0042"])
+    assert wide[1] > base[1] and wide[-1] < base[-1]
+    assert wide[:1] + wide[2:-1] == base[:1] + base[2:-1]  # the others as they were
+    assert sum(wide) == pytest.approx(sum(base))  # the table keeps the page's width
+    assert ketamine_widths(["W" * 40])[1] == LOT_MOST
