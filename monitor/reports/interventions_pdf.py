@@ -21,6 +21,8 @@ from monitor.db.queries.interventions import SessionInterventions
 from monitor.db.queries.ketamine_record_rows import KETAMINE_COLUMNS
 from monitor.domain.rems import RemsSummary
 
+NOT_GIVEN_WORDS = "Ordered, not given"  # as the record says it (ui/record_interventions.py)
+
 Table = Callable[[Sequence[Sequence[Any]], Sequence[float] | None], Any]
 Text = Callable[[str], Any]
 
@@ -70,8 +72,17 @@ def medication_rows(interventions: SessionInterventions, zone: ZoneInfo) -> list
                 order.order_words(zone) if order else "standing order",
             )
         )
+    return rows
+
+
+def orders_not_given_rows(
+    interventions: SessionInterventions, zone: ZoneInfo
+) -> list[Sequence[str]]:
+    """The orders not (yet) given, in a list of their own under the doses: an open order
+    is not a dose, and printed among them it read as the last thing done."""
+    rows: list[Sequence[str]] = [("Ordered", "Medication", "Order")]
     for o in interventions.orders_not_given:
-        rows.append((_t(o.ordered_at, zone), o.words, "not given", "", o.order_words(zone)))
+        rows.append((_t(o.ordered_at, zone), o.words, o.order_words(zone)))
     return rows
 
 
@@ -111,6 +122,7 @@ def sections(
     ketamine = given.ketamine
     events = adverse_event_rows(record, zone)
     medications = medication_rows(given, zone)
+    open_orders = orders_not_given_rows(given, zone)
     lines = ketamine.lines(zone)
     balance = [text(f"Balance: {ketamine.balance_words}")]
     balance += [text(f"Resolution: {words}") for words in ketamine.resolution_words(zone)]
@@ -127,7 +139,16 @@ def sections(
             heading,
             table(medications, [14 * mm, 44 * mm, 30 * mm, 46 * mm, 46 * mm])
             if len(medications) > 1
-            else text("None."),
+            else text("None given." if len(open_orders) > 1 else "None."),
+        ),
+        *(
+            [
+                KeepTogether(
+                    [text(NOT_GIVEN_WORDS), table(open_orders, [18 * mm, 44 * mm, 118 * mm])]
+                )
+            ]
+            if len(open_orders) > 1
+            else []
         ),
         _section(
             "Ketamine",

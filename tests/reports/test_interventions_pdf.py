@@ -51,7 +51,7 @@ def test_the_pdf_prints_each_section(database: Database, config: Config) -> None
     assert "for: Nausea (Grade 1: mild) standing order" in medications
     assert "for: excursion 08:20 185/95" in medications
     assert f"ordered by {t.doctor.full_name} 08:21" in medications
-    assert "Midazolam 2 mg IV not given" in medications
+    assert "Ordered, not given Ordered Medication Order 08:30 Midazolam 2 mg IV" in medications
     ketamine = text.split("Ketamine Product", 1)[1].split("REMS patient monitoring", 1)[0]
     assert "LOT-A1 2027-06-30" in ketamine
     assert f"witnessed by {t.second_nurse.full_name} 08:42" in ketamine
@@ -186,3 +186,25 @@ def test_the_lot_column_grows_from_the_witnessed_waste_column_up_to_a_cap() -> N
     assert wide[:1] + wide[2:-1] == base[:1] + base[2:-1]  # the others as they were
     assert sum(wide) == pytest.approx(sum(base))  # the table keeps the page's width
     assert ketamine_widths(["W" * 40])[1] == LOT_MOST
+
+
+def test_an_order_not_given_is_listed_apart_after_the_doses_in_time_order(
+    database: Database, config: Config
+) -> None:
+    """An order not given printed after doses given later ("08:30 Midazolam … not given"
+    below an 08:35 dose) read as the last thing done; it is an open order, so it gets a
+    list of its own under the doses, which stay in the order they were given."""
+    t = rows.treated_session(database, config)
+    rows.given(database, t.nurse, t.session_id, T0 + timedelta(minutes=35), event_id=t.nausea)
+    text = _text(
+        discharge_pdf(database=database, config=config, actor=t.doctor, session_id=t.session_id)
+    )
+    medications = text.split("Medications", 1)[1].split("Ketamine", 1)[0]
+    doses, _, orders = medications.partition("Ordered, not given")
+    assert [doses.index(f"{at} Ondansetron") for at in ("08:12", "08:35")] == sorted(
+        doses.index(f"{at} Ondansetron") for at in ("08:12", "08:35")
+    )
+    assert doses.index("08:22 Labetalol") < doses.index("08:35 Ondansetron")
+    assert "Midazolam" not in doses and "not given" not in doses
+    assert f"08:30 Midazolam 2 mg IV ordered by {t.doctor.full_name} 08:30" in orders, orders
+    assert "(reason: Agitated)" in orders
