@@ -137,7 +137,7 @@ def medications(record: SessionRecord, zone: ZoneInfo) -> Any:
         return doses
     return [
         doses,
-        html.H3(NOT_GIVEN_WORDS, className="h6 mt-3"),
+        html.Div(NOT_GIVEN_WORDS, className="fw-semibold mt-3 mb-1"),
         _table(("Ordered", "Medication", "Order"), open_orders, MEDICATIONS_NOT_GIVEN),
     ]
 
