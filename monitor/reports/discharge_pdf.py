@@ -222,7 +222,7 @@ def render(
             f" · ended {_t(h.ended_at, zone)} (times {zone.key})",
             body,
         ),
-        KeepTogether([Paragraph("Trend", heading), record_chart(record, spo2_range)]),
+        KeepTogether([Paragraph("Trend", heading), record_chart(record, spo2_range, zone=zone)]),
         Paragraph("Before dosing", heading),
         *_before_dose(record, zone),
         Paragraph("Dose", heading),

@@ -13,12 +13,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import KeepTogether, Paragraph
 
 from monitor.db.queries import FullRecord
 from monitor.db.queries.interventions import SessionInterventions
 from monitor.db.queries.ketamine_record_rows import KETAMINE_COLUMNS
 from monitor.domain.rems import RemsSummary
+
+NOT_GIVEN_WORDS = "Ordered, not given"  # as the record says it (ui/record_interventions.py)
 
 Table = Callable[[Sequence[Sequence[Any]], Sequence[float] | None], Any]
 Text = Callable[[str], Any]
@@ -69,9 +72,37 @@ def medication_rows(interventions: SessionInterventions, zone: ZoneInfo) -> list
                 order.order_words(zone) if order else "standing order",
             )
         )
-    for o in interventions.orders_not_given:
-        rows.append((_t(o.ordered_at, zone), o.words, "not given", "", o.order_words(zone)))
     return rows
+
+
+def orders_not_given_rows(
+    interventions: SessionInterventions, zone: ZoneInfo
+) -> list[Sequence[str]]:
+    """The orders not (yet) given, in a list of their own under the doses: an open order
+    is not a dose, and printed among them it read as the last thing done."""
+    rows: list[Sequence[str]] = [("Ordered", "Medication", "Order")]
+    for o in interventions.orders_not_given:
+        rows.append((_t(o.ordered_at, zone), o.words, o.order_words(zone)))
+    return rows
+
+
+# The ketamine table's columns (180 mm in all); the lot's grows to the session's longest lot
+# so a lot never wraps mid-number ("KT-2503-0 / 42"), up to LOT_MOST, the width taken from
+# the witnessed-waste column, whose words wrap at spaces.
+KETAMINE_WIDTHS = (30 * mm, 18 * mm, 20 * mm, 28 * mm, 16 * mm, 16 * mm, 52 * mm)
+LOT_MOST = 46 * mm
+CELL_PADDING = 12 + 2  # reportlab's cell padding (6 pt a side) and a little air
+CELL_FONT, CELL_SIZE = "Helvetica", 8  # the PDF's table text (discharge_pdf.SMALL)
+
+
+def ketamine_widths(lots: Sequence[str]) -> list[float]:
+    """The ketamine table's column widths for these lots."""
+    widths = list(KETAMINE_WIDTHS)
+    need = max((stringWidth(lot, CELL_FONT, CELL_SIZE) + CELL_PADDING for lot in lots), default=0)
+    lot = min(max(widths[1], need), LOT_MOST)
+    widths[-1] -= lot - widths[1]
+    widths[1] = lot
+    return widths
 
 
 def rems_serious_row(rems: RemsSummary) -> list[tuple[str, str]]:
@@ -91,6 +122,7 @@ def sections(
     ketamine = given.ketamine
     events = adverse_event_rows(record, zone)
     medications = medication_rows(given, zone)
+    open_orders = orders_not_given_rows(given, zone)
     lines = ketamine.lines(zone)
     balance = [text(f"Balance: {ketamine.balance_words}")]
     balance += [text(f"Resolution: {words}") for words in ketamine.resolution_words(zone)]
@@ -107,15 +139,21 @@ def sections(
             heading,
             table(medications, [14 * mm, 44 * mm, 30 * mm, 46 * mm, 46 * mm])
             if len(medications) > 1
-            else text("None."),
+            else text("None given." if len(open_orders) > 1 else "None."),
+        ),
+        *(
+            [
+                KeepTogether(
+                    [text(NOT_GIVEN_WORDS), table(open_orders, [18 * mm, 44 * mm, 118 * mm])]
+                )
+            ]
+            if len(open_orders) > 1
+            else []
         ),
         _section(
             "Ketamine",
             heading,
-            table(
-                [KETAMINE_COLUMNS, *lines],
-                [30 * mm, 18 * mm, 20 * mm, 28 * mm, 16 * mm, 16 * mm, 52 * mm],
-            )
+            table([KETAMINE_COLUMNS, *lines], ketamine_widths([line[1] for line in lines]))
             if lines
             else balance.pop(0),
         ),

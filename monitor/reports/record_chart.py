@@ -1,7 +1,9 @@
 """The discharge record's trend chart (reportlab graphics): blood pressure and heart rate,
 SpO2 on its own fixed range, against minutes from the start of dosing, each reading that
 crossed a limit marked once in its highest priority's ink, and the pump's start, pauses
-and stop. Drawn for the PDF alone; the screens' chart is monitor/ui/figures.py."""
+and stop; what was given and what happened numbered above the vitals and listed under the
+chart (monitor/reports/chart_marks.py). Drawn for the PDF alone; the screens' chart is
+monitor/ui/figures.py."""
 
 from __future__ import annotations
 
@@ -9,13 +11,13 @@ import math
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, PolyLine, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 
 from monitor.db.queries import FullRecord, ReadingRow
-from monitor.db.queries.snapshot import ADVERSE_EVENT, MEDICATION, MarkerRow
 from monitor.domain.chart_scale import (
     EMPTY_WINDOW_MINUTES,
     MIN_WINDOW_MINUTES,
@@ -24,6 +26,8 @@ from monitor.domain.chart_scale import (
 )
 from monitor.domain.priority import DRAWING_ORDER, priority_by_reading
 from monitor.domain.vocabulary import InfusionEvent, Measure, Priority
+from monitor.reports import chart_marks
+from monitor.reports.chart_marks import MARK_SHAPES, MARKER_INK
 
 SERIES = (
     (Measure.SYSTOLIC, "Systolic", colors.HexColor("#c92a2a")),
@@ -39,13 +43,8 @@ PRIORITY_INK: dict[Priority, colors.Color] = {
     Priority.MEDIUM: colors.HexColor("#f5c518"),
     Priority.LOW: colors.HexColor("#22b8cf"),
 }
-# Issue 13: adverse events (a star) and medications given (a cross) in a lane of their own
-# above the vitals, so no mark covers a reading; each labelled with its words, since paper
-# has no hover. The screens' colours (monitor/ui/figures.py), darker for white paper.
-MARKER_INK: dict[str, tuple[str, colors.Color]] = {
-    ADVERSE_EVENT: ("Adverse event", colors.HexColor("#c2255c")),
-    MEDICATION: ("Medication given", colors.HexColor("#087f5b")),
-}
+# Rows of numbered marks the lane holds under the legend before the drawing grows taller.
+LANE_ROOM = 3
 
 
 class _Panel:
@@ -115,10 +114,13 @@ def _triangle(x: float, y: float, colour: Any) -> Polygon:
     )
 
 
-def record_chart(record: FullRecord, spo2_range: tuple[float, float] = (80.0, 100.0)) -> Drawing:
+def record_chart(
+    record: FullRecord, spo2_range: tuple[float, float] = (80.0, 100.0), *, zone: ZoneInfo
+) -> Drawing:
     """BP and heart rate, and SpO2 on its fixed range, against minutes from the start of
     dosing; each reading that crossed a limit marked once in its highest priority's colour
-    (high drawn last); start, stop and pauses shown."""
+    (high drawn last); start, stop and pauses shown; what was given and what happened
+    numbered in a lane above the vitals and listed under the chart (times in `zone`)."""
     snapshot = record.snapshot
     header = snapshot.header
     start = header.infusion_started_at or header.opened_at
@@ -138,13 +140,25 @@ def record_chart(record: FullRecord, spo2_range: tuple[float, float] = (80.0, 10
     ticks = [lo + i * step for i in range(round((hi - lo) / step) + 1)]
     top = priority_by_reading((x.reading_id, x.priority) for x in snapshot.excursions)
     vitals_top = max([220] + [_mark_height(r) + 8 for r in readings])
-    drawing = Drawing(180 * mm, 100 * mm)
+    # Room for the list under the chart, and for lane rows beyond the three that fit.
+    markers = snapshot.markers
+    below = chart_marks.list_height(markers, zone, width=150 * mm) + (4 * mm if markers else 0)
+    lane_y = below + 80 * mm
+    x_of = _Panel(14 * mm, 0, 150 * mm, 1, (lo, hi), (0, 1)).px
+    lane = chart_marks.lane_layout(markers, lambda at: x_of(minutes(at)), lane_y=lane_y)
+    above = max(0, chart_marks.lane_rows(lane, lane_y) - LANE_ROOM) * chart_marks.LANE_ROW
+    drawing = Drawing(180 * mm, 100 * mm + below + above)
     vitals = _Panel(
-        14 * mm, 34 * mm, 150 * mm, 42 * mm, (lo, hi), (0, math.ceil(vitals_top / 40) * 40)
+        14 * mm,
+        below + 34 * mm,
+        150 * mm,
+        42 * mm,
+        (lo, hi),
+        (0, math.ceil(vitals_top / 40) * 40),
     )
     spo2 = _Panel(
         14 * mm,
-        9 * mm,
+        below + 9 * mm,
         150 * mm,
         18 * mm,
         (lo, hi),
@@ -205,72 +219,21 @@ def record_chart(record: FullRecord, spo2_range: tuple[float, float] = (80.0, 10
                 textAnchor="end" if near_right else "start",
             )
         )
-    _mark_lane(drawing, vitals, snapshot.markers, minutes, lane_y=80 * mm)
+    if markers:
+        drawing.add(String(vitals.x, below - 1, "Given and happened", fontSize=6))
+        chart_marks.draw(drawing, lane, chart_marks.LANE_FONT_SIZE)
+        listed = chart_marks.list_layout(
+            markers, zone, left=vitals.x, right=vitals.x + vitals.width, top=below - 4 * mm
+        )
+        chart_marks.draw(drawing, listed, chart_marks.LIST_FONT_SIZE)
     _legend(
         drawing,
         40 * mm,
-        96 * mm,
+        below + above + 96 * mm,
         present=set(top.values()),
-        kinds={m.kind for m in snapshot.markers},
+        kinds={m.kind for m in markers},
     )
     return drawing
-
-
-def _star(x: float, y: float, colour: Any) -> Polygon:
-    """A five-pointed star centred on (x, y): an adverse event."""
-    points: list[float] = []
-    for i in range(10):
-        radius = 3.2 if i % 2 == 0 else 1.3
-        angle = math.pi / 2 + i * math.pi / 5
-        points += [x + radius * math.cos(angle), y + radius * math.sin(angle)]
-    return Polygon(points, fillColor=colour, strokeColor=colour, strokeWidth=0.3)
-
-
-def _cross(x: float, y: float, colour: Any) -> Polygon:
-    """A plus-shaped cross centred on (x, y): a medication given."""
-    a, b = 1.0, 3.0
-    outline = [
-        (-a, b), (a, b), (a, a), (b, a), (b, -a), (a, -a),
-        (a, -b), (-a, -b), (-a, -a), (-b, -a), (-b, a), (-a, a),
-    ]  # fmt: skip
-    return Polygon(
-        [c for dx, dy in outline for c in (x + dx, y + dy)],
-        fillColor=colour,
-        strokeColor=colour,
-        strokeWidth=0.3,
-    )
-
-
-MARK_SHAPES = {ADVERSE_EVENT: _star, MEDICATION: _cross}
-
-
-def _mark_lane(
-    drawing: Drawing, vitals: _Panel, markers: Sequence[MarkerRow], minutes: Any, *, lane_y: float
-) -> None:
-    """Each adverse event and medication at its moment in the lane above the vitals, with
-    its words beside it: events on the upper line, medications on the lower, and a label
-    that would run into the previous one on its line moved up a little."""
-    if not markers:
-        return
-    drawing.add(
-        String(vitals.x - 2, lane_y + 1, "Given and happened", fontSize=5, textAnchor="end")
-    )
-    last_end: dict[tuple[str, int], float] = {}
-    for m in markers:
-        x = vitals.px(minutes(m.at))
-        base = lane_y + (5 if m.kind == ADVERSE_EVENT else 0)
-        _, ink = MARKER_INK.get(m.kind, (m.kind, colors.black))
-        drawing.add(MARK_SHAPES.get(m.kind, _cross)(x, base + 1.5, ink))
-        label = _clip(m.words)
-        shift = 0
-        while last_end.get((m.kind, shift), -1e9) > x + 4 and shift < 2:
-            shift += 1
-        drawing.add(String(x + 4, base + 0.2 + 2.4 * shift, label, fontSize=5, fillColor=ink))
-        last_end[(m.kind, shift)] = x + 4 + 2.4 * len(label)
-
-
-def _clip(text: str, limit: int = 36) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _mark_height(r: ReadingRow) -> float:

@@ -4,8 +4,8 @@ An open safety flag (a PHQ-9 item-9 answer above 0) counts as an unacknowledged 
 its tile goes first, and it escalates after the same minutes as a high excursion. So does
 an adverse event the domain sends to the board (severe or worse, or serious: issue 13)
 until a physician acknowledges it. Every tile also carries what was given and what
-happened so far (every adverse event with its latest outcome, every rescue dose), latest
-first, for a quiet line beneath the alerts."""
+happened so far (every adverse event with its latest outcome, latest onset first; every
+drug given, repeated doses grouped), for a quiet line beneath the alerts."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from datetime import datetime
 from monitor.config import Config
 from monitor.db import queries
 from monitor.db.engine import Database
+from monitor.db.queries.board import BoardMedication
 from monitor.db.queries.interventions import dose_words
 from monitor.db.types import utcnow
 from monitor.domain.board import TileState, escalated, order
@@ -27,10 +28,12 @@ from monitor.domain.schedule import DueState, DueStatus, next_due
 from monitor.domain.session_of import session_of
 from monitor.domain.vocabulary import (
     AdverseEventOutcome,
+    MedicationRoute,
     Phase,
     Priority,
     SessionState,
     Severity,
+    label_of,
 )
 from monitor.services.actors import Actor, ensure_allowed
 from monitor.services.adverse_event_flags import flag_message, flags
@@ -78,13 +81,48 @@ class TileAdverseFlag:
 
 
 @dataclass(frozen=True)
-class TileHappening:
-    """One adverse event or one rescue dose of the session, as the tile's line words it:
-    "Nausea G1 · resolved", "Ondansetron 4 mg IV" (a dose shows its time given: `given_at`)."""
+class TileEvent:
+    """One adverse event of the session, as the tile's line words it: "Nausea G1 · resolved"."""
 
-    at: datetime  # its latest moment: a dose's time given, an event's resolution or onset
+    onset_at: datetime
     words: str
-    given_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class TileGiven:
+    """Every dose of one drug by one route in the session, grouped: the physician sees each
+    drug given, how often and how much in all, whatever else happened."""
+
+    drug_name: str
+    unit: str
+    route: str
+    doses: tuple[float, ...]  # in the order given
+    latest_at: datetime
+
+    @property
+    def words(self) -> str:
+        """ "Ondansetron 4 mg IV", "Ondansetron 4 mg IV ×2 (8 mg)", "Ondansetron 4 + 8 mg IV
+        ×2 (12 mg)": the dose (or each dose), the count and the total once repeated."""
+        if len(set(self.doses)) == 1:
+            words = dose_words(self.drug_name, self.doses[0], self.unit, self.route)
+        else:
+            each = " + ".join(f"{d:g}" for d in self.doses)
+            words = f"{self.drug_name} {each} {self.unit} {label_of(MedicationRoute, self.route)}"
+        if len(self.doses) == 1:
+            return words
+        return f"{words} ×{len(self.doses)} ({sum(self.doses):g} {self.unit})"
+
+
+@dataclass(frozen=True)
+class TileHappenings:
+    """What was given and what happened so far, in two parts: the events, latest onset
+    first, and every drug given, in the order of its latest dose."""
+
+    events: tuple[TileEvent, ...] = ()
+    given: tuple[TileGiven, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.events or self.given)
 
 
 @dataclass(frozen=True)
@@ -112,7 +150,7 @@ class Tile:
     # infusion may start, and for every session past it).
     pre_dose_missing: tuple[str, ...] = ()
     adverse_flags: tuple[TileAdverseFlag, ...] = ()  # open, by onset
-    happenings: tuple[TileHappening, ...] = ()  # every event and dose so far, latest first
+    happenings: TileHappenings = TileHappenings()  # every event and every drug given
 
     @property
     def flagged(self) -> bool:
@@ -186,22 +224,37 @@ def event_words(kind_label: str, severity: Severity, serious: bool, outcome: str
     )
 
 
-def happenings(data: queries.BoardData) -> dict[int, tuple[TileHappening, ...]]:
-    """Each active session's adverse events (with their latest outcome) and rescue doses,
-    latest first: an event counts from its resolution when it has one, else its onset."""
-    by_session: dict[int, list[TileHappening]] = defaultdict(list)
+def happenings(data: queries.BoardData) -> dict[int, TileHappenings]:
+    """Each active session's adverse events (with their latest outcome), latest onset
+    first, and its rescue doses grouped by drug, route and unit, none left out."""
+    events: dict[int, list[TileEvent]] = defaultdict(list)
     for e in data.session_events:
         words = event_words(e.kind_label, Severity(e.severity), e.serious, e.outcome)
-        at = max(e.onset_at, e.resolved_at) if e.resolved_at else e.onset_at
-        by_session[e.session_id].append(TileHappening(at=at, words=words))
-    for m in data.medications:
-        words = dose_words(m.drug_name, m.dose, m.unit, m.route)
-        by_session[m.session_id].append(
-            TileHappening(at=m.given_at, words=words, given_at=m.given_at)
-        )
+        events[e.session_id].append(TileEvent(onset_at=e.onset_at, words=words))
+    doses: dict[int, dict[tuple[str, str, str], list[BoardMedication]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for m in sorted(data.medications, key=lambda m: (m.given_at, m.id)):
+        doses[m.session_id][(m.drug_name, m.route, m.unit)].append(m)
+    given = {
+        sid: [
+            TileGiven(
+                drug_name=name,
+                unit=unit,
+                route=route,
+                doses=tuple(m.dose for m in ms),
+                latest_at=ms[-1].given_at,
+            )
+            for (name, route, unit), ms in groups.items()
+        ]
+        for sid, groups in doses.items()
+    }
     return {
-        sid: tuple(sorted(items, key=lambda h: h.at, reverse=True))
-        for sid, items in by_session.items()
+        sid: TileHappenings(
+            events=tuple(sorted(events[sid], key=lambda e: e.onset_at, reverse=True)),
+            given=tuple(sorted(given.get(sid, []), key=lambda g: g.latest_at)),
+        )
+        for sid in {*events, *given}
     }
 
 
@@ -283,7 +336,7 @@ def board_view(
             planned_sessions=s.planned_sessions,
             safety_flags=tuple(flags[s.id]),
             adverse_flags=tuple(adverse[s.id]),
-            happenings=happened.get(s.id, ()),
+            happenings=happened.get(s.id, TileHappenings()),
             pre_dose_missing=(
                 pre_dose_status(database=database, config=config, session_id=s.id).missing
                 if SessionState(s.state) in BEFORE_DOSING

@@ -1,6 +1,6 @@
 """The board's adverse-event flags (issue 13): an event severe or worse, or marked serious,
 shown on its tile as a high alert, and the physician's dialog to acknowledge it with a note.
-Beneath the alerts, every tile's quiet line of what was given and what happened so far."""
+Beneath the alerts, every tile's quiet lines of what happened and what was given so far."""
 
 from __future__ import annotations
 
@@ -17,34 +17,55 @@ from monitor.ui import ids
 from monitor.ui.components import alarm, local_time
 
 if TYPE_CHECKING:
-    from monitor.services.board import Tile, TileAdverseFlag, TileHappening
+    from monitor.services.board import Tile, TileAdverseFlag, TileHappenings
 
 NOTE_LABEL = "Note (what was seen and done)"
-# How many of a session's events and doses the tile's line names before "+N more": a
-# tile stays a glance (the session record lists them all).
-LINE_ITEMS = 3
-LINE_WORDS = "Given and happened: "
+# How many of a session's events the tile's line names before "+N more events": a tile
+# stays a glance (the session record lists them all). Drugs given are never cut: the
+# physician must see every drug given at a glance.
+EVENT_ITEMS = 3
+EVENTS_WORDS = "Events: "
+GIVEN_WORDS = "Given: "
 
 
-def happened_words(items: Sequence[TileHappening], zone: ZoneInfo) -> str:
-    """ "Nausea G1 · resolved — Ondansetron 4 mg IV 14:32 +2 more": the latest few, a dose
-    with its clinic time; empty when nothing was given and nothing happened."""
-    shown = [
-        h.words + (f" {local_time(h.given_at, zone)}" if h.given_at else "")
-        for h in items[:LINE_ITEMS]
+def events_words(happened: TileHappenings) -> str:
+    """ "Dizziness G1 serious · no outcome yet; Nausea G1 · resolved +2 more events": the
+    latest onsets first; empty when nothing happened."""
+    shown = [e.words for e in happened.events[:EVENT_ITEMS]]
+    more = len(happened.events) - len(shown)
+    return "; ".join(shown) + (f" +{more} more events" if more > 0 else "")
+
+
+def given_words(happened: TileHappenings, zone: ZoneInfo) -> str:
+    """ "Ondansetron 4 mg IV ×2 (8 mg) 14:32; Midazolam 1 mg IV 14:40": every drug, by its
+    latest dose, with that dose's clinic time; empty when nothing was given."""
+    return "; ".join(f"{g.words} {local_time(g.latest_at, zone)}" for g in happened.given)
+
+
+def happened_words(happened: TileHappenings, zone: ZoneInfo) -> str:
+    """The whole line in words: "Events: … — Given: …", either part left out when empty."""
+    parts = [
+        label + words
+        for label, words in (
+            (EVENTS_WORDS, events_words(happened)),
+            (GIVEN_WORDS, given_words(happened, zone)),
+        )
+        if words
     ]
-    more = len(items) - len(shown)
-    return " — ".join(shown) + (f" +{more} more" if more > 0 else "")
+    return " — ".join(parts)
 
 
 def happened_line(tile: Tile, zone: ZoneInfo) -> Any:
-    """The tile's line of events and doses: small and plain, never coloured like an alert."""
-    if not tile.happenings:
+    """The tile's events and doses, a part to a line: small and plain, never coloured like
+    an alert."""
+    happened = tile.happenings
+    if not happened:
         return None
+    events, given = events_words(happened), given_words(happened, zone)
     return html.Div(
         [
-            html.Span(LINE_WORDS, className="visually-hidden"),
-            happened_words(tile.happenings, zone),
+            html.Div([EVENTS_WORDS, events], className="tile-events") if events else None,
+            html.Div([GIVEN_WORDS, given], className="tile-given") if given else None,
         ],
         className="tile-happened small text-body-secondary mb-2",
         id=f"tile-happened-{tile.session_id}",

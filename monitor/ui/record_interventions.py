@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 ADVERSE_EVENTS = "session-adverse-events"
 MEDICATIONS = "session-medications"
+MEDICATIONS_NOT_GIVEN = "session-medications-not-given"
+NOT_GIVEN_WORDS = "Ordered, not given"
 KETAMINE = "session-ketamine"
 KETAMINE_BALANCE = "session-ketamine-balance"
 KETAMINE_LINK = "session-ketamine-link"
@@ -107,8 +109,9 @@ def adverse_events(
 
 
 def medications(record: SessionRecord, zone: ZoneInfo) -> Any:
-    """Each dose given: time, drug, dose and route, by whom, for what, under whose order;
-    then any order not (yet) given."""
+    """Each dose given, in the order given: time, drug, dose and route, by whom, for what,
+    under whose order. Then, in a list of their own, the orders not (yet) given: an open
+    order is not a dose, and among the doses it read as the last thing done."""
     given = record.interventions
     if not given.administrations and not given.orders:
         return _none()
@@ -124,10 +127,23 @@ def medications(record: SessionRecord, zone: ZoneInfo) -> Any:
                 order.order_words(zone) if order else "standing order",
             )
         )
-    for o in given.orders_not_given:
-        rows.append((local_time(o.ordered_at, zone), o.words, "not given", "", o.order_words(zone)))
     head = ("Time", "Medication", "Given by", "Indication", "Order")
-    return _table(head, rows, f"{MEDICATIONS}-table")
+    doses = _table(head, rows, f"{MEDICATIONS}-table") if rows else _none_given()
+    open_orders = [
+        (local_time(o.ordered_at, zone), o.words, o.order_words(zone))
+        for o in given.orders_not_given
+    ]
+    if not open_orders:
+        return doses
+    return [
+        doses,
+        html.Div(NOT_GIVEN_WORDS, className="fw-semibold mt-3 mb-1"),
+        _table(("Ordered", "Medication", "Order"), open_orders, MEDICATIONS_NOT_GIVEN),
+    ]
+
+
+def _none_given() -> Any:
+    return html.Div("None given.", className="text-body-secondary")
 
 
 def ketamine(record: SessionRecord, zone: ZoneInfo, *, link: bool = True) -> Any:

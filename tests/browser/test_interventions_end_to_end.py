@@ -83,7 +83,8 @@ def test_nrs170_nausea_ondansetron_resolved_on_timeline_board_and_pdf(
     sign_in(board, server.url, "doctor", target="/board")
     tile = board.locator(f"#tile-{sid}")
     line = tile.locator(".tile-happened")
-    expect(line).to_have_text(re.compile(rf"Nausea G1 · resolved — {DOSE} \d\d:\d\d$"))
+    expect(line.locator(".tile-events")).to_have_text("Events: Nausea G1 · resolved")
+    expect(line.locator(".tile-given")).to_have_text(re.compile(rf"^Given: {DOSE} \d\d:\d\d$"))
     expect(tile.locator(".alarm-high")).to_have_count(0)  # grade 1 raises no flag
     expect(tile).to_contain_text("No unacknowledged alerts")
     assert line.evaluate("el => el.scrollWidth <= el.clientWidth"), "the line overflows its tile"

@@ -6,14 +6,18 @@ record is logged once, as before: the sections come with the record's own read."
 from __future__ import annotations
 
 import json
+from datetime import timedelta
+from typing import Any
 
-from dash import Dash
+from dash import Dash, html
+from dash.development.base_component import Component
 from sqlalchemy import func, select
 
 from monitor.config import Config
 from monitor.db.engine import Database
 from monitor.db.models import AuditEvent
 from monitor.domain.record_access import RECORD_VIEWED
+from monitor.services.session_record import found_record
 from monitor.ui import record_interventions as ids
 from monitor.ui.figures import MARKER_STYLES
 from tests import intervention_rows as rows
@@ -100,3 +104,49 @@ def test_the_bedside_trend_marks_events_and_medications(
         "Ondansetron 4 mg IV",
         "Labetalol 10 mg IV",
     ]
+
+
+def _words(component: Any) -> str:
+    if isinstance(component, (list, tuple)):
+        return " ".join(_words(c) for c in component)
+    if isinstance(component, Component):
+        return _words(getattr(component, "children", None))
+    return "" if component is None else str(component)
+
+
+def _found(component: Any, wanted: str) -> Any:
+    if isinstance(component, (list, tuple)):
+        return next((f for c in component if (f := _found(c, wanted)) is not None), None)
+    if not isinstance(component, Component):
+        return None
+    if getattr(component, "id", None) == wanted:
+        return component
+    return _found(getattr(component, "children", None), wanted)
+
+
+def _table_rows(component: Any, table_id: str) -> list[str]:
+    """The body rows of the table with this id, each row's words."""
+    table = _found(component, table_id)
+    assert table is not None, f"no table {table_id}"
+    return [_words(row) for row in table.children[1].children]
+
+
+def test_an_order_not_given_has_its_own_list_after_the_doses(
+    database: Database, config: Config
+) -> None:
+    """An order not given listed after doses given later read as the last thing done; it
+    is an open order, so it has a list of its own under the doses, which stay in time."""
+    t = rows.treated_session(database, config)
+    rows.given(database, t.nurse, t.session_id, T0 + timedelta(minutes=35), event_id=t.nausea)
+    with database.session_scope() as db:
+        record = found_record(db, t.session_id)
+    shown = html.Div(ids.medications(record, config.clinic.zone))
+    doses = _table_rows(shown, f"{ids.MEDICATIONS}-table")
+    assert [row[:5] for row in doses] == ["08:12", "08:22", "08:35"]
+    assert not any("Midazolam" in row or "not given" in row for row in doses), doses
+    words = _words(shown)
+    assert words.index("08:35") < words.index("Ordered, not given")
+    (order,) = _table_rows(shown, ids.MEDICATIONS_NOT_GIVEN)
+    assert order == (
+        f"08:30 Midazolam 2 mg IV ordered by {t.doctor.full_name} 08:30 (reason: Agitated)"
+    )
