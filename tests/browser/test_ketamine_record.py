@@ -1,6 +1,6 @@
 """The ketamine record in a real browser (issue 13): a waste witnessed by a second nurse on
-her own tablet, an expired lot refused at its field, and a physician resolving an open
-discrepancy on the session's ketamine page (nrs150, nrs151, phy050)."""
+her own tablet, a slipped decimal point and an expired lot refused at their fields, and a
+physician resolving an open discrepancy on the session's ketamine page (nrs150, nrs151, phy050)."""
 
 from __future__ import annotations
 
@@ -140,7 +140,16 @@ def test_nrs151_expired_lot_is_refused_at_the_field(
 
     sign_in(page, server.url, "nurse")
     open_chair(page, server.url, chair)
+    # a slipped decimal point: the server's own message reaches the field (no browser max
+    # blanks the value into "Enter the volume")
+    record_draw(page, lot="KX-0001", expiry=today, volume_ml="200")
+    too_much = page.locator("#ket-volume-problem")
+    expect(too_much).to_have_text("At most 50 mL: check the decimal point")
+    expect(page.locator("#ket-volume")).to_have_class(re.compile(r"\bis-invalid\b"))
+    assert count(server, KetamineDraw) == 0
+
     outcome = record_draw(page, lot="KX-0001", expiry=yesterday, volume_ml="2.00")
+    expect(too_much).to_be_empty()
     at_field = page.locator("#ket-expiry-problem")
     expect(at_field).to_have_text(
         f"This lot expired on {yesterday.isoformat()}: do not draw from it; take another vial"

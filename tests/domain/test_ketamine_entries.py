@@ -111,6 +111,26 @@ def test_a_volume_out_of_bounds_or_finer_than_the_step_is_refused(volume: float 
     assert field_of(error) == "volume_ml"
 
 
+@pytest.mark.parametrize(
+    ("volume", "message"),
+    [
+        (MAX_DRAW_ML + 0.01, "At most 50 mL: check the decimal point"),
+        (500.0, "At most 50 mL: check the decimal point"),
+        (1e308, "At most 50 mL: check the decimal point"),
+        (0.005, "Enter the volume to 0.01 mL"),
+        (0.0, "Enter the volume in mL, above 0"),
+        (-3.0, "Enter the volume in mL, above 0"),
+        (None, "Enter the volume in mL, above 0"),
+    ],
+)
+def test_each_refused_volume_says_why(volume: float | None, message: str) -> None:
+    """The messages the card's volume fields must let through (the browser no longer
+    blanks a value past a `max` or off a `step`: tests/pages/test_ketamine_callbacks.py)."""
+    with pytest.raises(InvalidEntry) as error:
+        check_volume("volume_ml", volume, step=0.01)
+    assert error.value.problems[0].message == message
+
+
 def test_a_waste_may_take_what_is_left_not_a_step_more() -> None:
     left = left_in_draw(2.0, [0.5, 0.3])
     assert left == pytest.approx(1.2)

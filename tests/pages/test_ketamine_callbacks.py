@@ -18,6 +18,8 @@ from monitor.db.models import AuditEvent
 from monitor.db.types import utcnow
 from monitor.domain.permissions import Role
 from monitor.services.actors import Actor
+from monitor.ui.bedside import ketamine_card
+from monitor.ui.bedside.ketamine_card import Ket
 from tests import factories as f
 from tests import ketamine_data as k
 from tests.pages.dash_http import call, open_page, prepare, sign_in
@@ -134,3 +136,66 @@ def test_the_physician_resolves_on_the_record_page_and_the_auditor_reads_it(
     nurse_client = client_of(app, nurse)
     refused = call(nurse_client, app, "ketresolve-message.children", values)
     assert refused.status_code == 403
+
+
+def refresh(app: Dash, client: Any, sid: int, tick: int = 1) -> dict[str, Any]:
+    """The card's refresh, as the panel's timer calls it."""
+    values = {"bed-session-id.data": sid, "bed-refresh.n_intervals": tick, "bed-version.data": tick}
+    return answer(app, client, "ket-balance.children", values)
+
+
+def test_the_volume_fields_let_any_number_reach_the_server(config: Config) -> None:
+    """A number input with max=50 (or a step, or a min) makes the browser send no value at
+    all past it (dbc.Input sends None when the input is not valid): the nurse then read
+    'Enter the volume in mL, above 0' for 60 mL. The fields carry no such limit; the
+    server's check_volume says what is wrong."""
+    layout = ketamine_card.card(1, config, ("a", "b", "c"))
+    for field in (Ket.VOLUME, Ket.WASTE_VOLUME):
+        (found,) = [c for c in layout._traverse() if getattr(c, "id", None) == field]
+        props = found.to_plotly_json()["props"]
+        assert props["type"] == "number" and props["inputMode"] == "decimal"
+        assert "max" not in props and "min" not in props, props
+        assert props.get("step", "any") == "any", props
+
+
+def test_a_volume_past_a_vial_is_refused_with_its_own_message(
+    app: Dash, database: Database, config: Config
+) -> None:
+    nurse = f.user(database)
+    sid = k.stopped(database, config, nurse, start=utcnow() - timedelta(minutes=30))
+    client = client_of(app, nurse)
+    session = {"bed-session-id.data": sid}
+    for volume in (60, 1e308):
+        refused = answer(
+            app,
+            client,
+            "ket-draw-message.children",
+            session
+            | {
+                "ket-product.value": k.PRODUCT,
+                "ket-lot.value": "LOT-7",
+                "ket-expiry.value": "2030-01-01",
+                "ket-volume.value": volume,
+                "ket-draw-key.data": f.key(),
+            },
+        )
+        assert refused["ket-volume"]["invalid"] is True
+        said = refused["ket-volume-problem"]["children"]
+        assert said == "At most 50 mL: check the decimal point", said
+    drawn = k.draw(database, config, nurse, sid, volume=2.0, at=utcnow() - timedelta(minutes=5))
+    wasted = answer(
+        app,
+        client,
+        "ket-waste-message.children",
+        session
+        | {
+            "ket-waste-draw.value": drawn.draw_id,
+            "ket-waste-volume.value": 60,
+            "ket-waste-time.value": "",
+            "ket-witness-username.value": "",
+            "ket-witness-password.value": "",
+            "ket-waste-key.data": f.key(),
+        },
+    )
+    said = wasted["ket-waste-volume-problem"]["children"]
+    assert said == "At most 50 mL: check the decimal point", said

@@ -16,7 +16,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from monitor.config import Config
-from monitor.domain.ketamine_entries import LOT_MAX_CHARS, MAX_DRAW_ML
+from monitor.domain.ketamine_entries import LOT_MAX_CHARS
 from monitor.domain.vocabulary import KetamineBalance
 from monitor.ui.bedside.panel import ASSERTIVE, HIDDEN, POLITE
 from monitor.ui.components import local_time
@@ -25,6 +25,11 @@ if TYPE_CHECKING:
     from monitor.services.ketamine import KetamineRecord
 
 SHOWN: Any = {"display": "block"}
+# A volume is a number field with no min, max or step: past any of them the browser holds
+# the value as invalid and dbc.Input sends None, so 60 mL would be refused as "Enter the
+# volume" instead of the server's "At most 50 mL: check the decimal point"
+# (ketamine_entries.check_volume says what is wrong, at the field).
+VOLUME_INPUT: dict[str, Any] = {"type": "number", "step": "any", "inputMode": "decimal"}
 CHOICES = "form-check-inline q-choices"
 
 
@@ -99,15 +104,7 @@ def card(session_id: int, config: Config, keys: tuple[str, str, str]) -> dbc.Car
             html.Div(id=f"{Ket.PRODUCT}-problem", className="invalid-feedback d-block"),
             _field("Lot number (as on the vial)", Ket.LOT, type="text", maxLength=LOT_MAX_CHARS),
             _field("Expiry date (as on the vial)", Ket.EXPIRY, type="date"),
-            _field(
-                "Volume drawn (mL)",
-                Ket.VOLUME,
-                type="number",
-                min=0.01,
-                max=MAX_DRAW_ML,
-                step=config.ketamine.balance_to_ml,
-                inputMode="decimal",
-            ),
+            _field("Volume drawn (mL)", Ket.VOLUME, **VOLUME_INPUT),
             dcc.Store(id=Ket.DRAW_KEY, data=keys[0]),
             dbc.Button("Record draw", id=Ket.DRAW, color="primary", size="lg"),
             html.Div(id=Ket.DRAW_MESSAGE, className="mt-2", **ASSERTIVE),
@@ -120,15 +117,7 @@ def card(session_id: int, config: Config, keys: tuple[str, str, str]) -> dbc.Car
             dbc.Label("From the draw", html_for=Ket.WASTE_DRAW),
             dbc.RadioItems(id=Ket.WASTE_DRAW, options=[], className=CHOICES),
             html.Div(id=f"{Ket.WASTE_DRAW}-problem", className="invalid-feedback d-block"),
-            _field(
-                "Volume wasted (mL)",
-                Ket.WASTE_VOLUME,
-                type="number",
-                min=0.01,
-                max=MAX_DRAW_ML,
-                step=config.ketamine.balance_to_ml,
-                inputMode="decimal",
-            ),
+            _field("Volume wasted (mL)", Ket.WASTE_VOLUME, **VOLUME_INPUT),
             _field("Time wasted (HH:MM, clinic time; empty = now)", Ket.WASTE_TIME, type="time"),
             html.P(
                 "Witness beside you? They type their own username and password here; "
