@@ -199,3 +199,25 @@ def test_a_volume_past_a_vial_is_refused_with_its_own_message(
     )
     said = wasted["ket-waste-volume-problem"]["children"]
     assert said == "At most 50 mL: check the decimal point", said
+
+
+def test_only_a_waste_someone_else_recorded_is_offered_to_witness(
+    app: Dash, database: Database, config: Config
+) -> None:
+    """The nurse who wasted cannot witness her own waste (the service refuses it): her card
+    lists it as awaiting witness, and offers it to witness only to someone else."""
+    nurse, other = f.user(database), f.user(database)
+    at = utcnow() - timedelta(minutes=5)
+    sid = k.stopped(database, config, nurse, start=utcnow() - timedelta(minutes=30))
+    drawn = k.draw(database, config, nurse, sid, volume=2.0, at=at)
+    k.waste(database, config, nurse, sid, drawn.draw_id, 0.5, at=at)
+
+    mine = refresh(app, client_of(app, nurse), sid)
+    assert mine["ket-awaiting-waste"]["options"] == []
+    assert mine["ket-awaiting"]["style"] == {"display": "none"}
+    assert "awaiting witness" in json.dumps(mine["ket-wastes"])
+
+    theirs = refresh(app, client_of(app, other), sid)
+    (offered,) = theirs["ket-awaiting-waste"]["options"]
+    assert "0.50 mL" in offered["label"] and nurse.full_name in offered["label"]
+    assert theirs["ket-awaiting"]["style"] == {"display": "block"}

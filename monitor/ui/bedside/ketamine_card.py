@@ -22,6 +22,7 @@ from monitor.ui.bedside.panel import ASSERTIVE, HIDDEN, POLITE
 from monitor.ui.components import local_time
 
 if TYPE_CHECKING:
+    from monitor.db.queries.ketamine import WasteRow
     from monitor.services.ketamine import KetamineRecord
 
 SHOWN: Any = {"display": "block"}
@@ -228,23 +229,32 @@ def waste_lines(record: KetamineRecord, zone: ZoneInfo) -> list[Any]:
     return lines
 
 
-def awaiting_options(record: KetamineRecord, zone: ZoneInfo) -> list[dict[str, str | int]]:
+def to_witness(record: KetamineRecord, viewer_id: int) -> list[WasteRow]:
+    """The wastes awaiting a witness that the signed-in person may witness: those someone
+    else recorded (a nurse cannot witness her own waste; her own show in the wastes list as
+    awaiting witness)."""
+    return [w for w in record.awaiting_witness if w.entered_by != viewer_id]
+
+
+def awaiting_options(wastes: list[WasteRow], zone: ZoneInfo) -> list[dict[str, str | int]]:
     return [
         {
             "label": f"{w.volume_ml:.2f} mL at {local_time(w.wasted_at, zone)} "
             f"by {w.wasted_by_name}",
             "value": w.id,
         }
-        for w in record.awaiting_witness
+        for w in wastes
     ]
 
 
-def refreshed(record: KetamineRecord, zone: ZoneInfo) -> dict[str, Any]:
+def refreshed(record: KetamineRecord, zone: ZoneInfo, viewer_id: int) -> dict[str, Any]:
+    """The card's parts as they stand, for the person looking at it (`viewer_id`)."""
+    awaiting = to_witness(record, viewer_id)
     return {
         "balance": balance_line(record),
         "wastes": waste_lines(record, zone),
         "draws": draw_options(record, zone),
         "waste_style": SHOWN if record.draws else HIDDEN,
-        "awaiting": awaiting_options(record, zone),
-        "awaiting_style": SHOWN if record.awaiting_witness else HIDDEN,
+        "awaiting": awaiting_options(awaiting, zone),
+        "awaiting_style": SHOWN if awaiting else HIDDEN,
     }
