@@ -207,6 +207,10 @@ def test_phy050_physician_resolves_an_open_discrepancy(
     expect(outcome).to_be_in_viewport(ratio=1)
     expect(at_field).to_be_empty()
     expect(balance(doctor)).to_have_text("Discrepancy resolved")
+    # nothing is left to resolve: the form goes, its outcome stays
+    expect(doctor.get_by_role("button", name="Resolve discrepancy")).to_be_hidden()
+    expect(doctor.locator("#ketresolve-reason")).to_be_hidden()
+    expect(outcome).to_be_visible()
     resolutions = doctor.locator("#ketrecord-resolutions")
     expect(resolutions).to_contain_text(reason)
     expect(resolutions).to_contain_text("Test Doctor")

@@ -114,6 +114,7 @@ def test_the_physician_resolves_on_the_record_page_and_the_auditor_reads_it(
         app, doctor, "ketresolve-message.children", values | {"ketresolve-reason.value": "x"}
     )
     assert short["ketresolve-reason"]["invalid"] is True
+    assert "ketresolve-form" not in short  # still open: the form stays
     done = answer(
         app,
         doctor,
@@ -125,6 +126,17 @@ def test_the_physician_resolves_on_the_record_page_and_the_auditor_reads_it(
     assert physician.full_name in json.dumps(done["ketresolve-message"])
     table = json.dumps(done["ketresolve-resolutions"])  # the resolution shows at once
     assert "Syringe broke" in table and physician.full_name in table
+    assert done["ketresolve-form"]["style"] == {"display": "none"}  # nothing left to resolve
+    again = answer(
+        app,
+        doctor,
+        "ketresolve-message.children",
+        values | {"ketresolve-key.data": f.key(), "ketresolve-reason.value": "Once more, again"},
+    )
+    assert "no open discrepancy" in json.dumps(again["ketresolve-message"])
+    assert again["ketresolve-form"]["style"] == {"display": "none"}
+    page = json.dumps(open_page(doctor, app, f"/session/{sid}/ketamine"))
+    assert "Resolve the discrepancy" not in page
     reader = client_of(app, auditor)
     page = json.dumps(open_page(reader, app, f"/session/{sid}/ketamine"))
     assert "Syringe broke" in page and "Resolve the discrepancy" not in page
