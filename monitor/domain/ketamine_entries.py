@@ -2,20 +2,21 @@
 controlled-substance record, each refusal worded for the field it is shown at.
 
 A lot number is what the vial's label prints (21 CFR 1304.22 asks the record to identify
-the substance; the lot ties a millilitre to its vial): a few letters and digits, stored
-trimmed, up to the column's 40 characters, never a control character that would hide in a
-printed record. An expired vial is not drawn from (the label's expiry is the last day it may
-be used, USP <7>), judged on the clinic's calendar, not the server's. A volume is a positive
-number no larger than the biggest ketamine vial marketed: a guard against a slipped decimal
-(500 for 5.00), not a clinical limit. A waste cannot exceed what is left in the syringe it
-came from. A physician's resolution of a discrepancy says why in at least the clinic's
-minimum for a reason (`sign_off.exit_reason_min_chars`): the auditor has nothing else.
+the substance; the lot ties a millilitre to its vial): letters and digits with the dashes,
+dots, slashes and spaces labels use, stored trimmed, up to the column's 40 characters;
+nothing else, so no control or look-alike character hides in a printed record. An expired
+vial is not drawn from (the label's expiry is the last day it may be used, USP <7>), judged
+on the clinic's calendar, not the server's. A volume is a positive number no larger than
+the biggest ketamine vial marketed: a guard against a slipped decimal (500 for 5.00), not a
+clinical limit. A waste cannot exceed what is left in the syringe it came from. A
+physician's resolution of a discrepancy says why in at least the clinic's minimum for a
+reason (`sign_off.exit_reason_min_chars`): the auditor has nothing else.
 """
 
 from __future__ import annotations
 
 import math
-import unicodedata
+import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -28,17 +29,25 @@ LOT_MAX_CHARS = 40  # the lot column's length (ketamine_draws.lot)
 # The largest ketamine vial sold in the United States holds 50 mL (10 mg/mL multi-dose
 # vial, Ketalar label 2022, 16 How supplied); no single draw can be more.
 MAX_DRAW_ML = 50.0
+# A lot as a vial's label prints it: ASCII letters and digits, with dashes, dots, slashes
+# and spaces between them, beginning with a letter or a digit (so never a control
+# or invisible character, a look-alike letter of another script, or a spreadsheet formula).
+LOT_TEXT = re.compile(r"[A-Za-z0-9][A-Za-z0-9./ -]*")
 
 
 def clean_lot(text: str | None) -> str:
-    """The lot as stored: trimmed, 1–40 characters, no control or invisible characters."""
+    """The lot as stored: trimmed, 1–40 characters, as a vial's label prints it."""
     lot = (text or "").strip()
     if not lot:
         raise refuse("lot", "Enter the lot number printed on the vial")
     if len(lot) > LOT_MAX_CHARS:
         raise refuse("lot", f"A lot number has at most {LOT_MAX_CHARS} characters")
-    if unstorable(lot) or any(unicodedata.category(c).startswith("C") for c in lot):
-        raise refuse("lot", "Type the lot number with letters, digits and dashes only")
+    if not LOT_TEXT.fullmatch(lot):
+        raise refuse(
+            "lot",
+            "Type the lot number as printed on the vial: letters, digits, dashes, dots, "
+            "slashes and spaces, beginning with a letter or a digit",
+        )
     return lot
 
 

@@ -24,7 +24,11 @@ from monitor.domain.vocabulary import MedicationRoute
 TOLERANCE = 1e-6
 # What the dose field accepts: a plain decimal ("4", "0.1", "2,5"), never an exponent, a
 # sign or a number no float holds; four decimals is finer than any rescue dose is measured.
-DOSE_TEXT = re.compile(r"[0-9]{1,6}(\.[0-9]{1,4})?")
+DOSE_DIGITS = 6
+DOSE_DECIMALS = 4
+DOSE_TEXT = re.compile(rf"[0-9]{{1,{DOSE_DIGITS}}}(\.[0-9]{{1,{DOSE_DECIMALS}}})?")
+# A decimal of any length, read only to say which of the limits above it passes.
+DECIMAL = re.compile(r"(-\s*)?([0-9]+)(?:\.([0-9]+))?")
 
 
 @dataclass(frozen=True)
@@ -59,18 +63,33 @@ def at_most(a: float, b: float) -> bool:
 
 
 def parse_dose(value: object, drug: RescueDrug) -> float:
-    """The dose as typed ("4", "0.1", "2,5") in the drug's unit, or InvalidEntry at "dose":
-    empty, not a number, not finite, zero or less."""
-    wanted = f"Enter the dose in {drug.unit}, a number above zero"
+    """The dose as typed ("4", "0.1", "2,5") in the drug's unit, or InvalidEntry at "dose"
+    saying why: empty; not a plain decimal (an exponent, a sign, a unit, not a number);
+    zero or negative; more digits before the point or more decimals than the field reads
+    (a slipped decimal point, most likely)."""
+    unit = drug.unit
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise refuse("dose", f"Enter the dose in {unit}")
+    plain = f"Type the dose in {unit} as a plain number, like 4 or 0.5 (no sign, exponent or unit)"
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise refuse("dose", wanted)
+        raise refuse("dose", plain)
     raw = str(value).strip().replace(",", ".")
-    if not DOSE_TEXT.fullmatch(raw):
-        raise refuse("dose", wanted)
-    dose = float(raw)
-    if not (math.isfinite(dose) and dose > 0):
-        raise refuse("dose", wanted)
-    return dose
+    if DOSE_TEXT.fullmatch(raw) and float(raw) > 0:
+        return float(raw)
+    decimal = DECIMAL.fullmatch(raw)
+    if decimal is None:
+        raise refuse("dose", plain)
+    negative, whole, decimals = decimal.groups()
+    if negative or not any(c in "123456789" for c in whole + (decimals or "")):
+        raise refuse("dose", f"The dose must be above 0 {unit}")
+    if len(whole) > DOSE_DIGITS:
+        raise refuse(
+            "dose",
+            f"At most {DOSE_DIGITS} digits before the decimal point: check the dose in {unit}",
+        )
+    raise refuse(
+        "dose", f"At most {DOSE_DECIMALS} decimals for a dose in {unit}: check the decimal point"
+    )
 
 
 def parse_given_time(value: object, *, now: datetime, zone: ZoneInfo) -> datetime:

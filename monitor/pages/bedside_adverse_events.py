@@ -150,9 +150,10 @@ def _with_onset(error: InvalidEntry, onset: InvalidEntry | None) -> InvalidEntry
 
 
 def _excursion(value: Any) -> Any:
-    """The dropdown's value as the service takes it: None for none, else the id (a value
-    no whole number names is passed on as it came, for the service to refuse)."""
-    if value in (None, NO_EXCURSION):
+    """The dropdown's value as the service takes it: None for none (or empty, as a page
+    loaded before "none" had its own value sends it), else the id (a value no whole number
+    names is passed on as it came, for the service to refuse)."""
+    if value in (None, "", NO_EXCURSION):
         return None
     if isinstance(value, str) and value.isdigit() and len(value) < 12:
         return int(value)

@@ -64,8 +64,9 @@ def card_for(session_id: int, actor: Any) -> Any:
 
 
 def _refresh(refresh_tick: Any, version: Any, session_id: Any) -> dict[str, Any]:
-    auth.require(Action.RECORD_KETAMINE)
-    return ketamine_card.refreshed(record_of(session_id), runtime.current().config.clinic.zone)
+    actor = auth.require(Action.RECORD_KETAMINE)
+    zone = runtime.current().config.clinic.zone
+    return ketamine_card.refreshed(record_of(session_id), zone, actor.id)
 
 
 def _number(value: Any) -> float | None:

@@ -26,6 +26,7 @@ from monitor.services.ketamine import ketamine_record, resolve_discrepancy
 from monitor.services.ketamine_record import open_ketamine_record
 from monitor.ui import ketamine_record_view as view
 from monitor.ui.bedside.ketamine_card import balance_line
+from monitor.ui.bedside.panel import HIDDEN
 from monitor.ui.feedback import notice, problem
 from monitor.ui.ketamine_record_view import KetResolve
 from monitor.web import request_args
@@ -72,6 +73,7 @@ def _resolve(clicks: Any, session_id: Any, reason: Any, key: Any) -> dict[str, A
         "key": no_update,
         "balance": no_update,
         "resolutions": no_update,
+        "form": no_update,
     }
     try:
         done = resolve_discrepancy(
@@ -86,18 +88,35 @@ def _resolve(clicks: Any, session_id: Any, reason: Any, key: Any) -> dict[str, A
         bad = " ".join(p.message for p in error.problems if p.field == "reason")
         return answer | {"message": problem(error), "invalid": bool(bad), "problem": bad}
     except Conflict as error:
-        return answer | {"message": problem(error), "key": uuid4().hex}
+        return answer | {"message": problem(error), "key": uuid4().hex} | _as_it_stands(sid)
     except DomainError as error:
-        return answer | {"message": problem(error)}
-    record = ketamine_record(rt.database, rt.config, sid)
-    return answer | {
-        "message": notice(
-            f"Discrepancy resolved ({done.imbalance_ml:+.2f} mL) by {actor.full_name}"
-            + (" (already saved)" if done.duplicate else "")
-        ),
-        "key": uuid4().hex,
+        return answer | {"message": problem(error)} | _as_it_stands(sid)
+    return (
+        answer
+        | {
+            "message": notice(
+                f"Discrepancy resolved ({done.imbalance_ml:+.2f} mL) by {actor.full_name}"
+                + (" (already saved)" if done.duplicate else "")
+            ),
+            "key": uuid4().hex,
+        }
+        | _as_it_stands(sid)
+    )
+
+
+def _as_it_stands(session_id: int) -> dict[str, Any]:
+    """The balance and the resolutions as stored now; the form hidden once the balance is
+    no longer an open discrepancy (resolved here, or by another physician meanwhile: a
+    second resolution would only be refused)."""
+    rt = runtime.current()
+    try:
+        record = ketamine_record(rt.database, rt.config, session_id)
+    except NotFound:  # no such session: the refusal already says so
+        return {}
+    return {
         "balance": balance_line(record),
         "resolutions": view.resolutions(record, rt.config.clinic.zone),
+        "form": no_update if record.balance.status is KetamineBalance.DISCREPANCY else HIDDEN,
     }
 
 
@@ -113,6 +132,7 @@ def register_callbacks(app: Dash) -> None:
             "key": Output(KetResolve.KEY, "data"),
             "balance": Output(KetResolve.BALANCE, "children"),
             "resolutions": Output(KetResolve.RESOLUTIONS, "children"),
+            "form": Output(KetResolve.FORM, "style"),
         },
         state={
             "session_id": State(KetResolve.SESSION, "data"),

@@ -31,6 +31,7 @@ class KetResolve:
     MESSAGE = "ketresolve-message"
     BALANCE = "ketresolve-balance"
     RESOLUTIONS = "ketresolve-resolutions"
+    FORM = "ketresolve-form"  # the reason and the button, hidden once resolved
 
 
 def _table(head: list[str], rows: list[list[Any]], table_id: str, empty: str) -> Any:
@@ -127,24 +128,33 @@ def resolutions(record: KetamineRecord, zone: ZoneInfo) -> Any:
 
 def resolution_form(session_id: int, key: str) -> Any:
     """The physician's resolution: why drawn ≠ given + wasted. It annotates the record (it
-    is allowed on a locked record) and changes no figure."""
+    is allowed on a locked record) and changes no figure. Once the balance no longer reads
+    an open discrepancy the fields hide (`FORM`), the outcome message beside them stays."""
     return dbc.Card(
         dbc.CardBody(
             [
-                html.H2("Resolve the discrepancy", className="h5"),
                 dcc.Store(id=KetResolve.SESSION, data=session_id),
                 dcc.Store(id=KetResolve.KEY, data=key),
-                dbc.Label(
-                    "Reason (required: what happened to the difference)", html_for=KetResolve.REASON
-                ),
-                dbc.Textarea(id=KetResolve.REASON, maxLength=MAX_FREE_TEXT, className="mb-1"),
-                dbc.FormFeedback(id=KetResolve.REASON_PROBLEM, type="invalid"),
-                dbc.Button(
-                    "Resolve discrepancy",
-                    id=KetResolve.SUBMIT,
-                    color="primary",
-                    size="lg",
-                    className="mt-2",
+                html.Div(
+                    [
+                        html.H2("Resolve the discrepancy", className="h5"),
+                        dbc.Label(
+                            "Reason (required: what happened to the difference)",
+                            html_for=KetResolve.REASON,
+                        ),
+                        dbc.Textarea(
+                            id=KetResolve.REASON, maxLength=MAX_FREE_TEXT, className="mb-1"
+                        ),
+                        dbc.FormFeedback(id=KetResolve.REASON_PROBLEM, type="invalid"),
+                        dbc.Button(
+                            "Resolve discrepancy",
+                            id=KetResolve.SUBMIT,
+                            color="primary",
+                            size="lg",
+                            className="mt-2",
+                        ),
+                    ],
+                    id=KetResolve.FORM,
                 ),
                 html.Div(id=KetResolve.MESSAGE, className="mt-2", **ASSERTIVE),
             ]

@@ -11,8 +11,10 @@ from datetime import timedelta
 
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
+from sqlalchemy import select
 
 from monitor.config import Config
+from monitor.db.intervention_models import KetamineDraw
 from monitor.db.types import utcnow
 from monitor.domain.clinic_time import clinic_today
 from monitor.domain.permissions import Role
@@ -67,7 +69,8 @@ def test_a11y013_ketamine_card_in_both_themes_and_its_targets(
     page.set_viewport_size(PORTRAIT if viewport == "portrait" else LANDSCAPE)
     db, now, chair = server.database, utcnow(), config.clinic.chairs[0]
     nurse = factories.user(db, username="nurse")
-    factories.infusing(db, config, nurse, now=now - timedelta(minutes=5), chair=chair)
+    colleague = factories.user(db, username="colleague")
+    sid = factories.infusing(db, config, nurse, now=now - timedelta(minutes=5), chair=chair)
     today = clinic_today(now, config.clinic.zone)
     found = Found()
 
@@ -86,13 +89,18 @@ def test_a11y013_ketamine_card_in_both_themes_and_its_targets(
         "Draw recorded"
     )
     expect(record_waste(page, volume_ml="0.50")).to_contain_text("awaiting witness")
-    expect(page.locator("#ket-awaiting")).to_be_visible()
     expect(page.locator("#ket-wastes")).to_contain_text("awaiting witness")
-    found.check(page, "card: a draw, a waste awaiting its witness")
-    assert small_targets(ket) == []  # the waste form and the witness form too
+    # a colleague's waste from the same draw: the one this nurse may witness
+    with db.session_scope() as s:
+        draw_id = s.scalars(select(KetamineDraw.id)).one()
+    ketamine_data.waste(db, config, colleague, sid, draw_id, 0.25, at=utcnow())
+    page.reload()
+    expect(page.locator("#ket-awaiting")).to_be_visible()
+    found.check(page, "card: a draw, wastes awaiting their witness")
+    assert small_targets(card(page)) == []  # the waste form and the witness form too
 
     record_waste(page, volume_ml="9.00")
-    expect(page.locator("#ket-waste-volume-problem")).to_contain_text("Only 1.50 mL is left")
+    expect(page.locator("#ket-waste-volume-problem")).to_contain_text("Only 1.25 mL is left")
     found.check(page, "card: a waste larger than what is left, refused at its field")
     record_waste(page, volume_ml="0.50", witness="nobody", password="wrong")
     expect(page.locator("#ket-witness-password-problem")).to_contain_text("not recognised")

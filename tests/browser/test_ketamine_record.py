@@ -1,5 +1,6 @@
 """The ketamine record in a real browser (issue 13): a waste witnessed by a second nurse on
-her own tablet, an expired lot refused at its field, and a physician resolving an open
+her own tablet (the first is never offered her own waste to witness), a slipped decimal
+point and an expired lot refused at their fields, and a physician resolving an open
 discrepancy on the session's ketamine page (nrs150, nrs151, phy050)."""
 
 from __future__ import annotations
@@ -75,12 +76,9 @@ def test_nrs150_waste_witnessed_by_a_second_nurse_in_a_second_context(
     expect(page.locator("#ket-waste-volume")).to_have_value("")
     expect(page.locator("#ket-awaiting-line")).to_contain_text("3.00 mL wasted, awaiting witness")
 
-    # she cannot witness her own waste: the refusal at the password field, nothing stored
-    witness_waste(page, "3.00 mL at")
-    mine = page.locator("#ket-password-problem")
-    expect(mine).to_have_text("Whoever wasted cannot witness their own waste: ask a colleague")
-    expect(mine).to_be_in_viewport(ratio=1)
-    expect(page.locator("#ket-password")).to_have_class(re.compile(r"\bis-invalid\b"))
+    # she cannot witness her own waste: it is not offered to her, only listed as awaiting
+    expect(page.locator("#ket-wastes")).to_contain_text("by Test Alice — awaiting witness")
+    expect(page.locator("#ket-awaiting")).to_be_hidden()
     assert count(server, KetamineWasteWitness) == 0
 
     # nurse B, on her own tablet, witnesses it with her password
@@ -140,7 +138,16 @@ def test_nrs151_expired_lot_is_refused_at_the_field(
 
     sign_in(page, server.url, "nurse")
     open_chair(page, server.url, chair)
+    # a slipped decimal point: the server's own message reaches the field (no browser max
+    # blanks the value into "Enter the volume")
+    record_draw(page, lot="KX-0001", expiry=today, volume_ml="200")
+    too_much = page.locator("#ket-volume-problem")
+    expect(too_much).to_have_text("At most 50 mL: check the decimal point")
+    expect(page.locator("#ket-volume")).to_have_class(re.compile(r"\bis-invalid\b"))
+    assert count(server, KetamineDraw) == 0
+
     outcome = record_draw(page, lot="KX-0001", expiry=yesterday, volume_ml="2.00")
+    expect(too_much).to_be_empty()
     at_field = page.locator("#ket-expiry-problem")
     expect(at_field).to_have_text(
         f"This lot expired on {yesterday.isoformat()}: do not draw from it; take another vial"
@@ -200,6 +207,10 @@ def test_phy050_physician_resolves_an_open_discrepancy(
     expect(outcome).to_be_in_viewport(ratio=1)
     expect(at_field).to_be_empty()
     expect(balance(doctor)).to_have_text("Discrepancy resolved")
+    # nothing is left to resolve: the form goes, its outcome stays
+    expect(doctor.get_by_role("button", name="Resolve discrepancy")).to_be_hidden()
+    expect(doctor.locator("#ketresolve-reason")).to_be_hidden()
+    expect(outcome).to_be_visible()
     resolutions = doctor.locator("#ketrecord-resolutions")
     expect(resolutions).to_contain_text(reason)
     expect(resolutions).to_contain_text("Test Doctor")

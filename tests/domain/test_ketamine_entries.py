@@ -32,19 +32,60 @@ def field_of(error: pytest.ExceptionInfo[InvalidEntry]) -> str:
 
 
 @pytest.mark.parametrize(
-    ("typed", "stored"), [("  AB123 ", "AB123"), ("x" * LOT_MAX_CHARS, "x" * LOT_MAX_CHARS)]
+    ("typed", "stored"),
+    [
+        ("  AB123 ", "AB123"),
+        ("x" * LOT_MAX_CHARS, "x" * LOT_MAX_CHARS),
+        ("KX-2291", "KX-2291"),
+        ("L.2024.11", "L.2024.11"),
+        ("24/117", "24/117"),
+        ("LOT 4471 B", "LOT 4471 B"),
+        ("7", "7"),
+        ("abc-9", "abc-9"),
+    ],
 )
-def test_a_lot_is_stored_trimmed(typed: str, stored: str) -> None:
+def test_a_lot_as_printed_on_a_vial_is_stored_trimmed(typed: str, stored: str) -> None:
     assert clean_lot(typed) == stored
 
 
-@pytest.mark.parametrize(
-    "typed", ["", "   ", None, "x" * (LOT_MAX_CHARS + 1), "AB\n12", "AB\u200b12", "A\x00", "\udcff"]
+EMPTY = "Enter the lot number printed on the vial"
+LONG = f"A lot number has at most {LOT_MAX_CHARS} characters"
+AS_PRINTED = (
+    "Type the lot number as printed on the vial: letters, digits, dashes, dots, slashes "
+    "and spaces, beginning with a letter or a digit"
 )
-def test_a_lot_that_cannot_be_printed_is_refused_at_its_field(typed: str | None) -> None:
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("", EMPTY),
+        ("   ", EMPTY),
+        (None, EMPTY),
+        ("x" * (LOT_MAX_CHARS + 1), LONG),
+        ("AB\n12", AS_PRINTED),
+        ("AB\t12", AS_PRINTED),
+        ("AB\u200b12", AS_PRINTED),
+        ("A\x00", AS_PRINTED),
+        ("\udcff", AS_PRINTED),
+        ("=1+1", AS_PRINTED),
+        ("<b>", AS_PRINTED),
+        ("LOT#12", AS_PRINTED),
+        ("LOT_12", AS_PRINTED),
+        ("-12", AS_PRINTED),
+        ("+12", AS_PRINTED),
+        ("@A1", AS_PRINTED),
+        ("/A1", AS_PRINTED),
+        ("\uff2b\uff38", AS_PRINTED),  # full-width KX
+        ("\u041a\u0425-1", AS_PRINTED),  # Cyrillic letters that look like KX
+        ("A\u00a01", AS_PRINTED),  # a no-break space
+    ],
+)
+def test_a_lot_not_as_printed_is_refused_at_its_field(typed: str | None, message: str) -> None:
     with pytest.raises(InvalidEntry) as error:
         clean_lot(typed)
     assert field_of(error) == "lot"
+    assert error.value.problems[0].message == message
 
 
 def test_a_lot_expiring_today_may_be_drawn_one_expired_yesterday_not() -> None:
@@ -68,6 +109,26 @@ def test_a_volume_out_of_bounds_or_finer_than_the_step_is_refused(volume: float 
     with pytest.raises(InvalidEntry) as error:
         check_volume("volume_ml", volume, step=0.01)
     assert field_of(error) == "volume_ml"
+
+
+@pytest.mark.parametrize(
+    ("volume", "message"),
+    [
+        (MAX_DRAW_ML + 0.01, "At most 50 mL: check the decimal point"),
+        (500.0, "At most 50 mL: check the decimal point"),
+        (1e308, "At most 50 mL: check the decimal point"),
+        (0.005, "Enter the volume to 0.01 mL"),
+        (0.0, "Enter the volume in mL, above 0"),
+        (-3.0, "Enter the volume in mL, above 0"),
+        (None, "Enter the volume in mL, above 0"),
+    ],
+)
+def test_each_refused_volume_says_why(volume: float | None, message: str) -> None:
+    """The messages the card's volume fields must let through (the browser no longer
+    blanks a value past a `max` or off a `step`: tests/pages/test_ketamine_callbacks.py)."""
+    with pytest.raises(InvalidEntry) as error:
+        check_volume("volume_ml", volume, step=0.01)
+    assert error.value.problems[0].message == message
 
 
 def test_a_waste_may_take_what_is_left_not_a_step_more() -> None:

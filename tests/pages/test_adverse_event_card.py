@@ -18,6 +18,8 @@ from monitor.domain.entered_time import clock_time
 from monitor.domain.permissions import Role
 from monitor.domain.vocabulary import AdverseEventOutcome
 from monitor.services.adverse_events import adverse_events_of
+from monitor.ui.bedside.adverse_event_card import NO_EXCURSION, Ae
+from monitor.ui.bedside.adverse_event_card import card as card_frame
 from tests import factories
 from tests.pages.dash_http import ENDPOINT, call, callback_key, prepare, sign_in
 
@@ -154,3 +156,35 @@ def test_the_auditor_cannot_post(app: Dash, database: Database, config: Config) 
     auditor = client_for(app, database, Role.AUDITOR)
     assert save(app, auditor, sid).status_code == 403
     assert adverse_events_of(database, sid) == ()
+
+
+def test_the_linked_excursion_reads_none_on_load_and_after_a_save(
+    app: Dash, database: Database, config: Config
+) -> None:
+    """dbc.Select adds its own hidden placeholder option of value "": a "None" option of
+    the same value is shadowed by it, and the select shows a blank. One "None" option, of
+    its own value, is chosen when the card opens and again after each save."""
+    nurse = factories.user(database)
+    sid = factories.infusing(database, config, nurse, now=utcnow() - timedelta(minutes=20))
+    factories.reading(database, config, nurse, sid, utcnow() - timedelta(minutes=5), systolic=185)
+    layout = card_frame(config.adverse_events, key="k", onset="10:00")
+    (select,) = [c for c in layout._traverse() if getattr(c, "id", None) == Ae.EXCURSION]
+    assert select.value == NO_EXCURSION != ""
+    assert [o["value"] for o in select.options] == [NO_EXCURSION]
+    assert [o["label"] for o in select.options] == ["None"]
+
+    client = prepare(app)
+    sign_in(client, nurse.username)
+    options = card(app, client, sid)["ae-excursion"]["options"]
+    values = [o["value"] for o in options]
+    assert "" not in values and len(set(values)) == len(values)
+    assert [o["value"] for o in options if o["label"] == "None"] == [NO_EXCURSION]
+    excursion = next(o["value"] for o in options if o["label"] != "None")
+
+    done = save(app, client, sid, **{"excursion.value": NO_EXCURSION}).get_json()["response"]
+    assert "Adverse event saved" in json.dumps(done["ae-message"])
+    assert done["ae-excursion"]["value"] == NO_EXCURSION
+    linked = save(app, client, sid, **{"excursion.value": excursion})
+    assert linked.get_json()["response"]["ae-excursion"]["value"] == NO_EXCURSION
+    events = adverse_events_of(database, sid)
+    assert sorted((e.excursion_id or 0) for e in events) == [0, int(excursion)]

@@ -18,6 +18,8 @@ from monitor.db.models import AuditEvent
 from monitor.db.types import utcnow
 from monitor.domain.permissions import Role
 from monitor.services.actors import Actor
+from monitor.ui.bedside import ketamine_card
+from monitor.ui.bedside.ketamine_card import Ket
 from tests import factories as f
 from tests import ketamine_data as k
 from tests.pages.dash_http import call, open_page, prepare, sign_in
@@ -112,6 +114,7 @@ def test_the_physician_resolves_on_the_record_page_and_the_auditor_reads_it(
         app, doctor, "ketresolve-message.children", values | {"ketresolve-reason.value": "x"}
     )
     assert short["ketresolve-reason"]["invalid"] is True
+    assert "ketresolve-form" not in short  # still open: the form stays
     done = answer(
         app,
         doctor,
@@ -123,6 +126,17 @@ def test_the_physician_resolves_on_the_record_page_and_the_auditor_reads_it(
     assert physician.full_name in json.dumps(done["ketresolve-message"])
     table = json.dumps(done["ketresolve-resolutions"])  # the resolution shows at once
     assert "Syringe broke" in table and physician.full_name in table
+    assert done["ketresolve-form"]["style"] == {"display": "none"}  # nothing left to resolve
+    again = answer(
+        app,
+        doctor,
+        "ketresolve-message.children",
+        values | {"ketresolve-key.data": f.key(), "ketresolve-reason.value": "Once more, again"},
+    )
+    assert "no open discrepancy" in json.dumps(again["ketresolve-message"])
+    assert again["ketresolve-form"]["style"] == {"display": "none"}
+    page = json.dumps(open_page(doctor, app, f"/session/{sid}/ketamine"))
+    assert "Resolve the discrepancy" not in page
     reader = client_of(app, auditor)
     page = json.dumps(open_page(reader, app, f"/session/{sid}/ketamine"))
     assert "Syringe broke" in page and "Resolve the discrepancy" not in page
@@ -134,3 +148,88 @@ def test_the_physician_resolves_on_the_record_page_and_the_auditor_reads_it(
     nurse_client = client_of(app, nurse)
     refused = call(nurse_client, app, "ketresolve-message.children", values)
     assert refused.status_code == 403
+
+
+def refresh(app: Dash, client: Any, sid: int, tick: int = 1) -> dict[str, Any]:
+    """The card's refresh, as the panel's timer calls it."""
+    values = {"bed-session-id.data": sid, "bed-refresh.n_intervals": tick, "bed-version.data": tick}
+    return answer(app, client, "ket-balance.children", values)
+
+
+def test_the_volume_fields_let_any_number_reach_the_server(config: Config) -> None:
+    """A number input with max=50 (or a step, or a min) makes the browser send no value at
+    all past it (dbc.Input sends None when the input is not valid): the nurse then read
+    'Enter the volume in mL, above 0' for 60 mL. The fields carry no such limit; the
+    server's check_volume says what is wrong."""
+    layout = ketamine_card.card(1, config, ("a", "b", "c"))
+    for field in (Ket.VOLUME, Ket.WASTE_VOLUME):
+        (found,) = [c for c in layout._traverse() if getattr(c, "id", None) == field]
+        props = found.to_plotly_json()["props"]
+        assert props["type"] == "number" and props["inputMode"] == "decimal"
+        assert "max" not in props and "min" not in props, props
+        assert props.get("step", "any") == "any", props
+
+
+def test_a_volume_past_a_vial_is_refused_with_its_own_message(
+    app: Dash, database: Database, config: Config
+) -> None:
+    nurse = f.user(database)
+    sid = k.stopped(database, config, nurse, start=utcnow() - timedelta(minutes=30))
+    client = client_of(app, nurse)
+    session = {"bed-session-id.data": sid}
+    for volume in (60, 1e308):
+        refused = answer(
+            app,
+            client,
+            "ket-draw-message.children",
+            session
+            | {
+                "ket-product.value": k.PRODUCT,
+                "ket-lot.value": "LOT-7",
+                "ket-expiry.value": "2030-01-01",
+                "ket-volume.value": volume,
+                "ket-draw-key.data": f.key(),
+            },
+        )
+        assert refused["ket-volume"]["invalid"] is True
+        said = refused["ket-volume-problem"]["children"]
+        assert said == "At most 50 mL: check the decimal point", said
+    drawn = k.draw(database, config, nurse, sid, volume=2.0, at=utcnow() - timedelta(minutes=5))
+    wasted = answer(
+        app,
+        client,
+        "ket-waste-message.children",
+        session
+        | {
+            "ket-waste-draw.value": drawn.draw_id,
+            "ket-waste-volume.value": 60,
+            "ket-waste-time.value": "",
+            "ket-witness-username.value": "",
+            "ket-witness-password.value": "",
+            "ket-waste-key.data": f.key(),
+        },
+    )
+    said = wasted["ket-waste-volume-problem"]["children"]
+    assert said == "At most 50 mL: check the decimal point", said
+
+
+def test_only_a_waste_someone_else_recorded_is_offered_to_witness(
+    app: Dash, database: Database, config: Config
+) -> None:
+    """The nurse who wasted cannot witness her own waste (the service refuses it): her card
+    lists it as awaiting witness, and offers it to witness only to someone else."""
+    nurse, other = f.user(database), f.user(database)
+    at = utcnow() - timedelta(minutes=5)
+    sid = k.stopped(database, config, nurse, start=utcnow() - timedelta(minutes=30))
+    drawn = k.draw(database, config, nurse, sid, volume=2.0, at=at)
+    k.waste(database, config, nurse, sid, drawn.draw_id, 0.5, at=at)
+
+    mine = refresh(app, client_of(app, nurse), sid)
+    assert mine["ket-awaiting-waste"]["options"] == []
+    assert mine["ket-awaiting"]["style"] == {"display": "none"}
+    assert "awaiting witness" in json.dumps(mine["ket-wastes"])
+
+    theirs = refresh(app, client_of(app, other), sid)
+    (offered,) = theirs["ket-awaiting-waste"]["options"]
+    assert "0.50 mL" in offered["label"] and nurse.full_name in offered["label"]
+    assert theirs["ket-awaiting"]["style"] == {"display": "block"}

@@ -70,7 +70,10 @@ OUTCOME_FIELDS = {
     "resolved_at": Ae.RESOLVED_AT,
     "outcome_note": Ae.OUTCOME_NOTE,
 }
-NO_EXCURSION = ""
+# The "None" option's value. Not "": dbc.Select renders its own hidden placeholder option
+# of value "", which a "None" of the same value loses to, so the select would show a blank.
+NO_EXCURSION = "none"
+NO_EXCURSION_OPTION = {"label": "None", "value": NO_EXCURSION}
 
 
 def severity_button(severity: Severity) -> str:
@@ -159,7 +162,12 @@ def card(rules: AdverseEvents, *, key: str, onset: str) -> dbc.Card:
                     _field(
                         "Linked excursion (optional)",
                         Ae.EXCURSION,
-                        dbc.Select(id=Ae.EXCURSION, options=[], value=NO_EXCURSION, size="lg"),
+                        dbc.Select(
+                            id=Ae.EXCURSION,
+                            options=[NO_EXCURSION_OPTION],
+                            value=NO_EXCURSION,
+                            size="lg",
+                        ),
                     ),
                     html.Div(
                         [
@@ -218,7 +226,7 @@ def _outcome_form() -> Any:
 
 def excursion_options(choices: Sequence[ExcursionChoice], zone: ZoneInfo) -> list[dict[str, Any]]:
     """'None', then each excursion as '14:32 · <its message>'."""
-    return [{"label": "None", "value": NO_EXCURSION}] + [
+    return [NO_EXCURSION_OPTION] + [
         {"label": f"{local_time(c.taken_at, zone)} · {c.message}", "value": str(c.id)}
         for c in choices
     ]

@@ -16,15 +16,21 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from monitor.config import Config
-from monitor.domain.ketamine_entries import LOT_MAX_CHARS, MAX_DRAW_ML
+from monitor.domain.ketamine_entries import LOT_MAX_CHARS
 from monitor.domain.vocabulary import KetamineBalance
 from monitor.ui.bedside.panel import ASSERTIVE, HIDDEN, POLITE
 from monitor.ui.components import local_time
 
 if TYPE_CHECKING:
+    from monitor.db.queries.ketamine import WasteRow
     from monitor.services.ketamine import KetamineRecord
 
 SHOWN: Any = {"display": "block"}
+# A volume is a number field with no min, max or step: past any of them the browser holds
+# the value as invalid and dbc.Input sends None, so 60 mL would be refused as "Enter the
+# volume" instead of the server's "At most 50 mL: check the decimal point"
+# (ketamine_entries.check_volume says what is wrong, at the field).
+VOLUME_INPUT: dict[str, Any] = {"type": "number", "step": "any", "inputMode": "decimal"}
 CHOICES = "form-check-inline q-choices"
 
 
@@ -99,15 +105,7 @@ def card(session_id: int, config: Config, keys: tuple[str, str, str]) -> dbc.Car
             html.Div(id=f"{Ket.PRODUCT}-problem", className="invalid-feedback d-block"),
             _field("Lot number (as on the vial)", Ket.LOT, type="text", maxLength=LOT_MAX_CHARS),
             _field("Expiry date (as on the vial)", Ket.EXPIRY, type="date"),
-            _field(
-                "Volume drawn (mL)",
-                Ket.VOLUME,
-                type="number",
-                min=0.01,
-                max=MAX_DRAW_ML,
-                step=config.ketamine.balance_to_ml,
-                inputMode="decimal",
-            ),
+            _field("Volume drawn (mL)", Ket.VOLUME, **VOLUME_INPUT),
             dcc.Store(id=Ket.DRAW_KEY, data=keys[0]),
             dbc.Button("Record draw", id=Ket.DRAW, color="primary", size="lg"),
             html.Div(id=Ket.DRAW_MESSAGE, className="mt-2", **ASSERTIVE),
@@ -120,15 +118,7 @@ def card(session_id: int, config: Config, keys: tuple[str, str, str]) -> dbc.Car
             dbc.Label("From the draw", html_for=Ket.WASTE_DRAW),
             dbc.RadioItems(id=Ket.WASTE_DRAW, options=[], className=CHOICES),
             html.Div(id=f"{Ket.WASTE_DRAW}-problem", className="invalid-feedback d-block"),
-            _field(
-                "Volume wasted (mL)",
-                Ket.WASTE_VOLUME,
-                type="number",
-                min=0.01,
-                max=MAX_DRAW_ML,
-                step=config.ketamine.balance_to_ml,
-                inputMode="decimal",
-            ),
+            _field("Volume wasted (mL)", Ket.WASTE_VOLUME, **VOLUME_INPUT),
             _field("Time wasted (HH:MM, clinic time; empty = now)", Ket.WASTE_TIME, type="time"),
             html.P(
                 "Witness beside you? They type their own username and password here; "
@@ -239,23 +229,32 @@ def waste_lines(record: KetamineRecord, zone: ZoneInfo) -> list[Any]:
     return lines
 
 
-def awaiting_options(record: KetamineRecord, zone: ZoneInfo) -> list[dict[str, str | int]]:
+def to_witness(record: KetamineRecord, viewer_id: int) -> list[WasteRow]:
+    """The wastes awaiting a witness that the signed-in person may witness: those someone
+    else recorded (a nurse cannot witness her own waste; her own show in the wastes list as
+    awaiting witness)."""
+    return [w for w in record.awaiting_witness if w.entered_by != viewer_id]
+
+
+def awaiting_options(wastes: list[WasteRow], zone: ZoneInfo) -> list[dict[str, str | int]]:
     return [
         {
             "label": f"{w.volume_ml:.2f} mL at {local_time(w.wasted_at, zone)} "
             f"by {w.wasted_by_name}",
             "value": w.id,
         }
-        for w in record.awaiting_witness
+        for w in wastes
     ]
 
 
-def refreshed(record: KetamineRecord, zone: ZoneInfo) -> dict[str, Any]:
+def refreshed(record: KetamineRecord, zone: ZoneInfo, viewer_id: int) -> dict[str, Any]:
+    """The card's parts as they stand, for the person looking at it (`viewer_id`)."""
+    awaiting = to_witness(record, viewer_id)
     return {
         "balance": balance_line(record),
         "wastes": waste_lines(record, zone),
         "draws": draw_options(record, zone),
         "waste_style": SHOWN if record.draws else HIDDEN,
-        "awaiting": awaiting_options(record, zone),
-        "awaiting_style": SHOWN if record.awaiting_witness else HIDDEN,
+        "awaiting": awaiting_options(awaiting, zone),
+        "awaiting_style": SHOWN if awaiting else HIDDEN,
     }
