@@ -22,9 +22,9 @@ from monitor.db.queries.ketamine import (
     DrawRow,
     ResolutionRow,
     SessionKetamine,
-    WasteRow,
     ketamine_of,
 )
+from monitor.db.queries.ketamine import WasteRow as WasteRow  # the screens' type of a waste
 from monitor.db.types import utcnow
 from monitor.domain.ketamine_balance import SessionBalance
 from monitor.domain.ketamine_entries import resolution_reason

@@ -8,6 +8,7 @@ from datetime import date
 
 from playwright.sync_api import Locator, Page, expect
 
+from tests.browser.steps import open_chair
 from tests.factories import PASSWORD
 
 # The clinic's 10 mg/mL product (config.yaml ketamine.products), as its radio button reads.
@@ -91,3 +92,12 @@ def resolve(page: Page, reason: str) -> Locator:
     page.get_by_label("Reason (required: what happened to the difference)").fill(reason)
     page.get_by_role("button", name="Resolve discrepancy").click()
     return page.locator("#ketresolve-message")
+
+
+def open_bedside(page: Page, base: str, chair: str) -> None:
+    """Open the chair's bedside and wait until it is drawn as a nurse sees it: the trend's
+    Plotly bundle keeps the browser's main thread busy for seconds after the page loads,
+    and a tap sent meanwhile waits (on a loaded machine, past the step's timeout)."""
+    open_chair(page, base, chair)
+    expect(page.locator("#bed-trend .main-svg").first).to_be_visible()
+    expect(page.locator("#ket-status")).to_be_visible()

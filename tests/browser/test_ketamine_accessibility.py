@@ -24,12 +24,13 @@ from tests.browser.conftest import LANDSCAPE, PORTRAIT, Server
 from tests.browser.ketamine_steps import (
     balance,
     card,
+    open_bedside,
     open_record,
     record_draw,
     record_waste,
     resolve,
 )
-from tests.browser.steps import open_chair, sign_in
+from tests.browser.steps import sign_in
 
 # Every control a finger taps, shown, under `root`: its name and size when under 44 px.
 SMALL = """root => [...root.querySelectorAll(
@@ -75,7 +76,7 @@ def test_a11y013_ketamine_card_in_both_themes_and_its_targets(
     found = Found()
 
     sign_in(page, server.url, "nurse")
-    open_chair(page, server.url, chair)
+    open_bedside(page, server.url, chair)
     ket = card(page)
     expect(balance(page)).to_be_visible()
     found.check(page, "card: nothing drawn")

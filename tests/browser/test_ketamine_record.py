@@ -28,13 +28,14 @@ from tests.browser.conftest import LANDSCAPE, Server
 from tests.browser.ketamine_steps import (
     balance,
     card,
+    open_bedside,
     open_record,
     record_draw,
     record_waste,
     resolve,
     witness_waste,
 )
-from tests.browser.steps import open_chair, sign_in
+from tests.browser.steps import sign_in
 
 
 @pytest.fixture
@@ -61,7 +62,7 @@ def test_nrs150_waste_witnessed_by_a_second_nurse_in_a_second_context(
 
     # nurse A draws 4.00 mL of the 10 mg/mL product and wastes 3.00 mL: no witness beside her
     sign_in(page, server.url, "alice")
-    open_chair(page, server.url, chair)
+    open_bedside(page, server.url, chair)
     expect(page.locator("#bed-state")).to_have_text("Infusing")
     drawn = record_draw(page, lot="KX-2291", expiry=expiry, volume_ml="4.00")
     expect(drawn).to_contain_text("Draw recorded")
@@ -83,7 +84,7 @@ def test_nrs150_waste_witnessed_by_a_second_nurse_in_a_second_context(
 
     # nurse B, on her own tablet, witnesses it with her password
     sign_in(second_page, server.url, "beth")
-    open_chair(second_page, server.url, chair)
+    open_bedside(second_page, server.url, chair)
     witnessed = witness_waste(second_page, "3.00 mL at")
     expect(witnessed).to_contain_text("Witnessed by Test Beth")
     expect(witnessed).to_be_in_viewport(ratio=1)
@@ -137,7 +138,7 @@ def test_nrs151_expired_lot_is_refused_at_the_field(
     yesterday = today - timedelta(days=1)
 
     sign_in(page, server.url, "nurse")
-    open_chair(page, server.url, chair)
+    open_bedside(page, server.url, chair)
     # a slipped decimal point: the server's own message reaches the field (no browser max
     # blanks the value into "Enter the volume")
     record_draw(page, lot="KX-0001", expiry=today, volume_ml="200")

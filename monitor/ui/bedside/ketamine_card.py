@@ -22,8 +22,8 @@ from monitor.ui.bedside.panel import ASSERTIVE, HIDDEN, POLITE
 from monitor.ui.components import local_time
 
 if TYPE_CHECKING:
-    from monitor.db.queries.ketamine import WasteRow
     from monitor.services.ketamine import KetamineRecord
+    from monitor.services.ketamine_record import WasteRow
 
 SHOWN: Any = {"display": "block"}
 # A volume is a number field with no min, max or step: past any of them the browser holds
