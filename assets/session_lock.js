@@ -122,6 +122,12 @@
     warning(null);
     if (locked) { return; }
     locked = true;
+    // A request refused (401) at or just before the page's own idle deadline: the server
+    // ended the sign-in for the same idleness the page was about to act on (its poll came
+    // first, on a busy tablet); say so, rather than "has ended" with no reason.
+    if (reason !== "idle" && deadline !== null && Date.now() >= deadline - 5000) {
+      reason = "idle";
+    }
     var root = document.getElementById("react-entry-point");
     if (root) {
       root.style.display = "none";
