@@ -1,7 +1,6 @@
 """A session's ketamine record as the record, its PDF and its screens read it: the draws,
 the wastes with their witnesses, physicians' resolutions, and the balance the domain
-computes from them (monitor.domain.ketamine_balance). Part of db/queries/interventions.py's
-one read of a session: four statements."""
+computes from them (monitor.domain.ketamine_balance), read through db/queries/ketamine.py."""
 
 from __future__ import annotations
 
@@ -9,27 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from monitor.config.interventions import Ketamine
-from monitor.db.intervention_models import (
-    KetamineDiscrepancyResolution,
-    KetamineDraw,
-    KetamineWaste,
-    KetamineWasteWitness,
-)
-from monitor.db.models import InfusionSession, User
-from monitor.db.queries.rows import build_all, columns
-from monitor.domain.ketamine_balance import (
-    Draw,
-    SessionBalance,
-    Waste,
-    final_given_mg,
-    session_balance,
-)
-from monitor.domain.session_state import FINAL_STATES
-from monitor.domain.vocabulary import SessionState
+from monitor.db.queries import ketamine
+from monitor.domain.ketamine_balance import SessionBalance, session_balance
 
 # The step of the balance when a caller has no config at hand: the config's own default
 # (config.ketamine.balance_to_ml), never a second literal.
@@ -162,70 +145,42 @@ class KetamineRecordRows:
 
 
 def ketamine_of(db: Session, session_id: int, *, step: float) -> KetamineRecordRows:
-    """The draws, wastes (with witnesses) and resolutions, and the balance of them."""
-    draws = build_all(
-        DrawRow,
-        db.execute(
-            select(*columns(DrawRow, KetamineDraw, drawn_by=User.full_name))
-            .join(User, User.id == KetamineDraw.entered_by)
-            .where(KetamineDraw.session_id == session_id)
-            .order_by(KetamineDraw.drawn_at, KetamineDraw.id)
-        ),
-    )
-    nurse = aliased(User)
-    wastes = build_all(
-        WasteRow,
-        db.execute(
-            select(
-                *columns(
-                    WasteRow,
-                    KetamineWaste,
-                    wasted_by=nurse.full_name,
-                    witness=KetamineWasteWitness.printed_name,
-                    witnessed_at=KetamineWasteWitness.witnessed_at,
-                )
+    """The draws, wastes (with witnesses) and resolutions, and the balance of them: the
+    one read of the ketamine tables the reconciliation uses too (db/queries/ketamine.py),
+    in the words the record prints."""
+    found = ketamine.ketamine_of(db, session_id)
+    if found is None:
+        return KetamineRecordRows()
+    return KetamineRecordRows(
+        draws=tuple(
+            DrawRow(
+                d.id,
+                d.product,
+                d.product_name,
+                d.concentration_mg_per_ml,
+                d.lot,
+                d.expiry,
+                d.volume_ml,
+                d.drawn_at,
+                d.drawn_by_name,
             )
-            .join(nurse, nurse.id == KetamineWaste.entered_by)
-            .outerjoin(KetamineWasteWitness, KetamineWasteWitness.waste_id == KetamineWaste.id)
-            .where(KetamineWaste.session_id == session_id)
-            .order_by(KetamineWaste.wasted_at, KetamineWaste.id)
+            for d in found.draws
         ),
-    )
-    resolutions = build_all(
-        ResolutionRow,
-        db.execute(
-            select(
-                *columns(ResolutionRow, KetamineDiscrepancyResolution, resolved_by=User.full_name)
+        wastes=tuple(
+            WasteRow(
+                w.id,
+                w.draw_id,
+                w.volume_ml,
+                w.wasted_at,
+                w.wasted_by_name,
+                w.witness_name,
+                w.witnessed_at,
             )
-            .join(User, User.id == KetamineDiscrepancyResolution.resolved_by)
-            .where(KetamineDiscrepancyResolution.session_id == session_id)
-            .order_by(KetamineDiscrepancyResolution.resolved_at, KetamineDiscrepancyResolution.id)
+            for w in found.wastes
         ),
+        resolutions=tuple(
+            ResolutionRow(r.id, r.imbalance_ml, r.reason, r.resolved_by_name, r.resolved_at)
+            for r in found.resolutions
+        ),
+        balance=found.balance(step),
     )
-    session = db.execute(
-        select(
-            InfusionSession.state,
-            InfusionSession.infusion_started_at,
-            InfusionSession.infusion_stopped_at,
-            InfusionSession.delivered_mg,
-        ).where(InfusionSession.id == session_id)
-    ).one_or_none()
-    given_mg = (
-        None
-        if session is None
-        # the domain's one rule for when the given figure is final
-        else final_given_mg(
-            delivered_mg=session.delivered_mg,
-            started=session.infusion_started_at is not None,
-            stopped=session.infusion_stopped_at is not None,
-            ended=SessionState(session.state) in FINAL_STATES,
-        )
-    )
-    balance = session_balance(
-        [Draw(d.id, d.lot, d.concentration_mg_per_ml, d.volume_ml, d.drawn_at) for d in draws],
-        [Waste(w.draw_id, w.volume_ml, witnessed=w.witnessed) for w in wastes],
-        given_mg=given_mg,
-        resolved_imbalances=[r.imbalance_ml for r in resolutions],
-        step=step,
-    )
-    return KetamineRecordRows(tuple(draws), tuple(wastes), tuple(resolutions), balance)
